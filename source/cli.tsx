@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// Entry point. One-shot commands are loaded on demand and never import Ink
+// or React: an admin's `qlens trace` must start about as fast as Node does.
+import { readFileSync, existsSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import { parseArgs, helpText, UsageError, COMMANDS } from './cli-args.js';
+import { Sysroot, FsError } from './sysroot/sysroot.js';
+import { discoverInstances } from './qmail/discover.js';
+import { normalizeSystemPath } from './sysroot/sysroot.js';
+import type { CommandContext, CommandRun } from './commands/context.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The project root: dist/source/cli.js → ../..; demos are found from here, not from the cwd. */
+export const projectRoot = path.resolve(here, '..', '..');
+
+function version(): string {
+  try {
+    return JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')).version as string;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const loaders: Record<string, () => Promise<{ run: CommandRun }>> = {
+  trace: () => import('./commands/trace.js'),
+  domains: () => import('./commands/domains.js'),
+  queue: () => import('./commands/queue.js'),
+  veil: () => import('./commands/veil.js'),
+  check: () => import('./commands/check.js'),
+  edit: () => import('./commands/edit.js'),
+  undo: () => import('./commands/undo.js'),
+};
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`qlens: ${e.message}\n`);
+      return e.status;
+    }
+    throw e;
+  }
+  const { command, positionals, options } = parsed;
+  if (options.help) {
+    process.stdout.write(helpText(version()) + '\n');
+    return 0;
+  }
+  if (options.version) {
+    process.stdout.write(`qlens ${version()}\n`);
+    return 0;
+  }
+  const color = !options['no-color'] && !process.env.NO_COLOR;
+  const readOnly = Boolean(options['read-only']);
+
+  if (command === null) {
+    if (positionals.length > 0) {
+      process.stderr.write(`qlens: unexpected argument "${positionals[0]}" (see qlens --help)\n`);
+      return 2;
+    }
+    const ui = await import('./ui/main.js');
+    return ui.runTui({
+      sysroot: typeof options.sysroot === 'string' ? options.sysroot : undefined,
+      instances: (options.instance as string[] | undefined) ?? [],
+      demo: typeof options.demo === 'string' ? options.demo : undefined,
+      color,
+      readOnly,
+      projectRoot,
+    });
+  }
+
+  const usageStatus = COMMANDS[command].usageStatus?.(options) ?? 2;
+  if (options.demo) {
+    process.stderr.write('qlens: --demo opens the terminal UI; one-shot commands take --sysroot demo/NAME\n');
+    return usageStatus;
+  }
+  const sysrootDir = typeof options.sysroot === 'string' ? options.sysroot : '/';
+  if (!existsSync(sysrootDir)) {
+    process.stderr.write(`qlens: sysroot ${sysrootDir}: no such directory\n`);
+    return command === 'trace' && options.check ? 66 : 2;
+  }
+  const sysroot = new Sysroot(sysrootDir);
+  const explicit = ((options.instance as string[] | undefined) ?? []).map(normalizeSystemPath);
+  let instances: string[];
+  try {
+    instances = explicit.length ? explicit : discoverInstances(sysroot);
+  } catch (e) {
+    process.stderr.write(`qlens: ${e instanceof Error ? e.message : String(e)}\n`);
+    return command === 'trace' && options.check ? 66 : 2;
+  }
+  if (instances.length === 0) {
+    process.stderr.write(`qlens: no qmail installation found under ${sysrootDir}\n`);
+    return command === 'trace' && options.check ? 66 : 2;
+  }
+  for (const inst of explicit) {
+    if (sysroot.stat(inst + '/control')?.kind !== 'dir') {
+      process.stderr.write(`qlens: ${inst}: not a qmail installation (no control/ directory)\n`);
+      return command === 'trace' && options.check ? 66 : 2;
+    }
+  }
+  const ctx: CommandContext = {
+    sysroot,
+    instances,
+    instancesExplicit: explicit.length > 0,
+    positionals,
+    options,
+    json: Boolean(options.json),
+    color,
+    readOnly,
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    readStdin,
+  };
+  try {
+    const mod = await loaders[command]();
+    return await mod.run(ctx);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`qlens: ${e.message}\n`);
+      return e.status === 2 ? usageStatus : e.status;
+    }
+    if (e instanceof FsError) {
+      process.stderr.write(`qlens: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+// Run only when executed, not when imported by tests.
+let invoked = '';
+try {
+  invoked = process.argv[1] ? realpathSync(process.argv[1]) : '';
+} catch {
+  invoked = '';
+}
+if (invoked === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (err) => {
+      process.stderr.write(`qlens: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,96 @@
+// qmail's three control-file readers (control.c), as pure functions over the
+// file's bytes. `null` input means the file does not exist, which qmail
+// treats differently from an empty file.
+import { decodeBytes } from '../sysroot/sysroot.js';
+
+/** ASCII-only lower-casing, as qmail's case_lowerb: bytes above 0x7f are left alone. */
+export function lcAscii(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** Case-insensitive compare of A-Z only (case_diffs). */
+export function eqAsciiCase(a: string, b: string): boolean {
+  return a.length === b.length && lcAscii(a) === lcAscii(b);
+}
+
+/** Strip trailing \n, space and tab; carriage return and leading blanks stay (control.c). */
+export function stripTrailing(s: string): string {
+  let end = s.length;
+  while (end > 0) {
+    const c = s.charCodeAt(end - 1);
+    if (c === 10 || c === 32 || c === 9) end--;
+    else break;
+  }
+  return s.slice(0, end);
+}
+
+/** Reader A (control_readline): the first line, trailing blanks stripped; null when absent. */
+export function readLineValue(buf: Buffer | null): string | null {
+  if (buf === null) return null;
+  const text = decodeBytes(buf);
+  const nl = text.indexOf('\n');
+  return stripTrailing(nl < 0 ? text : text.slice(0, nl));
+}
+
+export interface ListLine {
+  /** The line as qmail keeps it (trailing \n, spaces and tabs removed). */
+  text: string;
+  /** 1-based line number in the file. */
+  line: number;
+}
+
+/**
+ * Reader D (control_readfile): every line, trailing blanks stripped, empty
+ * lines and lines whose first byte is `#` skipped. A final line without `\n`
+ * still counts. null when absent (the caller applies the `me` fallback).
+ */
+export function readListLines(buf: Buffer | null): ListLine[] | null {
+  if (buf === null) return null;
+  const text = decodeBytes(buf);
+  const parts = text.split('\n');
+  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  const out: ListLine[] = [];
+  parts.forEach((raw, i) => {
+    const t = stripTrailing(raw);
+    if (t === '' || t.startsWith('#')) return;
+    out.push({ text: t, line: i + 1 });
+  });
+  return out;
+}
+
+/** Reader C (control_readint): leading decimal digits of the first line, else the default. */
+export function readIntValue(buf: Buffer | null, def: number): { value: number; fromFile: boolean } {
+  const v = readLineValue(buf);
+  if (v === null) return { value: def, fromFile: false };
+  const m = /^[0-9]+/.exec(v);
+  if (!m) return { value: def, fromFile: false };
+  return { value: Number(m[0]), fromFile: true };
+}
+
+export interface ColonEntry {
+  /** The key as written (may be empty). */
+  key: string;
+  /** Everything after the first colon. */
+  value: string;
+  line: number;
+}
+
+/**
+ * constmap over a colon list (virtualdomains, smtproutes): split at the first
+ * `:`, lines without one ignored, keys case-insensitive, the last duplicate wins.
+ * Returns the map keyed by lcAscii(key) and the lines without a colon.
+ */
+export function colonMap(lines: ListLine[]): { map: Map<string, ColonEntry>; noColon: ListLine[] } {
+  const map = new Map<string, ColonEntry>();
+  const noColon: ListLine[] = [];
+  for (const l of lines) {
+    const c = l.text.indexOf(':');
+    if (c < 0) {
+      noColon.push(l);
+      continue;
+    }
+    const key = l.text.slice(0, c);
+    map.set(lcAscii(key), { key, value: l.text.slice(c + 1), line: l.line });
+  }
+  return { map, noColon };
+}

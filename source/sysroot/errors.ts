@@ -1,0 +1,43 @@
+// One error type for everything the file-system layer refuses or fails at,
+// so callers can print "PATH: what went wrong" in one line.
+export type FsErrorCode =
+  | 'ENOENT'
+  | 'EACCES'
+  | 'EPERM'
+  | 'EIO'
+  | 'ELOOP'
+  | 'EISDIR'
+  | 'ENOTDIR'
+  | 'EINVAL'
+  | 'EROFS'
+  | 'ESCAPE'
+  | 'SYMLINK'
+  | 'CONFLICT'
+  | string;
+
+const WORDS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+  ELOOP: 'too many levels of symbolic links',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  EROFS: 'read-only file system',
+  ESCAPE: 'leads outside the sysroot (refused)',
+  SYMLINK: 'is a symbolic link (refused)',
+  CONFLICT: 'changed on disk since it was read',
+};
+
+export class FsError extends Error {
+  readonly code: FsErrorCode;
+  /** System path (never sysroot-prefixed). */
+  readonly path: string;
+  constructor(code: FsErrorCode, sysPath: string, detail?: string) {
+    const words = WORDS[code] ?? code;
+    // An escape says which link led out; other codes read best as plain words.
+    super(code === 'ESCAPE' && detail ? `${sysPath}: ${detail} (refused)` : `${sysPath}: ${words}`);
+    this.name = 'FsError';
+    this.code = code;
+    this.path = sysPath;
+  }
+}

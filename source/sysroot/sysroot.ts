@@ -1,0 +1,388 @@
+// The only module that reads the file system. Every path it takes is a
+// *system* path ("/var/qmail/control/me"), looked up under the sysroot, and
+// every path it reports is a system path too: callers never see the host
+// directory the sysroot lives in.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FsError, type FsErrorCode } from './errors.js';
+import { parseFsmeta, type FsmetaEntry } from './fsmeta.js';
+
+export { FsError } from './errors.js';
+export type { FsErrorCode } from './errors.js';
+
+export type FileKind = 'file' | 'dir' | 'symlink' | 'other';
+
+export interface FileMeta {
+  kind: FileKind;
+  /** Permission bits including setuid/setgid/sticky (mode & 0o7777). */
+  mode: number;
+  uid: number;
+  gid: number;
+  mtimeMs: number;
+  size: number;
+  /** Where owner/mode came from: the real inode, a .fsmeta line, or the defaults of contract.md. */
+  metaSource: 'stat' | 'fsmeta' | 'default';
+}
+
+/** Faults a test can inject: reading that system path (or anything below it) fails with that code. */
+export type FaultMap = Record<string, FsErrorCode>;
+
+export interface SysrootOptions {
+  faults?: FaultMap;
+  /** Report (not throw) problems met while reading .fsmeta. */
+  onDiagnostic?: (d: { path: string; line: number | null; message: string }) => void;
+}
+
+const MAX_SYMLINKS = 40;
+
+/** Normalise a system path: absolute, no `.`/`..`/doubled slashes. `..` never climbs above `/`. */
+export function normalizeSystemPath(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      parts.pop();
+      continue;
+    }
+    parts.push(seg);
+  }
+  return '/' + parts.join('/');
+}
+
+export class Sysroot {
+  readonly hostRoot: string;
+  readonly isRealRoot: boolean;
+  private readonly faults: FaultMap;
+  private readonly onDiagnostic?: SysrootOptions['onDiagnostic'];
+  private readonly readCache = new Map<string, Buffer | null>();
+  private readonly resolveCache = new Map<string, string>();
+  private fsmetaMap: Map<string, FsmetaEntry> | null = null;
+  private homes: Array<{ home: string; uid: number; gid: number }> | null = null;
+
+  constructor(hostRoot: string, opts: SysrootOptions = {}) {
+    const abs = path.resolve(hostRoot);
+    this.hostRoot = abs;
+    this.isRealRoot = abs === '/';
+    this.faults = opts.faults ?? {};
+    this.onDiagnostic = opts.onDiagnostic;
+  }
+
+  /** A fresh view of the same tree with empty caches (what "reload" means). */
+  reopen(): Sysroot {
+    return new Sysroot(this.hostRoot, { faults: this.faults, onDiagnostic: this.onDiagnostic });
+  }
+
+  private fault(sysPath: string): FsErrorCode | null {
+    for (const [p, code] of Object.entries(this.faults)) {
+      if (sysPath === p || sysPath.startsWith(p.endsWith('/') ? p : p + '/')) return code;
+    }
+    return null;
+  }
+
+  private hostOf(sysPath: string): string {
+    return this.isRealRoot ? sysPath : path.join(this.hostRoot, sysPath);
+  }
+
+  /**
+   * Resolve symlinks inside the sysroot as a chroot would: an absolute target
+   * is taken under the sysroot, a relative one from the link's directory.
+   * A relative chain that climbs above the sysroot's top is refused, never
+   * followed out. Returns the resolved system path (which may not exist).
+   */
+  resolve(sysPath: string): string {
+    const norm = normalizeSystemPath(sysPath);
+    if (this.isRealRoot) return norm;
+    const cached = this.resolveCache.get(norm);
+    if (cached !== undefined) return cached;
+    const out = this.resolveUncached(sysPath);
+    this.resolveCache.set(norm, out);
+    return out;
+  }
+
+  private resolveUncached(sysPath: string): string {
+    if (!sysPath.startsWith('/')) throw new FsError('EINVAL', sysPath, 'not an absolute system path');
+    let pending = sysPath.split('/').filter((s) => s !== '' && s !== '.');
+    const done: string[] = [];
+    let links = 0;
+    while (pending.length > 0) {
+      const seg = pending.shift()!;
+      if (seg === '..') {
+        if (done.length === 0) {
+          throw new FsError('ESCAPE', sysPath, 'path climbs above the sysroot');
+        }
+        done.pop();
+        continue;
+      }
+      const candidate = '/' + [...done, seg].join('/');
+      let st: fs.Stats;
+      try {
+        st = fs.lstatSync(this.hostOf(candidate));
+      } catch {
+        // Missing components: the rest cannot be links; keep the path as written.
+        done.push(seg);
+        continue;
+      }
+      if (!st.isSymbolicLink()) {
+        done.push(seg);
+        continue;
+      }
+      if (++links > MAX_SYMLINKS) throw new FsError('ELOOP', sysPath, 'too many levels of symbolic links');
+      const target = fs.readlinkSync(this.hostOf(candidate));
+      const targetParts = target.split('/').filter((s) => s !== '' && s !== '.');
+      if (target.startsWith('/')) {
+        done.length = 0;
+      } else {
+        // Relative: climbing out of the sysroot through the link is an escape.
+        let depth = done.length;
+        for (const t of targetParts) {
+          if (t === '..') {
+            if (depth === 0) {
+              throw new FsError('ESCAPE', sysPath, `symlink ${candidate} -> ${target} leads outside the sysroot`);
+            }
+            depth--;
+          } else depth++;
+        }
+      }
+      pending = [...targetParts, ...pending];
+    }
+    return '/' + done.join('/');
+  }
+
+  /** Host path of a system path after resolving links inside the sysroot. For writers and child processes. */
+  hostPath(sysPath: string): string {
+    return this.hostOf(this.resolve(sysPath));
+  }
+
+  private mapError(err: unknown, sysPath: string): FsError {
+    const e = err as NodeJS.ErrnoException;
+    const code = (e && typeof e.code === 'string' ? e.code : 'EIO') as FsErrorCode;
+    return new FsError(code, sysPath, e?.message ?? String(err));
+  }
+
+  /** The whole file, or null when it does not exist. Throws FsError for anything else. */
+  read(sysPath: string): Buffer | null {
+    const norm = normalizeSystemPath(sysPath);
+    if (this.readCache.has(norm)) return this.readCache.get(norm)!;
+    const f = this.fault(norm);
+    if (f === 'ENOENT') return null;
+    if (f) throw new FsError(f, norm, 'injected fault');
+    const real = this.resolve(norm);
+    const f2 = real !== norm ? this.fault(real) : null;
+    if (f2) throw new FsError(f2, norm, 'injected fault');
+    let buf: Buffer | null;
+    try {
+      buf = fs.readFileSync(this.hostOf(real));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') buf = null;
+      else throw this.mapError(err, norm);
+    }
+    this.readCache.set(norm, buf);
+    return buf;
+  }
+
+  /** Read at most `max` bytes from the start of a file (for previews of large files). */
+  readHead(sysPath: string, max: number): Buffer | null {
+    const norm = normalizeSystemPath(sysPath);
+    const f = this.fault(norm);
+    if (f === 'ENOENT') return null;
+    if (f) throw new FsError(f, norm, 'injected fault');
+    let fd: number;
+    try {
+      fd = fs.openSync(this.hostPath(norm), 'r');
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
+      throw this.mapError(err, norm);
+    }
+    try {
+      const buf = Buffer.alloc(max);
+      const n = fs.readSync(fd, buf, 0, max, 0);
+      return buf.subarray(0, n);
+    } catch (err) {
+      throw this.mapError(err, norm);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Text as UTF-8 where valid, else Latin-1 (qmail deals in bytes; every byte survives). */
+  readText(sysPath: string): string | null {
+    const buf = this.read(sysPath);
+    return buf === null ? null : decodeBytes(buf);
+  }
+
+  exists(sysPath: string): boolean {
+    return this.stat(sysPath) !== null;
+  }
+
+  /** Directory entries (sorted, `.keep` placeholders left out), or null when missing. */
+  readdir(sysPath: string): string[] | null {
+    const norm = normalizeSystemPath(sysPath);
+    const f = this.fault(norm);
+    if (f === 'ENOENT') return null;
+    if (f) throw new FsError(f, norm, 'injected fault');
+    try {
+      return fs
+        .readdirSync(this.hostPath(norm))
+        .filter((n) => n !== '.keep')
+        .sort();
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
+      throw this.mapError(err, norm);
+    }
+  }
+
+  /** Iterate a directory without holding all names (for huge queue directories). */
+  *iterdir(sysPath: string): Generator<string> {
+    const norm = normalizeSystemPath(sysPath);
+    const f = this.fault(norm);
+    if (f === 'ENOENT') return;
+    if (f) throw new FsError(f, norm, 'injected fault');
+    let dir: fs.Dir;
+    try {
+      dir = fs.opendirSync(this.hostPath(norm));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return;
+      throw this.mapError(err, norm);
+    }
+    try {
+      for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
+        if (d.name !== '.keep') yield d.name;
+      }
+    } finally {
+      dir.closeSync();
+    }
+  }
+
+  readlink(sysPath: string): string | null {
+    const norm = normalizeSystemPath(sysPath);
+    try {
+      const parent = this.resolve(path.posix.dirname(norm));
+      return fs.readlinkSync(this.hostOf(path.posix.join(parent, path.posix.basename(norm))));
+    } catch (err) {
+      if (err instanceof FsError) throw err;
+      return null;
+    }
+  }
+
+  /** Owner, mode and times of the path, following links inside the sysroot; null when missing. */
+  stat(sysPath: string): FileMeta | null {
+    const norm = normalizeSystemPath(sysPath);
+    const f = this.fault(norm);
+    if (f === 'ENOENT') return null;
+    if (f && f !== 'EACCES') throw new FsError(f, norm, 'injected fault');
+    const real = this.resolve(norm);
+    return this.metaOf(real, false);
+  }
+
+  /** Like stat, but a symlink is reported as itself. */
+  lstat(sysPath: string): FileMeta | null {
+    const norm = normalizeSystemPath(sysPath);
+    const f = this.fault(norm);
+    if (f === 'ENOENT') return null;
+    const parent = normalizeSystemPath(path.posix.dirname(norm));
+    const real = parent === '/' ? norm : path.posix.join(this.resolve(parent), path.posix.basename(norm));
+    return this.metaOf(real, true);
+  }
+
+  private metaOf(sysPath: string, noFollow: boolean): FileMeta | null {
+    let st: fs.Stats;
+    try {
+      st = noFollow ? fs.lstatSync(this.hostOf(sysPath)) : fs.statSync(this.hostOf(sysPath));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
+      throw this.mapError(err, sysPath);
+    }
+    const kind: FileKind = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+    if (this.isRealRoot) {
+      return { kind, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs, size: st.size, metaSource: 'stat' };
+    }
+    const entry = this.fsmeta().get(sysPath);
+    if (entry) {
+      return {
+        kind,
+        mode: entry.mode,
+        uid: entry.uid,
+        gid: entry.gid,
+        mtimeMs: entry.mtimeMs ?? st.mtimeMs,
+        size: st.size,
+        metaSource: 'fsmeta',
+      };
+    }
+    const owner = this.defaultOwner(sysPath);
+    return {
+      kind,
+      mode: kind === 'dir' ? 0o755 : kind === 'symlink' ? 0o777 : 0o644,
+      uid: owner.uid,
+      gid: owner.gid,
+      mtimeMs: st.mtimeMs,
+      size: st.size,
+      metaSource: 'default',
+    };
+  }
+
+  /** The .fsmeta entry for a system path, if any (for writers that must keep it). */
+  fsmetaEntry(sysPath: string): FsmetaEntry | undefined {
+    if (this.isRealRoot) return undefined;
+    return this.fsmeta().get(normalizeSystemPath(sysPath));
+  }
+
+  private fsmeta(): Map<string, FsmetaEntry> {
+    if (this.fsmetaMap) return this.fsmetaMap;
+    let text = '';
+    try {
+      text = fs.readFileSync(path.join(this.hostRoot, '.fsmeta'), 'latin1');
+    } catch {
+      text = '';
+    }
+    const { entries, diagnostics } = parseFsmeta(text);
+    for (const d of diagnostics) this.onDiagnostic?.({ path: '/.fsmeta', line: d.line, message: d.message });
+    this.fsmetaMap = new Map(entries.map((e) => [normalizeSystemPath(e.path), e]));
+    return this.fsmetaMap;
+  }
+
+  /**
+   * contract.md: a path .fsmeta does not list belongs to the user whose home
+   * it is under (the longest matching home in /etc/passwd), else to root.
+   */
+  private defaultOwner(sysPath: string): { uid: number; gid: number } {
+    if (!this.homes) {
+      this.homes = [];
+      let text = '';
+      try {
+        text = fs.readFileSync(path.join(this.hostRoot, 'etc/passwd'), 'latin1');
+      } catch {
+        text = '';
+      }
+      for (const line of text.split('\n')) {
+        const f = line.split(':');
+        if (f.length < 7) continue;
+        const uid = Number(f[2]);
+        const gid = Number(f[3]);
+        if (!Number.isInteger(uid) || !Number.isInteger(gid) || !f[5].startsWith('/')) continue;
+        const home = normalizeSystemPath(f[5]);
+        if (home === '/') continue;
+        this.homes.push({ home, uid, gid });
+      }
+      // Longest home first, so /home/a/b wins over /home/a; first passwd line wins a tie.
+      this.homes.sort((a, b) => b.home.length - a.home.length);
+    }
+    for (const h of this.homes) {
+      if (sysPath === h.home || sysPath.startsWith(h.home + '/')) return { uid: h.uid, gid: h.gid };
+    }
+    return { uid: 0, gid: 0 };
+  }
+}
+
+/** Decode bytes as UTF-8 when they are valid UTF-8, else as Latin-1 (one char per byte). */
+export function decodeBytes(buf: Buffer): string {
+  const s = buf.toString('utf8');
+  if (!s.includes('\uFFFD')) return s;
+  // Only fall back when the replacement char came from invalid input, not from the text itself.
+  if (Buffer.from(s, 'utf8').equals(buf)) return s;
+  return buf.toString('latin1');
+}
