@@ -1,4 +1,14 @@
-// Placeholder until the TUI lands.
+// The TUI's entry: choose what to open, enter the alternate screen, draw,
+// and leave the terminal as it was however the session ends.
+import React from 'react';
+import { render } from 'ink';
+import { App } from './components/App.js';
+import { chooseSource } from './start.js';
+import { startLoad } from './loader.js';
+import { emptySession } from './session-data.js';
+import { enterAlternateScreen, installExitGuards } from './terminal.js';
+import { sanitize } from '../text/sanitize.js';
+
 export interface TuiOptions {
   sysroot?: string;
   instances: string[];
@@ -8,7 +18,33 @@ export interface TuiOptions {
   projectRoot: string;
 }
 
-export async function runTui(_opts: TuiOptions): Promise<number> {
-  process.stderr.write('qlens: the terminal UI is not built yet\n');
-  return 2;
+export async function runTui(opts: TuiOptions): Promise<number> {
+  const choice = chooseSource({ sysroot: opts.sysroot, demo: opts.demo, projectRoot: opts.projectRoot });
+  if (!choice.ok) {
+    process.stderr.write(`qlens: ${sanitize(choice.message)}\n`);
+    return 2;
+  }
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    process.stderr.write('qlens: the terminal UI needs a terminal; for scripts use a command (qlens --help)\n');
+    return 2;
+  }
+  const source = { ...choice.source, note: sanitize(choice.source.note) };
+  const guard = enterAlternateScreen(process.stdout);
+  const removeGuards = installExitGuards(guard, process.stdin);
+  try {
+    const ink = render(
+      <App
+        initial={emptySession(source)}
+        load={(publish) => startLoad({ source, instances: opts.instances }, publish)}
+        color={opts.color}
+        readOnly={opts.readOnly}
+      />,
+      { exitOnCtrlC: false, patchConsole: false },
+    );
+    await ink.waitUntilExit();
+    return 0;
+  } finally {
+    guard.restore();
+    removeGuards();
+  }
 }

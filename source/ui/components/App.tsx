@@ -1,0 +1,121 @@
+import React, { useEffect, useMemo, useReducer } from 'react';
+import { Box, useApp } from 'ink';
+import { initialState, reduce, VIEW_IDS, type UiAction, type ViewId } from '../store.js';
+import { ThemeContext, makeTheme } from '../theme.js';
+import { footerHints, type Command, type KeymapOptions } from '../keymap.js';
+import { frameLayout, tooSmall } from '../layout.js';
+import { keyActions, HELP_PANE } from '../key-dispatch.js';
+import { useKeys } from '../hooks/use-keys.js';
+import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { VIEWS } from '../views/registry.js';
+import type { ViewDef } from '../views/view-types.js';
+import type { SessionData } from '../session-data.js';
+import type { Loader } from '../loader.js';
+import { Header } from './Header.js';
+import { Tabs } from './Tabs.js';
+import { Footer } from './Footer.js';
+import { InputLine } from './InputLine.js';
+import { HelpOverlay, helpLines } from './HelpOverlay.js';
+import { TooSmall } from './TooSmall.js';
+import { Overview } from './Overview.js';
+
+export interface AppProps {
+  initial: SessionData;
+  /** Starts loading; called again on `r`. */
+  load: (publish: (data: SessionData) => void) => Loader;
+  color: boolean;
+  readOnly: boolean;
+  views?: ViewDef[];
+  initialView?: ViewId;
+  /** Commands wired in this session besides the built-in ones (e.g. `edit` once its flow exists). */
+  extraCommands?: Command[];
+}
+
+export function App({ initial, load, color, readOnly, views = VIEWS, initialView, extraCommands = [] }: AppProps): React.ReactElement {
+  const [state, dispatch] = useReducer(reduce, initial, (d) => initialState(d, initialView));
+  const { exit } = useApp();
+  const size = useTerminalSize();
+  const theme = useMemo(() => makeTheme(color), [color]);
+
+  useEffect(() => {
+    const loader = load((data) => dispatch({ type: 'data', data }));
+    if (state.reloadCount > 0) void loader.done.then(() => dispatch({ type: 'status', text: 'reloaded from disk' }));
+    return () => loader.cancel();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.reloadCount]);
+
+  useEffect(() => {
+    if (state.quit) exit();
+  }, [state.quit, exit]);
+
+  const available = views.filter((v) => v.available(state.data));
+  const availableKey = available.map((v) => v.id).join(',');
+  const keymap: KeymapOptions = useMemo(() => {
+    const ids = availableKey.split(',');
+    return {
+      readOnly,
+      available: (c: Command) => {
+        if (c === 'edit') return extraCommands.includes('edit');
+        if (c === 'trace') return ids.includes('trace');
+        if (/^view[1-6]$/.test(c)) return ids.includes(VIEW_IDS[Number(c.slice(4)) - 1]);
+        if (c === 'nextView' || c === 'prevView') return ids.length > 1;
+        return true;
+      },
+    };
+  }, [readOnly, extraCommands, availableKey]);
+  const current = available.find((v) => v.id === state.view) ?? available[0] ?? null;
+  const small = tooSmall(size.columns, size.rows);
+  const width = size.columns;
+  const layout = frameLayout(size.columns, size.rows, state.data.instances.length);
+  const pane = useMemo(
+    () => (current ? current.pane({ data: state.data, ui: state, width }) : null),
+    // The pane depends on the whole snapshot; recomputed per state change only.
+    [current, state, width],
+  );
+  const listHeight = Math.max(1, layout.bodyLines - (pane?.fixedLines ?? 0));
+  const helpCount = helpLines(keymap).length;
+
+  useKeys((input, key) => {
+    const actions: UiAction[] = keyActions(input, key, {
+      state,
+      pane,
+      available: available.map((v) => v.id),
+      listHeight,
+      tooSmall: small,
+      keymap,
+      helpCount,
+    });
+    for (const a of actions) dispatch(a);
+  });
+
+  if (small) {
+    return (
+      <ThemeContext.Provider value={theme}>
+        <TooSmall columns={size.columns} rows={size.rows} />
+      </ThemeContext.Provider>
+    );
+  }
+
+  const hints = footerHints({ ...keymap, scopes: pane ? ['global', 'list', 'view'] : ['global'] });
+  let body: React.ReactElement;
+  if (state.overlay === 'help') {
+    body = <HelpOverlay width={width} height={layout.bodyLines} keymap={keymap} offset={state.lists[HELP_PANE]?.cursor ?? 0} />;
+  } else if (current && pane) {
+    body = current.render({ pane, ui: state, data: state.data, width, height: layout.bodyLines });
+  } else {
+    body = <Overview data={state.data} width={width} height={layout.bodyLines} />;
+  }
+
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={width} height={size.rows - 1}>
+        <Header data={state.data} width={width} instanceLines={layout.headerLines - 1} focused={state.instance} />
+        <Tabs views={available} current={current?.id ?? null} width={width} />
+        <Box height={layout.bodyLines} flexDirection="column" overflow="hidden">
+          {body}
+        </Box>
+        {state.input ? <InputLine input={state.input} width={width} /> : <Footer hints={hints} status={state.status} width={width} />}
+      </Box>
+    </ThemeContext.Provider>
+  );
+}

@@ -1,0 +1,60 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import { useTheme } from '../theme.js';
+import { cell, fitEnd, fitMiddle } from '../text-fit.js';
+import type { SessionData, InstanceSummary } from '../session-data.js';
+
+export interface HeaderProps {
+  data: SessionData;
+  width: number;
+  /** Lines available for installations (the title line is extra). */
+  instanceLines: number;
+  focused: string | null;
+}
+
+function progressText(data: SessionData): string {
+  const p = data.progress;
+  if (!p) return '';
+  return `loading ${p.done}/${p.total} ${p.step}…`;
+}
+
+export function instanceLine(i: InstanceSummary, width: number): string {
+  const me = i.me === null ? 'me: (no control/me)' : `me ${i.me}`;
+  const accepts = i.acceptsAll ? 'accepts ALL (no rcpthosts)' : `accepts ${i.accepts}`;
+  const queue = i.queue ? `  queue ${i.queue.messages} (${i.queue.todo} todo)` : '';
+  const rootW = Math.min(16, Math.max(10, i.root.length));
+  return `${cell(i.root, rootW, 'middle')} ${fitEnd(`${me}  ${accepts} · delivers ${i.delivers} domains${queue}`, Math.max(0, width - rootW - 1))}`;
+}
+
+export function Header({ data, width, instanceLines, focused }: HeaderProps): React.ReactElement {
+  const theme = useTheme();
+  const progress = progressText(data);
+  const title = 'qlens  ' + data.source.note;
+  const titleW = Math.max(0, width - progress.length - (progress ? 2 : 0));
+  const shown = data.instances.slice(0, instanceLines);
+  const hidden = data.instances.length - shown.length;
+  return (
+    <Box flexDirection="column" width={width}>
+      <Box>
+        <Text bold color={theme.fg('accent')} wrap="truncate-end">
+          {fitMiddle(title, titleW)}
+        </Text>
+        {progress ? (
+          <Text color={theme.fg('warn')} wrap="truncate-end">
+            {'  ' + progress}
+          </Text>
+        ) : null}
+      </Box>
+      {shown.length === 0 && data.errors.length > 0 ? (
+        <Text color={theme.fg('error')} wrap="truncate-end">
+          {fitEnd('✗ ' + data.errors[0], width)}
+        </Text>
+      ) : null}
+      {shown.map((i, n) => (
+        <Text key={i.root} wrap="truncate-end" dimColor={focused !== null && focused !== i.root && theme.dim} inverse={focused === i.root}>
+          {instanceLine(i, width) + (n === shown.length - 1 && hidden > 0 ? ` (+${hidden} more)` : '')}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,176 @@
+// The one store of a session: what is loaded, which view and row is
+// selected, filters, inputs, overlays, trace history and pending edits.
+// The reducer is pure and tested without rendering; React holds the
+// snapshot and hands views an actions object (see use-store.ts).
+import { editLine, line, type LineAction, type LineState } from './line-edit.js';
+import { moveList, START, type ListMove, type ListPos } from './list-state.js';
+import type { SessionData } from './session-data.js';
+
+export const VIEW_IDS = ['domains', 'queues', 'dotqmail', 'trace', 'veil', 'problems'] as const;
+export type ViewId = (typeof VIEW_IDS)[number];
+
+export type InputKind = 'filter' | 'command' | 'trace';
+
+export interface InputState {
+  kind: InputKind;
+  line: LineState;
+  /** For a filter: the pane it filters. */
+  paneKey?: string;
+  /** For a filter: its text before the input opened (Esc restores nothing: it clears). */
+}
+
+export interface PendingEdit {
+  path: string;
+  description: string;
+}
+
+export interface UiState {
+  data: SessionData;
+  view: ViewId;
+  /** Detail frames opened with Enter, per view: the last one is shown. */
+  stack: Record<ViewId, string[]>;
+  lists: Record<string, ListPos>;
+  filters: Record<string, string>;
+  input: InputState | null;
+  overlay: 'help' | null;
+  /** Restrict side-by-side views to one installation (`:instance PATH`), or null for all. */
+  instance: string | null;
+  /** Trace: the address shown, newest first history. */
+  trace: { address: string | null; history: string[] };
+  /** One line of feedback (command errors, reload done), cleared by the next key. */
+  status: string | null;
+  pendingEdits: PendingEdit[];
+  /** Bumped by `r`: the shell reloads when it changes. */
+  reloadCount: number;
+  quit: boolean;
+}
+
+export type UiAction =
+  | { type: 'data'; data: SessionData }
+  | { type: 'view'; view: ViewId }
+  | { type: 'cycleView'; delta: 1 | -1; available: ViewId[] }
+  | { type: 'move'; paneKey: string; move: ListMove; count: number; height: number }
+  | { type: 'select'; paneKey: string; index: number }
+  | { type: 'push'; view: ViewId; frame: string }
+  | { type: 'back' }
+  | { type: 'help' }
+  | { type: 'closeOverlay' }
+  | { type: 'startInput'; kind: InputKind; text?: string; paneKey?: string }
+  | { type: 'editInput'; action: LineAction }
+  | { type: 'cancelInput' }
+  | { type: 'setFilter'; paneKey: string; text: string }
+  | { type: 'trace'; address: string }
+  | { type: 'instance'; root: string | null }
+  | { type: 'status'; text: string | null }
+  | { type: 'addPendingEdit'; edit: PendingEdit }
+  | { type: 'clearPendingEdits' }
+  | { type: 'reload' }
+  | { type: 'quit' };
+
+const emptyStack = (): Record<ViewId, string[]> =>
+  Object.fromEntries(VIEW_IDS.map((v) => [v, []])) as unknown as Record<ViewId, string[]>;
+
+export function initialState(data: SessionData, view: ViewId = 'domains'): UiState {
+  return {
+    data,
+    view,
+    stack: emptyStack(),
+    lists: {},
+    filters: {},
+    input: null,
+    overlay: null,
+    instance: null,
+    trace: { address: null, history: [] },
+    status: null,
+    pendingEdits: [],
+    reloadCount: 0,
+    quit: false,
+  };
+}
+
+const HISTORY_MAX = 50;
+
+export function reduce(s: UiState, a: UiAction): UiState {
+  switch (a.type) {
+    case 'data':
+      return { ...s, data: a.data };
+    case 'view':
+      return s.view === a.view ? s : { ...s, view: a.view, input: s.input?.kind === 'filter' ? null : s.input };
+    case 'cycleView': {
+      if (a.available.length === 0) return s;
+      const i = a.available.indexOf(s.view);
+      const next = a.available[(i + a.delta + a.available.length) % a.available.length];
+      return reduce(s, { type: 'view', view: next });
+    }
+    case 'move':
+      return { ...s, lists: { ...s.lists, [a.paneKey]: moveList(s.lists[a.paneKey] ?? START, a.move, a.count, a.height) } };
+    case 'select':
+      return { ...s, lists: { ...s.lists, [a.paneKey]: { ...(s.lists[a.paneKey] ?? START), cursor: a.index } } };
+    case 'push':
+      return { ...s, view: a.view, stack: { ...s.stack, [a.view]: [...s.stack[a.view], a.frame] } };
+    case 'back': {
+      // Esc undoes the innermost thing: an input, an overlay, a filter, then a detail frame.
+      if (s.input) return reduce(s, { type: 'cancelInput' });
+      if (s.overlay) return { ...s, overlay: null };
+      const frames = s.stack[s.view];
+      if (frames.length > 0) return { ...s, stack: { ...s.stack, [s.view]: frames.slice(0, -1) } };
+      return s;
+    }
+    case 'help':
+      return { ...s, overlay: s.overlay === 'help' ? null : 'help' };
+    case 'closeOverlay':
+      return { ...s, overlay: null };
+    case 'startInput': {
+      const text = a.text ?? (a.kind === 'filter' && a.paneKey ? s.filters[a.paneKey] ?? '' : '');
+      return { ...s, overlay: null, input: { kind: a.kind, line: line(text), paneKey: a.paneKey } };
+    }
+    case 'editInput': {
+      if (!s.input) return s;
+      const next: InputState = { ...s.input, line: editLine(s.input.line, a.action) };
+      // The filter is live: every keystroke re-filters the list, from its first row.
+      if (next.kind === 'filter' && next.paneKey) {
+        return {
+          ...s,
+          input: next,
+          filters: { ...s.filters, [next.paneKey]: next.line.text },
+          lists: { ...s.lists, [next.paneKey]: START },
+        };
+      }
+      return { ...s, input: next };
+    }
+    case 'cancelInput': {
+      if (!s.input) return s;
+      if (s.input.kind === 'filter' && s.input.paneKey) {
+        return { ...s, input: null, filters: { ...s.filters, [s.input.paneKey]: '' }, lists: { ...s.lists, [s.input.paneKey]: START } };
+      }
+      return { ...s, input: null };
+    }
+    case 'setFilter':
+      return { ...s, input: null, filters: { ...s.filters, [a.paneKey]: a.text }, lists: { ...s.lists, [a.paneKey]: START } };
+    case 'trace': {
+      const address = a.address.trim();
+      if (!address) return { ...s, input: null };
+      const history = [address, ...s.trace.history.filter((h) => h !== address)].slice(0, HISTORY_MAX);
+      return { ...s, input: null, view: 'trace', stack: { ...s.stack, trace: [] }, trace: { address, history } };
+    }
+    case 'instance':
+      return { ...s, instance: a.root };
+    case 'status':
+      return s.status === a.text ? s : { ...s, status: a.text };
+    case 'addPendingEdit':
+      return { ...s, pendingEdits: [...s.pendingEdits, a.edit] };
+    case 'clearPendingEdits':
+      return { ...s, pendingEdits: [] };
+    case 'reload':
+      return { ...s, reloadCount: s.reloadCount + 1, status: 'reloading from disk…' };
+    case 'quit':
+      return { ...s, quit: true };
+  }
+}
+
+/** Rows of a pane after its filter: case-insensitive substring over everything shown in a row. */
+export function applyFilter<T>(rows: T[], text: (row: T) => string, filter: string | undefined): T[] {
+  const f = (filter ?? '').trim().toLowerCase();
+  if (!f) return rows;
+  return rows.filter((r) => text(r).toLowerCase().includes(f));
+}

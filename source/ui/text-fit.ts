@@ -1,0 +1,36 @@
+// Fitting text into columns: domains lose their left end (`…example.com`
+// keeps the part that identifies them), paths their middle (both the
+// installation and the file name stay readable), everything else its end.
+
+export function fitEnd(s: string, width: number): string {
+  if (width <= 0) return '';
+  return s.length <= width ? s : s.slice(0, Math.max(0, width - 1)) + '…';
+}
+
+export function fitLeft(s: string, width: number): string {
+  if (width <= 0) return '';
+  return s.length <= width ? s : '…' + s.slice(s.length - width + 1);
+}
+
+export function fitMiddle(s: string, width: number): string {
+  if (width <= 0) return '';
+  if (s.length <= width) return s;
+  if (width < 5) return fitEnd(s, width);
+  const keepEnd = Math.ceil((width - 1) / 2);
+  const keepStart = width - 1 - keepEnd;
+  return s.slice(0, keepStart) + '…' + s.slice(s.length - keepEnd);
+}
+
+export function padEnd(s: string, width: number): string {
+  return s.length >= width ? s : s + ' '.repeat(width - s.length);
+}
+
+export function padStart(s: string, width: number): string {
+  return s.length >= width ? s : ' '.repeat(width - s.length) + s;
+}
+
+/** A cell: fitted then padded to exactly `width`. */
+export function cell(s: string, width: number, how: 'end' | 'left' | 'middle' = 'end', align: 'left' | 'right' = 'left'): string {
+  const f = how === 'left' ? fitLeft(s, width) : how === 'middle' ? fitMiddle(s, width) : fitEnd(s, width);
+  return align === 'right' ? padStart(f, width) : padEnd(f, width);
+}

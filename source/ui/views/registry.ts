@@ -1,0 +1,5 @@
+// The views in tab order. A view is listed here only once the part of the
+// model it draws exists; each says itself whether its data has loaded.
+import type { ViewDef } from './view-types.js';
+
+export const VIEWS: ViewDef[] = [];

@@ -1,0 +1,48 @@
+// What a view is to the shell: a pure function from the session to the pane
+// now shown (rows, how to filter them, what Enter does), and a component that
+// draws it. Input never reaches a view directly: the one dispatcher reads the
+// pane model to know how many rows there are and what opening one means.
+import type { ReactElement } from 'react';
+import type { SessionData } from '../session-data.js';
+import type { UiAction, UiState, ViewId } from '../store.js';
+
+export interface PaneModel<T = unknown> {
+  /** Identity of the list for its cursor and filter, e.g. "queues" or "queues/msg/var/qmail/123". */
+  key: string;
+  title: string;
+  /** Rows after the filter. */
+  rows: T[];
+  /** Rows before the filter. */
+  total: number;
+  /** False for a detail pane that cannot be filtered. */
+  filterable: boolean;
+  /** What Enter on a row does, if anything. */
+  open?: (row: T) => UiAction | null;
+  /** The address a row stands for, to pre-fill `t`. */
+  address?: (row: T) => string | null;
+  /** Lines at the top of the pane that do not scroll (column headings). */
+  fixedLines?: number;
+}
+
+export interface PaneContext {
+  data: SessionData;
+  ui: UiState;
+  width: number;
+}
+
+export interface ViewProps {
+  pane: PaneModel;
+  ui: UiState;
+  data: SessionData;
+  width: number;
+  height: number;
+}
+
+export interface ViewDef {
+  id: ViewId;
+  title: string;
+  /** The view's data has landed (the tab is offered). */
+  available(data: SessionData): boolean;
+  pane(ctx: PaneContext): PaneModel;
+  render(props: ViewProps): ReactElement;
+}
