@@ -72,6 +72,11 @@ export class Sysroot {
     return new Sysroot(this.hostRoot, { faults: this.faults, onDiagnostic: this.onDiagnostic });
   }
 
+  /** The injected fault for a system path, if any (for readers in source/sysroot/ that bypass read()). */
+  faultAt(sysPath: string): FsErrorCode | null {
+    return this.fault(normalizeSystemPath(sysPath));
+  }
+
   private fault(sysPath: string): FsErrorCode | null {
     for (const [p, code] of Object.entries(this.faults)) {
       if (sysPath === p || sysPath.startsWith(p.endsWith('/') ? p : p + '/')) return code;
