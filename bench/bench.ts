@@ -1,0 +1,341 @@
+// `npm run bench -- [--size small|large] [--json] [--qmail-bin DIR] [--runs N] [--dir DIR]`
+//
+// Generates the benchmark host from a fixed seed (bench/generate.ts) and
+// measures what an admin waits for: loading the installations, the first
+// TUI frame, a trace inside one process, the one-shot `qlens trace` process
+// against `node -e 0`, and the queue read as qmail-qstat and qmail-qread
+// read it. Every figure is a median over several runs, with the peak
+// resident memory of the process that produced it. A part whose module has
+// not landed is reported as "not measured: <reason>", never as a number.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { generateOrReuse, tempTarget, SIZES, DEFAULT_SEED, type SizeName, type Generated } from './generate.js';
+import { median, round } from './stats.js';
+import { firstFrame, type FrameResult } from './first-frame.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const projectRoot = path.resolve(here, '..', '..');
+const cli = path.join(projectRoot, 'dist', 'source', 'cli.js');
+const probe = path.join(here, 'probe.js');
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+interface Options {
+  size: SizeName;
+  json: boolean;
+  qmailBin: string | null;
+  runs: number;
+  dir: string | null;
+  keep: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const o: Options = { size: 'small', json: false, qmailBin: null, runs: 0, dir: null, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = (): string => {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined) usage(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') o.json = true;
+    else if (a === '--keep') o.keep = true;
+    else if (a.startsWith('--size')) {
+      const v = val();
+      if (!(v in SIZES)) usage(`--size is small or large, not ${v}`);
+      o.size = v as SizeName;
+    } else if (a.startsWith('--qmail-bin')) o.qmailBin = path.resolve(val());
+    else if (a.startsWith('--runs')) o.runs = Number(val());
+    else if (a.startsWith('--dir')) o.dir = path.resolve(val());
+    else usage(`unknown argument ${a}`);
+  }
+  if (!o.runs || !Number.isInteger(o.runs) || o.runs < 1) o.runs = o.size === 'large' ? 5 : 7;
+  return o;
+}
+
+function usage(msg: string): never {
+  process.stderr.write(`bench: ${msg}\nusage: npm run bench -- [--size small|large] [--json] [--qmail-bin DIR] [--runs N] [--dir DIR] [--keep]\n`);
+  process.exit(2);
+}
+
+/** One figure: measured, or why not. */
+type Figure =
+  | { measured: true; medianMs: number; runsMs?: number[]; peakRssMb: number | null; [k: string]: unknown }
+  | { measured: false; reason: string };
+
+interface ProcRun {
+  ms: number;
+  status: number | null;
+  rssKb: number | null;
+  stderr: string;
+  stdoutBytes: number;
+}
+
+/** Run a whole process, stdout to a file (a 100,000-message listing is big), with its peak RSS. */
+function runProcess(cmd: string, args: string[], env?: NodeJS.ProcessEnv): ProcRun {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qlens-run-'));
+  const outFile = path.join(tmp, 'out');
+  const rssFile = path.join(tmp, 'rss');
+  const fd = fs.openSync(outFile, 'w');
+  const [file, argv] = TIME ? [TIME, ['-o', rssFile, '-f', '%M', cmd, ...args]] : [cmd, args];
+  const s = performance.now();
+  const r = spawnSync(file, argv, { stdio: ['ignore', fd, 'pipe'], env: env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - s;
+  fs.closeSync(fd);
+  let rssKb: number | null = null;
+  if (TIME) {
+    // GNU time writes "Command exited with non-zero status N" before the figure.
+    const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
+    const n = Number(lines[lines.length - 1]);
+    rssKb = Number.isFinite(n) ? n : null;
+  }
+  const stdoutBytes = fs.statSync(outFile).size;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  return { ms, status: r.status, rssKb, stderr: r.stderr?.toString() ?? '', stdoutBytes };
+}
+
+function firstLine(s: string): string {
+  return s.trim().split('\n')[0]?.slice(0, 160) ?? '';
+}
+
+function peakMb(runs: Array<{ rssKb: number | null }>): number | null {
+  const v = runs.map((r) => r.rssKb).filter((x): x is number => x !== null);
+  return v.length ? round(Math.max(...v) / 1024, 1) : null;
+}
+
+/** `runs` runs of one command after a warm-up; not measured when it fails. */
+function measureProcess(cmd: string, args: string[] | ((i: number) => string[]), runs: number, okStatus: number[] = [0]): Figure & { stdoutBytes?: number } {
+  const argsOf = typeof args === 'function' ? args : () => args;
+  const warm = runProcess(cmd, argsOf(0));
+  if (warm.status === null || !okStatus.includes(warm.status)) {
+    return { measured: false, reason: `exit ${warm.status}: ${firstLine(warm.stderr) || '(no message)'}` };
+  }
+  const rs: ProcRun[] = [];
+  for (let i = 0; i < runs; i++) rs.push(runProcess(cmd, argsOf(i + 1)));
+  const bad = rs.find((r) => r.status === null || !okStatus.includes(r.status));
+  if (bad) return { measured: false, reason: `a later run failed, exit ${bad.status}: ${firstLine(bad.stderr)}` };
+  return { measured: true, medianMs: round(median(rs.map((r) => r.ms))), runsMs: rs.map((r) => round(r.ms)), peakRssMb: peakMb(rs), stdoutBytes: warm.stdoutBytes };
+}
+
+interface ProbeOut {
+  ok: boolean;
+  reason?: string;
+  maxRssKb: number;
+  [k: string]: unknown;
+}
+
+function runProbe(task: string, genFile: string, inner: number): { out: ProbeOut; proc: ProcRun } {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qlens-probe-'));
+  const outFile = path.join(tmp, 'out');
+  const fd = fs.openSync(outFile, 'w');
+  const s = performance.now();
+  const r = spawnSync(process.execPath, [probe, task, genFile, String(inner)], { stdio: ['ignore', fd, 'pipe'] });
+  const ms = performance.now() - s;
+  fs.closeSync(fd);
+  const text = fs.readFileSync(outFile, 'utf8').trim();
+  fs.rmSync(tmp, { recursive: true, force: true });
+  let out: ProbeOut;
+  try {
+    out = JSON.parse(text.split('\n').pop() ?? '') as ProbeOut;
+  } catch {
+    out = { ok: false, reason: `probe crashed (exit ${r.status}): ${firstLine(r.stderr?.toString() ?? '')}`, maxRssKb: 0 };
+  }
+  return { out, proc: { ms, status: r.status, rssKb: out.maxRssKb ?? null, stderr: r.stderr?.toString() ?? '', stdoutBytes: text.length } };
+}
+
+/** A load measured in a fresh process each run: the first load is what the admin waits for. */
+function measureLoad(task: 'load' | 'loader', genFile: string, runs: number): Figure {
+  const results: ProbeOut[] = [];
+  for (let i = 0; i < runs; i++) {
+    const { out } = runProbe(task, genFile, 1);
+    if (!out.ok) return { measured: false, reason: out.reason ?? 'unknown' };
+    results.push(out);
+  }
+  const num = (k: string): number[] => results.map((r) => Number(r[k])).filter((x) => Number.isFinite(x));
+  const fig: Figure = {
+    measured: true,
+    medianMs: round(median(num('medianMs'))),
+    runsMs: num('medianMs').map((x) => round(x)),
+    importMs: round(median(num('importMs'))),
+    peakRssMb: round(Math.max(...results.map((r) => r.maxRssKb)) / 1024, 1),
+  };
+  if (task === 'loader') fig.firstPublishMs = round(median(num('firstPublishMs')));
+  return fig;
+}
+
+function measureTrace(genFile: string): Figure {
+  const { out } = runProbe('trace', genFile, 1);
+  if (!out.ok) return { measured: false, reason: out.reason ?? 'unknown' };
+  const { ok: _ok, maxRssKb, ...rest } = out;
+  return { measured: true, medianMs: Number(out.p50Ms), peakRssMb: round(maxRssKb / 1024, 1), ...rest };
+}
+
+async function measureFrame(gen: Generated, runs: number): Promise<Figure> {
+  const rs: Array<Extract<FrameResult, { ok: true }>> = [];
+  for (let i = 0; i <= runs; i++) {
+    const r = await firstFrame(cli, gen.sysroot, TIME);
+    if (!r.ok) return { measured: false, reason: r.reason };
+    if (i > 0) rs.push(r); // the first run warms the page cache
+  }
+  const ready = rs.map((r) => r.readyMs).filter((x): x is number => x !== null);
+  return {
+    measured: true,
+    medianMs: round(median(rs.map((r) => r.firstFrameMs))),
+    runsMs: rs.map((r) => round(r.firstFrameMs)),
+    readyMs: ready.length === rs.length ? round(median(ready)) : null,
+    peakRssMb: peakMb(rs),
+    screen: rs[rs.length - 1].screen,
+  };
+}
+
+function ratio(a: Figure, b: Figure): number | null {
+  return a.measured && b.measured && b.medianMs > 0 ? round(a.medianMs / b.medianMs, 2) : null;
+}
+
+/** qlens queue's counts-only form, if the command table has one. */
+async function queueCountArgs(): Promise<string[] | null> {
+  try {
+    const mod = (await import(path.join(projectRoot, 'dist', 'source', 'cli-args.js'))) as { COMMANDS: Record<string, { options: Record<string, unknown> }> };
+    const opts = mod.COMMANDS.queue?.options ?? {};
+    for (const name of ['count', 'counts', 'stat', 'qstat']) if (name in opts) return [`--${name}`];
+  } catch {
+    // no command table: not measured below
+  }
+  return null;
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  if (!fs.existsSync(cli)) usage(`${cli} is missing: build first (npm run bench builds)`);
+  const log = (s: string): void => {
+    if (!o.json) process.stdout.write(s);
+  };
+  const startAll = performance.now();
+  const target = o.dir ?? tempTarget();
+  log(`qlens bench: size ${o.size}, seed ${DEFAULT_SEED}, ${o.runs} runs each, node ${process.version}, ${os.cpus().length} cores\n`);
+  log(`generating into ${target} ...`);
+  const { gen, reused } = generateOrReuse(target, o.size);
+  const genFile = path.join(target, 'generated.json');
+  log(reused ? ' reused\n' : ` ${gen.files} files, ${gen.dirs} dirs, ${round(gen.bytes / 1048576, 1)} MB in ${round(gen.generateMs / 1000, 1)} s\n`);
+
+  const results: Record<string, Figure> = {};
+  const step = (name: string): void => log(`  ${name} ...\n`);
+
+  step('load (model)');
+  results.load = measureLoad('load', genFile, o.runs);
+  step('load (TUI loader)');
+  results.tuiLoader = measureLoad('loader', genFile, o.runs);
+  step('first TUI frame');
+  results.firstFrame = await measureFrame(gen, Math.min(o.runs, 5));
+  step('trace in one process');
+  results.traceInProcess = measureTrace(genFile);
+
+  step('node -e 0');
+  results.nodeFloor = measureProcess(process.execPath, ['-e', '0'], o.runs);
+  step('one-shot trace');
+  const addr = (i: number): string => gen.addresses[(i * 997) % gen.addresses.length];
+  results.oneShotTrace = measureProcess(process.execPath, (i) => [cli, 'trace', addr(i), '--sysroot', gen.sysroot], o.runs);
+  results.oneShotTraceJson = measureProcess(process.execPath, (i) => [cli, 'trace', addr(i), '--json', '--sysroot', gen.sysroot], o.runs);
+
+  step('queue');
+  const countArgs = await queueCountArgs();
+  results.queueCounts = countArgs
+    ? measureProcess(process.execPath, [cli, 'queue', ...countArgs, '--instance', '/var/qmail', '--sysroot', gen.sysroot], o.runs)
+    : { measured: false, reason: 'qlens queue has no counts-only option (--count/--stat) yet' };
+  results.queueList = measureProcess(process.execPath, [cli, 'queue', '--instance', '/var/qmail', '--sysroot', gen.sysroot], o.runs);
+  results.queueListJson = measureProcess(process.execPath, [cli, 'queue', '--json', '--instance', '/var/qmail', '--sysroot', gen.sysroot], o.runs);
+
+  // qmail's own tools read only their compiled-in queue, so the comparison
+  // runs on that installation's queue, read by qlens through --sysroot /.
+  if (o.qmailBin) {
+    const home = path.dirname(o.qmailBin);
+    step(`qmail-qstat / qmail-qread in ${o.qmailBin}`);
+    const qstat = path.join(o.qmailBin, 'qmail-qstat');
+    const qread = path.join(o.qmailBin, 'qmail-qread');
+    results.qmailQstat = fs.existsSync(qstat) ? measureProcess(qstat, [], o.runs) : { measured: false, reason: `${qstat} not found` };
+    results.qmailQread = fs.existsSync(qread) ? measureProcess(qread, [], o.runs) : { measured: false, reason: `${qread} not found` };
+    results.qlensCountsSameQueue = countArgs
+      ? measureProcess(process.execPath, [cli, 'queue', ...countArgs, '--sysroot', '/', '--instance', home], o.runs)
+      : { measured: false, reason: 'qlens queue has no counts-only option yet' };
+    results.qlensListSameQueue = measureProcess(process.execPath, [cli, 'queue', '--sysroot', '/', '--instance', home], o.runs);
+  } else {
+    const reason = 'no --qmail-bin DIR given';
+    results.qmailQstat = { measured: false, reason };
+    results.qmailQread = { measured: false, reason };
+  }
+
+  const ratios = {
+    oneShotTraceVsNode: ratio(results.oneShotTrace, results.nodeFloor),
+    queueCountsVsQstat: o.qmailBin ? ratio(results.qlensCountsSameQueue, results.qmailQstat) : null,
+    queueListVsQread: o.qmailBin ? ratio(results.qlensListSameQueue, results.qmailQread) : null,
+  };
+  const summary = {
+    tool: 'qlens-bench',
+    version: 1,
+    date: new Date().toISOString(),
+    size: o.size,
+    seed: DEFAULT_SEED,
+    node: process.version,
+    cpus: os.cpus().length,
+    runs: o.runs,
+    generated: { reused, files: gen.files, dirs: gen.dirs, mb: round(gen.bytes / 1048576, 1), ms: round(gen.generateMs), counts: gen.counts, queue: gen.queue },
+    results,
+    ratios,
+    totalSeconds: round((performance.now() - startAll) / 1000, 1),
+  };
+  if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
+  else process.stdout.write('\n' + table(summary.results, ratios) + `\ntotal ${summary.totalSeconds} s\n`);
+  if (!o.dir && !o.keep) fs.rmSync(target, { recursive: true, force: true });
+  else log(`tree kept in ${target} (reuse with --dir ${target})\n`);
+}
+
+const LABELS: Record<string, string> = {
+  load: 'load installations + domains (model)',
+  tuiLoader: 'load to first screen (TUI loader)',
+  firstFrame: 'first TUI frame (pty, whole process)',
+  traceInProcess: 'trace in one process, p50 (warm)',
+  nodeFloor: 'node -e 0',
+  oneShotTrace: 'qlens trace ADDRESS (process)',
+  oneShotTraceJson: 'qlens trace ADDRESS --json (process)',
+  queueCounts: 'qlens queue counts (process)',
+  queueList: 'qlens queue, full listing (process)',
+  queueListJson: 'qlens queue --json (process)',
+  qmailQstat: 'qmail-qstat',
+  qmailQread: 'qmail-qread',
+  qlensCountsSameQueue: 'qlens counts, same queue as qstat',
+  qlensListSameQueue: 'qlens listing, same queue as qread',
+};
+
+function fmtMs(n: number): string {
+  return n < 10 ? n.toFixed(3) + ' ms' : n < 1000 ? n.toFixed(1) + ' ms' : (n / 1000).toFixed(2) + ' s';
+}
+
+function table(results: Record<string, Figure>, ratios: Record<string, number | null>): string {
+  const rows: string[][] = [['measure', 'median', 'peak RSS', 'note']];
+  for (const [k, f] of Object.entries(results)) {
+    const label = LABELS[k] ?? k;
+    if (!f.measured) {
+      rows.push([label, '—', '—', `not measured: ${f.reason}`]);
+      continue;
+    }
+    const notes: string[] = [];
+    if (k === 'traceInProcess') {
+      notes.push(`p99 ${fmtMs(Number(f.p99Ms))}, cold p50 ${fmtMs(Number(f.coldP50Ms))} p99 ${fmtMs(Number(f.coldP99Ms))}, ${f.addresses} addresses`);
+      if (Number(f.thrown)) notes.push(`${f.thrown} threw`);
+    }
+    if (k === 'load' || k === 'tuiLoader') notes.push(`imports ${fmtMs(Number(f.importMs))}`);
+    if (k === 'tuiLoader') notes.push(`first publish ${fmtMs(Number(f.firstPublishMs))}`);
+    if (k === 'firstFrame' && f.readyMs != null) notes.push(`domains on screen ${fmtMs(Number(f.readyMs))}`);
+    if (k === 'oneShotTrace' && ratios.oneShotTraceVsNode != null) notes.push(`${ratios.oneShotTraceVsNode}x node -e 0`);
+    if (k === 'qlensCountsSameQueue' && ratios.queueCountsVsQstat != null) notes.push(`${ratios.queueCountsVsQstat}x qmail-qstat`);
+    if (k === 'qlensListSameQueue' && ratios.queueListVsQread != null) notes.push(`${ratios.queueListVsQread}x qmail-qread`);
+    if (typeof f.stdoutBytes === 'number' && f.stdoutBytes > 4096) notes.push(`${round(f.stdoutBytes / 1048576, 1)} MB out`);
+    rows.push([label, fmtMs(f.medianMs), f.peakRssMb === null ? '?' : `${f.peakRssMb} MB`, notes.join('; ')]);
+  }
+  const w = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => [r[0].padEnd(w[0]), r[1].padStart(w[1]), r[2].padStart(w[2]), r[3]].join('  ').trimEnd()).join('\n');
+}
+
+await main();

@@ -1,0 +1,161 @@
+// The in-process half of the benchmark. bench.ts runs this file as a child
+// process, one task per process, so each figure comes with its own peak
+// resident memory and no task warms the caches of the next.
+//
+//   node dist/bench/probe.js load|loader|trace GENERATED_JSON [RUNS]
+//
+// It prints one JSON line: {"ok":true,...figures} or {"ok":false,"reason":...}.
+// Modules written by other parts of the project are imported by path at run
+// time, so the benchmark builds (and says "not measured") before they land.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Generated } from './generate.js';
+import { quantile, median, round } from './stats.js';
+
+const distSource = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'source');
+
+class NotLanded extends Error {}
+
+/** Import dist/source/<rel>.js, or throw NotLanded naming what is missing. */
+async function need(rel: string, ...names: string[]): Promise<Record<string, any>> {
+  const file = path.join(distSource, rel + '.js');
+  if (!fs.existsSync(file)) throw new NotLanded(`source/${rel}.ts has not landed`);
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, any>;
+  for (const n of names) if (typeof mod[n] !== 'function') throw new NotLanded(`source/${rel}.ts does not export ${n}()`);
+  return mod;
+}
+
+interface Model {
+  /** Build the model the first screen needs, for every installation. */
+  load(): unknown;
+  /** Walk one address in the first installation. */
+  trace?: (address: string) => unknown;
+}
+
+/**
+ * The model as the one-shot commands and the TUI build it: each
+ * installation loaded, and the domain table (the first screen) computed.
+ */
+async function openModel(gen: Generated): Promise<Model> {
+  const { Sysroot } = await need('sysroot/sysroot');
+  const inst = await need('qmail/installation', 'loadInstallation');
+  const domainsMod = await findDomains();
+  return {
+    load() {
+      const sysroot = new Sysroot(gen.sysroot);
+      const installs = gen.instances.map((root) => inst.loadInstallation(sysroot, root));
+      const rows = domainsMod ? domainsMod.fn(installs, sysroot) : null;
+      return { installs, rows };
+    },
+  };
+}
+
+async function findDomains(): Promise<{ fn: (installs: unknown[], sysroot: unknown) => unknown } | null> {
+  for (const [rel, name] of [
+    ['qmail/domains', 'domainTable'],
+    ['qmail/domains', 'buildDomains'],
+    ['qmail/domains', 'listDomains'],
+  ] as const) {
+    const file = path.join(distSource, rel + '.js');
+    if (!fs.existsSync(file)) continue;
+    const mod = (await import(pathToFileURL(file).href)) as Record<string, any>;
+    if (typeof mod[name] === 'function') return { fn: (installs) => installs.map((i) => mod[name](i)) };
+  }
+  return null;
+}
+
+async function taskLoad(gen: Generated, runs: number): Promise<object> {
+  const t0 = performance.now();
+  const model = await openModel(gen);
+  const importMs = performance.now() - t0;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    model.load();
+    times.push(performance.now() - s);
+  }
+  return { importMs: round(importMs), medianMs: round(median(times)), runsMs: times.map((t) => round(t)) };
+}
+
+/** The TUI's own loader (source/ui/loader.ts): time until its first screen's data is complete. */
+async function taskLoader(gen: Generated, runs: number): Promise<object> {
+  const t0 = performance.now();
+  const loader = await need('ui/loader', 'startLoad');
+  const importMs = performance.now() - t0;
+  const times: number[] = [];
+  const firstPublish: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    let first = -1;
+    const l = loader.startLoad({ source: { sysrootDir: gen.sysroot, demo: null, note: 'bench' }, instances: [] }, () => {
+      if (first < 0) first = performance.now() - s;
+    });
+    await l.done;
+    times.push(performance.now() - s);
+    firstPublish.push(first);
+  }
+  return { importMs: round(importMs), medianMs: round(median(times)), firstPublishMs: round(median(firstPublish)), runsMs: times.map((t) => round(t)) };
+}
+
+async function taskTrace(gen: Generated, _runs: number): Promise<object> {
+  const { Sysroot } = await need('sysroot/sysroot');
+  const inst = await need('qmail/installation', 'loadInstallation');
+  const walk = await need('trace/walk');
+  const walkFn = ['walk', 'traceAddress', 'trace'].map((n) => walk[n]).find((f) => typeof f === 'function');
+  if (!walkFn) throw new NotLanded('source/trace/walk.ts exports no walk()');
+  const sysroot = new Sysroot(gen.sysroot);
+  const installs = gen.instances.map((root) => inst.loadInstallation(sysroot, root));
+  const lat: number[] = [];
+  const kinds: Record<string, number> = {};
+  let errors = 0;
+  // Two passes: the first pays for lazy reads (users/cdb, passwd, homes),
+  // the second is what an admin tracing one address after another sees.
+  const cold: number[] = [];
+  for (let pass = 0; pass < 2; pass++) {
+    for (const a of gen.addresses) {
+      const s = performance.now();
+      try {
+        const r = walkFn(installs[0], a, { installations: installs, now: new Date('2026-11-25T12:00:00Z') });
+        const ms = performance.now() - s;
+        (pass === 0 ? cold : lat).push(ms);
+        if (pass === 1) for (const d of r?.deliveries ?? []) kinds[d.kind] = (kinds[d.kind] ?? 0) + 1;
+      } catch {
+        if (pass === 1) errors++;
+      }
+    }
+  }
+  return {
+    addresses: gen.addresses.length,
+    p50Ms: round(quantile(lat, 0.5), 4),
+    p99Ms: round(quantile(lat, 0.99), 4),
+    maxMs: round(quantile(lat, 1), 3),
+    coldP50Ms: round(quantile(cold, 0.5), 4),
+    coldP99Ms: round(quantile(cold, 0.99), 4),
+    coldTotalMs: round(cold.reduce((a, b) => a + b, 0)),
+    thrown: errors,
+    deliveryKinds: kinds,
+  };
+}
+
+const TASKS: Record<string, (gen: Generated, runs: number) => Promise<object>> = { load: taskLoad, loader: taskLoader, trace: taskTrace };
+
+async function main(): Promise<void> {
+  const [task, genPath, runsArg] = process.argv.slice(2);
+  const fn = TASKS[task];
+  if (!fn || !genPath) {
+    process.stderr.write('usage: probe.js load|loader|trace GENERATED_JSON [RUNS]\n');
+    process.exit(2);
+  }
+  const gen = JSON.parse(fs.readFileSync(genPath, 'utf8')) as Generated;
+  let out: object;
+  try {
+    out = { ok: true, ...(await fn(gen, Number(runsArg ?? 5))) };
+  } catch (e) {
+    out = e instanceof NotLanded ? { ok: false, reason: e.message } : { ok: false, reason: `failed: ${e instanceof Error ? e.stack?.split('\n').slice(0, 3).join(' | ') : String(e)}` };
+  }
+  // maxRSS is in kilobytes on Linux.
+  process.stdout.write(JSON.stringify({ ...out, maxRssKb: process.resourceUsage().maxRSS }) + '\n');
+}
+
+await main();

@@ -1,0 +1,23 @@
+// Order statistics for benchmark samples. Medians, not means: a shared
+// 2-core machine throws the odd run far out, and one outlier must not move
+// the figure we track.
+
+export function quantile(samples: readonly number[], q: number): number {
+  if (samples.length === 0) return NaN;
+  const s = [...samples].sort((a, b) => a - b);
+  // Nearest rank: p99 of 10,000 samples is the 9,900th smallest.
+  const rank = Math.min(s.length, Math.max(1, Math.ceil(q * s.length)));
+  return s[rank - 1];
+}
+
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) return NaN;
+  const s = [...samples].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
