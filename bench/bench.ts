@@ -159,6 +159,7 @@ function measureLoad(task: 'load' | 'loader', genFile: string, runs: number): Fi
     medianMs: round(median(num('medianMs'))),
     runsMs: num('medianMs').map((x) => round(x)),
     importMs: round(median(num('importMs'))),
+    domainTable: results[0].domainTable,
     peakRssMb: round(Math.max(...results.map((r) => r.maxRssKb)) / 1024, 1),
   };
   if (task === 'loader') fig.firstPublishMs = round(median(num('firstPublishMs')));
@@ -232,6 +233,12 @@ async function main(): Promise<void> {
   step('trace in one process');
   results.traceInProcess = measureTrace(genFile);
 
+  step('queue in one process');
+  {
+    const { out } = runProbe('queue', genFile, 3);
+    if (!out.ok) results.queueInProcess = { measured: false, reason: out.reason ?? 'unknown' };
+    else results.queueInProcess = { measured: true, medianMs: Number(out.scanMedianMs), countMedianMs: Number(out.countMedianMs), listed: out.listed, peakRssMb: round(out.maxRssKb / 1024, 1) };
+  }
   step('node -e 0');
   results.nodeFloor = measureProcess(process.execPath, ['-e', '0'], o.runs);
   step('one-shot trace');
@@ -294,6 +301,7 @@ async function main(): Promise<void> {
 const LABELS: Record<string, string> = {
   load: 'load installations + domains (model)',
   tuiLoader: 'load to first screen (TUI loader)',
+  queueInProcess: 'queue scan in one process (listing)',
   firstFrame: 'first TUI frame (pty, whole process)',
   traceInProcess: 'trace in one process, p50 (warm)',
   nodeFloor: 'node -e 0',
@@ -326,6 +334,8 @@ function table(results: Record<string, Figure>, ratios: Record<string, number | 
       if (Number(f.thrown)) notes.push(`${f.thrown} threw`);
     }
     if (k === 'load' || k === 'tuiLoader') notes.push(`imports ${fmtMs(Number(f.importMs))}`);
+    if (k === 'load' && f.domainTable === false) notes.push('domain table not built: its module has not landed');
+    if (k === 'queueInProcess') notes.push(`counts ${fmtMs(Number(f.countMedianMs))}; ${f.listed} messages listed`);
     if (k === 'tuiLoader') notes.push(`first publish ${fmtMs(Number(f.firstPublishMs))}`);
     if (k === 'firstFrame' && f.readyMs != null) notes.push(`domains on screen ${fmtMs(Number(f.readyMs))}`);
     if (k === 'oneShotTrace' && ratios.oneShotTraceVsNode != null) notes.push(`${ratios.oneShotTraceVsNode}x node -e 0`);

@@ -2,7 +2,7 @@
 // process, one task per process, so each figure comes with its own peak
 // resident memory and no task warms the caches of the next.
 //
-//   node dist/bench/probe.js load|loader|trace GENERATED_JSON [RUNS]
+//   node dist/bench/probe.js load|loader|trace|queue GENERATED_JSON [RUNS]
 //
 // It prints one JSON line: {"ok":true,...figures} or {"ok":false,"reason":...}.
 // Modules written by other parts of the project are imported by path at run
@@ -34,17 +34,34 @@ interface Model {
 }
 
 /**
- * The model as the one-shot commands and the TUI build it: each
- * installation loaded, and the domain table (the first screen) computed.
+ * The model the first screen needs, as the one-shot commands and the TUI
+ * build it: each installation's control files, users/assign and users/cdb,
+ * morercpthosts.cdb walked, the passwd table, and the domain table once its
+ * module has landed.
  */
-async function openModel(gen: Generated): Promise<Model> {
+async function openModel(gen: Generated): Promise<Model & { domains: boolean }> {
   const { Sysroot } = await need('sysroot/sysroot');
   const inst = await need('qmail/installation', 'loadInstallation');
   const domainsMod = await findDomains();
   return {
+    domains: domainsMod !== null,
     load() {
       const sysroot = new Sysroot(gen.sysroot);
       const installs = gen.instances.map((root) => inst.loadInstallation(sysroot, root));
+      for (const i of installs) {
+        i.consts();
+        i.me();
+        i.list('locals');
+        i.list('rcpthosts');
+        i.virtualdomains();
+        i.smtproutes();
+        const more = i.morercpthostsCdb();
+        if (more && 'reader' in more) for (const _r of more.reader.records());
+        i.usersCdb();
+        i.assign();
+        i.defaultDelivery();
+      }
+      if (typeof inst.systemUsersOf === 'function') inst.systemUsersOf(sysroot).passwd();
       const rows = domainsMod ? domainsMod.fn(installs, sysroot) : null;
       return { installs, rows };
     },
@@ -56,6 +73,7 @@ async function findDomains(): Promise<{ fn: (installs: unknown[], sysroot: unkno
     ['qmail/domains', 'domainTable'],
     ['qmail/domains', 'buildDomains'],
     ['qmail/domains', 'listDomains'],
+    ['qmail/domains', 'domainRows'],
   ] as const) {
     const file = path.join(distSource, rel + '.js');
     if (!fs.existsSync(file)) continue;
@@ -63,6 +81,29 @@ async function findDomains(): Promise<{ fn: (installs: unknown[], sysroot: unkno
     if (typeof mod[name] === 'function') return { fn: (installs) => installs.map((i) => mod[name](i)) };
   }
   return null;
+}
+
+/** The queue read in-process (source/qmail/queue.ts): counts as qmail-qstat, then the whole listing. */
+async function taskQueue(gen: Generated, runs: number): Promise<object> {
+  const { Sysroot } = await need('sysroot/sysroot');
+  const q = await need('qmail/queue', 'readQueueLayout', 'countQueue', 'scanQueue');
+  const counts: number[] = [];
+  const scans: number[] = [];
+  let last: unknown = null;
+  let listed = 0;
+  for (let i = 0; i < runs; i++) {
+    const sysroot = new Sysroot(gen.sysroot);
+    const problems = new q.QueueProblems();
+    const s = performance.now();
+    const layout = q.readQueueLayout(sysroot, gen.instances[0], problems);
+    last = q.countQueue(sysroot, layout, problems);
+    counts.push(performance.now() - s);
+    const s2 = performance.now();
+    listed = 0;
+    for (const _m of q.scanQueue(sysroot, layout, problems, { now: Date.UTC(2026, 10, 25, 12) })) listed++;
+    scans.push(performance.now() - s2);
+  }
+  return { countMedianMs: round(median(counts)), scanMedianMs: round(median(scans)), medianMs: round(median(scans)), listed, counts: last };
 }
 
 async function taskLoad(gen: Generated, runs: number): Promise<object> {
@@ -75,7 +116,7 @@ async function taskLoad(gen: Generated, runs: number): Promise<object> {
     model.load();
     times.push(performance.now() - s);
   }
-  return { importMs: round(importMs), medianMs: round(median(times)), runsMs: times.map((t) => round(t)) };
+  return { importMs: round(importMs), medianMs: round(median(times)), runsMs: times.map((t) => round(t)), domainTable: model.domains };
 }
 
 /** The TUI's own loader (source/ui/loader.ts): time until its first screen's data is complete. */
@@ -138,7 +179,7 @@ async function taskTrace(gen: Generated, _runs: number): Promise<object> {
   };
 }
 
-const TASKS: Record<string, (gen: Generated, runs: number) => Promise<object>> = { load: taskLoad, loader: taskLoader, trace: taskTrace };
+const TASKS: Record<string, (gen: Generated, runs: number) => Promise<object>> = { load: taskLoad, loader: taskLoader, trace: taskTrace, queue: taskQueue };
 
 async function main(): Promise<void> {
   const [task, genPath, runsArg] = process.argv.slice(2);
