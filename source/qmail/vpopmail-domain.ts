@@ -1,0 +1,208 @@
+// Where vpopmail keeps things on a host, read through the sysroot: the
+// vpopmail home and its build header, a domain's vpasswd / vpasswd.cdb pair
+// (with the staleness checks an admin needs), the users/cdb record that
+// vget_assign() reads, and the list of vpopmail domains of an installation.
+import type { Sysroot } from '../sysroot/sysroot.js';
+import { FsError } from '../sysroot/sysroot.js';
+import type { Diagnostic, Installation, SystemUsers, UsersCdb } from './model-types.js';
+import { readLineValue } from './control-readers.js';
+import { decodeBytes } from '../sysroot/sysroot.js';
+import {
+  compareVpasswd,
+  isVdelivermail,
+  openVpasswdCdb,
+  parseVpasswdText,
+  parseVpopmailConfig,
+  vpopmail54Defaults,
+  type VpasswdCdb,
+  type VpasswdText,
+  type VpopmailBuild,
+} from './vpopmail.js';
+
+/** A users/cdb record as qmail-lspawn and vget_assign() read it. */
+export interface AssignRecord {
+  user: string;
+  uid: number;
+  gid: number;
+  home: string;
+  dash: string;
+  pre: string;
+}
+
+/** vget_assign(): the users/cdb key `!domain-`, or null (missing key or no usable users/cdb). */
+export function vgetAssign(usersCdb: UsersCdb, domain: string): AssignRecord | null {
+  if (usersCdb.state !== 'ok') return null;
+  let v: Buffer | null;
+  try {
+    v = usersCdb.reader.get(Buffer.from(`!${domain}-`, 'latin1'));
+  } catch {
+    return null;
+  }
+  if (v === null) return null;
+  const f = decodeBytes(v).split('\0');
+  if (f.length < 6) return null;
+  return { user: f[0], uid: Number(f[1]), gid: Number(f[2]), home: f[3], dash: f[4], pre: f[5] };
+}
+
+/** Read a file, telling "absent" from "unreadable" (never throws). */
+export function readQuiet(sysroot: Sysroot, path: string): { buf: Buffer } | { absent: true } | { error: string } {
+  try {
+    const b = sysroot.read(path);
+    return b === null ? { absent: true } : { buf: b };
+  } catch (err) {
+    return { error: err instanceof FsError ? `${err.code}` : (err as Error).message };
+  }
+}
+
+export function statQuiet(sysroot: Sysroot, path: string) {
+  try {
+    return sysroot.stat(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The vpopmail home (VPOPMAILDIR): from the program path `/X/bin/vdelivermail`
+ * when it has that shape, else the passwd user `vpopmail`, else the
+ * conventional /home/vpopmail.
+ */
+export function vpopmailHome(program: string | null, users: SystemUsers | null): { home: string; how: string } {
+  if (program && program.startsWith('/')) {
+    const m = /^(\/.*)\/bin\/[^/]*vdelivermail$/.exec(program);
+    if (m) return { home: m[1], how: `from the program path ${program}` };
+  }
+  const pw = users?.byName('vpopmail') ?? null;
+  if (pw) return { home: pw.home.replace(/\/+$/, '') || '/', how: 'home of the passwd user vpopmail' };
+  return { home: '/home/vpopmail', how: 'conventional /home/vpopmail (no vpopmail passwd user)' };
+}
+
+/** The build options of the vpopmail installed under `home` (include/vpopmail_config.h), else 5.4 defaults. */
+export function loadVpopmailBuild(sysroot: Sysroot, home: string): VpopmailBuild {
+  const p = `${home}/include/vpopmail_config.h`;
+  const r = readQuiet(sysroot, p);
+  if ('buf' in r) return parseVpopmailConfig(decodeBytes(r.buf), p);
+  if ('error' in r) return vpopmail54Defaults(`${p} unreadable (${r.error}): vpopmail 5.4 defaults assumed (qmail-ext off, valias off, users-big-dir on, cdb backend)`);
+  return vpopmail54Defaults(`no ${p}: vpopmail 5.4 defaults assumed (qmail-ext off, valias off, users-big-dir on, cdb backend)`);
+}
+
+export interface VpasswdPair {
+  dir: string;
+  cdbPath: string;
+  textPath: string;
+  /** null: file absent. */
+  cdb: VpasswdCdb | null;
+  cdbError: string | null;
+  text: VpasswdText | null;
+  textError: string | null;
+  cdbMtimeMs: number | null;
+  textMtimeMs: number | null;
+  /** Staleness and disagreement, and every parse problem of either file. */
+  diagnostics: Diagnostic[];
+}
+
+/** Read D/vpasswd and D/vpasswd.cdb and say how they relate (the cdb is what vdelivermail reads). */
+export function loadVpasswdPair(sysroot: Sysroot, dir: string): VpasswdPair {
+  const cdbPath = `${dir}/vpasswd.cdb`;
+  const textPath = `${dir}/vpasswd`;
+  const diagnostics: Diagnostic[] = [];
+  const out: VpasswdPair = { dir, cdbPath, textPath, cdb: null, cdbError: null, text: null, textError: null, cdbMtimeMs: null, textMtimeMs: null, diagnostics };
+  const c = readQuiet(sysroot, cdbPath);
+  if ('buf' in c) {
+    out.cdb = openVpasswdCdb(c.buf, cdbPath);
+    out.cdbMtimeMs = statQuiet(sysroot, cdbPath)?.mtimeMs ?? null;
+    if (out.cdb.state === 'corrupt') diagnostics.push({ path: cdbPath, line: null, severity: 'error', code: 'vpasswd-cdb-corrupt', message: `${out.cdb.message}; vdelivermail's lookups in it cannot be predicted (run vmkpasswd)` });
+  } else if ('error' in c) {
+    out.cdbError = c.error;
+    diagnostics.push({ path: cdbPath, line: null, severity: 'error', code: 'vpasswd-cdb-unreadable', message: `cannot read vpasswd.cdb (${c.error})` });
+  }
+  const t = readQuiet(sysroot, textPath);
+  if ('buf' in t) {
+    out.text = parseVpasswdText(t.buf, textPath);
+    out.textMtimeMs = statQuiet(sysroot, textPath)?.mtimeMs ?? null;
+    diagnostics.push(...out.text.diagnostics);
+  } else if ('error' in t) {
+    out.textError = t.error;
+    diagnostics.push({ path: textPath, line: null, severity: 'warning', code: 'vpasswd-unreadable', message: `cannot read vpasswd (${t.error})` });
+  }
+  if (out.cdb?.state === 'ok' && out.text) {
+    if (out.textMtimeMs !== null && out.cdbMtimeMs !== null && out.textMtimeMs > out.cdbMtimeMs) {
+      diagnostics.push({
+        path: textPath,
+        line: null,
+        severity: 'warning',
+        code: 'vpasswd-newer',
+        message: 'vpasswd is newer than vpasswd.cdb: vdelivermail reads only the cdb, so recent edits are not seen until vmkpasswd runs',
+      });
+    }
+    for (const d of compareVpasswd(out.text, out.cdb)) {
+      diagnostics.push({ path: cdbPath, line: null, severity: 'warning', code: 'vpasswd-differs', message: d });
+    }
+  } else if (out.cdb === null && out.cdbError === null && out.text) {
+    diagnostics.push({ path: cdbPath, line: null, severity: 'info', code: 'vpasswd-cdb-missing', message: 'vpasswd.cdb is missing: vdelivermail rebuilds it from vpasswd on the next lookup' });
+  }
+  return out;
+}
+
+/** One vpopmail domain of an installation, as the Domains view and `check` see it. */
+export interface VpopmailDomainInfo {
+  /** The domain as addressed (virtualdomains key). */
+  domain: string;
+  /** The real domain (assign user field); differs for an alias domain. */
+  realDomain: string;
+  alias: boolean;
+  dir: string;
+  uid: number;
+  gid: number;
+  /** The .qmail-default line calling vdelivermail, and its catch-all argument. */
+  dotqmailDefault: string;
+  line: number;
+  command: string;
+  catchAll: string | null;
+}
+
+/**
+ * Find vpopmail domains: a virtualdomains line whose prepend equals the
+ * domain, a users/cdb `!domain-` record, and a .qmail-default in the
+ * record's home whose first delivery line runs vdelivermail.
+ */
+export function findVpopmailDomains(inst: Installation): VpopmailDomainInfo[] {
+  const out: VpopmailDomainInfo[] = [];
+  const vd = inst.virtualdomains();
+  const ucdb = inst.usersCdb();
+  for (const [key, entry] of vd.map) {
+    if (key === '' || key.startsWith('.') || key.includes('@')) continue;
+    if (entry.value.toLowerCase() !== key) continue;
+    const rec = vgetAssign(ucdb, key);
+    if (!rec) continue;
+    const dq = `${rec.home.replace(/\/+$/, '')}/.qmail-default`;
+    const r = readQuiet(inst.sysroot, dq);
+    if (!('buf' in r)) continue;
+    const lines = decodeBytes(r.buf).split('\n');
+    const idx = lines.findIndex((l) => l.startsWith('|'));
+    if (idx < 0) continue;
+    const command = lines[idx].slice(1).replace(/[ \t]+$/, '');
+    const words = command.trim().split(/\s+/);
+    if (!isVdelivermail(words[0] ?? '')) continue;
+    const last = words.length >= 3 ? words[words.length - 1].replace(/^'(.*)'$/, '$1').replace(/^"(.*)"$/, '$1') : null;
+    out.push({
+      domain: key,
+      realDomain: rec.user,
+      alias: rec.user !== key,
+      dir: rec.home.replace(/\/+$/, ''),
+      uid: rec.uid,
+      gid: rec.gid,
+      dotqmailDefault: dq,
+      line: idx + 1,
+      command,
+      catchAll: last,
+    });
+  }
+  return out.sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+}
+
+/** Read a control file's first line under an installation root (reader A), null when absent/unreadable. */
+export function controlLine(sysroot: Sysroot, root: string, name: string): string | null {
+  const r = readQuiet(sysroot, `${root}/control/${name}`);
+  return 'buf' in r ? readLineValue(r.buf) : null;
+}
