@@ -53,8 +53,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   queue: {
     summary: 'what is in each queue, read directly from disk',
-    usage: 'qlens queue [--json] [--shape] [--message ID]',
+    usage: 'qlens queue [--json] [--counts | --shape | --message ID]',
     options: {
+      counts: { help: "only qmail-qstat's two counts (a directory walk, no file opened)" },
       shape: { help: 'recipient domain x age table (like qshape)' },
       message: { value: true, arg: 'ID', help: "one message: envelope, headers, body preview" },
     },

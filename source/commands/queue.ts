@@ -1,7 +1,186 @@
-// Placeholder until the command lands; keeps the command table compiling.
+// `qlens queue [--json] [--counts | --shape | --message ID]`: each
+// installation's queue read from disk (contract.md "qlens queue --json").
+// The listing streams: counts first (a directory walk), then one message at
+// a time, so a 100,000-message queue never sits in memory.
 import type { CommandContext } from './context.js';
 import { UsageError } from '../cli-args.js';
+import { decodeBytes } from '../sysroot/sysroot.js';
+import { toSafeJson, sanitize } from '../text/sanitize.js';
+import {
+  QueueProblems,
+  ShapeBuilder,
+  addToShape,
+  countQueue,
+  readQueueLayout,
+  readQueueMessage,
+  readQueuelifetime,
+  scanQueue,
+  type QueueLayout,
+  type RecipientPredictor,
+  type ScanTally,
+} from '../qmail/queue.js';
+import {
+  countsText,
+  detailJson,
+  detailText,
+  duration,
+  layoutText,
+  messageJson,
+  messageText,
+  shapeText,
+} from './queue-format.js';
+import type { Diagnostic } from '../qmail/model-types.js';
 
-export async function run(_ctx: CommandContext): Promise<number> {
-  throw new UsageError('the "queue" command is not built yet');
+export interface QueueRunDeps {
+  /** The time estimates are made for (tests fix it). */
+  now?: number;
+  /** The tracer's prediction for each pending recipient of an installation; none when absent. */
+  predictorFor?: (instance: string) => RecipientPredictor | null;
+}
+
+/** Collects output and hands it to ctx.out in large pieces. */
+class Out {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly write: (t: string) => void) {}
+  put(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= 65536) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length === 0) return;
+    this.write(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+function problemLine(d: Diagnostic): string {
+  return `qlens: ${sanitize(d.path)}: ${d.severity}: ${sanitize(d.message)}\n`;
+}
+
+function problemsJson(list: Diagnostic[]): Array<Record<string, unknown>> {
+  return list.map((d) => ({ path: d.path, line: d.line, severity: d.severity, code: d.code, message: d.message }));
+}
+
+function layoutJson(l: QueueLayout): Record<string, unknown> {
+  return { queue: l.queueDir, present: l.present, split: l.split, bigTodo: l.bigTodo };
+}
+
+function parseId(v: string | boolean | string[] | undefined): number | null {
+  if (v === undefined || v === false) return null;
+  const s = typeof v === 'string' ? v : Array.isArray(v) ? v[v.length - 1] : '';
+  const m = /^#?(\d+)$/.exec(s);
+  if (!m) throw new UsageError(`--message wants a message number (as qmail-qread shows it, e.g. 1234567), not "${sanitize(String(s))}"`);
+  return Number(m[1]);
+}
+
+export async function run(ctx: CommandContext): Promise<number> {
+  return runQueue(ctx, {});
+}
+
+export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise<number> {
+  if (ctx.positionals.length > 0) throw new UsageError(`queue takes no arguments (got "${sanitize(ctx.positionals[0])}")`);
+  const countsOnly = Boolean(ctx.options.counts);
+  const shape = Boolean(ctx.options.shape);
+  const id = parseId(ctx.options.message);
+  if (Number(countsOnly) + Number(shape) + Number(id !== null) > 1) {
+    throw new UsageError('--counts, --shape and --message go one at a time');
+  }
+  const now = deps.now ?? Date.now();
+  const out = new Out(ctx.out);
+  let status = 0;
+  let found = false;
+  const several = ctx.instances.length > 1;
+
+  for (const [n, instance] of ctx.instances.entries()) {
+    const problems = new QueueProblems();
+    const layout = readQueueLayout(ctx.sysroot, instance, problems);
+    const queuelifetime = readQueuelifetime(ctx.sysroot, instance);
+    const predict = deps.predictorFor?.(instance) ?? undefined;
+    const scanOpts = { now, queuelifetime, predict };
+
+    if (id !== null) {
+      const d = readQueueMessage(ctx.sysroot, layout, id, problems, scanOpts);
+      if (d) {
+        found = true;
+        if (ctx.json) out.put(toSafeJson({ instance, ...layoutJson(layout), message: detailJson(d, decodeBytes), problems: problemsJson(problems.list) }) + '\n');
+        else out.put((several && n > 0 ? '\n' : '') + detailText(d, now, queuelifetime));
+      }
+      out.flush();
+      for (const p of problems.list) ctx.err(problemLine(p));
+      if (problems.permissionDenied) status = 2;
+      continue;
+    }
+
+    const counts = countQueue(ctx.sysroot, layout, problems);
+    if (ctx.json) {
+      out.put(`{"instance":${toSafeJson(instance)},${toSafeJson(layoutJson(layout)).slice(1, -1)},"counts":${toSafeJson(counts)}`);
+    } else {
+      if (n > 0) out.put('\n');
+      out.put(layoutText(layout));
+      out.put(countsText(counts));
+    }
+
+    if (!countsOnly) {
+      const tally: ScanTally = { listed: 0, todo: 0, vanished: 0, inFlight: 0, incomplete: false };
+      const summary = { bouncing: 0, pastLifetime: 0, pendingRecipients: 0 };
+      const shapeB = shape ? new ShapeBuilder(now) : null;
+      if (ctx.json && !shape) out.put(',"messages":[');
+      let first = true;
+      for (const m of scanQueue(ctx.sysroot, layout, problems, scanOpts, tally)) {
+        if (m.bouncing) summary.bouncing++;
+        if (m.pastLifetime) summary.pastLifetime++;
+        for (const r of m.recipients) if (!r.done) summary.pendingRecipients++;
+        if (shapeB) {
+          addToShape(shapeB, m);
+          continue;
+        }
+        if (ctx.json) {
+          out.put((first ? '' : ',') + toSafeJson(messageJson(m)));
+          first = false;
+        } else {
+          if (first) out.put('\n');
+          first = false;
+          out.put(messageText(m, now));
+        }
+      }
+      const tallyJson = {
+        listed: tally.listed,
+        todo: tally.todo,
+        inFlight: tally.inFlight,
+        vanished: tally.vanished,
+        complete: !tally.incomplete,
+        ...summary,
+        queuelifetime,
+      };
+      if (ctx.json) {
+        if (shapeB) out.put(`,"shape":${toSafeJson({ remote: shapeB.table('remote'), local: shapeB.table('local') })}`);
+        else out.put(']');
+        out.put(`,"summary":${toSafeJson(tallyJson)}`);
+      } else if (shapeB) {
+        out.put('\n' + shapeText(shapeB.table('remote'), instance) + '\n' + shapeText(shapeB.table('local'), instance));
+      } else {
+        const parts = [`${tally.listed} listed`];
+        if (tally.todo) parts.push(`${tally.todo} not yet preprocessed`);
+        if (summary.bouncing) parts.push(`${summary.bouncing} bouncing`);
+        parts.push(`${summary.pastLifetime} past queuelifetime (${duration(queuelifetime)})`);
+        if (tally.inFlight) parts.push(`${tally.inFlight} being written or orphaned (not listed)`);
+        if (tally.vanished) parts.push(`${tally.vanished} finished while read`);
+        if (tally.incomplete) parts.push('listing incomplete');
+        out.put(`\n${parts.join(', ')}\n`);
+      }
+    }
+    if (ctx.json) out.put(`,"problems":${toSafeJson(problemsJson(problems.list))}}\n`);
+    out.flush();
+    for (const p of problems.list) ctx.err(problemLine(p));
+    if (problems.permissionDenied) status = 2;
+  }
+  out.flush();
+  if (id !== null && !found) {
+    ctx.err(`qlens: no message #${id} in the queue of ${ctx.instances.join(', ')}\n`);
+    return 2;
+  }
+  return status;
 }
