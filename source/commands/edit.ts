@@ -1,7 +1,90 @@
-// Placeholder until the command lands; keeps the command table compiling.
+// qlens edit PATH: new content from stdin; validate, diff, impact; with
+// --apply write it atomically after journaling the old content.
+// Exit: 0 done (or would be done), 1 invalid content, 2 usage, 3 conflict or refused write.
 import type { CommandContext } from './context.js';
 import { UsageError } from '../cli-args.js';
+import { FsError } from '../sysroot/errors.js';
+import { SysrootWriter, setReadOnly } from '../sysroot/write.js';
+import { toSafeJson, sanitize } from '../text/sanitize.js';
+import { resolveEditPath } from '../edit/file-kind.js';
+import { stageEdits, type ChangeSet } from '../edit/stage.js';
+import { stageEnv, previewImpact } from '../edit/session.js';
+import { applyChangeSet, DEFAULT_BACKUP_DIR, type ApplyResult } from '../edit/journal.js';
+import { changeSetText, changeSetJson } from '../edit/report.js';
+import { traceForImpact } from '../edit/tracer.js';
+import type { Impact } from '../edit/impact.js';
 
-export async function run(_ctx: CommandContext): Promise<number> {
-  throw new UsageError('the "edit" command is not built yet');
+/** Refusals the contract gives exit 3: nothing was written. */
+export const REFUSED = new Set(['CONFLICT', 'SYMLINK', 'ESCAPE', 'OWNER', 'EROFS', 'ELOOP']);
+
+export function refusal(ctx: CommandContext, e: unknown, what: Record<string, unknown> = {}): number {
+  if (e instanceof FsError && REFUSED.has(e.code)) {
+    if (ctx.json) ctx.out(toSafeJson({ ...what, refused: { code: e.code, path: e.path, message: e.message }, written: false }) + '\n');
+    ctx.err(`qlens: ${sanitize(e.message)}; nothing written\n`);
+    return 3;
+  }
+  throw e;
+}
+
+function opt(ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.options[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export async function run(ctx: CommandContext): Promise<number> {
+  if (ctx.positionals.length !== 1) throw new UsageError('edit takes exactly one PATH (the new content comes from standard input)');
+  const expect = opt(ctx, 'expect-sha256');
+  if (expect !== undefined && !/^[0-9a-fA-F]{64}$/.test(expect)) throw new UsageError('--expect-sha256 needs 64 hex digits');
+  const impactExtra = (ctx.options.impact as string[] | undefined) ?? [];
+  const apply = Boolean(ctx.options.apply);
+  const backupDir = opt(ctx, 'backup-dir') ?? DEFAULT_BACKUP_DIR;
+  if (!backupDir.startsWith('/')) throw new UsageError('--backup-dir takes a system path (starting with /)');
+  setReadOnly(ctx.readOnly);
+
+  const target = resolveEditPath(ctx.positionals[0], ctx.instances[0]);
+  const content = Buffer.from(await ctx.readStdin(), 'utf8');
+  const writer = new SysrootWriter(ctx.sysroot);
+  let cs: ChangeSet;
+  try {
+    cs = stageEdits([{ path: target, content, expectSha256: expect?.toLowerCase() }], stageEnv(ctx.sysroot, ctx.instances, writer));
+  } catch (e) {
+    return refusal(ctx, e, { path: target });
+  }
+
+  let impacts: Impact[] | null = null;
+  const trace = cs.valid ? await traceForImpact() : null;
+  if (trace) impacts = previewImpact(ctx.sysroot, ctx.instances, cs, impactExtra, trace);
+
+  let applied: ApplyResult | null = null;
+  let status = cs.valid ? 0 : 1;
+  if (apply && cs.valid) {
+    if (ctx.readOnly) {
+      return refusal(ctx, new FsError('EROFS', target, '--read-only: nothing is written'), { path: target, ...changeSetJson(cs, impacts) });
+    }
+    try {
+      applied = applyChangeSet(writer, cs, { backupDir });
+    } catch (e) {
+      return refusal(ctx, e, { path: target, ...changeSetJson(cs, impacts) });
+    }
+  }
+
+  if (ctx.json) {
+    ctx.out(
+      toSafeJson({
+        path: cs.files[0]?.path ?? target,
+        ...changeSetJson(cs, impacts),
+        written: applied !== null,
+        journal: applied ? applied.entry.dir : null,
+      }) + '\n',
+    );
+  } else {
+    ctx.out(changeSetText(cs, impacts));
+    if (!cs.valid) ctx.out('invalid: nothing written\n');
+    else if (applied) {
+      ctx.out(applied.written.length ? `written: ${applied.written.join(', ')}\n` : 'nothing to write: the content is unchanged\n');
+      ctx.out(`journal: ${applied.entry.dir} (qlens undo restores it)\n`);
+    } else ctx.out(apply ? '' : 'preview only: nothing written (use --apply to write)\n');
+  }
+  if (!cs.valid) status = 1;
+  return status;
 }

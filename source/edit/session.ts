@@ -1,0 +1,80 @@
+// Glue between the file system and the pure edit modules, shared by
+// `qlens edit`, `qlens undo` and the TUI's edit flow: build the staging
+// environment, the "as it would be" overlay and the impact preview.
+import * as path from 'node:path';
+import type { Sysroot } from '../sysroot/sysroot.js';
+import { SysrootWriter } from '../sysroot/write.js';
+import { OverlaySysroot, type StagedContent } from '../sysroot/overlay.js';
+import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
+import { loadSystemUsers } from '../qmail/passwd.js';
+import { parseAssign } from '../qmail/assign.js';
+import type { ChangeSet, HomeOwner, StageEnv } from './stage.js';
+import { homeOf } from './stage.js';
+import { instanceOf } from './file-kind.js';
+import { computeImpact, impactAddresses, type Impact, type TraceFn } from './impact.js';
+
+/** Homes and the uid that must own each: passwd users, then users/assign entries. */
+export function homeOwners(sysroot: Sysroot, instances: string[]): HomeOwner[] {
+  const out: HomeOwner[] = [];
+  for (const p of loadSystemUsers(sysroot).passwd()) {
+    if (p.home.startsWith('/') && p.home !== '/') out.push({ home: p.home.replace(/\/+$/, ''), uid: p.uid, gid: p.gid, user: p.name });
+  }
+  for (const inst of instances) {
+    let buf: Buffer | null = null;
+    try {
+      buf = sysroot.read(inst + '/users/assign');
+    } catch {
+      buf = null;
+    }
+    for (const e of parseAssign(buf, inst + '/users/assign').entries) {
+      const uid = Number(e.uid);
+      const gid = Number(e.gid);
+      if (!e.home.startsWith('/') || e.home === '/' || !Number.isInteger(uid) || !Number.isInteger(gid)) continue;
+      const home = e.home.replace(/\/+$/, '');
+      // passwd names the owner first; an assign line for the same home must agree or it is not listed twice.
+      if (!out.some((h) => h.home === home)) out.push({ home, uid, gid, user: e.user });
+    }
+  }
+  return out;
+}
+
+export function stageEnv(sysroot: Sysroot, instances: string[], writer = new SysrootWriter(sysroot)): StageEnv {
+  return {
+    instances,
+    isRealRoot: sysroot.isRealRoot,
+    current: (p) => writer.current(p),
+    ownerOf: (p) => writer.ownerOf(p),
+    homes: homeOwners(sysroot, instances),
+  };
+}
+
+/** The sysroot as it would be after the change set. */
+export function overlayOf(sysroot: Sysroot, cs: ChangeSet): OverlaySysroot {
+  const staged = new Map<string, StagedContent>();
+  for (const f of cs.files) staged.set(f.path, { content: f.after, uid: f.meta.uid, gid: f.meta.gid, mode: f.meta.mode });
+  return new OverlaySysroot(sysroot.reopen(), staged);
+}
+
+/** Trace the derived address set (plus `extra`) before and after; one result per installation touched. */
+export function previewImpact(sysroot: Sysroot, instances: string[], cs: ChangeSet, extra: string[], trace: TraceFn): Impact[] {
+  const base = sysroot.reopen();
+  const over = overlayOf(base, cs);
+  const homes = homeOwners(base, instances);
+  const touched = new Set<string>();
+  const affectedHomes = new Set<string>();
+  for (const f of cs.files) {
+    if (f.role === 'meta') continue;
+    touched.add(instanceOf(f.path, instances) ?? instances[0]);
+    const h = homeOf(f.path, homes);
+    if (h) affectedHomes.add(h.home);
+    else affectedHomes.add(path.posix.dirname(f.path));
+  }
+  const out: Impact[] = [];
+  for (const root of instances.filter((i) => touched.has(i))) {
+    const before = loadInstallation(base, root);
+    const after = loadInstallation(over, root);
+    const { addresses, skipped } = impactAddresses([before, after], systemUsersOf(base), base, [...affectedHomes], extra);
+    out.push(computeImpact(before, after, addresses, trace, skipped));
+  }
+  return out;
+}
