@@ -1,7 +1,70 @@
-// Placeholder until the command lands; keeps the command table compiling.
+// `qlens domains`: every domain each installation accepts and delivers
+// (contract.md "qlens domains --json" and "Rulings: domains").
 import type { CommandContext } from './context.js';
 import { UsageError } from '../cli-args.js';
+import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
+import { domainMatrix, domainRowJson, type DomainMatrix, type DomainRow } from '../qmail/domains.js';
+import { sanitize, toSafeJson } from '../text/sanitize.js';
 
-export async function run(_ctx: CommandContext): Promise<number> {
-  throw new UsageError('the "domains" command is not built yet');
+function cell(s: string, width: number): string {
+  if (s.length <= width) return s.padEnd(width);
+  // Keep the end of a domain (the part that tells): "…ample.com".
+  return '…' + s.slice(s.length - width + 1);
+}
+
+function shownDomain(r: DomainRow): string {
+  return r.domain === '' ? '(catch-all "")' : r.domain;
+}
+
+function delivery(r: DomainRow): string {
+  if (r.locals) return r.implicit ? 'local (me)' : 'local';
+  if (r.virtual === null) return 'remote';
+  if (r.virtual === '') return 'remote (exception)';
+  return 'virtual';
+}
+
+export function formatDomains(m: DomainMatrix, me: string | null): string {
+  const lines: string[] = [];
+  const accepts = m.domains.filter((r) => r.rcpthosts && r.domain !== '' && !r.domain.startsWith('.')).length;
+  const delivers = m.domains.filter((r) => r.delivery !== 'remote' && r.domain !== '' && !r.domain.startsWith('.')).length;
+  lines.push(`${sanitize(m.instance)}  me ${me === null ? '(none)' : sanitize(JSON.stringify(me))}  ${m.domains.length} domain${m.domains.length === 1 ? '' : 's'}, ${accepts} accepted by qmail-smtpd, ${delivers} delivered here`);
+  for (const p of m.problems) lines.push(`  ! ${sanitize(p.message)}`);
+  if (m.domains.length === 0) {
+    lines.push('  (no domains named in locals, rcpthosts, morercpthosts.cdb or virtualdomains)');
+    return lines.join('\n') + '\n';
+  }
+  lines.push(`  ${'DOMAIN'.padEnd(30)} ${'DELIVERY'.padEnd(18)} ${'PREPEND'.padEnd(14)} ${'SMTP'.padEnd(6)} MANAGER`);
+  for (const r of m.domains) {
+    const prepend = r.virtual === null ? '-' : r.virtual === '' ? '""' : r.virtual;
+    const smtp = r.morercpthosts ? 'more' : r.rcpthosts ? 'yes' : 'no';
+    lines.push(
+      `  ${cell(sanitize(shownDomain(r)), 30)} ${cell(delivery(r), 18)} ${cell(sanitize(prepend), 14)} ${smtp.padEnd(6)} ${r.manager ?? '-'}`.trimEnd(),
+    );
+    for (const u of r.users) lines.push(`      user ${sanitize(u.address)} -> ${u.prepend === '' ? '"" (remote)' : sanitize(u.prepend)}  (virtualdomains line ${u.line})`);
+    for (const p of r.problems) lines.push(`      ! ${sanitize(p)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function run(ctx: CommandContext): Promise<number> {
+  if (ctx.positionals.length > 0) throw new UsageError(`domains takes no arguments (got "${ctx.positionals[0]}")`);
+  const users = systemUsersOf(ctx.sysroot);
+  const results = ctx.instances.map((root) => {
+    const inst = loadInstallation(ctx.sysroot, root);
+    return { inst, matrix: domainMatrix(inst, users) };
+  });
+  if (ctx.json) {
+    ctx.out(
+      toSafeJson({
+        instances: results.map(({ matrix }) => ({
+          instance: matrix.instance,
+          domains: matrix.domains.map(domainRowJson),
+          problems: matrix.problems.map((p) => p.message),
+        })),
+      }) + '\n',
+    );
+    return 0;
+  }
+  ctx.out(results.map(({ inst, matrix }) => formatDomains(matrix, inst.me())).join('\n'));
+  return 0;
 }

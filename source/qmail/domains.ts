@@ -1,0 +1,328 @@
+// The domain matrix of `qlens domains` (contract.md, "Rulings: domains"):
+// one row per domain named in locals, rcpthosts, morercpthosts.cdb or as a
+// domain key of virtualdomains, with what qmail-send and qmail-smtpd would
+// do with it and the problems a careful admin wants to hear of.
+import type { Diagnostic, Installation, SystemUsers, UsersCdb } from './model-types.js';
+import type { ColonEntry, ListLine } from './control-readers.js';
+import { lcAscii } from './control-readers.js';
+import { CdbReader } from './cdb.js';
+import { decodeBytes } from '../sysroot/sysroot.js';
+
+export type Manager = 'vpopmail' | 'vmailmgr';
+
+export interface Evidence {
+  path: string;
+  line: number | null;
+  text: string;
+}
+
+export interface DomainRow {
+  /** Lower-cased, as written otherwise: `.example.org` for a wildcard key, `` for the catch-all. */
+  domain: string;
+  locals: boolean;
+  /** locals is true only because there is no locals file and this is `me`. */
+  implicit: boolean;
+  /** The prepend qmail-send would use for a plain local part at this domain; "" empty; null none. */
+  virtual: string | null;
+  rcpthosts: boolean;
+  morercpthosts: boolean;
+  manager: Manager | null;
+  problems: string[];
+  /** Where qmail-send sends a plain address here: local (locals), virtual (a prepend), remote. */
+  delivery: 'local' | 'virtual' | 'remote';
+  /** The virtualdomains key that gave `virtual` (the domain, a `.suffix`, or "" for the catch-all). */
+  virtualKey: string | null;
+  evidence: { locals: Evidence | null; virtual: Evidence | null; rcpthosts: Evidence | null };
+  /** `user@domain` keys of virtualdomains under this domain. */
+  users: Array<{ address: string; prepend: string; line: number }>;
+  /** Problems with file and line, for `qlens check`. */
+  diagnostics: Diagnostic[];
+}
+
+export interface DomainMatrix {
+  instance: string;
+  domains: DomainRow[];
+  /** Problems of the installation as a whole (no rcpthosts file, ...). */
+  problems: Diagnostic[];
+}
+
+export interface DomainOptions {
+  /** Look at each virtual target's .qmail-default to name its manager (reads one file per target home). Default true. */
+  managers?: boolean;
+}
+
+/** qmail-send's virtualdomains look-up for a domain: exact, then `.suffix` left to right (longest first), then "". */
+export function virtualFor(map: Map<string, ColonEntry>, domain: string): ColonEntry | null {
+  const d = lcAscii(domain);
+  const exact = map.get(d);
+  if (exact) return exact;
+  for (let i = 1; i < d.length; i++) {
+    if (d[i] !== '.') continue;
+    const e = map.get(d.slice(i));
+    if (e) return e;
+  }
+  return map.get('') ?? null;
+}
+
+/** qmail-smtpd's rcpthosts test: the name, or any `.suffix` of it (j == 0 or at a dot). */
+function suffixMatch(domain: string, has: (key: string) => boolean): string | null {
+  const d = lcAscii(domain);
+  for (let j = 0; j < d.length; j++) {
+    if (j === 0 || d[j] === '.') {
+      const k = d.slice(j);
+      if (has(k)) return k;
+    }
+  }
+  return null;
+}
+
+function cdbHas(reader: CdbReader, key: string): boolean {
+  try {
+    return reader.get(Buffer.from(key, 'latin1')) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The home directory a local part reaches (users/cdb like qmail-lspawn,
+ * else passwd like qmail-getpw, without the owner checks). Enough to find
+ * the .qmail-default a virtual domain's mail ends in.
+ */
+export function homeOfLocal(local: string, cdb: UsersCdb, users: SystemUsers | null, breakChar: string): string | null {
+  const l = lcAscii(local);
+  if (cdb.state === 'ok' && cdb.marker !== null) {
+    try {
+      const exact = cdb.reader.get(Buffer.from('!' + l + '\0', 'latin1'));
+      if (exact) return exact.toString('latin1').split('\0')[3] ?? null;
+      for (let j = l.length; j >= 0; j--) {
+        if (j > 0 && !cdb.marker.includes(l[j - 1])) continue;
+        const v = cdb.reader.get(Buffer.from('!' + l.slice(0, j), 'latin1'));
+        if (v) return v.toString('latin1').split('\0')[3] ?? null;
+      }
+    } catch {
+      return null;
+    }
+  }
+  if (!users) return null;
+  for (let k = l.length; k >= 0; k--) {
+    if (k < l.length && l[k] !== breakChar) continue;
+    if (k > 31) continue;
+    const pw = users.byName(l.slice(0, k));
+    if (pw && pw.uid !== 0) return pw.home;
+  }
+  return null;
+}
+
+/** vpopmail or VMailMgr, from the program line of a .qmail-default. */
+export function managerOfDotQmail(text: string): Manager | null {
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/^[ \t]+/, '');
+    if (!line.startsWith('|')) continue;
+    if (/vdelivermail(\s|$|'|")/.test(line) || /\/vdelivermail\b/.test(line)) return 'vpopmail';
+    if (/(^|[\s/|])vdeliver(\s|$)/.test(line)) return 'vmailmgr';
+  }
+  return null;
+}
+
+/** The domain matrix of one installation. */
+export function domainMatrix(inst: Installation, users: SystemUsers | null, opts: DomainOptions = {}): DomainMatrix {
+  const rows = new Map<string, DomainRow>();
+  const problems: Diagnostic[] = [];
+  const ctl = `${inst.root}/control`;
+  const row = (name: string): DomainRow => {
+    const key = lcAscii(name);
+    let r = rows.get(key);
+    if (!r) {
+      r = {
+        domain: key,
+        locals: false,
+        implicit: false,
+        virtual: null,
+        rcpthosts: false,
+        morercpthosts: false,
+        manager: null,
+        problems: [],
+        delivery: 'remote',
+        virtualKey: null,
+        evidence: { locals: null, virtual: null, rcpthosts: null },
+        users: [],
+        diagnostics: [],
+      };
+      rows.set(key, r);
+    }
+    return r;
+  };
+
+  const locals = inst.list('locals');
+  const localsMap = new Map<string, ListLine>();
+  for (const l of locals.lines) {
+    const k = lcAscii(l.text);
+    if (!localsMap.has(k)) localsMap.set(k, l);
+    row(l.text);
+  }
+  const rcpt = inst.list('rcpthosts');
+  const rcptMap = new Map<string, ListLine>();
+  for (const l of rcpt.lines) {
+    const k = lcAscii(l.text);
+    if (!rcptMap.has(k)) rcptMap.set(k, l);
+    row(l.text);
+  }
+  const more = inst.morercpthostsCdb();
+  const moreReader = more && 'reader' in more ? more.reader : null;
+  const moreKeys: string[] = [];
+  if (moreReader) {
+    try {
+      for (const rec of moreReader.records()) {
+        const k = decodeBytes(Buffer.from(rec.key));
+        moreKeys.push(k);
+        row(k);
+      }
+    } catch {
+      // A corrupt cdb is reported by the installation; its readable records still count.
+    }
+  }
+  const vd = inst.virtualdomains();
+  for (const e of vd.map.values()) {
+    const at = e.key.lastIndexOf('@');
+    if (at >= 0) {
+      row(e.key.slice(at + 1)).users.push({ address: e.key, prepend: e.value, line: e.line });
+    } else row(e.key);
+  }
+
+  if (!rcpt.present) {
+    problems.push({
+      path: rcpt.path,
+      line: null,
+      severity: 'error',
+      code: 'rcpthosts-missing',
+      message: 'no control/rcpthosts: qmail-smtpd accepts mail for every domain (an open relay)',
+    });
+  }
+
+  // The morercpthosts text file, as qmail-newmrh would compile it, to compare with the cdb.
+  const moreText = inst.list('morercpthosts');
+  const moreTextSet = new Map<string, ListLine>();
+  for (const l of moreText.lines) if (!moreTextSet.has(lcAscii(l.text))) moreTextSet.set(lcAscii(l.text), l);
+  const moreCdbSet = new Set(moreKeys.map((k) => lcAscii(k)));
+
+  const cdb = inst.usersCdb();
+  const breakChar = inst.consts().breakChar;
+  const managerByHome = new Map<string, Manager | null>();
+  const wantManagers = opts.managers !== false;
+  const managerFor = (prepend: string): Manager | null => {
+    if (prepend === '') return null;
+    const home = homeOfLocal(prepend + breakChar + 'x', cdb, users, breakChar);
+    if (home === null) return null;
+    if (managerByHome.has(home)) return managerByHome.get(home)!;
+    let m: Manager | null = null;
+    try {
+      const b = inst.sysroot.read(home.replace(/\/+$/, '') + '/.qmail-default');
+      if (b !== null) m = managerOfDotQmail(decodeBytes(b));
+    } catch {
+      m = null;
+    }
+    managerByHome.set(home, m);
+    return m;
+  };
+
+  for (const r of rows.values()) {
+    const add = (severity: Diagnostic['severity'], code: string, path: string, line: number | null, message: string): void => {
+      r.problems.push(message);
+      r.diagnostics.push({ path, line, severity, code, message });
+    };
+    const name = r.domain;
+    const ll = localsMap.get(name);
+    if (ll) {
+      r.locals = true;
+      r.implicit = locals.source === 'me';
+      r.evidence.locals = { path: locals.source === 'me' ? `${ctl}/me` : locals.path, line: ll.line, text: ll.text };
+    }
+    const v = virtualFor(vd.map, name);
+    if (v) {
+      r.virtual = v.value;
+      r.virtualKey = lcAscii(v.key);
+      r.evidence.virtual = { path: vd.path, line: v.line, text: `${v.key}:${v.value}` };
+    }
+    const rk = rcpt.present ? suffixMatch(name, (k) => rcptMap.has(k)) : null;
+    if (rk !== null) {
+      const l = rcptMap.get(rk)!;
+      r.evidence.rcpthosts = { path: rcpt.path, line: l.line, text: l.text };
+    }
+    const mk = rcpt.present && moreReader ? suffixMatch(name, (k) => cdbHas(moreReader, k)) : null;
+    r.morercpthosts = mk !== null;
+    if (mk !== null && rk === null) r.evidence.rcpthosts = { path: `${ctl}/morercpthosts.cdb`, line: null, text: mk };
+    r.rcpthosts = !rcpt.present || rk !== null || mk !== null;
+    r.delivery = r.locals ? 'local' : r.virtual !== null && r.virtual !== '' ? 'virtual' : 'remote';
+    if (wantManagers && r.virtual) r.manager = managerFor(r.virtual);
+
+    const isWildcard = name.startsWith('.');
+    const isCatchAll = name === '';
+    // locals shadows an exact or .suffix virtualdomains line (the catch-all being shadowed is normal).
+    if (r.locals && v && v.key !== '') {
+      add(
+        'warning',
+        'locals-shadows-virtual',
+        vd.path,
+        v.line,
+        `${name || '""'} is in both control/locals${r.implicit ? ' (as me)' : ''} and control/virtualdomains: locals wins, virtualdomains line ${v.line} ("${v.key}:${v.value}") is never used for it`,
+      );
+    }
+    if (!r.rcpthosts && !isCatchAll && r.delivery !== 'remote') {
+      const what = r.delivery === 'local' ? 'control/locals' : 'control/virtualdomains';
+      const ev = r.delivery === 'local' ? r.evidence.locals : r.evidence.virtual;
+      add(
+        r.delivery === 'virtual' ? 'error' : 'warning',
+        'not-in-rcpthosts',
+        ev?.path ?? `${ctl}/rcpthosts`,
+        ev?.line ?? null,
+        `${name} is in ${what} but not in rcpthosts or morercpthosts: qmail-smtpd refuses mail for it from other hosts ("553 sorry, that domain isn't in my list of allowed rcpthosts")`,
+      );
+    }
+    if (!rcpt.present && !isCatchAll) {
+      r.problems.push('no control/rcpthosts: qmail-smtpd accepts every domain (open relay)');
+    }
+    if (rcpt.present && r.rcpthosts && r.delivery === 'remote' && !isWildcard && name !== '') {
+      const ev = r.evidence.rcpthosts;
+      add(
+        'info',
+        'rcpthosts-remote',
+        ev?.path ?? rcpt.path,
+        ev?.line ?? null,
+        r.virtual === ''
+          ? `${name} has an empty virtualdomains prepend (an exception): qmail-smtpd accepts it but qmail-send delivers it remotely`
+          : `${name} is accepted by qmail-smtpd but is neither in locals nor in virtualdomains: qmail-send delivers it remotely (fine for a backup MX or relay)`,
+      );
+    }
+    if (moreReader || moreText.present) {
+      const inText = moreTextSet.get(name);
+      if (inText && !moreCdbSet.has(name)) {
+        add('warning', 'morercpthosts-not-compiled', moreText.path, inText.line, `${name} is in control/morercpthosts but not in morercpthosts.cdb, which is all qmail-smtpd reads: run qmail-newmrh`);
+      }
+      if (!inText && moreCdbSet.has(name) && moreText.present) {
+        add('warning', 'morercpthosts-stale-cdb', `${ctl}/morercpthosts.cdb`, null, `${name} is in morercpthosts.cdb but no longer in control/morercpthosts: run qmail-newmrh`);
+      }
+    }
+  }
+
+  const domains = [...rows.values()].sort((a, b) => (a.domain === '' ? 1 : b.domain === '' ? -1 : a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+  return { instance: inst.root, domains, problems };
+}
+
+/** The JSON shape of contract.md (fixed fields first), with our extra fields. */
+export function domainRowJson(r: DomainRow): Record<string, unknown> {
+  return {
+    domain: r.domain,
+    locals: r.locals,
+    ...(r.implicit ? { implicit: true } : {}),
+    virtual: r.virtual,
+    rcpthosts: r.rcpthosts,
+    morercpthosts: r.morercpthosts,
+    manager: r.manager,
+    problems: r.problems,
+    delivery: r.delivery,
+    virtualKey: r.virtualKey,
+    users: r.users,
+    evidence: r.evidence,
+  };
+}
