@@ -1,0 +1,200 @@
+// qmail-send's rewrite() (qmail-send.c): local or remote, and the address
+// qmail-lspawn or qmail-rspawn gets. Case is kept in the output; only the
+// look-ups (locals, percenthack, virtualdomains) ignore ASCII case.
+import type { Installation, ControlList } from '../qmail/model-types.js';
+import { lcAscii } from '../qmail/control-readers.js';
+import type { TraceStep } from './types.js';
+
+export type SendResult =
+  | { route: 'local' | 'remote'; rewritten: string; steps: TraceStep[] }
+  /** qmail-send would not be running with this configuration (or could not read it). */
+  | { route: 'stopped'; reason: string; steps: TraceStep[] };
+
+const q = (s: string) => JSON.stringify(s);
+
+function inList(list: ControlList, value: string): { line: number } | null {
+  const lv = lcAscii(value);
+  for (const l of list.lines) if (l.text.length === value.length && lcAscii(l.text) === lv) return { line: l.line };
+  return null;
+}
+
+function listWhere(list: ControlList): string {
+  if (list.source === 'me') return `${list.path} absent, control/me used`;
+  if (!list.present) return `${list.path} absent`;
+  return list.path;
+}
+
+/** The candidates qmail-send tries in virtualdomains, in order (user@domain, domain, .suffixes longest first, ""). */
+export function virtualdomainCandidates(addr: string): string[] {
+  const at = addr.lastIndexOf('@');
+  const out: string[] = [];
+  for (let i = 0; i <= addr.length; i++) {
+    if (i === 0 || i === at + 1 || i === addr.length || (i > at && addr[i] === '.')) out.push(addr.slice(i));
+  }
+  return out;
+}
+
+export function rewrite(inst: Installation, recipient: string): SendResult {
+  const steps: TraceStep[] = [];
+  const stage = 'qmail-send' as const;
+  let locals: ControlList;
+  let percenthack: ControlList;
+  let vd: ReturnType<Installation['virtualdomains']>;
+  let envnoathost: ReturnType<Installation['control']>;
+  try {
+    locals = inst.list('locals');
+    percenthack = inst.list('percenthack');
+    vd = inst.virtualdomains();
+    envnoathost = inst.control('envnoathost');
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    steps.push({ stage, text: `cannot read its control files (${msg}): qmail-send would not start (alert: cannot start: unable to read controls)` });
+    return { route: 'stopped', reason: 'alert: cannot start: unable to read controls', steps };
+  }
+  if (locals.source === 'absent') {
+    steps.push({
+      stage,
+      text: 'control/locals and control/me are both absent: qmail-send refuses to start (alert: cannot start: unable to read controls); the message stays in the queue',
+      path: locals.path,
+    });
+    return { route: 'stopped', reason: 'alert: cannot start: unable to read controls', steps };
+  }
+
+  let a = recipient;
+  let p = a.lastIndexOf('@');
+  if (p < 0) {
+    const v = envnoathost.value ?? 'envnoathost';
+    const from =
+      envnoathost.source === 'file'
+        ? `control/envnoathost`
+        : envnoathost.source === 'me'
+          ? 'control/me (no control/envnoathost)'
+          : 'the literal default (no control/envnoathost, no control/me)';
+    steps.push({ stage, text: `${q(a)} has no @: qmail-send appends @envnoathost = ${q(v)} from ${from}`, path: envnoathost.path, line: envnoathost.line ?? undefined });
+    a = a + '@' + v;
+    p = a.length - v.length - 1;
+  }
+
+  // The percent hack, repeated while the domain is listed.
+  for (;;) {
+    const dom = a.slice(p + 1);
+    const hit = inList(percenthack, dom);
+    if (!hit) {
+      if (percenthack.lines.length > 0 && a.slice(0, p).includes('%'))
+        steps.push({ stage, text: `${q(dom)} in control/percenthack? no: the % in the local part stays`, path: percenthack.path });
+      break;
+    }
+    const qpos = a.lastIndexOf('%', p - 1);
+    if (qpos < 0) {
+      steps.push({ stage, text: `${q(dom)} is in control/percenthack (line ${hit.line}) but the local part has no %: nothing to do`, path: percenthack.path, line: hit.line });
+      break;
+    }
+    const before = a;
+    a = a.slice(0, qpos) + '@' + a.slice(qpos + 1, p);
+    p = qpos;
+    steps.push({ stage, text: `${q(dom)} is in control/percenthack (line ${hit.line}): ${q(before)} becomes ${q(a)}`, path: percenthack.path, line: hit.line });
+  }
+
+  const at = a.lastIndexOf('@');
+  const domain = a.slice(at + 1);
+  const lh = inList(locals, domain);
+  if (lh) {
+    const where = locals.source === 'me' ? `control/me (control/locals is absent)` : `control/locals line ${lh.line}`;
+    steps.push({ stage, text: `${q(domain)} in locals? yes (${where}) → local, address ${q(a)}`, path: locals.source === 'me' ? inst.root + '/control/me' : locals.path, line: lh.line });
+    return { route: 'local', rewritten: a, steps };
+  }
+  steps.push({ stage, text: `${q(domain)} in locals? no (${listWhere(locals)})`, path: locals.path });
+
+  const tried: string[] = [];
+  for (const cand of virtualdomainCandidates(a)) {
+    const e = vd.map.get(lcAscii(cand));
+    if (!e) {
+      tried.push(cand === '' ? '"" (catch-all)' : q(cand));
+      continue;
+    }
+    const triedText = tried.length ? `${tried.join(', ')}: no; ` : '';
+    const label = cand === '' ? 'the catch-all ":"' : q(cand);
+    if (e.value === '') {
+      steps.push({
+        stage,
+        text: `virtualdomains: ${triedText}${label} has an empty prepend (line ${e.line}): an exception → remote, address ${q(a)}`,
+        path: vd.path,
+        line: e.line,
+      });
+      return { route: 'remote', rewritten: a, steps };
+    }
+    const out = e.value + '-' + a;
+    steps.push({
+      stage,
+      text: `virtualdomains: ${triedText}${label} → prepend ${q(e.value)} (line ${e.line}) → local, address ${q(out)}`,
+      path: vd.path,
+      line: e.line,
+    });
+    return { route: 'local', rewritten: out, steps };
+  }
+  steps.push({
+    stage,
+    text: vd.present
+      ? `virtualdomains: ${tried.join(', ')}: no match → remote, address ${q(a)}`
+      : `no control/virtualdomains → remote, address ${q(a)}`,
+    path: vd.path,
+  });
+  return { route: 'remote', rewritten: a, steps };
+}
+
+/**
+ * qmail-send's senderadd: a sender ending in "-@[]" (VERP) becomes
+ * prefix + recipient-local + "=" + recipient-domain + "@" + host for each recipient.
+ */
+export function senderAdd(sender: string, recip: string): string {
+  const i = sender.length;
+  if (i >= 4 && sender.endsWith('-@[]')) {
+    const j = sender.lastIndexOf('@', i - 5);
+    const k = recip.lastIndexOf('@');
+    if (k >= 0 && j >= 0 && j + 5 <= i) {
+      return sender.slice(0, j) + recip.slice(0, k) + '=' + recip.slice(k + 1) + '@' + sender.slice(j + 1, i - 4);
+    }
+  }
+  return sender;
+}
+
+/** qmail-inject's completion of an address (rwgeneric): defaulthost, plusdomain, defaultdomain. */
+export function injectComplete(inst: Installation, addr: string): { address: string; steps: TraceStep[] } {
+  const steps: TraceStep[] = [];
+  const stage = 'qlens' as const;
+  if (addr === '') return { address: addr, steps: [{ stage, text: 'qmail-inject leaves the empty address <> alone' }] };
+  if (addr.endsWith('@[]')) return { address: addr, steps: [{ stage, text: 'qmail-inject leaves an address @[] alone' }] };
+  let a = addr;
+  // rwgeneric's order: drop a trailing dot, then a trailing @, then complete.
+  if (a.endsWith('.')) {
+    a = a.slice(0, -1);
+    steps.push({ stage, text: `qmail-inject drops the trailing dot → ${q(a)}` });
+    if (a === '') return { address: a, steps };
+  }
+  if (a.endsWith('@')) {
+    a = a.slice(0, -1);
+    steps.push({ stage, text: `qmail-inject drops the trailing @ → ${q(a)}` });
+    if (a === '') return { address: a, steps };
+  }
+  if (!a.includes('@')) {
+    const dh = inst.control('defaulthost');
+    const v = dh.value ?? 'defaulthost';
+    a = a + '@' + v;
+    steps.push({ stage, text: `qmail-inject: no @, appends @defaulthost = ${q(v)} (${dh.source === 'file' ? 'control/defaulthost' : dh.source === 'me' ? 'control/me' : 'literal default'}) → ${q(a)}`, path: dh.path, line: dh.line ?? undefined });
+  }
+  if (a.endsWith('+')) {
+    const pd = inst.control('plusdomain');
+    const v = pd.value ?? 'plusdomain';
+    a = a.slice(0, -1) + '.' + v;
+    steps.push({ stage, text: `qmail-inject: the address ends in +, replaced by .plusdomain = ${q(v)} → ${q(a)}`, path: pd.path, line: pd.line ?? undefined });
+  }
+  const at = a.lastIndexOf('@');
+  const host = a.slice(at + 1);
+  if (!host.includes('.') && !host.startsWith('[')) {
+    const dd = inst.control('defaultdomain');
+    const v = dd.value ?? 'defaultdomain';
+    a = a + '.' + v;
+    steps.push({ stage, text: `qmail-inject: host ${q(host)} has no dot, appends .defaultdomain = ${q(v)} → ${q(a)}`, path: dd.path, line: dd.line ?? undefined });
+  }
+  return { address: a, steps };
+}

@@ -1,0 +1,67 @@
+// Configuration B of qmail-delivery.md §6.1, as a sysroot fixture. Each row
+// of §6.2 states its changes from it: pass them as `changes` (null removes).
+import { makeFixture, type FixtureEntry, type Fixture } from '../helpers/fixture.js';
+import { loadInstallation } from '../../source/qmail/installation.js';
+import { loadSystemUsers } from '../../source/qmail/passwd.js';
+import { traceAddress } from '../../source/trace/walk.js';
+import type { TraceOptions, TraceResult } from '../../source/trace/types.js';
+
+export const PASSWD = [
+  'root:x:0:0:root:/root:/bin/sh',
+  'joe:x:1001:100:Joe:/home/joe:/bin/sh',
+  'bob:x:1002:100:Bob:/home/bob:/bin/sh',
+  'alias:x:7790:2108::/var/qmail/alias:/bin/false',
+].join('\n') + '\n';
+
+export function baselineFiles(): Record<string, FixtureEntry> {
+  return {
+    '/etc/passwd': PASSWD,
+    '/root/': { dir: true, mode: 0o700, uid: 0 },
+    '/home/joe/': { dir: true, mode: 0o755, uid: 1001, gid: 100 },
+    '/home/bob/': { dir: true, mode: 0o755, uid: 1002, gid: 100 },
+    '/var/qmail/alias/': { dir: true, mode: 0o2755, uid: 7790, gid: 2108 },
+    '/var/qmail/control/me': 'mail.example.com\n',
+    '/var/qmail/control/locals': 'example.com\nmail.example.com\n',
+    '/var/qmail/control/percenthack': 'hack.example.com\n',
+    '/var/qmail/control/virtualdomains':
+      'virt.example:joe-virt\npostmaster@other.example:pm\nother.example:bob\n.sub.example:sub\nexcl.sub.example:\n',
+    '/var/qmail/rc': '#!/bin/sh\nexec env - PATH="/var/qmail/bin:$PATH" \\\nqmail-start ./Mailbox splogger qmail\n',
+  };
+}
+
+export function baseline(changes: Record<string, FixtureEntry | null> = {}): Fixture {
+  const files = baselineFiles();
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null) delete files[k];
+    else files[k] = v;
+  }
+  return makeFixture(files);
+}
+
+/** Trace in /var/qmail of a fixture, with the §6.1 message (sender s@x.org) and a fixed time. */
+export function traceIn(fx: Fixture, address: string, opts: TraceOptions = {}, root = '/var/qmail'): TraceResult {
+  const sysroot = fx.sysroot();
+  const inst = loadInstallation(sysroot, root);
+  const users = loadSystemUsers(sysroot);
+  return traceAddress(inst, users, address, { sender: 's@x.org', now: new Date('2026-11-25T17:45:54Z'), ...opts });
+}
+
+/** Trace against baseline + changes in one call. */
+export function traceB(address: string, changes: Record<string, FixtureEntry | null> = {}, opts: TraceOptions = {}): TraceResult {
+  return traceIn(baseline(changes), address, opts);
+}
+
+/** deliveries as "kind target" strings, for compact assertions. */
+export function outcomes(r: TraceResult): string[] {
+  return r.deliveries.map((d) => `${d.kind} ${d.target}`);
+}
+
+export function kinds(r: TraceResult): string[] {
+  return r.deliveries.map((d) => d.kind);
+}
+
+/** user / dash / ext (source) of a hop, as the table writes it. */
+export function ude(r: TraceResult, hop = 0): string | null {
+  const u = r.hops[hop]?.user;
+  return u ? `${u.name}/${u.dash}/${u.ext}(${u.source})` : null;
+}
