@@ -3,7 +3,6 @@
 // and the host's users; other modules (veil, managers) add theirs with
 // registerLintRules().
 import type { Diagnostic, Installation, SystemUsers, PasswdEntry } from './model-types.js';
-import { FsError } from '../sysroot/sysroot.js';
 import { usersCdbRecords, type AssignEntryDetail } from './assign.js';
 import { domainMatrix } from './domains.js';
 import { LoadedInstallation } from './installation.js';
@@ -24,6 +23,35 @@ function statSafe(inst: Installation, path: string): ReturnType<Installation['sy
   } catch {
     return 'error';
   }
+}
+
+/**
+ * stat() for many homes: a directory listing of each parent is read once,
+ * so a missing home costs a set look-up instead of a failed system call.
+ */
+function homeStatter(inst: Installation): (path: string) => ReturnType<typeof statSafe> {
+  const listings = new Map<string, Set<string> | null>();
+  return (path) => {
+    const clean = path.replace(/\/+$/, '');
+    const k = clean.lastIndexOf('/');
+    const parent = k <= 0 ? '/' : clean.slice(0, k);
+    const name = clean.slice(k + 1);
+    if (name === '' || name === '.' || name === '..') return statSafe(inst, path);
+    let names = listings.get(parent);
+    if (names === undefined) {
+      try {
+        const l = inst.sysroot.readdir(parent);
+        names = l === null ? null : new Set(l);
+      } catch {
+        names = null;
+        listings.set(parent, names);
+        return statSafe(inst, path);
+      }
+      listings.set(parent, names);
+    }
+    if (names === null || !names.has(name)) return null;
+    return statSafe(inst, path);
+  };
 }
 
 function readSafe(inst: Installation, path: string): Buffer | null {
@@ -200,10 +228,11 @@ export const assignRules: LintRule = (installs, users) => {
 
     // Homes of users/assign entries: qmail-local defers when the home is missing.
     const seenHome = new Set<string>();
+    const homeStat = homeStatter(inst);
     for (const e of entries) {
       if (!e.home.startsWith('/') || seenHome.has(e.home + '\0' + e.uid)) continue;
       seenHome.add(e.home + '\0' + e.uid);
-      const st = statSafe(inst, e.home);
+      const st = homeStat(e.home);
       if (st === 'error') continue;
       if (st === null) {
         out.push({ path: apath, line: e.line, severity: 'error', code: 'assign-home-missing', message: `home ${e.home} of ${e.kind}${e.local} does not exist: deliveries defer ("Unable to switch to HOME")` });
@@ -277,6 +306,7 @@ export const homeRules: LintRule = (installs, users) => {
   if (installs.length === 0) return out;
   const inst = installs[0];
   const aliasNames = new Set(installs.map((i) => i.consts().aliasUser));
+  const homeStat = homeStatter(inst);
   for (const pw of users.passwd()) {
     if (users.byName(pw.name) !== pw) {
       out.push({ path: '/etc/passwd', line: pw.line, severity: 'warning', code: 'passwd-duplicate', message: `login ${q(pw.name)} repeats an earlier line: getpwnam returns the first, this line is never used` });
@@ -284,13 +314,8 @@ export const homeRules: LintRule = (installs, users) => {
     }
     if (aliasNames.has(pw.name)) continue;
     if (!isMailUser(pw)) continue;
-    let st;
-    try {
-      st = inst.sysroot.stat(pw.home);
-    } catch (e) {
-      if (e instanceof FsError) continue;
-      throw e;
-    }
+    const st = homeStat(pw.home);
+    if (st === 'error') continue;
     if (st === null) {
       out.push({ path: '/etc/passwd', line: pw.line, severity: 'warning', code: 'home-missing', message: `home ${pw.home} of ${pw.name} does not exist: qmail-getpw passes ${pw.name} over and the alias user gets the mail` });
     } else if (st.uid !== pw.uid) {
