@@ -1,0 +1,231 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeFixture, type Fixture } from '../helpers/fixture.js';
+import { writeQueue, type MessageSpec } from '../helpers/queue-writer.js';
+import { runQueue, type QueueRunDeps } from '../../source/commands/queue.js';
+import { predictionFromTrace } from '../../source/commands/queue-predict.js';
+import type { CommandContext } from '../../source/commands/context.js';
+import { UsageError } from '../../source/cli-args.js';
+import type { SysrootOptions } from '../../source/sysroot/sysroot.js';
+
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+
+const STORY: MessageSpec[] = [
+  {
+    id: 1234567,
+    sender: 'alice@a.example',
+    born: '2026-11-25T10:00:00Z',
+    recipients: [
+      { address: 'bob@a.example', channel: 'local' },
+      { address: 'carol@x.example', channel: 'remote', done: true },
+      { address: 'dave@y.example', channel: 'remote' },
+    ],
+  },
+  {
+    id: 1234599,
+    sender: '',
+    born: '2026-11-25T09:12:41Z',
+    recipients: [{ address: 'erin@z.example', channel: 'remote' }],
+    bounce: [{ recipient: 'frank@z.example', report: 'Sorry, no mailbox here by that name. (#5.1.1)' }],
+  },
+  {
+    id: 1234600,
+    sender: '#@[]',
+    state: 'todo',
+    queued: '2026-11-25T11:59:00Z',
+    recipients: ['postmaster'],
+    content: Buffer.concat([
+      Buffer.from('Subject: \x1b[2J\x1b]0;owned\x07 gr\xfc\xdfe\n', 'latin1'),
+      Buffer.from('From: \u202eevil <e@x>\n\n', 'utf8'),
+      Buffer.from('body with \x1b[31m colour\n', 'latin1'),
+    ]),
+  },
+  {
+    id: 1234601,
+    sender: Buffer.from('\x1b[1mbold\xff@x.example', 'latin1'),
+    born: '2026-11-10T00:00:00Z',
+    recipients: [{ address: Buffer.from('m\xfcller\x9b@a.example', 'latin1'), channel: 'local' }],
+  },
+];
+
+function fixture(two = false): Fixture {
+  const fx = makeFixture({ '/var/qmail/control/me': 'a.example\n', ...(two ? { '/var/qmail2/control/me': 'b.example\n' } : {}) });
+  writeQueue(fx.dir, '/var/qmail', STORY);
+  if (two) writeQueue(fx.dir, '/var/qmail2', [{ id: 9, sender: 'x@b.example', born: '2026-11-25T11:00:00Z', recipients: [{ address: 'y@q.example' }] }], { split: 5 });
+  return fx;
+}
+
+async function runCmd(
+  fx: Fixture,
+  options: Record<string, string | boolean>,
+  opts: { json?: boolean; instances?: string[]; faults?: SysrootOptions['faults']; deps?: QueueRunDeps } = {},
+) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx: CommandContext = {
+    sysroot: fx.sysroot({ faults: opts.faults }),
+    instances: opts.instances ?? ['/var/qmail'],
+    instancesExplicit: false,
+    positionals: [],
+    options,
+    json: Boolean(opts.json),
+    color: false,
+    readOnly: true,
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    readStdin: async () => '',
+  };
+  const status = await runQueue(ctx, { now: NOW, ...opts.deps });
+  return { status, out: out.join(''), err: err.join('') };
+}
+
+const RAW_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
+
+test('JSON: the contract shape, counts as qmail-qstat, todo message with todo:true and no channel', async () => {
+  const r = await runCmd(fixture(), {}, { json: true });
+  assert.equal(r.status, 0);
+  const lines = r.out.trimEnd().split('\n');
+  assert.equal(lines.length, 1);
+  const o = JSON.parse(lines[0]);
+  assert.equal(o.instance, '/var/qmail');
+  assert.deepEqual(o.counts, { messages: 4, todo: 1 });
+  const m = o.messages.find((x: { id: number }) => x.id === 1234567);
+  assert.equal(m.queued, '2026-11-25T10:00:00Z');
+  assert.equal(m.sender, 'alice@a.example');
+  assert.equal(m.todo, false);
+  assert.equal(typeof m.size, 'number');
+  assert.deepEqual(
+    m.recipients.map((x: { address: string; channel: string; done: boolean }) => [x.address, x.channel, x.done]),
+    [
+      ['bob@a.example', 'local', false],
+      ['carol@x.example', 'remote', true],
+      ['dave@y.example', 'remote', false],
+    ],
+  );
+  const t = o.messages.find((x: { id: number }) => x.id === 1234600);
+  assert.equal(t.todo, true);
+  assert.equal(t.sender, '#@[]');
+  assert.equal(t.queued, '2026-11-25T11:59:00Z');
+  assert.deepEqual(t.recipients, [{ address: 'postmaster', channel: null, done: false }]);
+  const b = o.messages.find((x: { id: number }) => x.id === 1234599);
+  assert.equal(b.sender, '');
+  assert.equal(b.bouncing, true);
+  // Not valid UTF-8: Latin-1, and no raw control byte in the JSON text.
+  const e = o.messages.find((x: { id: number }) => x.id === 1234601);
+  assert.equal(e.sender, '\x1b[1mbold\xff@x.example');
+  assert.equal(e.recipients[0].address, 'm\xfcller\x9b@a.example');
+  assert.equal(e.pastLifetime, true);
+  assert.doesNotMatch(r.out, RAW_CONTROLS);
+  assert.match(r.out, /\\u009b/);
+});
+
+test('JSON with several installations: one object per installation, one per line', async () => {
+  const r = await runCmd(fixture(true), {}, { json: true, instances: ['/var/qmail', '/var/qmail2'] });
+  const objs = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(
+    objs.map((o) => [o.instance, o.counts.messages, o.split]),
+    [
+      ['/var/qmail', 4, 23],
+      ['/var/qmail2', 1, 5],
+    ],
+  );
+});
+
+test('text: qmail-qstat lines, qmail-qread lines with the same date text, extras, no raw escape', async () => {
+  const r = await runCmd(fixture(), {});
+  assert.equal(r.status, 0);
+  assert.match(r.out, /^messages in queue: 4\nmessages in queue but not yet preprocessed: 1\n/m);
+  assert.match(r.out, /^25 Nov 2026 10:00:00 GMT  #1234567  \d+  <alice@a\.example> \n\tlocal\tbob@a\.example\n/m);
+  assert.match(r.out, /^  done\tremote\tcarol@x\.example\n/m);
+  assert.match(r.out, /^25 Nov 2026 09:12:41 GMT  #1234599  \d+  <>  bouncing  \[a bounce\]\n/m);
+  assert.match(r.out, /#1234600 .*<#@\[\]> .*not yet preprocessed.*double bounce/);
+  assert.match(r.out, /\t\tnext try ~25 Nov 2026 \d\d:\d\d:\d\d GMT/);
+  assert.match(r.out, /past queuelifetime/);
+  assert.match(r.out, /<\\x1b\[1mbold\\xff@x\.example>/);
+  assert.match(r.out, /m\\xfcller\\xc2\\x9b|m\\xfcller\\x9b/);
+  assert.doesNotMatch(r.out, RAW_CONTROLS);
+});
+
+test('--message: envelope, sanitized headers and body preview, bounce notes', async () => {
+  const fx = fixture();
+  const r = await runCmd(fx, { message: '1234600' });
+  assert.equal(r.status, 0);
+  assert.match(r.out, /message #1234600/);
+  assert.match(r.out, /sender    <#@\[\]>/);
+  assert.match(r.out, /Subject: \\x1b\[2J\\x1b\]0;owned\\x07 gr\\xfc\\xdfe/);
+  assert.match(r.out, /From: \\u202eevil/);
+  assert.match(r.out, /body with \\x1b\[31m colour/);
+  assert.doesNotMatch(r.out, RAW_CONTROLS);
+
+  const b = await runCmd(fx, { message: '#1234599' });
+  assert.match(b.out, /bounce notes \(\/var\/qmail\/queue\/bounce\/1234599\)\n  <frank@z\.example>:\n    Sorry, no mailbox here by that name\. \(#5\.1\.1\)\n/);
+
+  const j = await runCmd(fx, { message: '1234600' }, { json: true });
+  const o = JSON.parse(j.out);
+  assert.equal(o.message.id, 1234600);
+  assert.equal(o.message.todo, true);
+  assert.ok(o.message.headers.some((h: string) => h.startsWith('Subject: \x1b[2J')));
+  assert.doesNotMatch(j.out, RAW_CONTROLS);
+
+  const missing = await runCmd(fx, { message: '42' });
+  assert.equal(missing.status, 2);
+  assert.match(missing.err, /no message #42/);
+  await assert.rejects(runCmd(fx, { message: 'abc' }), UsageError);
+  await assert.rejects(runCmd(fx, { shape: true, counts: true }), UsageError);
+});
+
+test('--counts prints only qmail-qstat\'s lines; --shape the domain × age tables', async () => {
+  const fx = fixture();
+  const c = await runCmd(fx, { counts: true });
+  assert.equal(c.out, '/var/qmail  queue /var/qmail/queue, split 23\nmessages in queue: 4\nmessages in queue but not yet preprocessed: 1\n');
+  const s = await runCmd(fx, { shape: true });
+  assert.match(s.out, /remote recipients pending, by domain and age in minutes\n +T +5 +10 +20 +40 +80 +160 +320 +640 +1280 +1280\+\n/);
+  assert.match(s.out, /^TOTAL +2 /m);
+  assert.match(s.out, /^y\.example +1 /m);
+  const sj = JSON.parse((await runCmd(fx, { shape: true }, { json: true })).out);
+  assert.equal(sj.shape.remote.rows[0].domain, 'TOTAL');
+  assert.equal(sj.shape.local.rows[0].total, 2);
+  assert.equal(sj.messages, undefined);
+});
+
+test('an unreadable queue: one line on stderr saying what to do, exit 2, counts still shown', async () => {
+  const r = await runCmd(fixture(), {}, { faults: { '/var/qmail/queue/info': 'EACCES' } });
+  assert.equal(r.status, 2);
+  assert.equal(r.err.trimEnd().split('\n').length, 1);
+  assert.match(r.err, /permission denied; run qlens as root, or as a member of the qmail group/);
+  assert.match(r.out, /messages in queue: 4/);
+});
+
+test('predictions: a seam for the tracer, shown under each pending recipient', async () => {
+  const calls: Array<[string, string | null]> = [];
+  const r = await runCmd(fixture(), {}, {
+    deps: {
+      predictorFor: () => (address, channel) => {
+        calls.push([address, channel]);
+        return address.startsWith('bob@')
+          ? predictionFromTrace({ address, instance: '/var/qmail', hops: [], leaks: [], deliveries: [{ kind: 'defer', target: '~bob/.qmail is world-writable', hop: 0 }] })
+          : null;
+      },
+    },
+  });
+  assert.match(r.out, /\tlocal\tbob@a\.example\n(\t\t.*\n)?\t\tdeferred: ~bob\/\.qmail is world-writable\n/);
+  assert.ok(calls.some(([a, c]) => a === 'bob@a.example' && c === 'local'));
+  assert.ok(calls.some(([a, c]) => a === 'postmaster' && c === null));
+  assert.ok(!calls.some(([a]) => a === 'carol@x.example'), 'done recipients are not traced');
+});
+
+test('predictionFromTrace: a defer or bounce is said first; nothing delivered is said too', () => {
+  const p = predictionFromTrace({
+    address: 'a@b',
+    instance: '/var/qmail',
+    hops: [],
+    leaks: [],
+    deliveries: [
+      { kind: 'maildir', target: '/home/bob/Maildir/', hop: 0 },
+      { kind: 'forward', target: 'x@y', hop: 0 },
+    ],
+  });
+  assert.equal(p.text, 'would deliver to /home/bob/Maildir/ (+1 more)');
+  assert.equal(p.deliveries?.length, 2);
+  assert.match(predictionFromTrace({ address: 'a', instance: '/', hops: [], leaks: [], deliveries: [] }).text, /nowhere/);
+});
