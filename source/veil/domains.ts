@@ -1,0 +1,117 @@
+// Which names an installation claims, and through which line: the same
+// matching qmail applies (locals exact, rcpthosts exact or `.suffix`,
+// virtualdomains exact or `.suffix` with a non-empty prefix), compared in
+// ASCII lower case as qmail does.
+import { lcAscii } from '../qmail/control-readers.js';
+import type { Evidence, InstanceFacts } from './types.js';
+
+export type ClaimList = 'locals' | 'rcpthosts' | 'morercpthosts' | 'virtualdomains';
+
+export interface Claim {
+  list: ClaimList;
+  /** The entry as written (a `.suffix` wildcard stays as written). */
+  entry: string;
+  evidence: Evidence;
+}
+
+function suffixMatches(wild: string, name: string): boolean {
+  return wild.startsWith('.') && name.endsWith(wild) && name.length > wild.length;
+}
+
+/** The domain of a virtualdomains key: keys may be whole addresses (`user@domain`). */
+function vdDomain(key: string): string {
+  const at = key.lastIndexOf('@');
+  return at >= 0 ? key.slice(at + 1) : key;
+}
+
+/** Every line of `inst` that makes it accept or deliver mail for `name`. */
+export function claimsOf(inst: InstanceFacts, name: string): Claim[] {
+  const n = lcAscii(name);
+  const out: Claim[] = [];
+  for (const l of inst.locals.lines) {
+    if (lcAscii(l.text) === n) {
+      const path = inst.locals.source === 'me' ? inst.me.path ?? inst.locals.path : inst.locals.path;
+      out.push({ list: 'locals', entry: l.text, evidence: { path, line: l.line, text: l.text } });
+    }
+  }
+  for (const l of inst.rcpthosts.lines) {
+    const t = lcAscii(l.text);
+    if (t === n || suffixMatches(t, n)) {
+      out.push({ list: 'rcpthosts', entry: l.text, evidence: { path: inst.rcpthosts.path, line: l.line, text: l.text } });
+    }
+  }
+  if (inst.morercpthosts) {
+    for (const m of inst.morercpthosts.names) {
+      if (lcAscii(m) === n) {
+        out.push({ list: 'morercpthosts', entry: m, evidence: { path: inst.morercpthosts.path, line: null, text: m } });
+      }
+    }
+  }
+  for (const e of inst.virtualdomains.entries) {
+    if (e.value === '' || e.key === '') continue;
+    const d = lcAscii(vdDomain(e.key));
+    if (d === n || suffixMatches(d, n)) {
+      out.push({
+        list: 'virtualdomains',
+        entry: e.key,
+        evidence: { path: inst.virtualdomains.path, line: e.line, text: `${e.key}:${e.value}` },
+      });
+    }
+  }
+  return out;
+}
+
+/** Every name an installation lists (exact names and `.suffix` wildcards), lower-cased, in file order. */
+export function namesOf(inst: InstanceFacts): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const add = (s: string): void => {
+    const l = lcAscii(s);
+    if (l === '' || seen.has(l)) return;
+    seen.add(l);
+    out.push(l);
+  };
+  for (const l of inst.locals.lines) add(l.text);
+  for (const l of inst.rcpthosts.lines) add(l.text);
+  for (const m of inst.morercpthosts?.names ?? []) add(m);
+  for (const e of inst.virtualdomains.entries) if (e.value !== '' && e.key !== '') add(vdDomain(e.key));
+  return out;
+}
+
+/** Two wildcard entries overlap when one ends the other (`.example.org` covers `.sub.example.org`). */
+export function wildcardOverlap(a: string, b: string): boolean {
+  if (!a.startsWith('.') || !b.startsWith('.')) return false;
+  return a.endsWith(b) || b.endsWith(a);
+}
+
+/** Names an installation delivers locally: locals, or virtualdomains with a prefix. */
+export function deliversLocally(inst: InstanceFacts, name: string): Claim[] {
+  return claimsOf(inst, name).filter((c) => c.list === 'locals' || c.list === 'virtualdomains');
+}
+
+/** An example domain that reaches passwd users in an installation: its first locals name that is not a wildcard. */
+export function firstLocalDomain(inst: InstanceFacts): string | null {
+  for (const l of inst.locals.lines) if (l.text !== '' && !l.text.startsWith('.')) return l.text;
+  return null;
+}
+
+/** The domain part of an address (after the last @), lower-cased; null without one. */
+export function domainOf(address: string): string | null {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return null;
+  const d = address.slice(at + 1).replace(/[>\s]+$/, '');
+  return d === '' ? null : lcAscii(d);
+}
+
+/** smtproutes lookup as qmail-remote does it: exact, then `.suffix` from the longest, then the empty key. */
+export function routeFor(inst: InstanceFacts, domain: string): { key: string; value: string; line: number } | null {
+  const d = lcAscii(domain);
+  const byKey = new Map(inst.smtproutes.entries.map((e) => [lcAscii(e.key), e]));
+  const exact = byKey.get(d);
+  if (exact) return exact;
+  for (let i = d.indexOf('.'); i >= 0; i = d.indexOf('.', i + 1)) {
+    const hit = byKey.get(d.slice(i));
+    if (hit) return hit;
+  }
+  return byKey.get('') ?? null;
+}

@@ -1,0 +1,119 @@
+// The veil detector: where several qmail installations on one host give
+// each other away (qmail-queue-and-instances.md §4, checklist §6.2).
+// findLeaks reads through the installations and the sysroot once
+// (inputs.ts), then runs pure rule groups over the gathered facts.
+import type { Sysroot } from '../sysroot/sysroot.js';
+import type { Diagnostic, SystemUsers } from '../qmail/model-types.js';
+import { gatherFacts, type VeilInstallation } from './inputs.js';
+import { identityLeaks } from './rules-identity.js';
+import { domainLeaks } from './rules-domains.js';
+import { userLeaks } from './rules-users.js';
+import { listenerLeaks } from './rules-listeners.js';
+import { hostLeaks } from './rules-host.js';
+import { leak } from './leak-util.js';
+import type { Evidence, Leak, LeakSeverity, VeilFacts } from './types.js';
+
+export type { Leak, Evidence, LeakSeverity, VeilFacts } from './types.js';
+export { gatherFacts } from './inputs.js';
+
+const SEVERITY_ORDER: Record<LeakSeverity, number> = { high: 0, medium: 1, low: 2, info: 3 };
+
+const idNumber = (id: string): number => Number(id.slice(1)) || 0;
+
+/** Severity first, then the spec's numbering; the rules' own order breaks ties. */
+export function sortLeaks(leaks: Leak[]): Leak[] {
+  return leaks
+    .map((l, i) => ({ l, i }))
+    .sort((a, b) => SEVERITY_ORDER[a.l.severity] - SEVERITY_ORDER[b.l.severity] || idNumber(a.l.id) - idNumber(b.l.id) || a.i - b.i)
+    .map((x) => x.l);
+}
+
+/** Every leak the gathered facts show (pure). A single installation has nothing to hide from. */
+export function leaksFromFacts(facts: VeilFacts): Leak[] {
+  if (facts.instances.length < 2) return [];
+  return sortLeaks([...identityLeaks(facts), ...domainLeaks(facts), ...userLeaks(facts), ...listenerLeaks(facts), ...hostLeaks(facts)]);
+}
+
+/** Read the installations and report every leak, most severe first. */
+export function findLeaks(installs: VeilInstallation[], users: SystemUsers, sysroot: Sysroot): Leak[] {
+  return leaksFromFacts(gatherFacts(installs, users, sysroot));
+}
+
+/** Leaks that break mail, not only the veil: these are errors for `qlens check`. */
+function checkSeverity(l: Leak): Diagnostic['severity'] | null {
+  if (l.kind === 'domain-in-two-installations') {
+    // Accepted by two listeners, or accepted by one that does not deliver it: mail goes to the wrong place or bounces.
+    return l.evidence.some((e) => /\/control\/(rcpthosts|morercpthosts\.cdb)$/.test(e.path)) ? 'error' : 'warning';
+  }
+  if (['self-mx-bounce', 'qmailqueue-other-installation', 'qmailremote-other-installation', 'starts-other-installation', 'rc-path-other-bin', 'same-ip-same-port'].includes(l.kind)) {
+    return 'error';
+  }
+  if (l.severity === 'high') return 'warning';
+  return null;
+}
+
+function firstSentence(s: string): string {
+  const m = /^(.*?[.!?])(\s|$)/.exec(s);
+  return (m ? m[1] : s).slice(0, 300);
+}
+
+/** Diagnostics for `qlens check`, one per leak that matters in practice, at its first evidence line. */
+export function veilProblemsFromLeaks(leaks: Leak[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const l of leaks) {
+    const severity = checkSeverity(l);
+    if (!severity) continue;
+    const ev = l.evidence[0];
+    out.push({
+      path: ev?.path ?? l.instances[0],
+      line: ev?.line ?? null,
+      severity,
+      code: `veil-${l.kind}`,
+      message: `${l.id} ${firstSentence(l.explanation)} Fix: ${firstSentence(l.fix)}`,
+    });
+  }
+  return out;
+}
+
+/** The check rule set: veil leaks that are errors (or strong warnings) in practice. */
+export function veilProblems(installs: VeilInstallation[], users: SystemUsers, sysroot: Sysroot): Diagnostic[] {
+  return veilProblemsFromLeaks(findLeaks(installs, users, sysroot));
+}
+
+/**
+ * For the tracer: the leak a trace shows when mail for `domain` leaves
+ * `from` and would be delivered by `to` on the same host. `routed`: from's
+ * smtproutes sends it to where `to` listens (the walk continues there);
+ * otherwise qmail-remote finds this host as the MX and bounces (#5.4.6).
+ */
+export function leakForCrossing(
+  from: string,
+  to: string,
+  domain: string,
+  opts: { routed: boolean; evidence?: Evidence[]; helohost?: string | null } = { routed: true },
+): Leak {
+  const ev = opts.evidence ?? [];
+  if (!opts.routed) {
+    return leak(
+      'L14',
+      'self-mx-bounce',
+      'high',
+      [from, to],
+      ev,
+      `${domain} is delivered by ${to} on this same host, but ${from} has no smtproutes entry for it. ${from}'s qmail-remote looks up the MX, ` +
+        `finds this machine and bounces: "Sorry. Although I'm listed as a best-preference MX or A for that host, it isn't in my control/locals file, so I don't treat it as local. (#5.4.6)".`,
+      `Add "${domain}:<${to}'s listening IP>" to ${from}/control/smtproutes, or deliver ${domain} in the installation where its users live.`,
+    );
+  }
+  return leak(
+    'L16',
+    'cross-installation-hop',
+    'medium',
+    [from, to],
+    ev,
+    `Here the mail crosses from ${from} to ${to} over SMTP on one host: the copy arrives from the host's own address` +
+      `${opts.helohost ? ` with "HELO ${opts.helohost}"` : ` with ${from}'s HELO`}, and keeps ${from}'s Received and Delivered-To lines next to ${to}'s, ` +
+      `so the message itself shows both installations.`,
+    `Unavoidable once mail crosses; keep the names each installation shows neutral, or deliver ${domain} where the mail starts.`,
+  );
+}
