@@ -341,8 +341,12 @@ export function parseStartScript(text: string, path: string, kind: StartScript['
   if (kind === 'systemd') {
     for (const m of text.matchAll(/^Environment=(.*)$/gm)) {
       const lineNo = text.slice(0, m.index).split('\n').length;
-      for (const { commands: cs } of [splitShell(m[1], path)]) {
-        for (const c of cs) for (const a of c.assigns) out.env.push({ name: a.name, value: a.value.value, path, line: lineNo, via: 'assign' });
+      // systemd quotes whole assignments: "PATH=/a:/b" VAR=x
+      for (const c of splitShell(m[1], path).commands) {
+        for (const w of [...c.assigns.map((a) => ({ value: `${a.name}=${a.value.value}` })), ...c.words]) {
+          const kv = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(w.value);
+          if (kv) out.env.push({ name: kv[1], value: kv[2], path, line: lineNo, via: 'assign' });
+        }
       }
     }
   }
@@ -359,8 +363,8 @@ export function parseStartScript(text: string, path: string, kind: StartScript['
       }
       if (name === 'export') {
         for (const x of w.slice(k + 1)) {
-          const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(x.raw);
-          if (m) out.env.push({ name: m[1], value: stripAssignName(x, m[1].length + 1).value, path, line: x.line, via: 'export' });
+          const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(x.value);
+          if (m) out.env.push({ name: m[1], value: x.value.slice(m[0].length), path, line: x.line, via: 'export' });
         }
         k = w.length;
         break;
@@ -378,9 +382,10 @@ export function parseStartScript(text: string, path: string, kind: StartScript['
             k += 2;
             continue;
           }
-          const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w[k].raw);
+          // `env "PATH=/a:$PATH" prog` is an assignment too: look at the word after quote removal.
+          const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w[k].value);
           if (m) {
-            out.env.push({ name: m[1], value: stripAssignName(w[k], m[1].length + 1).value, path, line: w[k].line, via: 'env' });
+            out.env.push({ name: m[1], value: w[k].value.slice(m[0].length), path, line: w[k].line, via: 'env' });
             k++;
             continue;
           }
