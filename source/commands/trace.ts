@@ -1,7 +1,146 @@
-// Placeholder until the command lands; keeps the command table compiling.
+// `qlens trace ADDRESS... | -`: walk recipients through qmail as it would
+// deliver them. Reads only what the walk needs (the installation is lazy);
+// never imports Ink or React.
+import * as path from 'node:path';
 import type { CommandContext } from './context.js';
 import { UsageError } from '../cli-args.js';
+import { Sysroot, FsError, decodeBytes } from '../sysroot/sysroot.js';
+import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
+import { traceAddress, messageHeaderLines } from '../trace/walk.js';
+import { injectComplete } from '../trace/send.js';
+import { formatTrace, formatSideBySide } from '../trace/format.js';
+import { builtinManagers } from '../trace/managers.js';
+import { toSafeJson, sanitize } from '../text/sanitize.js';
+import type { Installation } from '../qmail/model-types.js';
+import type { TraceOptions, TraceResult } from '../trace/types.js';
 
-export async function run(_ctx: CommandContext): Promise<number> {
-  throw new UsageError('the "trace" command is not built yet');
+/** Would qmail refuse to queue this recipient at all? (qmail-queue's envelope cannot carry NUL; a newline breaks every reader.) */
+function rejected(a: string): string | null {
+  if (a.includes('\0')) return 'contains a NUL byte, which an envelope cannot carry';
+  if (a.includes('\n')) return 'contains a newline';
+  return null;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const o = ctx.options;
+  const check = Boolean(o.check);
+  const usage = check ? 64 : 2;
+  const fatal = check ? 66 : 2;
+
+  let addresses: string[] = [];
+  for (const p of ctx.positionals) {
+    if (p === '-') {
+      const text = await ctx.readStdin();
+      for (const l of text.split('\n')) {
+        const a = l.replace(/\r$/, '');
+        if (a !== '') addresses.push(a);
+      }
+    } else addresses.push(p);
+  }
+  if (ctx.positionals.length === 0) throw new UsageError('trace: name at least one ADDRESS (or - to read them from standard input)', usage);
+
+  const channel = str(o.channel);
+  if (channel !== undefined && channel !== 'local' && channel !== 'remote') throw new UsageError(`trace: --channel must be local or remote, not ${JSON.stringify(channel)}`, usage);
+  let now: Date | undefined;
+  if (str(o.now) !== undefined) {
+    now = new Date(str(o.now)!);
+    if (Number.isNaN(now.getTime())) throw new UsageError(`trace: --now wants an ISO time such as 2026-11-25T10:00:00Z, not ${JSON.stringify(o.now)}`, usage);
+  }
+  if (o.sender !== undefined && typeof o.sender !== 'string') throw new UsageError('trace: --sender needs a value', usage);
+  if (channel && o.inject) throw new UsageError('trace: --inject and --channel do not go together (a queued recipient is already complete)', usage);
+
+  let headerLines: string[] | undefined;
+  const msg = str(o.message);
+  if (msg !== undefined) {
+    let buf: Buffer | null = null;
+    try {
+      buf = new Sysroot('/').read(path.resolve(msg));
+    } catch (e) {
+      ctx.err(`qlens: trace: cannot read --message ${sanitize(msg)}: ${e instanceof FsError ? e.message : String(e)}\n`);
+      return usage;
+    }
+    if (buf === null) {
+      ctx.err(`qlens: trace: --message ${sanitize(msg)}: no such file\n`);
+      return usage;
+    }
+    headerLines = messageHeaderLines(decodeBytes(buf));
+  }
+
+  for (const a of addresses) {
+    const why = rejected(a);
+    if (why) {
+      ctx.err(`qlens: trace: ${JSON.stringify(sanitize(a))} ${why}: qmail would not queue it\n`);
+      return check ? 2 : 2;
+    }
+  }
+  if (addresses.length === 0) throw new UsageError('trace: standard input held no address', usage);
+
+  let installs: Installation[];
+  try {
+    installs = ctx.instances.map((r) => loadInstallation(ctx.sysroot, r));
+  } catch (e) {
+    ctx.err(`qlens: ${e instanceof Error ? e.message : String(e)}\n`);
+    return fatal;
+  }
+  const users = systemUsersOf(ctx.sysroot);
+  const walkIn = o['all-instances'] ? installs : installs.slice(0, 1);
+  const opts: TraceOptions = {
+    sender: str(o.sender),
+    now,
+    channel: channel as TraceOptions['channel'],
+    headerLines,
+    managers: builtinManagers,
+    others: installs,
+  };
+
+  const results: TraceResult[][] = [];
+  try {
+    for (const a of addresses) {
+      const row: TraceResult[] = [];
+      for (const inst of walkIn) {
+        let addr = a;
+        let pre: TraceResult['hops'][number]['steps'] = [];
+        if (o.inject) {
+          const c = injectComplete(inst, a);
+          addr = c.address;
+          pre = c.steps;
+        }
+        const r = traceAddress(inst, users, addr, opts);
+        if (o.inject) {
+          r.address = a;
+          if (r.hops[0]) r.hops[0].steps.unshift(...pre);
+        }
+        row.push(r);
+      }
+      results.push(row);
+    }
+  } catch (e) {
+    if (e instanceof FsError) {
+      ctx.err(`qlens: ${e.message}\n`);
+      return fatal;
+    }
+    throw e;
+  }
+
+  if (ctx.json) {
+    for (const row of results) for (const r of row) ctx.out(toSafeJson(r) + '\n');
+  } else {
+    const parts: string[] = [];
+    for (const row of results) parts.push(row.length > 1 ? formatSideBySide(row) : formatTrace(row[0]));
+    ctx.out(parts.join('\n'));
+  }
+
+  if (!check) return 0;
+  let status = 0;
+  for (const row of results)
+    for (const r of row)
+      for (const d of r.deliveries) {
+        if (d.kind === 'bounce' || d.kind === 'loop') status = 2;
+        else if (d.kind === 'defer' && status < 1) status = 1;
+      }
+  return status;
 }

@@ -494,6 +494,8 @@ export function qmailLocal(inp: LocalInput): LocalResult {
         actions.push({ kind: 'program', target: l.target });
         const note = kind ? ` (${kind === 'vpopmail' ? "vpopmail's vdelivermail" : "VMailMgr's vdeliver"}; not followed here)` : '';
         lineStep(l.line, `line ${l.line} ${shown} → program ${q(l.target)}${note}, run by /bin/sh -c in ${home}; never run by qlens: assumed to exit 0 (99 would skip the lines after it, 100 would bounce, 111 would defer)`);
+        const known = literalExit(l.target);
+        if (known) steps.push({ stage: STAGE, warn: true, text: `this command is ${known}; the walk still follows the exit-0 ruling`, path: file.path, line: l.line });
         continue;
       }
       case 'forward':
@@ -507,6 +509,21 @@ export function qmailLocal(inp: LocalInput): LocalResult {
     steps.push({ stage: STAGE, text: `${usingDefault ? 'the default delivery' : file.path} has no delivery line: qmail-local accepts the message and delivers nothing (did 0+0+0)`, path: dotqmail ?? undefined });
   }
   return { dotqmail, env, steps, actions, end: { kind: 'ok', delivered } };
+}
+
+/** A command whose exit status is plain from its text (the shell builtin `exit N`). */
+function literalExit(cmd: string): string | null {
+  const m = /^[ \t]*exit[ \t]+([0-9]+)[ \t]*;?$/.exec(cmd);
+  if (!m) return null;
+  const n = Number(m[1]) % 256;
+  if (n === 0) return null;
+  const what =
+    n === 99
+      ? 'success, and qmail-local skips every later line (forwards collected before it are still sent)'
+      : [100, 64, 65, 70, 76, 77, 78, 112].includes(n)
+        ? 'a permanent failure: qmail-local stops and the message bounces'
+        : 'a temporary failure: qmail-local stops and the message is retried later (deliveries done so far are repeated)';
+  return `the shell builtin "exit ${n}": real qmail would see exit ${n}, ${what}`;
 }
 
 function collectedNote(actions: LocalAction[]): string {

@@ -51,6 +51,13 @@ export function rewrite(inst: Installation, recipient: string): SendResult {
     steps.push({ stage, text: `cannot read its control files (${msg}): qmail-send would not start (alert: cannot start: unable to read controls)` });
     return { route: 'stopped', reason: 'alert: cannot start: unable to read controls', steps };
   }
+  // The loader reports an unreadable file and treats it as absent; qmail-send cannot start then.
+  const ctl = ['me', 'locals', 'percenthack', 'virtualdomains', 'envnoathost'].map((n) => `${inst.root}/control/${n}`);
+  const unreadable = inst.diagnostics().find((d) => d.code === 'unreadable' && ctl.includes(d.path));
+  if (unreadable) {
+    steps.push({ stage, text: `${unreadable.path} cannot be read (${unreadable.message}): qmail-send would not start (alert: cannot start: unable to read controls); after a HUP it would keep its old maps`, path: unreadable.path });
+    return { route: 'stopped', reason: 'alert: cannot start: unable to read controls', steps };
+  }
   if (locals.source === 'absent') {
     steps.push({
       stage,
@@ -161,7 +168,7 @@ export function senderAdd(sender: string, recip: string): string {
 /** qmail-inject's completion of an address (rwgeneric): defaulthost, plusdomain, defaultdomain. */
 export function injectComplete(inst: Installation, addr: string): { address: string; steps: TraceStep[] } {
   const steps: TraceStep[] = [];
-  const stage = 'qlens' as const;
+  const stage = 'qmail-inject' as const;
   if (addr === '') return { address: addr, steps: [{ stage, text: 'qmail-inject leaves the empty address <> alone' }] };
   if (addr.endsWith('@[]')) return { address: addr, steps: [{ stage, text: 'qmail-inject leaves an address @[] alone' }] };
   let a = addr;

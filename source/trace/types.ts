@@ -26,6 +26,7 @@ export interface Delivery {
 
 /** The program whose decision a step explains. */
 export type TraceStage =
+  | 'qmail-inject'
   | 'qmail-smtpd'
   | 'qmail-send'
   | 'qmail-lspawn'

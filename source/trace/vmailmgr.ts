@@ -7,6 +7,7 @@ import { normalizeSystemPath, decodeBytes } from '../sysroot/sysroot.js';
 import { readLineValue } from '../qmail/control-readers.js';
 import { isVdeliver, loadVmmTable, vmmConfig, vmmLookup, type VmmRecord } from '../qmail/vmailmgr.js';
 import { readQuiet, statQuiet } from '../qmail/vpopmail-domain.js';
+import { programArgv } from './vpopmail.js';
 import type { ManagerAction, ManagerHandler, ManagerInput, ManagerResult, ReadAsUser, TraceStep } from './types.js';
 
 export interface VdeliverContext {
@@ -192,10 +193,11 @@ function vdeliver(run: Run, ctx: VdeliverContext): void {
 
 /** The hook the walk calls for a program line that runs vdeliver. */
 export const vmailmgrHandler: ManagerHandler = (input: ManagerInput) => {
-  if (input.kind !== 'vmailmgr' || !isVdeliver(input.argv[0] ?? '')) return null;
+  const argv = programArgv(input.argv);
+  if (input.kind !== 'vmailmgr' || !isVdeliver(argv[0] ?? '')) return null;
   return runVdeliver({
     sysroot: input.sysroot,
-    argv: input.argv,
+    argv,
     env: input.env,
     readAsUser: input.readAsUser,
     path: input.path,

@@ -530,15 +530,23 @@ function vdelivermail(run: Run): void {
   userNotFound(run, st);
 }
 
+/** The program's own argv: `exec` and `preline` in front of it only pass it on. */
+export function programArgv(argv: readonly string[]): string[] {
+  let k = 0;
+  while (k < argv.length && (argv[k] === 'exec' || /(^|\/)preline$/.test(argv[k]))) k++;
+  return argv.slice(k);
+}
+
 /** The hook the walk calls for a program line that runs vdelivermail. */
 export const vpopmailHandler: ManagerHandler = (input: ManagerInput) => {
-  if (input.kind !== 'vpopmail' || !isVdelivermail(input.argv[0] ?? '')) return null;
-  const vh = vpopmailHome(input.argv[0], input.users);
+  const argv = programArgv(input.argv);
+  if (input.kind !== 'vpopmail' || !isVdelivermail(argv[0] ?? '')) return null;
+  const vh = vpopmailHome(argv[0], input.users);
   return runVdelivermail({
     sysroot: input.sysroot,
     qmailRoot: input.installation.root,
     usersCdb: () => input.installation.usersCdb(),
-    argv: input.argv,
+    argv,
     env: input.env,
     headerLines: input.headerLines,
     hopIndex: input.hop.index,
