@@ -305,6 +305,20 @@ export function domainMatrix(inst: Installation, users: SystemUsers | null, opts
     }
   }
 
+  // Lines of the morercpthosts text file that qmail-newmrh has not compiled and that name no row.
+  if (moreText.present) {
+    for (const [k, l] of moreTextSet) {
+      if (moreCdbSet.has(k) || rows.has(k)) continue;
+      problems.push({
+        path: moreText.path,
+        line: l.line,
+        severity: 'warning',
+        code: 'morercpthosts-not-compiled',
+        message: `${k} is in control/morercpthosts but not in morercpthosts.cdb, which is all qmail-smtpd reads: run qmail-newmrh`,
+      });
+    }
+  }
+
   const domains = [...rows.values()].sort((a, b) => (a.domain === '' ? 1 : b.domain === '' ? -1 : a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
   return { instance: inst.root, domains, problems };
 }
