@@ -52,8 +52,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
 
   let impacts: Impact[] | null = null;
-  const trace = cs.valid ? await traceForImpact() : null;
-  if (trace) impacts = previewImpact(ctx.sysroot, ctx.instances, cs, impactExtra, trace);
+  if (cs.valid) impacts = previewImpact(ctx.sysroot, ctx.instances, cs, impactExtra, traceForImpact(ctx.instances));
 
   let applied: ApplyResult | null = null;
   let status = cs.valid ? 0 : 1;

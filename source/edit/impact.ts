@@ -80,11 +80,14 @@ function domainsOf(inst: Installation): { locals: string[]; virtual: Array<{ dom
 export function impactAddresses(
   insts: Installation[],
   users: SystemUsers,
-  sysroot: Sysroot,
+  sysroots: Sysroot[],
   affectedHomes: string[],
   extra: string[],
 ): { addresses: ImpactAddress[]; skipped: number } {
   const out = new Map<string, ImpactAddress>();
+  const sysroot = sysroots[0];
+  // A directory as it is and as it would be: a new .qmail file counts too.
+  const names = (dir: string): string[] => [...new Set(sysroots.flatMap((s) => s.readdir(dir) ?? []))].sort();
   const add = (address: string, why: string, channel?: 'local' | 'remote') => {
     const key = (channel ?? '') + ' ' + address;
     if (!out.has(key)) out.set(key, { address, why, channel });
@@ -114,7 +117,7 @@ export function impactAddresses(
       }
       const pw = users.byName(lcAscii(v.prepend));
       if (pw) {
-        for (const n of sysroot.readdir(pw.home) ?? []) {
+        for (const n of names(pw.home)) {
           const ext = extFromDotqmail(n);
           if (ext) add(`${ext}@${v.domain}`, `user of virtual domain ${v.domain} (${path.posix.join(pw.home, n)})`);
         }
@@ -127,10 +130,9 @@ export function impactAddresses(
   }
   // .qmail files in the homes the change touches, under each name that reaches them.
   for (const home of affectedHomes) {
-    const names = sysroot.readdir(home) ?? [];
     const owners = users.passwd().filter((p) => p.home.replace(/\/+$/, '') === home);
     const aliasHome = insts.some((i) => i.root + '/alias' === home);
-    for (const n of names) {
+    for (const n of names(home)) {
       const ext = extFromDotqmail(n);
       if (ext === null) continue;
       for (const o of owners) add(`${o.name}${ext ? '-' + ext : ''}@${me}`, `${path.posix.join(home, n)}`);

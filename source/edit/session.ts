@@ -73,7 +73,7 @@ export function previewImpact(sysroot: Sysroot, instances: string[], cs: ChangeS
   for (const root of instances.filter((i) => touched.has(i))) {
     const before = loadInstallation(base, root);
     const after = loadInstallation(over, root);
-    const { addresses, skipped } = impactAddresses([before, after], systemUsersOf(base), base, [...affectedHomes], extra);
+    const { addresses, skipped } = impactAddresses([before, after], systemUsersOf(base), [base, over], [...affectedHomes], extra);
     out.push(computeImpact(before, after, addresses, trace, skipped));
   }
   return out;

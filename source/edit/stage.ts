@@ -181,7 +181,7 @@ export function stageEdits(requests: EditRequest[], env: StageEnv): ChangeSet {
     add('/.fsmeta', 'meta', { kind: 'other', instance: null }, Buffer.from(text, 'utf8'));
   }
 
-  const activation = files.filter((f) => f.role !== 'meta' && !(f.before && f.after && f.before.equals(f.after))).map((f) => activationFor(f.target, f.path));
+  const activation = files.filter((f) => f.role === 'edit' && !(f.before && f.after && f.before.equals(f.after))).map((f) => activationFor(f.target, f.path));
   return { files, diagnostics, activation, valid: !hasErrors(diagnostics) };
 }
 

@@ -1,17 +1,17 @@
-// The walk the impact preview runs, loaded on demand so a one-shot edit
-// without impact work never pays for it.
+// The walk the impact preview runs: the same tracer as `qlens trace`, with
+// the vpopmail/VMailMgr handlers, and one fixed time for both sides so
+// only the staged change can make two walks differ.
+import { traceAddress } from '../trace/walk.js';
+import { builtinManagers } from '../trace/managers.js';
+import { systemUsersOf, loadInstallation } from '../qmail/installation.js';
 import type { TraceFn } from './impact.js';
 
-const WALK = '../trace/walk.js';
-
-export async function traceForImpact(): Promise<TraceFn | null> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(WALK)) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  const walk = mod.walk as ((...a: unknown[]) => unknown) | undefined;
-  if (typeof walk !== 'function') return null;
-  return ((inst, address, opts) => walk(inst, address, opts)) as TraceFn;
+export function traceForImpact(instances: string[], now = new Date()): TraceFn {
+  return (inst, address, opts) =>
+    traceAddress(inst, systemUsersOf(inst.sysroot), address, {
+      channel: opts.channel,
+      now,
+      managers: builtinManagers,
+      others: instances.filter((r) => r !== inst.root).map((r) => loadInstallation(inst.sysroot, r)),
+    });
 }

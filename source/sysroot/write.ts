@@ -79,7 +79,6 @@ export function writablePath(sysPath: string): string {
     }
     parts.push(seg);
   }
-  if (parts.length === 0) throw new FsError('EISDIR', sysPath);
   return '/' + parts.join('/');
 }
 
