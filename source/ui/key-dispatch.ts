@@ -131,3 +131,23 @@ export function keyActions(input: string, key: KeyEvent, ctx: DispatchContext): 
   }
   return clear;
 }
+
+/**
+ * Ink hands a run of plain bytes that arrive together (fast typing, tmux
+ * send-keys, a paste) to one callback as one string. Split it back into
+ * keys so "jj" moves twice and "j\r" moves then opens.
+ */
+export function splitKeys(input: string, key: KeyEvent): Array<[string, KeyEvent]> {
+  const flagged = key.ctrl || key.meta || key.escape || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end || key.tab || key.f1;
+  if (input.length <= 1 || flagged) return [[input, key]];
+  const out: Array<[string, KeyEvent]> = [];
+  for (const ch of input) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '\r' || ch === '\n') out.push(['', { return: true }]);
+    else if (ch === '\t') out.push(['', { tab: true }]);
+    else if (c === 0x7f || c === 0x08) out.push(['', { backspace: true }]);
+    else if (c < 0x20) out.push([String.fromCharCode(c + 0x60), { ctrl: true }]);
+    else out.push([ch, { shift: /[A-Z]/.test(ch) }]);
+  }
+  return out;
+}

@@ -1,74 +1,130 @@
 // The one place the TUI gets its data: it calls the model and hands plain
 // data to the store. Every step awaits a turn of the event loop, so keys are
 // handled while it reads, and the small facts (installations, me, domain
-// counts) are published before anything large (queues, home directories).
-import { Sysroot, FsError, normalizeSystemPath } from '../sysroot/sysroot.js';
+// counts, queue counts) are published before anything large (the queue
+// listing, home directories).
+import { Sysroot, FsError, normalizeSystemPath, decodeBytes } from '../sysroot/sysroot.js';
 import { discoverInstances } from '../qmail/discover.js';
-import { readLineValue, readListLines, lcAscii } from '../qmail/control-readers.js';
-import { CdbReader } from '../qmail/cdb.js';
+import { loadInstallation, systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
+import { domainMatrix, type DomainMatrix } from '../qmail/domains.js';
+import { lintInstallations } from '../qmail/lint.js';
+import {
+  QueueProblems,
+  readQueueLayout,
+  countQueue,
+  scanQueue,
+  readQueueMessage,
+  readQueuelifetime,
+  shapeOf,
+  type QueueLayout,
+  type QueueMessage,
+} from '../qmail/queue.js';
 import { sanitize } from '../text/sanitize.js';
-import type { InstanceSummary, SessionData, SourceInfo } from './session-data.js';
+import { requestKey, type DetailRequest, type InstanceSummary, type QueueView, type SessionData, type SourceInfo } from './session-data.js';
 
 export interface LoadRequest {
   source: SourceInfo;
   /** --instance values; empty: discover. */
   instances: string[];
+  /** The time queue ages are measured from (tests fix it). */
+  now?: number;
 }
 
 /** Lets key handling and drawing run between load steps. */
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Messages read between two yields while scanning a queue. */
+const SCAN_CHUNK = 1000;
 
 function describe(e: unknown): string {
   if (e instanceof FsError) return sanitize(e.message);
   return sanitize(e instanceof Error ? e.message : String(e));
 }
 
-/**
- * What the header and the first screen show for one installation: `me`, and
- * how many domains it accepts (qmail-smtpd: rcpthosts, morercpthosts.cdb)
- * and delivers (qmail-send: locals, virtualdomains domain keys).
- */
-export function summarizeInstance(sysroot: Sysroot, root: string): InstanceSummary {
-  const me = readLineValue(sysroot.read(`${root}/control/me`));
-  const delivers = new Set<string>();
-  const locals = readListLines(sysroot.read(`${root}/control/locals`));
-  if (locals) for (const l of locals) delivers.add(lcAscii(l.text));
-  else if (me !== null) delivers.add(lcAscii(me));
-  for (const l of readListLines(sysroot.read(`${root}/control/virtualdomains`)) ?? []) {
-    const c = l.text.indexOf(':');
-    if (c < 0) continue;
-    const key = l.text.slice(0, c);
-    if (key.includes('@')) continue; // user@domain keys belong to their domain's row
-    delivers.add(lcAscii(key));
-  }
-  const accepts = new Set<string>();
-  const rcpt = readListLines(sysroot.read(`${root}/control/rcpthosts`));
-  for (const l of rcpt ?? []) accepts.add(lcAscii(l.text));
-  const mrh = sysroot.read(`${root}/control/morercpthosts.cdb`);
-  if (mrh) {
-    const r = new CdbReader(mrh);
-    if (r.validate() === null) for (const rec of r.records()) accepts.add(lcAscii(rec.key.toString('latin1')));
-  }
-  return { root, me: me === null ? null : sanitize(me), accepts: accepts.size, delivers: delivers.size, acceptsAll: rcpt === null };
+/** The header's facts for one installation, from its domain matrix. */
+export function summarize(inst: LoadedInstallation, matrix: DomainMatrix): InstanceSummary {
+  const me = inst.me();
+  const acceptsAll = !inst.list('rcpthosts').present;
+  return {
+    root: inst.root,
+    me: me === null ? null : sanitize(me),
+    accepts: acceptsAll ? 0 : matrix.domains.filter((d) => d.rcpthosts).length,
+    delivers: matrix.domains.filter((d) => d.delivery !== 'remote').length,
+    acceptsAll,
+  };
 }
 
 export interface Loader {
   /** Resolves when everything is loaded (or the load was cancelled). */
   done: Promise<void>;
   cancel(): void;
+  /** Read something on demand (a queued message, a file); published into data.details. */
+  request(r: DetailRequest): void;
 }
 
 /** Load a session, publishing a new snapshot after each step. */
 export function startLoad(req: LoadRequest, publish: (data: SessionData) => void): Loader {
   let cancelled = false;
-  const run = async (): Promise<void> => {
-    const data: SessionData = { source: req.source, instances: [], progress: { done: 0, total: 1, step: 'finding installations' }, errors: [], parts: {} };
-    const emit = (): void => {
-      if (!cancelled) publish({ ...data, instances: [...data.instances], errors: [...data.errors], parts: { ...data.parts } });
+  const data: SessionData = {
+    source: req.source,
+    instances: [],
+    progress: { done: 0, total: 1, step: 'finding installations' },
+    errors: [],
+    parts: {},
+    details: {},
+  };
+  const emit = (): void => {
+    if (!cancelled) publish({ ...data, instances: [...data.instances], errors: [...data.errors], parts: { ...data.parts }, details: { ...data.details } });
+  };
+  const sysroot = new Sysroot(req.source.sysrootDir);
+  const installs: LoadedInstallation[] = [];
+  const layouts = new Map<string, QueueLayout>();
+  const now = req.now ?? Date.now();
+
+  const step = (name: string): void => {
+    if (data.progress) data.progress = { ...data.progress, step: name };
+  };
+  const advance = (): void => {
+    if (data.progress) data.progress = { ...data.progress, done: data.progress.done + 1 };
+  };
+
+  const scanOne = async (inst: LoadedInstallation): Promise<void> => {
+    const root = inst.root;
+    const problems = new QueueProblems();
+    const layout = layouts.get(root) ?? readQueueLayout(sysroot, root, problems);
+    const counts = data.parts.queues?.[root]?.counts ?? countQueue(sysroot, layout, problems);
+    const lifetime = readQueuelifetime(sysroot, root);
+    const messages: QueueMessage[] = [];
+    const put = (complete: boolean): void => {
+      const qv: QueueView = {
+        instance: root,
+        present: layout.present,
+        counts,
+        messages: complete ? messages : messages.slice(),
+        shape: complete ? shapeOf(messages, now) : null,
+        problems: [...problems.list],
+        complete,
+        now,
+      };
+      data.parts.queues = { ...data.parts.queues, [root]: qv };
     };
+    let n = 0;
+    for (const m of scanQueue(sysroot, layout, problems, { now, queuelifetime: lifetime })) {
+      if (cancelled) return;
+      messages.push(m);
+      if (++n % SCAN_CHUNK === 0) {
+        step(`reading queue of ${root}: ${n} of ${counts.messages} messages`);
+        put(false);
+        emit();
+        await yieldTurn();
+      }
+    }
+    put(true);
+  };
+
+  const run = async (): Promise<void> => {
     emit();
     await yieldTurn();
-    const sysroot = new Sysroot(req.source.sysrootDir);
     let roots: string[];
     try {
       roots = req.instances.length ? req.instances.map(normalizeSystemPath) : discoverInstances(sysroot);
@@ -77,9 +133,12 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       roots = [];
     }
     if (roots.length === 0) data.errors.push(`no qmail installation found under ${sanitize(req.source.sysrootDir)}`);
-    const steps = roots.length;
-    data.progress = { done: 0, total: Math.max(1, steps), step: 'reading control files' };
+    // installations × (summary, queue scan) + problems
+    data.progress = { done: 0, total: roots.length * 2 + 1, step: 'reading control files' };
     emit();
+    const users = systemUsersOf(sysroot);
+    const matrices: Record<string, DomainMatrix> = {};
+    // 1. What the first screen shows: me, domain counts, queue counts.
     for (const root of roots) {
       if (cancelled) return;
       await yieldTurn();
@@ -87,22 +146,108 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
         if (sysroot.stat(`${root}/control`)?.kind !== 'dir') {
           data.errors.push(`${sanitize(root)}: not a qmail installation (no control/ directory)`);
         } else {
-          data.instances.push(summarizeInstance(sysroot, root));
+          const inst = loadInstallation(sysroot, root);
+          installs.push(inst);
+          // Managers are named in the second pass: that reads one .qmail-default per virtual domain.
+          const matrix = domainMatrix(inst, users, { managers: false });
+          matrices[root] = matrix;
+          const summary = summarize(inst, matrix);
+          const problems = new QueueProblems();
+          const layout = readQueueLayout(sysroot, root, problems);
+          layouts.set(root, layout);
+          summary.queue = countQueue(sysroot, layout, problems);
+          data.instances.push(summary);
         }
       } catch (e) {
         data.errors.push(`${sanitize(root)}: ${describe(e)}`);
       }
-      data.progress = { ...data.progress, done: data.progress.done + 1 };
+      advance();
+      emit();
+    }
+    data.parts.domains = { ...matrices };
+    emit();
+    // 2. Problems (check), then managers named in the domain matrix.
+    step('checking (qlens check)');
+    emit();
+    await yieldTurn();
+    try {
+      data.parts.problems = lintInstallations(installs, users);
+    } catch (e) {
+      data.errors.push(`check: ${describe(e)}`);
+    }
+    advance();
+    emit();
+    for (const inst of installs) {
+      if (cancelled) return;
+      await yieldTurn();
+      try {
+        data.parts.domains = { ...data.parts.domains, [inst.root]: domainMatrix(inst, users) };
+      } catch (e) {
+        data.errors.push(`${sanitize(inst.root)}: domains: ${describe(e)}`);
+      }
+    }
+    emit();
+    // 3. The queues, in chunks.
+    for (const inst of installs) {
+      if (cancelled) return;
+      step(`reading queue of ${inst.root}`);
+      emit();
+      await yieldTurn();
+      try {
+        await scanOne(inst);
+      } catch (e) {
+        data.errors.push(`${sanitize(inst.root)}: queue: ${describe(e)}`);
+      }
+      advance();
       emit();
     }
     data.progress = null;
     emit();
   };
+
+  const pending = new Set<string>();
+  const request = (r: DetailRequest): void => {
+    const key = requestKey(r);
+    if (pending.has(key) || data.details[key]) return;
+    pending.add(key);
+    void yieldTurn().then(() => {
+      if (cancelled) return;
+      try {
+        if (r.kind === 'message') {
+          const problems = new QueueProblems();
+          const layout = layouts.get(r.instance) ?? readQueueLayout(sysroot, r.instance, problems);
+          const message = readQueueMessage(sysroot, layout, r.id, problems, { now });
+          data.details[key] = {
+            kind: 'message',
+            message,
+            error: message ? null : problems.list.map((d) => sanitize(d.message)).join('; ') || `message ${r.id} is no longer in the queue`,
+          };
+        } else {
+          const buf = sysroot.read(r.path);
+          data.details[key] = {
+            kind: 'file',
+            file: buf === null ? { path: r.path, lines: null, error: 'no such file' } : { path: r.path, lines: decodeBytes(buf).split('\n').map((l) => sanitize(l)), error: null },
+          };
+        }
+      } catch (e) {
+        data.details[key] =
+          r.kind === 'message'
+            ? { kind: 'message', message: null, error: describe(e) }
+            : { kind: 'file', file: { path: r.path, lines: null, error: describe(e) } };
+      }
+      pending.delete(key);
+      emit();
+    });
+  };
+
   const done = run().catch((e: unknown) => {
-    if (!cancelled) publish({ source: req.source, instances: [], progress: null, errors: [describe(e)], parts: {} });
+    data.errors.push(describe(e));
+    data.progress = null;
+    emit();
   });
   return {
     done,
+    request,
     cancel: () => {
       cancelled = true;
     },

@@ -1,6 +1,9 @@
 // What the loader hands the UI: plain data, already read. Views draw it and
 // never read a file themselves. Each part is optional because it arrives
 // asynchronously, and the first screen is drawn before the large parts.
+import type { Diagnostic } from '../qmail/model-types.js';
+import type { DomainMatrix } from '../qmail/domains.js';
+import type { QueueCounts, QueueMessage, QueueMessageDetail, ShapeTable } from '../qmail/queue.js';
 
 export interface SourceInfo {
   /** Host directory standing for `/`. */
@@ -20,13 +23,49 @@ export interface InstanceSummary {
   delivers: number;
   /** No rcpthosts file: qmail-smtpd accepts every domain (an open relay). */
   acceptsAll: boolean;
-  queue?: { messages: number; todo: number };
+  queue?: QueueCounts;
 }
 
 export interface LoadProgress {
   done: number;
   total: number;
   step: string;
+}
+
+/** One installation's queue as the Queues view shows it; `complete` false while the scan runs. */
+export interface QueueView {
+  instance: string;
+  present: boolean;
+  counts: QueueCounts;
+  messages: QueueMessage[];
+  shape: { local: ShapeTable; remote: ShapeTable } | null;
+  problems: Diagnostic[];
+  complete: boolean;
+  now: number;
+}
+
+/** A text file shown with its lines (Problems → Enter), already sanitized. */
+export interface FileView {
+  path: string;
+  lines: string[] | null;
+  error: string | null;
+}
+
+/** Things read on demand, keyed by requestKey(). */
+export type Detail = { kind: 'message'; message: QueueMessageDetail | null; error: string | null } | { kind: 'file'; file: FileView };
+
+export type DetailRequest = { kind: 'message'; instance: string; id: number } | { kind: 'file'; path: string };
+
+export function requestKey(r: DetailRequest): string {
+  return r.kind === 'message' ? `message:${r.instance}:${r.id}` : `file:${r.path}`;
+}
+
+export interface SessionParts {
+  /** Per installation root. */
+  domains: Record<string, DomainMatrix>;
+  queues: Record<string, QueueView>;
+  /** `qlens check` over every installation. */
+  problems: Diagnostic[];
 }
 
 export interface SessionData {
@@ -38,12 +77,9 @@ export interface SessionData {
   errors: string[];
   /** Filled in as each part of the model lands; views are offered only when their part is here. */
   parts: Partial<SessionParts>;
+  details: Record<string, Detail>;
 }
 
-/** Registered by the loader as each analysis becomes available. Extended per view. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface SessionParts {}
-
 export function emptySession(source: SourceInfo): SessionData {
-  return { source, instances: [], progress: { done: 0, total: 1, step: 'finding installations' }, errors: [], parts: {} };
+  return { source, instances: [], progress: { done: 0, total: 1, step: 'finding installations' }, errors: [], parts: {}, details: {} };
 }

@@ -65,7 +65,8 @@ export type UiAction =
   | { type: 'addPendingEdit'; edit: PendingEdit }
   | { type: 'clearPendingEdits' }
   | { type: 'reload' }
-  | { type: 'quit' };
+  | { type: 'quit' }
+  | { type: 'batch'; actions: UiAction[] };
 
 const emptyStack = (): Record<ViewId, string[]> =>
   Object.fromEntries(VIEW_IDS.map((v) => [v, []])) as unknown as Record<ViewId, string[]>;
@@ -165,6 +166,8 @@ export function reduce(s: UiState, a: UiAction): UiState {
       return { ...s, reloadCount: s.reloadCount + 1, status: 'reloading from disk…' };
     case 'quit':
       return { ...s, quit: true };
+    case 'batch':
+      return a.actions.reduce(reduce, s);
   }
 }
 

@@ -155,3 +155,14 @@ test('help scrolls with the list keys and ignores view keys', () => {
   assert.equal(s.view, 'domains');
   assert.equal(s.overlay, 'help');
 });
+
+test('keys that arrive in one chunk are split: "jj" moves twice, "j\\r" moves then opens', async () => {
+  const { splitKeys } = await import('../../source/ui/key-dispatch.js');
+  assert.deepEqual(splitKeys('jj', {}), [['j', { shift: false }], ['j', { shift: false }]]);
+  assert.deepEqual(splitKeys('j\r', {}), [['j', { shift: false }], ['', { return: true }]]);
+  assert.deepEqual(splitKeys('\u0003', {}), [['\u0003', {}]]);
+  assert.deepEqual(splitKeys('a\u0015', {}), [['a', { shift: false }], ['u', { ctrl: true }]]);
+  assert.deepEqual(splitKeys('', { upArrow: true }), [['', { upArrow: true }]]);
+  const s = press(initialState(data()), splitKeys('jj\r', {}));
+  assert.deepEqual(s.stack.domains, ['carol@example.org']);
+});

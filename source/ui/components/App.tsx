@@ -1,14 +1,15 @@
-import React, { useEffect, useMemo, useReducer } from 'react';
+import React, { useEffect, useMemo, useReducer, useRef } from 'react';
 import { Box, useApp } from 'ink';
 import { initialState, reduce, VIEW_IDS, type UiAction, type ViewId } from '../store.js';
 import { ThemeContext, makeTheme } from '../theme.js';
 import { footerHints, type Command, type KeymapOptions } from '../keymap.js';
 import { frameLayout, tooSmall } from '../layout.js';
-import { keyActions, HELP_PANE } from '../key-dispatch.js';
+import { keyActions, splitKeys, HELP_PANE } from '../key-dispatch.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { VIEWS } from '../views/registry.js';
 import type { ViewDef } from '../views/view-types.js';
+import { topFrame } from '../views/text-pane.js';
 import type { SessionData } from '../session-data.js';
 import type { Loader } from '../loader.js';
 import { Header } from './Header.js';
@@ -37,8 +38,10 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
   const size = useTerminalSize();
   const theme = useMemo(() => makeTheme(color), [color]);
 
+  const loaderRef = useRef<Loader | null>(null);
   useEffect(() => {
     const loader = load((data) => dispatch({ type: 'data', data }));
+    loaderRef.current = loader;
     if (state.reloadCount > 0) void loader.done.then(() => dispatch({ type: 'status', text: 'reloaded from disk' }));
     return () => loader.cancel();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -72,20 +75,41 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     // The pane depends on the whole snapshot; recomputed per state change only.
     [current, state, width],
   );
+  // A detail frame that needs reading (a file, a queued message) asks the loader; views never read.
+  const frame = current ? topFrame(state, current.id) : null;
+  const frameKey = frame ? JSON.stringify(frame) : '';
+  useEffect(() => {
+    if (!frame) return;
+    if (frame.k === 'file') loaderRef.current?.request({ kind: 'file', path: frame.path });
+    if (frame.k === 'message') loaderRef.current?.request({ kind: 'message', instance: frame.instance, id: frame.id });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [frameKey, state.reloadCount]);
   const listHeight = Math.max(1, layout.bodyLines - (pane?.fixedLines ?? 0));
   const helpCount = helpLines(keymap).length;
 
   useKeys((input, key) => {
-    const actions: UiAction[] = keyActions(input, key, {
-      state,
-      pane,
-      available: available.map((v) => v.id),
-      listHeight,
-      tooSmall: small,
-      keymap,
-      helpCount,
-    });
-    for (const a of actions) dispatch(a);
+    // Replay split keys on a local copy of the state so each sees the last one's effect.
+    let local = state;
+    let localPane = pane;
+    for (const [inp, k] of splitKeys(input, key)) {
+      const actions: UiAction[] = keyActions(inp, k, {
+        state: local,
+        pane: localPane,
+        available: available.map((v) => v.id),
+        listHeight,
+        tooSmall: small,
+        keymap,
+        helpCount,
+      });
+      for (const a of actions) {
+        dispatch(a);
+        local = reduce(local, a);
+      }
+      if (actions.length) {
+        const cur = available.find((v) => v.id === local.view) ?? available[0] ?? null;
+        localPane = cur ? cur.pane({ data: local.data, ui: local, width }) : null;
+      }
+    }
   });
 
   if (small) {

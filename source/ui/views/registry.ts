@@ -1,5 +1,6 @@
 // The views in tab order. A view is listed here only once the part of the
 // model it draws exists; each says itself whether its data has loaded.
 import type { ViewDef } from './view-types.js';
+import { domainsView } from './domains-view.js';
 
-export const VIEWS: ViewDef[] = [];
+export const VIEWS: ViewDef[] = [domainsView];

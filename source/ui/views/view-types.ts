@@ -6,7 +6,8 @@ import type { ReactElement } from 'react';
 import type { SessionData } from '../session-data.js';
 import type { UiAction, UiState, ViewId } from '../store.js';
 
-export interface PaneModel<T = unknown> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface PaneModel<T = any> {
   /** Identity of the list for its cursor and filter, e.g. "queues" or "queues/msg/var/qmail/123". */
   key: string;
   title: string;
