@@ -202,8 +202,9 @@ export const assignRules: LintRule = (installs, users) => {
     const catchAll = firstByKey.get('!');
     if (catchAll) {
       const hidden: string[] = [];
+      const aliasUser = inst.consts().aliasUser;
       for (const pw of users.passwd()) {
-        if (pw.uid === 0) continue;
+        if (!isMailUser(pw) || pw.name === aliasUser) continue;
         if (users.byName(pw.name) !== pw) continue;
         const l = lcAscii(pw.name);
         if (firstByKey.has('!' + l + '\0')) continue;

@@ -73,7 +73,7 @@ test('problems: locals shadows an exact line (not the catch-all); virtual but no
   assert.deepEqual(r.get('both.example')!.diagnostics.map((d) => [d.code, d.path, d.line]), [['locals-shadows-virtual', `${C}/virtualdomains`, 3]]);
   assert.deepEqual(r.get('notaccepted.example')!.diagnostics.map((d) => [d.code, d.severity, d.line]), [['not-in-rcpthosts', 'error', 7]]);
   assert.deepEqual(r.get('notcompiled.example')!.diagnostics.map((d) => d.code), ['not-in-rcpthosts', 'morercpthosts-not-compiled']);
-  assert.deepEqual(r.get('').problems, []);
+  assert.deepEqual(r.get('')!.problems, []);
   assert.deepEqual(m.problems.map((d) => [d.code, d.line]), [['morercpthosts-not-compiled', 3]]);
   assert.equal(r.get('exc.example')!.problems.length, 0);
 });
