@@ -69,12 +69,18 @@ function lookup(db: UsersDb, local: string): Lookup {
   return { kind: 'none', tried };
 }
 
+/** The cdb key qmail-newu writes for an entry (the parser's byte-exact key when it gives one). */
+function entryKey(e: AssignEntry & { key?: string }): string {
+  if (typeof e.key === 'string') return e.key;
+  return e.kind === '+' ? '!' + lcAscii(e.local) : '!' + lcAscii(e.local) + '\0';
+}
+
 /** users/assign as qmail-newu would compile it (first duplicate wins; wildcard chars as written). */
 function assignDb(entries: AssignEntry[]): UsersDb {
   const map = new Map<string, string>();
   let marker = '';
   for (const e of entries) {
-    const key = e.kind === '+' ? '!' + lcAscii(e.local) : '!' + lcAscii(e.local) + '\0';
+    const key = entryKey(e);
     if (!map.has(key)) map.set(key, [e.user, e.uid, e.gid, e.home, e.dash, e.ext].join('\0'));
     if (e.kind === '+' && e.local.length > 0) {
       const c = e.local[e.local.length - 1];
@@ -162,7 +168,7 @@ function compareWithAssign(inst: Installation, local: string, real: Lookup | nul
   const fromAssign = lookup(assignDb(assign.entries), local);
   const actual: Lookup = real ?? { kind: 'none', tried: [] };
   if (!sameLookup(fromAssign, actual)) {
-    const entry = fromAssign.kind === 'found' ? assign.entries.find((e) => (e.kind === '+' ? '!' + lcAscii(e.local) : '!' + lcAscii(e.local) + '\0') === fromAssign.key) : undefined;
+    const entry = fromAssign.kind === 'found' ? assign.entries.find((e) => entryKey(e) === fromAssign.key) : undefined;
     steps.push({
       stage,
       warn: true,

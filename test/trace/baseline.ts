@@ -4,6 +4,7 @@ import { makeFixture, type FixtureEntry, type Fixture } from '../helpers/fixture
 import { loadInstallation } from '../../source/qmail/installation.js';
 import { loadSystemUsers } from '../../source/qmail/passwd.js';
 import { traceAddress } from '../../source/trace/walk.js';
+import { compileUsersCdb } from '../../source/qmail/assign.js';
 import type { TraceOptions, TraceResult } from '../../source/trace/types.js';
 
 export const PASSWD = [
@@ -64,4 +65,20 @@ export function kinds(r: TraceResult): string[] {
 export function ude(r: TraceResult, hop = 0): string | null {
   const u = r.hops[hop]?.user;
   return u ? `${u.name}/${u.dash}/${u.ext}(${u.source})` : null;
+}
+
+/** users/assign and the users/cdb qmail-newu compiles from it. */
+export function withAssign(text: string): Record<string, FixtureEntry> {
+  return { '/var/qmail/users/assign': text, '/var/qmail/users/cdb': compileUsersCdb(Buffer.from(text, 'latin1')) };
+}
+
+/** A maildir as maildirmake leaves it (a checkout keeps no empty directories: .keep files). */
+export function maildir(dir: string, uid = 1001, gid = 100): Record<string, FixtureEntry> {
+  const d = dir.replace(/\/+$/, '');
+  return {
+    [`${d}/`]: { dir: true, mode: 0o700, uid, gid },
+    [`${d}/tmp/.keep`]: '',
+    [`${d}/new/.keep`]: '',
+    [`${d}/cur/.keep`]: '',
+  };
 }
