@@ -7,6 +7,7 @@ import { usersCdbRecords, type AssignEntryDetail } from './assign.js';
 import { domainMatrix } from './domains.js';
 import { LoadedInstallation } from './installation.js';
 import { lcAscii } from './control-readers.js';
+import { managerLint } from './manager-lint.js';
 
 export type LintRule = (installs: Installation[], users: SystemUsers) => Diagnostic[];
 
@@ -361,7 +362,7 @@ export const startupRules: LintRule = (installs) => {
   return out;
 };
 
-export const BASE_RULES: LintRule[] = [controlRules, assignRules, domainRules, homeRules, startupRules];
+export const BASE_RULES: LintRule[] = [controlRules, assignRules, domainRules, homeRules, startupRules, managerLint];
 
 const ORDER: Record<string, number> = { error: 0, warning: 1, info: 2 };
 
