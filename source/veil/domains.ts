@@ -115,3 +115,22 @@ export function routeFor(inst: InstanceFacts, domain: string): { key: string; va
   }
   return byKey.get('') ?? null;
 }
+
+/**
+ * A domain to use in an explanation's example address for `inst`: the
+ * first name it delivers that the other installations do not claim (so the
+ * two example addresses differ), else its first locals name, else its me.
+ */
+export function exampleDomain(inst: InstanceFacts, others: InstanceFacts[]): string {
+  const candidates = [
+    ...inst.locals.lines.map((l) => l.text),
+    ...inst.virtualdomains.entries.filter((e) => e.value !== '' && e.key !== '').map((e) => vdDomain(e.key)),
+    ...inst.rcpthosts.lines.map((l) => l.text),
+  ].filter((d) => d !== '' && !d.startsWith('.'));
+  const labels = (d: string): number => d.split('.').length;
+  // Fewest labels first: "b.example" reads better than a host name such as "pop.b.example".
+  const own = candidates
+    .filter((d) => others.every((o) => o === inst || claimsOf(o, d).length === 0))
+    .reduce<string | null>((best, d) => (best === null || labels(d) < labels(best) ? d : best), null);
+  return own ?? candidates[0] ?? inst.me.value ?? 'example.invalid';
+}

@@ -78,6 +78,17 @@ const SUBST_FILE = /`(?:cat|head(?:\s+-n\s*1|\s+-1)?)\s+["']?(\/[^`\s"']+)["']?`
 function scriptFact(sysroot: Sysroot, s: StartScript, realPath: string, instance: string | null): StartScriptFact {
   const raw = textLines(sysroot, s.path);
   const lineText = (n: number): string => (raw[n - 1] ?? '').trim();
+  // A command continued with backslashes, joined into one line for evidence.
+  const commandText = (n: number): string => {
+    let out = '';
+    for (let k = n; k <= raw.length; k++) {
+      const l = raw[k - 1] ?? '';
+      const cont = /\\\s*$/.test(l);
+      out += (out ? ' ' : '') + l.replace(/\\\s*$/, '').trim();
+      if (!cont) break;
+    }
+    return out.replace(/\s+/g, ' ').trim();
+  };
   const env: EnvSetting[] = s.env.map((e) => ({ name: e.name, value: e.value, path: s.path, line: e.line, text: lineText(e.line) }));
   const tcpservers: TcpServerFact[] = s.tcpservers.map((t) => {
     let localName = t.localName;
@@ -103,7 +114,7 @@ function scriptFact(sysroot: Sysroot, s: StartScript, realPath: string, instance
     return {
       path: s.path,
       line: t.line,
-      text: lineText(t.line),
+      text: commandText(t.line),
       host: t.host === '' ? null : t.host,
       port: t.port === '' ? null : t.port,
       localName,
@@ -142,7 +153,7 @@ function scriptFact(sysroot: Sysroot, s: StartScript, realPath: string, instance
     lines: raw.map((text, i) => ({ text, line: i + 1 })),
     tcpservers,
     env,
-    qmailStart: qs ? { line: qs.line, text: lineText(qs.line), program: qs.program } : null,
+    qmailStart: qs ? { line: qs.line, text: commandText(qs.line), program: qs.program } : null,
     logTargets,
     popupHost,
   };

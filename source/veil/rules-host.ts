@@ -83,7 +83,9 @@ function inherent(facts: VeilFacts): Leak[] {
     ),
   );
   const ips = facts.instances.flatMap((i) =>
-    i.scripts.flatMap((s) => s.tcpservers.filter((t) => t.host && /^[0-9.]+$/.test(t.host) && t.host !== '0').map((t) => ({ i, t }))),
+    i.scripts.flatMap((s) =>
+      s.tcpservers.filter((t) => t.host && /^[0-9.]+$/.test(t.host) && t.host !== '0' && /qmail-smtpd$/.test(t.program ?? '')).map((t) => ({ i, t })),
+    ),
   );
   out.push(
     leak(

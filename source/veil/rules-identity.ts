@@ -39,15 +39,16 @@ function sameIdentity(a: InstanceFacts, b: InstanceFacts): Leak[] {
   }
   const meEqual = equal.includes('me');
   const shown = equal.map((n) => SHOWS[n](valueOf(a, n).value!));
-  const fellBack = equal
-    .filter((n) => n !== 'me')
-    .flatMap((n) => [valueOf(a, n), valueOf(b, n)].map((v, i) => ({ v, inst: i === 0 ? a : b })))
-    .filter(({ v }) => v.source === 'me')
-    .map(({ v, inst }) => sourceWords(inst, v));
+  const fellBackIn = (inst: InstanceFacts): string[] => equal.filter((n) => n !== 'me' && valueOf(inst, n).source === 'me');
+  const fa = fellBackIn(a);
+  const fb = fellBackIn(b);
+  const fellBackWords = (inst: InstanceFacts, names: string[]): string =>
+    names.length ? `${inst.root} sets no ${listWords(names, 9)} and falls back to control/me` : '';
+  const fellBack = [fellBackWords(a, fa), fellBackWords(b, fb)].filter(Boolean);
   const explanation =
     `${a.root} and ${b.root} present themselves with the same names: ${listWords(shown, 9)}. ` +
     `Anyone who talks to both listeners, or receives mail from both, sees one machine behind two domains.` +
-    (fellBack.length ? ` Some of it is only a fallback: ${listWords(fellBack, 4)}.` : '');
+    (fellBack.length ? ` Most of it is only a fallback: ${fellBack.join('; ')}.` : '');
   return [
     leak(
       'L3',
@@ -90,7 +91,7 @@ function meIsMachine(inst: InstanceFacts, host: HostFacts): Leak[] {
       `${inst.root}/control/me is "${inst.me.value}", the machine's own name (${h.path} says "${h.value}"). ` +
         `./config writes the kernel host name into control/me, and every control file left unset falls back to it, ` +
         `so this installation's greeting, HELO, bounces and Message-IDs all name the shared machine rather than the service.`,
-      `Run config-fast with this installation's public name (e.g. mail.${inst.root.endsWith('2') ? 'b' : 'a'}.example), or write that name into ${inst.root}/control/me, and give the machine a neutral kernel host name.`,
+      `Give the machine a neutral kernel host name (e.g. host17.hosting.example) that names none of the services, and make sure ${inst.root}/control/me holds this installation's own public name (config-fast NAME), not one copied from elsewhere.`,
     ),
   ];
 }
@@ -138,7 +139,8 @@ function bounceHostNamesOther(a: InstanceFacts, b: InstanceFacts): Leak[] {
     [b, a],
   ] as const) {
     const v = x.identity.bouncehost;
-    if (!v?.value || sameName(v.value, y.identity.bouncehost?.value)) continue;
+    // A bounce host that is x's own name is x's business; y listing it is L5.
+    if (!v?.value || sameName(v.value, y.identity.bouncehost?.value) || sameName(v.value, x.me.value)) continue;
     if (claimsOf(x, v.value).length > 0) continue;
     const claims = claimsOf(y, v.value);
     if (claims.length === 0) continue;

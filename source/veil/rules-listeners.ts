@@ -77,9 +77,9 @@ function receivedBy(x: InstanceFacts, others: InstanceFacts[], roots: string[]):
 
 function sameIp(a: InstanceFacts, b: InstanceFacts): Leak[] {
   const out: Leak[] = [];
-  for (const ta of listeners(a)) {
+  for (const ta of receivers(a)) {
     if (!ta.host || isAll(ta.host)) continue;
-    for (const tb of listeners(b)) {
+    for (const tb of receivers(b)) {
       if (tb.host !== ta.host) continue;
       const samePort = portNumber(ta.port) === portNumber(tb.port);
       out.push(
@@ -113,7 +113,7 @@ function allAddresses(x: InstanceFacts): Leak[] {
         [tcpEvidence(t)],
         `${x.root}'s listener binds "${t.host}", every address of the machine: it answers on the other installation's IP too, ` +
           `so connecting to the other domain's MX address on port ${t.port} can reach ${x.root}'s greeting. It also keeps any other installation from binding that port.`,
-        `Bind each qmail-smtpd to its own IP address in its run script (tcpserver ... 192.0.2.11 smtp ...).`,
+        `Bind ${t.program?.slice(t.program.lastIndexOf('/') + 1) ?? 'the listener'} to this installation's own IP address in ${t.path} (tcpserver ... 192.0.2.11 ${t.port ?? 'smtp'} ...).`,
       ),
     );
 }

@@ -2,7 +2,7 @@
 // through both, L2 the alias user, L11 uid numbers in re-injected mail, L23
 // .qmail lines that run another installation's programs, L27 queue owners.
 import { lcAscii } from '../qmail/control-readers.js';
-import { firstLocalDomain } from './domains.js';
+import { claimsOf, exampleDomain } from './domains.js';
 import { homeOf, leak, listWords, pairs } from './leak-util.js';
 import type { AssignFact, Evidence, InstanceFacts, Leak, PasswdFact, VeilFacts } from './types.js';
 
@@ -46,14 +46,16 @@ function sharedUsers(a: InstanceFacts, b: InstanceFacts, facts: VeilFacts, roots
   const rbNames = new Set(reachableUsers(b, facts.host.passwd, roots).map((p) => p.name));
   const shared = ra.filter((p) => rbNames.has(p.name));
   if (!shared.length) return [];
-  const da = firstLocalDomain(a) ?? 'a.example';
-  const db = firstLocalDomain(b) ?? 'b.example';
+  const da = exampleDomain(a, [b]);
+  const db = exampleDomain(b, [a]);
   const u = shared[0];
-  const localsEv = (inst: InstanceFacts): Evidence => {
+  const localsEv = (inst: InstanceFacts, d: string): Evidence[] => {
+    const c = claimsOf(inst, d).filter((x) => x.list === 'locals');
+    if (c.length) return c.map((x) => x.evidence);
     const l = inst.locals.lines[0];
-    return { path: inst.locals.source === 'me' ? inst.me.path ?? inst.locals.path : inst.locals.path, line: l.line, text: l.text };
+    return [{ path: inst.locals.source === 'me' ? inst.me.path ?? inst.locals.path : inst.locals.path, line: l.line, text: l.text }];
   };
-  const ev: Evidence[] = [...shared.slice(0, 12).map((p) => passwdEvidence(facts.host, p)), localsEv(a), localsEv(b)];
+  const ev: Evidence[] = [...shared.slice(0, 12).map((p) => passwdEvidence(facts.host, p)), ...localsEv(a, da), ...localsEv(b, db)];
   for (const inst of [a, b]) {
     ev.push({
       path: inst.assign.path,
@@ -93,32 +95,45 @@ function deliveringUids(inst: InstanceFacts, facts: VeilFacts, roots: string[]):
   return m;
 }
 
-function sharedUids(a: InstanceFacts, b: InstanceFacts, facts: VeilFacts, roots: string[]): Leak[] {
-  const ua = deliveringUids(a, facts, roots);
-  const ub = deliveringUids(b, facts, roots);
+function sharedUids(insts: InstanceFacts[], facts: VeilFacts, roots: string[]): Leak[] {
+  const byUid = new Map<number, Array<{ inst: InstanceFacts; name: string; ev: Evidence; home: string }>>();
+  for (const inst of insts) {
+    for (const [uid, info] of deliveringUids(inst, facts, roots)) {
+      const list = byUid.get(uid) ?? [];
+      list.push({ inst, ...info });
+      byUid.set(uid, list);
+    }
+  }
   const out: Leak[] = [];
-  for (const [uid, ia] of ua) {
-    const ib = ub.get(uid);
-    if (!ib) continue;
-    // The uid shows only when qmail-local re-injects: a forward or a program that mails.
-    const homes = new Set([ia.home, ib.home].map((h) => h.replace(/\/+$/, '')));
+  for (const [uid, list] of byUid) {
+    if (list.length < 2) continue;
+    // The uid shows only when qmail-local re-injects: a forward line.
+    const homes = new Set(list.map((x) => x.home.replace(/\/+$/, '')));
     const forwards: Evidence[] = [];
-    for (const f of [...a.dotqmails, ...b.dotqmails]) {
-      if (![...homes].some((h) => f.path.startsWith(h + '/'))) continue;
-      for (const l of f.lines) if (l.kind === 'forward') forwards.push({ path: f.path, line: l.line, text: l.text });
+    const seen = new Set<string>();
+    for (const { inst } of list) {
+      for (const f of inst.dotqmails) {
+        if (seen.has(f.path) || ![...homes].some((h) => f.path.startsWith(h + '/'))) continue;
+        seen.add(f.path);
+        for (const l of f.lines) if (l.kind === 'forward') forwards.push({ path: f.path, line: l.line, text: l.text });
+      }
     }
     if (!forwards.length) continue;
-    const da = firstLocalDomain(a) ?? 'a.example';
+    const name = list[0].name;
+    const ways = list.map(({ inst, ev }) =>
+      ev.path === facts.host.passwdPath
+        ? `${inst.root} (as ${name}@${exampleDomain(inst, insts)})`
+        : `${inst.root} (users/assign line ${ev.line})`,
+    );
     out.push(
       leak(
         'L11',
         'shared-uid',
         'medium',
-        [a, b],
-        [ia.ev, ib.ev, ...forwards.slice(0, 6)],
-        `uid ${uid} (${ia.name}) receives mail through both installations and forwards it: every forwarded copy starts with ` +
-          `"Received: (qmail N invoked by uid ${uid})", whether it came in as ${ia.name}@${da} or through ${b.root}. ` +
-          `The same uid in mail of two domains shows one machine.`,
+        list.map((x) => x.inst),
+        [...list.map((x) => x.ev), ...forwards.slice(0, 6)],
+        `uid ${uid} (${name}) receives mail through ${listWords(ways)}, and forwards it: every forwarded copy starts with ` +
+          `"Received: (qmail N invoked by uid ${uid})", whichever installation delivered it. The same uid in the mail of several domains shows one machine.`,
         `Deliver each installation's mail as installation-specific users (users/assign entries with their own uids).`,
       ),
     );
@@ -139,7 +154,7 @@ function sharedAlias(a: InstanceFacts, b: InstanceFacts, facts: VeilFacts): Leak
   const homeRoot = home ? homeOf(home, [a.root, b.root]) : null;
   const other = homeRoot === a.root ? b : homeRoot === b.root ? a : b;
   const owner = homeRoot === a.root ? a : homeRoot === b.root ? b : a;
-  const d = firstLocalDomain(other) ?? other.me.value ?? 'b.example';
+  const d = exampleDomain(other, [owner]);
   const ev: Evidence[] = [
     { path: oa.path, line: null, text: ownerWords(oa) },
     { path: ob.path, line: null, text: ownerWords(ob) },
@@ -225,7 +240,7 @@ export function userLeaks(facts: VeilFacts): Leak[] {
   const out: Leak[] = [];
   for (const [a, b] of pairs(insts)) out.push(...sharedUsers(a, b, facts, roots));
   for (const [a, b] of pairs(insts)) out.push(...sharedAlias(a, b, facts));
-  for (const [a, b] of pairs(insts)) out.push(...sharedUids(a, b, facts, roots));
+  out.push(...sharedUids(insts, facts, roots));
   for (const x of insts) out.push(...crossingDotQmail(x, roots));
   for (const [a, b] of pairs(insts)) out.push(...sharedQueueOwners(a, b));
   return out;
