@@ -13,9 +13,13 @@ export type LintRule = (installs: Installation[], users: SystemUsers) => Diagnos
 
 const extraRules: LintRule[] = [];
 
-/** Add a rule set to every later lintInstallations() call. */
-export function registerLintRules(rule: LintRule): void {
+/** Add a rule set to every later lintInstallations() call; returns a function that removes it. */
+export function registerLintRules(rule: LintRule): () => void {
   if (!extraRules.includes(rule)) extraRules.push(rule);
+  return () => {
+    const i = extraRules.indexOf(rule);
+    if (i >= 0) extraRules.splice(i, 1);
+  };
 }
 
 function statSafe(inst: Installation, path: string): ReturnType<Installation['sysroot']['stat']> | 'error' {

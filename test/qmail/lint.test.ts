@@ -166,6 +166,8 @@ test('problems are sorted by path then line; each once', () => {
 });
 
 test('registerLintRules: other modules add rule sets', () => {
-  registerLintRules(() => [{ path: '/x', line: null, severity: 'info', code: 'extra-rule', message: 'from another helper' }]);
+  const remove = registerLintRules(() => [{ path: '/x', line: null, severity: 'info', code: 'extra-rule', message: 'from another helper' }]);
   assert.deepEqual(codes(lint({})), ['extra-rule']);
+  remove();
+  assert.deepEqual(codes(lint({})), []);
 });
