@@ -6,6 +6,7 @@ import { loadSystemUsers } from '../../source/qmail/passwd.js';
 import { traceAddress } from '../../source/trace/walk.js';
 import { compileUsersCdb } from '../../source/qmail/assign.js';
 import type { TraceOptions, TraceResult } from '../../source/trace/types.js';
+import type { FaultMap } from '../../source/sysroot/sysroot.js';
 
 export const PASSWD = [
   'root:x:0:0:root:/root:/bin/sh',
@@ -40,8 +41,8 @@ export function baseline(changes: Record<string, FixtureEntry | null> = {}): Fix
 }
 
 /** Trace in /var/qmail of a fixture, with the §6.1 message (sender s@x.org) and a fixed time. */
-export function traceIn(fx: Fixture, address: string, opts: TraceOptions = {}, root = '/var/qmail'): TraceResult {
-  const sysroot = fx.sysroot();
+export function traceIn(fx: Fixture, address: string, opts: TraceOptions = {}, root = '/var/qmail', faults?: FaultMap): TraceResult {
+  const sysroot = fx.sysroot(faults ? { faults } : undefined);
   const inst = loadInstallation(sysroot, root);
   const users = loadSystemUsers(sysroot);
   return traceAddress(inst, users, address, { sender: 's@x.org', now: new Date('2026-11-25T17:45:54Z'), ...opts });
