@@ -306,6 +306,15 @@ export class LoadedInstallation implements Installation {
         });
         dd.explanation += ' (part of it could not be worked out)';
       }
+      for (const f of r.missing) {
+        this.report({
+          path: call.path,
+          line: call.line,
+          severity: 'error',
+          code: 'default-delivery-missing-file',
+          message: `qmail-start's first argument reads ${f}, which does not exist: the default delivery is empty and mail for users without a .qmail is accepted and delivered nowhere`,
+        });
+      }
       if (r.text === '' && r.unresolved.length === 0) {
         dd.explanation += '; it is empty, so a user without a .qmail gets nothing delivered';
       }

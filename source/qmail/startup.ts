@@ -538,6 +538,8 @@ export interface ResolvedWord {
   files: string[];
   /** Substitutions that could not be resolved (left as `cmd`). */
   unresolved: string[];
+  /** Files a `cat` read that do not exist: the shell substitutes nothing for them. */
+  missing: string[];
 }
 
 /**
@@ -550,6 +552,7 @@ export function resolveWord(word: ShellWord, readFile: (sysPath: string) => stri
   let text = '';
   const files: string[] = [];
   const unresolved: string[] = [];
+  const missing: string[] = [];
   for (const p of word.parts) {
     if ('lit' in p) {
       text += p.lit;
@@ -565,7 +568,7 @@ export function resolveWord(word: ShellWord, readFile: (sysPath: string) => stri
     const content = readFile(file);
     files.push(file);
     if (content === null) {
-      unresolved.push(p.subst);
+      missing.push(file);
       continue;
     }
     let v = m[1] === 'cat' ? content : content.split('\n')[0] + (content.includes('\n') ? '\n' : '');
@@ -573,7 +576,7 @@ export function resolveWord(word: ShellWord, readFile: (sysPath: string) => stri
     if (!p.quoted) v = v.trim().split(/[ \t\n]+/)[0] ?? '';
     text += v;
   }
-  return { text, files, unresolved };
+  return { text, files, unresolved, missing };
 }
 
 // ---------------------------------------------------------------- loading

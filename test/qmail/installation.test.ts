@@ -100,3 +100,83 @@ test('loadSystemUsers shared per sysroot; byName first line wins', () => {
   assert.equal(u.byName('alice')!.uid, 1001);
   assert.equal(u.byName('nobody'), null);
 });
+
+test('defaultDelivery: rc reading a missing control/defaultdelivery is empty, and an error', () => {
+  const fx = makeFixture({
+    '/var/qmail/control/me': 'a\n',
+    '/var/qmail/rc': 'exec env - PATH="/var/qmail/bin:$PATH" qmail-start "`cat /var/qmail/control/defaultdelivery`"\n',
+  });
+  const inst = loadInstallation(fx.sysroot(), '/var/qmail');
+  const dd = inst.defaultDelivery();
+  assert.equal(dd.text, '');
+  assert.equal(dd.path, '/var/qmail/rc');
+  assert.ok(inst.diagnostics().some((d) => d.code === 'default-delivery-missing-file' && d.line === 1));
+});
+
+test('defaultDelivery: a multi-line control/defaultdelivery keeps its lines; unresolvable substitutions are said', () => {
+  const fx = makeFixture({
+    '/var/qmail/control/me': 'a\n',
+    '/var/qmail/control/defaultdelivery': '|preline procmail\n./Mailbox\n',
+    '/var/qmail/rc': 'qmail-start "`cat /var/qmail/control/defaultdelivery`" splogger qmail\n',
+    '/var/qmail2/control/me': 'b\n',
+    '/var/qmail2/rc': 'qmail-start "`some-program --x`"\n',
+  });
+  const sr = fx.sysroot();
+  assert.equal(loadInstallation(sr, '/var/qmail').defaultDelivery().text, '|preline procmail\n./Mailbox');
+  const two = loadInstallation(sr, '/var/qmail2');
+  assert.match(two.defaultDelivery().explanation, /could not be worked out/);
+  assert.ok(two.diagnostics().some((d) => d.code === 'default-delivery-unresolved'));
+});
+
+test('defaultDelivery from a run script in /service naming the installation (no rc)', () => {
+  const fx = makeFixture({
+    '/var/qmail2/control/me': 'b\n',
+    '/service/qmail2/run': '#!/bin/sh\nexec env - PATH="/var/qmail2/bin:$PATH" \\\n  qmail-start ./Maildir/ splogger qmail2\n',
+    '/service/qmail/run': '#!/bin/sh\nexec env - PATH="/var/qmail/bin:$PATH" qmail-start ./Mailbox splogger qmail\n',
+  });
+  const dd = loadInstallation(fx.sysroot(), '/var/qmail2').defaultDelivery();
+  assert.deepEqual([dd.text, dd.path, dd.line], ['./Maildir/', '/service/qmail2/run', 3]);
+});
+
+test('assign, smtproutes, morercpthostsCdb, showctl and control names through the installation', async () => {
+  const { compileMoreRcptHostsCdb } = await import('../../source/qmail/assign.js');
+  const fx = makeFixture({
+    '/var/qmail/control/me': 'a.example\n',
+    '/var/qmail/control/smtproutes': ':relay.example:2525\nx.example:[192.0.2.1]\n',
+    '/var/qmail/control/morercpthosts.cdb': compileMoreRcptHostsCdb('More.Example\n'),
+    '/var/qmail/control/rcpthost': 'typo\n',
+    '/var/qmail/users/assign': '=joe:joe:1:1:/h:::\nbad line\n.\n',
+  });
+  const inst = loadInstallation(fx.sysroot(), '/var/qmail');
+  assert.equal(inst.smtproutes().map.get('')!.value, 'relay.example:2525');
+  const more = inst.morercpthostsCdb();
+  assert.ok(more && 'reader' in more && more.reader.get('more.example') !== null);
+  const a = inst.assign();
+  assert.equal(a.entries.length, 1);
+  assert.equal(a.errors[0].line, 2);
+  assert.ok(inst.diagnostics().some((d) => d.code === 'assign-format' && d.line === 2 && d.path === '/var/qmail/users/assign'));
+  // Asking twice reports once.
+  inst.assign();
+  assert.equal(inst.diagnostics().filter((d) => d.code === 'assign-format').length, 1);
+  assert.ok(inst.showctl().some((r) => r.name === 'smtproutes' && r.value === '2 lines'));
+  assert.deepEqual(inst.controlDiagnostics().map((d) => d.code), ['control-unknown']);
+});
+
+test('users/cdb without the "" record: ok state with marker null, reported', async () => {
+  const { makeCdb } = await import('../../source/qmail/cdb.js');
+  const fx = makeFixture({ '/var/qmail/control/me': 'a\n', '/var/qmail/users/cdb': makeCdb([{ key: Buffer.from('!joe\0'), value: Buffer.from('joe\x001\x001\x00/h\x00\x00') }]) });
+  const inst = loadInstallation(fx.sysroot(), '/var/qmail');
+  const u = inst.usersCdb();
+  assert.equal(u.state, 'ok');
+  assert.equal(u.state === 'ok' ? u.marker : 'x', null);
+  assert.ok(inst.diagnostics().some((d) => d.code === 'cdb-no-marker'));
+});
+
+test('nothing is read before an accessor asks (lazy)', () => {
+  const fx = makeFixture({ '/var/qmail/control/me': 'a\n', '/var/qmail/users/assign': 'broken' });
+  const inst = loadInstallation(fx.sysroot({ faults: { '/var/qmail/users': 'EIO' } }), '/var/qmail');
+  assert.equal(inst.me(), 'a');
+  assert.deepEqual(inst.diagnostics(), []);
+  assert.equal(inst.assign().present, false);
+  assert.ok(inst.diagnostics().some((d) => d.code === 'unreadable' && d.path === '/var/qmail/users/assign'));
+});

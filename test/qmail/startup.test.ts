@@ -40,7 +40,7 @@ test('LWQ rc: env - clears, PATH set, qmail-start first argument from control/de
   assert.equal(q.program, 'qmail-start');
   assert.deepEqual(q.arg!.parts, [{ subst: 'cat /var/qmail/control/defaultdelivery', quoted: true }]);
   const r = resolveWord(q.arg!, (p) => (p === '/var/qmail/control/defaultdelivery' ? './Maildir/\n\n' : null));
-  assert.deepEqual(r, { text: './Maildir/', files: ['/var/qmail/control/defaultdelivery'], unresolved: [] });
+  assert.deepEqual(r, { text: './Maildir/', files: ['/var/qmail/control/defaultdelivery'], unresolved: [], missing: [] });
 });
 
 test('a literal default delivery with a logger: qmail-start ./Maildir/ splogger qmail', () => {
