@@ -249,7 +249,9 @@ export function domainMatrix(inst: Installation, users: SystemUsers | null, opts
       const l = rcptMap.get(rk)!;
       r.evidence.rcpthosts = { path: rcpt.path, line: l.line, text: l.text };
     }
-    const mk = rcpt.present && moreReader ? suffixMatch(name, (k) => cdbHas(moreReader, k)) : null;
+    // Found in the cdb (as qmail-smtpd looks: the name or a .suffix), even though without an
+    // rcpthosts file qmail-smtpd never opens it (it accepts everything then).
+    const mk = moreReader ? suffixMatch(name, (k) => cdbHas(moreReader, k)) : null;
     r.morercpthosts = mk !== null;
     if (mk !== null && rk === null) r.evidence.rcpthosts = { path: `${ctl}/morercpthosts.cdb`, line: null, text: mk };
     r.rcpthosts = !rcpt.present || rk !== null || mk !== null;

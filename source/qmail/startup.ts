@@ -67,6 +67,8 @@ export interface TcpServerCall {
   limit: string | null;
   /** Every option as written, e.g. ["-v", "-R", "-l", "0"]. */
   options: string[];
+  /** The words of -l -u -g -x -c as written, for resolving `head -1 .../me` and the like (resolveWord). */
+  optionWords: Record<string, ShellWord>;
   /** The program run for each connection (qmail-smtpd path) and its arguments. */
   program: string | null;
   args: string[];
@@ -473,6 +475,7 @@ function parseTcpServer(w: ShellWord[], path: string): TcpServerCall {
     rules: null,
     limit: null,
     options: [],
+    optionWords: {},
     program: null,
     args: [],
   };
@@ -501,6 +504,9 @@ function parseTcpServer(w: ShellWord[], path: string): TcpServerCall {
           k++;
           arg = k < w.length ? w[k].value : '';
           call.options.push(arg);
+          if (k < w.length) call.optionWords[o] = w[k];
+        } else {
+          call.optionWords[o] = { raw: arg, parts: [{ lit: arg }], value: arg, line: w[k].line };
         }
         setOpt(o, arg);
         break;

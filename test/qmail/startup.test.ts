@@ -75,6 +75,8 @@ test('LWQ qmail-smtpd run: tcpserver address, port, -l, -x, -c, -u/-g, program; 
   assert.equal(t.gid, '`id -g qmaild`');
   assert.equal(t.program, '/var/qmail/bin/qmail-smtpd');
   assert.deepEqual(t.args, []);
+  const local = resolveWord(t.optionWords.l, (p) => (p === '/var/qmail/control/me' ? 'mail.example.com\nx\n' : null));
+  assert.deepEqual([local.text, local.files], ['mail.example.com', ['/var/qmail/control/me']]);
   assert.deepEqual(s.env.map((e) => e.name), ['QMAILDUID', 'NOFILESGID', 'MAXSMTPD', 'LOCAL']);
 });
 
