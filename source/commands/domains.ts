@@ -16,10 +16,11 @@ function shownDomain(r: DomainRow): string {
   return r.domain === '' ? '(catch-all "")' : r.domain;
 }
 
+/** What qmail-send does with a plain address at the domain; "exception" is an empty prepend (delivered remotely). */
 function delivery(r: DomainRow): string {
   if (r.locals) return r.implicit ? 'local (me)' : 'local';
   if (r.virtual === null) return 'remote';
-  if (r.virtual === '') return 'remote (exception)';
+  if (r.virtual === '') return 'exception';
   return 'virtual';
 }
 
@@ -33,12 +34,12 @@ export function formatDomains(m: DomainMatrix, me: string | null): string {
     lines.push('  (no domains named in locals, rcpthosts, morercpthosts.cdb or virtualdomains)');
     return lines.join('\n') + '\n';
   }
-  lines.push(`  ${'DOMAIN'.padEnd(30)} ${'DELIVERY'.padEnd(18)} ${'PREPEND'.padEnd(14)} ${'SMTP'.padEnd(6)} MANAGER`);
+  lines.push(`  ${'DOMAIN'.padEnd(30)} ${'DELIVERY'.padEnd(11)} ${'PREPEND'.padEnd(14)} ${'SMTP'.padEnd(5)} MANAGER`);
   for (const r of m.domains) {
     const prepend = r.virtual === null ? '-' : r.virtual === '' ? '""' : r.virtual;
     const smtp = r.morercpthosts ? 'more' : r.rcpthosts ? 'yes' : 'no';
     lines.push(
-      `  ${cell(sanitize(shownDomain(r)), 30)} ${cell(delivery(r), 18)} ${cell(sanitize(prepend), 14)} ${smtp.padEnd(6)} ${r.manager ?? '-'}`.trimEnd(),
+      `  ${cell(sanitize(shownDomain(r)), 30)} ${cell(delivery(r), 11)} ${cell(sanitize(prepend), 14)} ${smtp.padEnd(5)} ${r.manager ?? '-'}`.trimEnd(),
     );
     for (const u of r.users) lines.push(`      user ${sanitize(u.address)} -> ${u.prepend === '' ? '"" (remote)' : sanitize(u.prepend)}  (virtualdomains line ${u.line})`);
     for (const p of r.problems) lines.push(`      ! ${sanitize(p)}`);

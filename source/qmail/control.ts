@@ -248,6 +248,7 @@ export function whitespaceWarnings(name: string, bytes: Buffer, path: string): D
   if (spec.reader === 'A' || spec.reader === 'B' || spec.reader === 'C') {
     const v = readLineValue(bytes) ?? '';
     if (v.includes('\r')) warn(1, 'control-cr', `carriage return kept in the value of control/${name} (file saved with CRLF line ends?)`);
+    if (/[ \t]\r$/.test(v)) warn(1, 'control-trailing-blank', `blank before the carriage return is kept in the value of control/${name}`);
     if (/^[ \t]/.test(v)) warn(1, 'control-leading-blank', `leading blank kept in the value of control/${name}`);
     if (spec.reader !== 'C' && v.startsWith('#')) warn(1, 'control-comment', `control/${name} has no comments: its value is "${v}"`);
     if (v === '' && text.length > 0 && spec.reader !== 'C') warn(1, 'control-empty-first-line', `first line of control/${name} is blank: the value is empty (no fallback)`);

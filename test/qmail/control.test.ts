@@ -137,6 +137,8 @@ test('unknown control files are flagged like qmail-showctl; near misses get a hi
 test('whitespace qmail keeps: CR, blank before CR, leading blank, blanks at the colon, # in a single-line file', () => {
   const w = (name: string, text: string) => whitespaceWarnings(name, b(text), `${C}/${name}`).map((d) => [d.line, d.code]);
   assert.deepEqual(w('me', 'mail.example.com\r\n'), [[1, 'control-cr']]);
+  assert.deepEqual(w('helohost', 'mail.example.com \r\n'), [[1, 'control-cr'], [1, 'control-trailing-blank']]);
+  assert.deepEqual(w('me', 'mail.example.com   \n'), []);
   assert.deepEqual(w('locals', 'a.example\r\nb.example \r\nok.example   \n'), [
     [1, 'control-cr'],
     [2, 'control-cr'],
