@@ -85,6 +85,12 @@ export function keyActions(input: string, key: KeyEvent, ctx: DispatchContext): 
   }
   if (!cmd) return clear;
   const pane = ctx.pane;
+  // A pane's own meaning for a key comes before the app's (never both).
+  const own = pane?.commands?.[cmd];
+  if (own) {
+    const a = own();
+    return a ? [...clear, a] : clear;
+  }
   const mv = MOVES[cmd];
   if (mv) return pane ? [...clear, { type: 'move', paneKey: pane.key, move: mv, count: pane.rows.length, height: ctx.listHeight }] : clear;
   switch (cmd) {
@@ -127,6 +133,7 @@ export function keyActions(input: string, key: KeyEvent, ctx: DispatchContext): 
     case 'reload':
       return [{ type: 'reload' }];
     case 'edit':
+    case 'shape':
       return clear;
   }
   return clear;

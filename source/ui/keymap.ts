@@ -26,7 +26,8 @@ export type Command =
   | 'trace'
   | 'command'
   | 'reload'
-  | 'edit';
+  | 'edit'
+  | 'shape';
 
 /** One physical key: a printable character, or a named key of Ink's Key, with modifiers. */
 export interface KeySpec {
@@ -74,6 +75,7 @@ export const KEYMAP: Binding[] = [
   { command: 'trace', keys: [{ input: 't' }], label: 't', description: 'trace an address (pre-filled from the selection)', scope: 'global', hint: 'trace' },
   { command: 'command', keys: [{ input: ':' }], label: ':', description: 'command line: trace ADDR, instance PATH|all, view NAME, filter TEXT, reload, help, quit', scope: 'global' },
   { command: 'reload', keys: [{ input: 'r' }], label: 'r', description: 'reload everything from disk', scope: 'global' },
+  { command: 'shape', keys: [{ input: 's' }], label: 's', description: 'Queues: the shape table (pending recipients by domain × age, like qshape); Esc returns to the list', scope: 'view', hint: 'shape' },
   { command: 'edit', keys: [{ input: 'e' }], label: 'e', description: 'edit the file behind the selection (nothing is written before the confirm screen)', scope: 'view', writes: true, hint: 'edit' },
 ];
 

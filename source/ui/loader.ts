@@ -33,6 +33,22 @@ export interface LoadRequest {
 /** Lets key handling and drawing run between load steps. */
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+const SUBJECT_HEAD = 8192;
+
+/** The Subject header of a message head (continuation lines joined), sanitized; null when none. */
+export function subjectOf(head: Buffer): string | null {
+  const text = decodeBytes(head);
+  const end = text.search(/\r?\n\r?\n/);
+  const lines = (end < 0 ? text : text.slice(0, end)).split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^subject:/i.test(lines[i])) continue;
+    let v = lines[i].slice(8);
+    while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1])) v += ' ' + lines[++i].trim();
+    return sanitize(v.trim());
+  }
+  return null;
+}
+
 /** Messages read between two yields while scanning a queue. */
 const SCAN_CHUNK = 1000;
 
@@ -105,6 +121,8 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
         problems: [...problems.list],
         complete,
         now,
+        subjects: new Map(),
+        subjectsRead: 0,
       };
       data.parts.queues = { ...data.parts.queues, [root]: qv };
     };
@@ -200,6 +218,31 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       }
       advance();
       emit();
+    }
+    // 4. Subjects, for the filter and the list (one small read per message).
+    for (const inst of installs) {
+      if (cancelled) return;
+      const qv = data.parts.queues?.[inst.root];
+      const layout = layouts.get(inst.root);
+      if (!qv || !layout || !layout.present || layout.split === 0) continue;
+      step(`reading subjects in ${inst.root}`);
+      let n = 0;
+      for (const m of qv.messages) {
+        if (cancelled) return;
+        try {
+          const head = sysroot.readHead(`${layout.queueDir}/mess/${m.id % layout.split}/${m.id}`, SUBJECT_HEAD);
+          const subj = head ? subjectOf(head) : null;
+          if (subj !== null) qv.subjects.set(m.id, subj);
+        } catch {
+          // a message delivered meanwhile, or unreadable: it keeps no subject
+        }
+        if (++n % SCAN_CHUNK === 0) {
+          data.parts.queues = { ...data.parts.queues, [inst.root]: { ...qv, subjectsRead: n } };
+          emit();
+          await yieldTurn();
+        }
+      }
+      data.parts.queues = { ...data.parts.queues, [inst.root]: { ...qv, subjectsRead: n } };
     }
     data.progress = null;
     emit();

@@ -42,6 +42,9 @@ export interface QueueView {
   problems: Diagnostic[];
   complete: boolean;
   now: number;
+  /** Subject of each message by id, read after the listing (append-only; `subjectsRead` counts them). */
+  subjects: Map<number, string>;
+  subjectsRead: number;
 }
 
 /** A text file shown with its lines (Problems → Enter), already sanitized. */

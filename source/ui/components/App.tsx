@@ -52,29 +52,32 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
   }, [state.quit, exit]);
 
   const available = views.filter((v) => v.available(state.data));
+  const current = available.find((v) => v.id === state.view) ?? available[0] ?? null;
+  const small = tooSmall(size.columns, size.rows);
+  const width = size.columns;
+  const layout = frameLayout(size.columns, size.rows, state.data.instances.length);
+  const pane = useMemo(
+    () => (current ? current.pane({ data: state.data, ui: state, width, height: layout.bodyLines }) : null),
+    // The pane depends on the whole snapshot; recomputed per state change only.
+    [current, state, width, layout.bodyLines],
+  );
+  const paneCommandsKey = Object.keys(pane?.commands ?? {}).join(',');
+  const paneCommands = paneCommandsKey.split(',');
   const availableKey = available.map((v) => v.id).join(',');
   const keymap: KeymapOptions = useMemo(() => {
     const ids = availableKey.split(',');
     return {
       readOnly,
       available: (c: Command) => {
-        if (c === 'edit') return extraCommands.includes('edit');
+        if (c === 'edit') return extraCommands.includes('edit') || paneCommands.includes('edit');
+        if (c === 'shape') return paneCommands.includes(c);
         if (c === 'trace') return ids.includes('trace');
         if (/^view[1-6]$/.test(c)) return ids.includes(VIEW_IDS[Number(c.slice(4)) - 1]);
         if (c === 'nextView' || c === 'prevView') return ids.length > 1;
         return true;
       },
     };
-  }, [readOnly, extraCommands, availableKey]);
-  const current = available.find((v) => v.id === state.view) ?? available[0] ?? null;
-  const small = tooSmall(size.columns, size.rows);
-  const width = size.columns;
-  const layout = frameLayout(size.columns, size.rows, state.data.instances.length);
-  const pane = useMemo(
-    () => (current ? current.pane({ data: state.data, ui: state, width }) : null),
-    // The pane depends on the whole snapshot; recomputed per state change only.
-    [current, state, width],
-  );
+  }, [readOnly, extraCommands, availableKey, paneCommandsKey]);
   // A detail frame that needs reading (a file, a queued message) asks the loader; views never read.
   const frame = current ? topFrame(state, current.id) : null;
   const frameKey = frame ? JSON.stringify(frame) : '';
@@ -107,7 +110,7 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
       }
       if (actions.length) {
         const cur = available.find((v) => v.id === local.view) ?? available[0] ?? null;
-        localPane = cur ? cur.pane({ data: local.data, ui: local, width }) : null;
+        localPane = cur ? cur.pane({ data: local.data, ui: local, width, height: layout.bodyLines }) : null;
       }
     }
   });

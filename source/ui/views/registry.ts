@@ -2,5 +2,6 @@
 // model it draws exists; each says itself whether its data has loaded.
 import type { ViewDef } from './view-types.js';
 import { domainsView } from './domains-view.js';
+import { queuesView } from './queues-view.js';
 
-export const VIEWS: ViewDef[] = [domainsView];
+export const VIEWS: ViewDef[] = [domainsView, queuesView];

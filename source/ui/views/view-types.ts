@@ -5,6 +5,7 @@
 import type { ReactElement } from 'react';
 import type { SessionData } from '../session-data.js';
 import type { UiAction, UiState, ViewId } from '../store.js';
+import type { Command } from '../keymap.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface PaneModel<T = any> {
@@ -21,6 +22,8 @@ export interface PaneModel<T = any> {
   open?: (row: T) => UiAction | null;
   /** The address a row stands for, to pre-fill `t`. */
   address?: (row: T) => string | null;
+  /** Commands this pane gives a meaning to (view-scoped keys such as `s` in Queues). */
+  commands?: Partial<Record<Command, () => UiAction | null>>;
   /** Lines at the top of the pane that do not scroll (column headings). */
   fixedLines?: number;
 }
@@ -29,6 +32,8 @@ export interface PaneContext {
   data: SessionData;
   ui: UiState;
   width: number;
+  /** Lines of the body the view draws in. */
+  height: number;
 }
 
 export interface ViewProps {

@@ -1,0 +1,127 @@
+// What each step of the edit flow shows, as plain lines fitted to the
+// body, so the confirm screen is tested without rendering. The confirm
+// screen always ends with the question; long diffs and impact lists are
+// cut with a line saying how much is left out.
+import type { Tone } from '../theme.js';
+import { fitEnd } from '../text-fit.js';
+import { sanitize } from '../../text/sanitize.js';
+import { fmtMode } from '../../edit/stage.js';
+import { deliveriesText } from '../../edit/report.js';
+import { FORM_TITLES } from './quick-forms.js';
+import type { FlowState } from './flow.js';
+import type { EditPreview } from './preview.js';
+
+export interface FlowLine {
+  text: string;
+  tone?: Tone;
+  bold?: boolean;
+  inverse?: boolean;
+}
+
+interface Section {
+  lines: FlowLine[];
+  /** May lose lines from its end when the screen is short. */
+  cut?: string;
+}
+
+export const CONFIRM_PROMPT = 'Apply? y = apply · any other key (Enter too) cancels';
+
+export function confirmSections(p: EditPreview): Section[] {
+  const out: Section[] = [];
+  out.push({ lines: [{ text: `Confirm: ${sanitize(p.title)}`, bold: true }] });
+  for (const d of p.cs.diagnostics) {
+    out.push({ lines: [{ text: sanitize(`${d.severity === 'error' ? '✗' : '!'} ${d.severity}  ${d.path}${d.line !== null ? ':' + d.line : ''}: ${d.message}`), tone: d.severity === 'error' ? 'error' : 'warn' }] });
+  }
+  for (const f of p.cs.files) {
+    if (f.role === 'meta') {
+      out.push({ lines: [{ text: `${f.path}: records the owner and mode of the new file`, tone: 'dim' }] });
+      continue;
+    }
+    const head: FlowLine = {
+      text: `${f.path}  owner ${f.meta.uid}:${f.meta.gid} mode ${fmtMode(f.meta.mode)} ${f.metaKept ? 'kept' : '(new file)'}`,
+      bold: true,
+    };
+    if (f.role === 'derived') {
+      out.push({ lines: [{ ...head, text: `${head.text}  compiled as qmail's tool would: ${f.diff.trim() || 'unchanged'}`, bold: false }] });
+      continue;
+    }
+    const diff = sanitize(f.diff, { keepNewlines: true, keepTabs: false })
+      .replace(/\n$/, '')
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('--- ') && !l.startsWith('+++ '))
+      .map((l): FlowLine => ({ text: l, tone: l.startsWith('+') ? 'ok' : l.startsWith('-') ? 'error' : l.startsWith('@@') ? 'accent' : undefined }));
+    out.push({ lines: [head] });
+    out.push({ lines: diff.length ? diff : [{ text: '  (no change)', tone: 'dim' }], cut: 'diff lines' });
+  }
+  if (p.cs.valid) {
+    const traced = p.impacts.reduce((n, i) => n + i.traced, 0);
+    const changed = p.impacts.flatMap((i) => i.changed);
+    out.push({ lines: [{ text: `Impact: ${changed.length} of ${traced} traced addresses deliver differently`, bold: true }] });
+    const lines: FlowLine[] = [];
+    for (const c of changed) {
+      lines.push({ text: `  ${sanitize(c.address)}: ${deliveriesText(c.before)} → ${deliveriesText(c.after)}` });
+    }
+    if (lines.length) out.push({ lines, cut: 'addresses' });
+    const todo = p.cs.activation.filter((a) => a.needed);
+    out.push({
+      lines: todo.length
+        ? [{ text: 'Then, by hand (qlens never signals qmail):', bold: true }, ...todo.map((a) => ({ text: `  $ ${a.commands[0]}`, tone: 'warn' as Tone }))]
+        : [{ text: 'Then: nothing to do by hand' + (p.cs.activation.length ? ` (${p.cs.activation.map((a) => a.text.split(':')[0]).join('; ')})` : ''), tone: 'dim' }],
+    });
+  }
+  return out;
+}
+
+/** Fit sections into `height` lines, the last being the question (or the reason nothing can be applied). */
+export function fitSections(sections: Section[], last: FlowLine, width: number, height: number): FlowLine[] {
+  const shown = sections.map((s) => s.lines.length);
+  const total = () => shown.reduce((a, b) => a + b, 0) + sections.filter((s, i) => s.cut && shown[i] < s.lines.length).length + 1;
+  // Shrink the longest cuttable section first, keeping at least two lines of each.
+  while (total() > height) {
+    let best = -1;
+    for (let i = 0; i < sections.length; i++) if (sections[i].cut && shown[i] > 2 && (best < 0 || shown[i] > shown[best])) best = i;
+    if (best < 0) break;
+    shown[best]--;
+  }
+  const out: FlowLine[] = [];
+  sections.forEach((s, i) => {
+    out.push(...s.lines.slice(0, shown[i]));
+    if (s.cut && shown[i] < s.lines.length) out.push({ text: `  … ${s.lines.length - shown[i]} more ${s.cut} (qlens edit on the command line shows all)`, tone: 'dim' });
+  });
+  const body = out.slice(0, Math.max(0, height - 1));
+  return [...body, last].map((l) => ({ ...l, text: fitEnd(l.text, width) }));
+}
+
+export function flowLines(s: FlowState, width: number, height: number): FlowLine[] {
+  switch (s.step) {
+    case 'menu': {
+      const lines: FlowLine[] = [{ text: 'Edit — nothing is written before the confirm screen', bold: true }, { text: '' }];
+      s.items.forEach((it, i) => lines.push({ text: `${i === s.cursor ? '▸' : ' '} ${it.key}  ${sanitize(it.label)}`, inverse: i === s.cursor }));
+      lines.push({ text: '' }, { text: 'Enter or the letter picks · Esc closes', tone: 'dim' });
+      return lines.slice(0, height).map((l) => ({ ...l, text: fitEnd(l.text, width) }));
+    }
+    case 'form': {
+      const lines: FlowLine[] = [{ text: FORM_TITLES[s.kind], bold: true }, { text: '' }];
+      s.fields.forEach((f, i) => {
+        const active = i === s.index;
+        lines.push({ text: `${active ? '▸' : ' '} ${f.label.padEnd(16)} ${sanitize(f.value)}${active ? '█' : ''}`, inverse: false, bold: active });
+        if (active && f.hint) lines.push({ text: `    ${f.hint}`, tone: 'dim' });
+      });
+      lines.push({ text: '' });
+      if (s.error) lines.push({ text: `✗ ${sanitize(s.error)}`, tone: 'error' });
+      lines.push({ text: 'Tab/↓ next field · Enter on the last field shows the change · Esc cancels', tone: 'dim' });
+      return lines.slice(0, height).map((l) => ({ ...l, text: fitEnd(l.text, width) }));
+    }
+    case 'confirm': {
+      const valid = s.preview.cs.valid;
+      const last: FlowLine = valid
+        ? { text: CONFIRM_PROMPT, bold: true, tone: 'warn' }
+        : { text: '✗ invalid: this cannot be applied · any key closes', bold: true, tone: 'error' };
+      return fitSections(confirmSections(s.preview), last, width, height);
+    }
+    case 'done': {
+      const lines: FlowLine[] = [{ text: s.title, bold: true, tone: s.ok ? 'ok' : 'error' }, ...s.lines.map((t) => ({ text: t })), { text: '' }, { text: 'any key closes', tone: 'dim' }];
+      return lines.slice(0, height).map((l) => ({ ...l, text: fitEnd(l.text, width) }));
+    }
+  }
+}

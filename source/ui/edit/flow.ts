@@ -1,0 +1,84 @@
+// The edit flow as a pure state machine: menu → editor or quick form →
+// confirm screen → result. Keys go in, the next state and one effect come
+// out; the hook (use-edit-flow.ts) carries out the effect (run the editor,
+// stage, apply). On the confirm screen only `y` applies: every other key,
+// Enter included, cancels.
+import type { KeyEvent } from '../keymap.js';
+import { formFields, FORM_TITLES, type FormField, type FormKind } from './quick-forms.js';
+import type { EditPreview } from './preview.js';
+
+export type MenuAction = { kind: 'editor'; path: string } | { kind: 'form'; form: FormKind };
+
+export interface MenuItem {
+  key: string;
+  label: string;
+  action: MenuAction;
+}
+
+export type FlowState =
+  | { step: 'menu'; items: MenuItem[]; cursor: number }
+  | { step: 'form'; kind: FormKind; fields: FormField[]; index: number; error: string | null }
+  | { step: 'confirm'; preview: EditPreview }
+  | { step: 'done'; title: string; lines: string[]; ok: boolean };
+
+export type FlowEffect =
+  | { kind: 'none' }
+  | { kind: 'close'; status: string | null }
+  | { kind: 'editor'; path: string }
+  | { kind: 'submit'; form: FormKind; fields: FormField[] }
+  | { kind: 'apply'; preview: EditPreview };
+
+const NONE: FlowEffect = { kind: 'none' };
+
+export function openMenu(file: string | null): FlowState {
+  const items: MenuItem[] = [];
+  if (file) items.push({ key: 'e', label: `edit ${file} in $VISUAL/$EDITOR`, action: { kind: 'editor', path: file } });
+  items.push(
+    { key: 'a', label: FORM_TITLES.addDomain, action: { kind: 'form', form: 'addDomain' } },
+    { key: 'd', label: FORM_TITLES.removeDomain, action: { kind: 'form', form: 'removeDomain' } },
+    { key: 'u', label: FORM_TITLES.addAssign, action: { kind: 'form', form: 'addAssign' } },
+    { key: 'x', label: FORM_TITLES.createDotqmail, action: { kind: 'form', form: 'createDotqmail' } },
+  );
+  return { step: 'menu', items, cursor: 0 };
+}
+
+function pick(item: MenuItem): { state: FlowState | null; effect: FlowEffect } {
+  if (item.action.kind === 'editor') return { state: null, effect: { kind: 'editor', path: item.action.path } };
+  return { state: { step: 'form', kind: item.action.form, fields: formFields(item.action.form), index: 0, error: null }, effect: NONE };
+}
+
+/** One key. A null state means "keep the state as it is until the effect says otherwise". */
+export function flowKey(s: FlowState, input: string, key: KeyEvent): { state: FlowState | null; effect: FlowEffect } {
+  switch (s.step) {
+    case 'menu': {
+      if (key.escape || input === 'q') return { state: s, effect: { kind: 'close', status: null } };
+      if (key.upArrow || input === 'k') return { state: { ...s, cursor: Math.max(0, s.cursor - 1) }, effect: NONE };
+      if (key.downArrow || input === 'j') return { state: { ...s, cursor: Math.min(s.items.length - 1, s.cursor + 1) }, effect: NONE };
+      if (key.return) return pick(s.items[s.cursor]);
+      const hit = s.items.find((i) => i.key === input);
+      return hit ? pick(hit) : { state: s, effect: NONE };
+    }
+    case 'form': {
+      if (key.escape) return { state: s, effect: { kind: 'close', status: 'cancelled: nothing staged' } };
+      const set = (value: string): FlowState => ({ ...s, error: null, fields: s.fields.map((f, i) => (i === s.index ? { ...f, value } : f)) });
+      const cur = s.fields[s.index];
+      if (key.return) {
+        if (s.index < s.fields.length - 1) return { state: { ...s, index: s.index + 1 }, effect: NONE };
+        return { state: s, effect: { kind: 'submit', form: s.kind, fields: s.fields } };
+      }
+      if ((key.tab && !key.shift) || key.downArrow) return { state: { ...s, index: Math.min(s.fields.length - 1, s.index + 1) }, effect: NONE };
+      if ((key.tab && key.shift) || key.upArrow) return { state: { ...s, index: Math.max(0, s.index - 1) }, effect: NONE };
+      if (key.backspace || key.delete) return { state: set(cur.value.slice(0, -1)), effect: NONE };
+      if (key.ctrl && input === 'u') return { state: set(''), effect: NONE };
+      if (key.ctrl || key.meta || !input) return { state: s, effect: NONE };
+      // Printable text only: a pasted control byte never reaches a file.
+      const clean = input.replace(/[\u0000-\u001f\u007f]/g, '');
+      return { state: set(cur.value + clean), effect: NONE };
+    }
+    case 'confirm':
+      if (input === 'y' && !key.ctrl && !key.meta) return { state: s, effect: { kind: 'apply', preview: s.preview } };
+      return { state: s, effect: { kind: 'close', status: 'cancelled: nothing written' } };
+    case 'done':
+      return { state: s, effect: { kind: 'close', status: s.ok ? s.lines[0] ?? null : null } };
+  }
+}

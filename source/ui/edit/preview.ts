@@ -1,0 +1,59 @@
+// The TUI's side of an edit: stage what the editor or a quick form
+// produced, trace the impact, and apply on `y`. The same modules as
+// `qlens edit` (stage, impact, journal), so the screen and the command
+// never disagree.
+import { Sysroot } from '../../sysroot/sysroot.js';
+import { FsError } from '../../sysroot/errors.js';
+import { SysrootWriter, isReadOnly } from '../../sysroot/write.js';
+import { stageEdits, type ChangeSet, type EditRequest } from '../../edit/stage.js';
+import { stageEnv, previewImpact } from '../../edit/session.js';
+import { applyChangeSet } from '../../edit/journal.js';
+import { traceForImpact } from '../../edit/tracer.js';
+import type { Impact } from '../../edit/impact.js';
+import { sanitize } from '../../text/sanitize.js';
+
+export interface EditPreview {
+  title: string;
+  edits: EditRequest[];
+  cs: ChangeSet;
+  impacts: Impact[];
+}
+
+export type PreviewResult = { ok: true; preview: EditPreview } | { ok: false; message: string };
+
+function why(e: unknown): string {
+  return sanitize(e instanceof Error ? e.message : String(e));
+}
+
+export function buildPreview(sysrootDir: string, instances: string[], edits: EditRequest[], title: string): PreviewResult {
+  const sysroot = new Sysroot(sysrootDir);
+  let cs: ChangeSet;
+  try {
+    cs = stageEdits(edits, stageEnv(sysroot, instances, new SysrootWriter(sysroot)));
+  } catch (e) {
+    if (e instanceof FsError) return { ok: false, message: `${why(e)}: refused, nothing written` };
+    throw e;
+  }
+  const impacts = cs.valid ? previewImpact(sysroot, instances, cs, [], traceForImpact(instances)) : [];
+  return { ok: true, preview: { title, edits, cs, impacts } };
+}
+
+export type ApplyOutcome = { ok: true; lines: string[] } | { ok: false; message: string };
+
+export function applyPreview(sysrootDir: string, preview: EditPreview): ApplyOutcome {
+  if (isReadOnly()) return { ok: false, message: 'qlens runs with --read-only: nothing written' };
+  if (!preview.cs.valid) return { ok: false, message: 'the new content is invalid: nothing written' };
+  try {
+    const res = applyChangeSet(new SysrootWriter(new Sysroot(sysrootDir)), preview.cs);
+    const lines = [res.written.length ? `written: ${res.written.join(', ')}` : 'nothing to write: the content is unchanged', `backup: ${res.entry.dir} (qlens undo restores it)`];
+    const todo = preview.cs.activation.filter((a) => a.needed);
+    if (todo.length) {
+      lines.push('still to do by hand (qlens never signals qmail):');
+      for (const a of todo) for (const c of a.commands) lines.push(`  $ ${c}`);
+    }
+    return { ok: true, lines: lines.map((l) => sanitize(l)) };
+  } catch (e) {
+    if (e instanceof FsError) return { ok: false, message: `${why(e)}: refused, nothing written` };
+    throw e;
+  }
+}

@@ -1,0 +1,104 @@
+// The edit flow inside the app: holds its state, takes the keys while it is
+// open (a dialog before the view under it), and carries out its effects —
+// the editor on a copy, staging, and applying only after `y`.
+import { useCallback, useRef, useState } from 'react';
+import * as path from 'node:path';
+import { Sysroot, decodeBytes } from '../../sysroot/sysroot.js';
+import { SysrootWriter, isReadOnly } from '../../sysroot/write.js';
+import type { KeyEvent } from '../keymap.js';
+import { flowKey, openMenu, type FlowState, type FlowEffect } from './flow.js';
+import { buildPreview, applyPreview } from './preview.js';
+import { submitForm } from './quick-forms.js';
+import { editCopy } from './external-editor.js';
+import { sanitize } from '../../text/sanitize.js';
+
+export interface EditFlowEnv {
+  sysrootDir: string;
+  instances: string[];
+  /** The installation quick forms write to (the focused one, else the first). */
+  instance: string | null;
+  /** Files were written: reload the views. */
+  onApplied: () => void;
+  /** The flow closed; a line for the status bar, if any. */
+  onClose: (status: string | null) => void;
+}
+
+export interface EditFlowHandle {
+  flow: FlowState | null;
+  open: (file: string | null) => void;
+  key: (input: string, key: KeyEvent) => void;
+}
+
+export function runEffect(flow: FlowState, effect: FlowEffect, env: EditFlowEnv): FlowState | null {
+  switch (effect.kind) {
+    case 'none':
+      return flow;
+    case 'close':
+      env.onClose(effect.status);
+      return null;
+    case 'editor': {
+      const sysroot = new Sysroot(env.sysrootDir);
+      const writer = new SysrootWriter(sysroot);
+      let cur;
+      try {
+        cur = writer.current(effect.path);
+      } catch (e) {
+        return { step: 'done', title: 'Cannot edit this file', lines: [sanitize(e instanceof Error ? e.message : String(e))], ok: false };
+      }
+      const r = editCopy(cur.content ?? Buffer.alloc(0), path.posix.basename(effect.path));
+      if (r.content === null) return { step: 'done', title: 'Nothing staged', lines: [sanitize(r.message ?? '')], ok: false };
+      if (cur.content !== null && r.content.equals(cur.content)) {
+        env.onClose('no change: nothing staged');
+        return null;
+      }
+      const p = buildPreview(env.sysrootDir, env.instances, [{ path: effect.path, content: r.content, expectSha256: cur.sha256 }], `edit ${effect.path}`);
+      return p.ok ? { step: 'confirm', preview: p.preview } : { step: 'done', title: 'Refused', lines: [p.message], ok: false };
+    }
+    case 'submit': {
+      const sysroot = new Sysroot(env.sysrootDir);
+      const instance = env.instance ?? env.instances[0];
+      const res = submitForm(effect.form, effect.fields, {
+        instance,
+        read: (p) => {
+          try {
+            const b = sysroot.read(p);
+            return b === null ? null : decodeBytes(b);
+          } catch {
+            return null;
+          }
+        },
+      });
+      if (!res.ok) return flow.step === 'form' ? { ...flow, error: res.message } : flow;
+      const p = buildPreview(env.sysrootDir, env.instances, res.edits.map((e) => ({ path: e.path, content: e.content })), res.summary);
+      return p.ok ? { step: 'confirm', preview: p.preview } : { step: 'done', title: 'Refused', lines: [p.message], ok: false };
+    }
+    case 'apply': {
+      const r = applyPreview(env.sysrootDir, effect.preview);
+      if (r.ok) env.onApplied();
+      return r.ok ? { step: 'done', title: 'Applied', lines: r.lines, ok: true } : { step: 'done', title: 'Not applied', lines: [r.message], ok: false };
+    }
+  }
+}
+
+export function useEditFlow(env: EditFlowEnv): EditFlowHandle {
+  const [flow, setFlow] = useState<FlowState | null>(null);
+  // Keys may arrive faster than renders: always step from the latest state.
+  const ref = useRef<FlowState | null>(null);
+  const envRef = useRef(env);
+  envRef.current = env;
+  const set = (f: FlowState | null) => {
+    ref.current = f;
+    setFlow(f);
+  };
+  const open = useCallback((file: string | null) => {
+    if (isReadOnly()) return;
+    set(openMenu(file));
+  }, []);
+  const key = useCallback((input: string, k: KeyEvent) => {
+    const cur = ref.current;
+    if (!cur) return;
+    const { state, effect } = flowKey(cur, input, k);
+    set(runEffect(state ?? cur, effect, envRef.current));
+  }, []);
+  return { flow, open, key };
+}

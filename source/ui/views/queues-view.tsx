@@ -1,0 +1,251 @@
+// View 2: the queues of every installation: counts, qshape's domain × age
+// table, and the message list (Enter opens a message: envelope, recipients
+// done/pending, headers, body preview, all sanitized; Esc comes back).
+import React from 'react';
+import { Box, Text } from 'ink';
+import { WindowedList } from '../components/WindowedList.js';
+import { useTheme, type Tone } from '../theme.js';
+import { cell, fitEnd, padStart } from '../text-fit.js';
+import { START } from '../list-state.js';
+import { applyFilter, type UiState } from '../store.js';
+import { sanitize, sanitizeBytes } from '../../text/sanitize.js';
+import { isoSeconds, type QueueMessage, type QueueMessageDetail, type ShapeTable } from '../../qmail/queue.js';
+import type { QueueView, SessionData } from '../session-data.js';
+import type { PaneContext, PaneModel, ViewDef, ViewProps } from './view-types.js';
+import { TextPaneView, filePane, frameId, textPane, topFrame, type Frame, type TextRow } from './text-pane.js';
+import { shownInstances } from './domains-view.js';
+
+export interface QueueRow {
+  instance: string;
+  m: QueueMessage;
+  subject: string | null;
+}
+
+export function age(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h${m % 60 ? String(m % 60).padStart(2, '0') : ''}`;
+  return `${Math.floor(h / 24)}d${h % 24 ? h % 24 + 'h' : ''}`;
+}
+
+const showSender = (m: QueueMessage): string =>
+  m.sender === null ? '(no sender)' : m.sender === '' ? '<> (bounce)' : m.senderKind === 'double-bounce' ? '#@[] (double bounce)' : sanitize(m.sender);
+
+/** State of a message as a glyph and a word (readable without colour). */
+export function messageState(m: QueueMessage): { text: string; tone: Tone } {
+  if (m.todo) return { text: '○ todo', tone: 'warn' };
+  if (m.bouncing) return { text: '✗ bouncing', tone: 'error' };
+  if (m.pastLifetime) return { text: '! expired', tone: 'error' };
+  const pending = m.recipients.filter((r) => !r.done).length;
+  return pending ? { text: `… ${pending} pending`, tone: 'warn' } : { text: '✓ done', tone: 'ok' };
+}
+
+export function queueRows(data: SessionData, roots: string[]): QueueRow[] {
+  const out: QueueRow[] = [];
+  for (const root of roots) {
+    const q = data.parts.queues?.[root];
+    if (!q) continue;
+    for (const m of q.messages) out.push({ instance: root, m, subject: q.subjects.get(m.id) ?? null });
+  }
+  return out;
+}
+
+/** Everything a row shows, for the filter: id, sender, recipients, subject, state. */
+export function rowText(r: QueueRow): string {
+  return `${r.instance} ${r.m.id} ${showSender(r.m)} ${r.m.recipients.map((x) => sanitize(x.address)).join(' ')} ${r.subject ?? ''} ${messageState(r.m).text}`;
+}
+
+function detailRows(d: QueueMessageDetail, now: number): TextRow[] {
+  const rows: TextRow[] = [];
+  const kv = (k: string, v: string, extra: Partial<TextRow> = {}): void => {
+    rows.push({ text: `${cell(k, 12)}${v}`, ...extra });
+  };
+  kv('message', `#${d.id} in ${d.instance}`, { bold: true });
+  kv('queued', `${isoSeconds(d.queuedMs)} (${age(now - d.queuedMs)} ago, from the ${d.queuedFrom} file)`);
+  kv('size', `${d.size} bytes`);
+  kv('sender', d.senderBytes ? sanitizeBytes(d.senderBytes) || '<> (bounce)' : showSender(d), { address: d.sender || undefined });
+  const st = messageState(d);
+  kv('state', st.text + (d.expiresMs ? `; queuelifetime ends ${isoSeconds(d.expiresMs)}` : ''), { tone: st.tone });
+  if (d.todo) kv('', 'not yet preprocessed by qmail-send: recipients as injected, not yet rewritten');
+  rows.push({ text: `recipients (${d.recipients.length})`, bold: true, tone: 'accent' });
+  for (const r of d.recipients) {
+    const state = r.done ? '✓ done   ' : '… pending';
+    const chan = r.channel ?? 'todo';
+    const retry = !r.done && r.nextRetryMs ? `  next try ${isoSeconds(r.nextRetryMs)}` : '';
+    rows.push({ text: `  ${state} ${cell(chan, 7)}${sanitizeBytes(r.bytes)}${retry}`, tone: r.done ? 'ok' : 'warn', address: r.address });
+    if (r.prediction) rows.push({ text: `            ${sanitize(r.prediction.text)}`, tone: 'info' });
+  }
+  if (d.bounce && d.bounce.length) {
+    rows.push({ text: 'bounce notes', bold: true, tone: 'error' });
+    for (const b of d.bounce) {
+      rows.push({ text: `  <${sanitize(b.recipient)}>`, tone: 'error' });
+      for (const l of b.report.split('\n')) rows.push({ text: `    ${sanitize(l)}` });
+    }
+  }
+  rows.push({ text: 'files', bold: true, tone: 'accent' });
+  for (const [k, p] of Object.entries(d.paths)) if (p) rows.push({ text: `  ${cell(k, 8)}${p}` });
+  rows.push({ text: `headers${d.headersTruncated ? ' (cut at 64 KB)' : ''}`, bold: true, tone: 'accent' });
+  for (const h of d.headers) rows.push({ text: '  ' + sanitizeBytes(h) });
+  rows.push({ text: `body preview${d.bodyTruncated ? ' (first lines only)' : ''}`, bold: true, tone: 'accent' });
+  for (const l of sanitizeBytes(d.bodyPreview, { keepNewlines: true }).split('\n')) rows.push({ text: '  ' + l.replace(/\\x0d$/, '') });
+  return rows;
+}
+
+const SHAPE: Frame = { k: 'node', id: 'shape' };
+
+function pane({ data, ui, width }: PaneContext): PaneModel {
+  const f = topFrame(ui, 'queues');
+  if (f?.k === 'file') return filePane('queues', data, ui, f);
+  if (f?.k === 'node' && f.id === 'shape') {
+    return textPane('queues/shape', 'pending recipients by domain × age in minutes, like qshape (Esc back)', shapeRows(data, shownInstances(data, ui), width), ui, 'queues');
+  }
+  if (f?.k === 'message') {
+    const det = data.details[`message:${f.instance}:${f.id}`];
+    const key = `queues/${frameId(f)}`;
+    let rows: TextRow[];
+    if (!det || det.kind !== 'message') rows = [{ text: 'reading…' }];
+    else if (!det.message) rows = [{ text: `✗ error  ${det.error ?? 'message not found'}`, tone: 'error' }];
+    else rows = detailRows(det.message, data.parts.queues?.[f.instance]?.now ?? Date.now());
+    return textPane(key, `message #${f.id} in ${f.instance} (Esc back)`, rows, ui, 'queues');
+  }
+  const roots = shownInstances(data, ui);
+  const all = queueRows(data, roots);
+  const rows = applyFilter(all, rowText, ui.filters.queues);
+  const model: PaneModel<QueueRow> = {
+    key: 'queues',
+    title: 'Queues',
+    rows,
+    total: all.length,
+    filterable: true,
+    fixedLines: countLines(data, roots).length + 2,
+    commands: { shape: () => ({ type: 'push', view: 'queues', frame: frameId(SHAPE) }) },
+    open: (r) => ({ type: 'push', view: 'queues', frame: frameId({ k: 'message', instance: r.instance, id: r.m.id }) }),
+    address: (r) => r.m.recipients[0]?.address ?? null,
+  };
+  return model;
+}
+
+/** One line per installation: qmail-qstat's counts, what was listed, the first error. */
+function countLines(data: SessionData, roots: string[]): Array<{ text: string; tone?: Tone }> {
+  const out: Array<{ text: string; tone?: Tone }> = [];
+  for (const root of roots) {
+    const q = data.parts.queues?.[root];
+    if (!q) continue;
+    const listed = q.complete ? `${q.messages.length} listed` : `listing… ${q.messages.length}`;
+    const expired = q.messages.filter((m) => m.pastLifetime).length;
+    const warn = q.problems.find((p) => p.severity === 'error');
+    out.push({
+      text: `${q.instance}  ${q.present ? `${q.counts.messages} messages, ${q.counts.todo} not yet preprocessed · ${listed}${expired ? ` · ! ${expired} past queuelifetime` : ''}` : 'no queue directory'}${warn ? `  ✗ ${sanitize(warn.message)}` : ''}`,
+      tone: warn ? 'error' : undefined,
+    });
+  }
+  return out;
+}
+
+/** qshape's tables, every installation and channel: pending recipients by domain and age in minutes. */
+export function shapeRows(data: SessionData, roots: string[], width: number): TextRow[] {
+  const rows: TextRow[] = [];
+  for (const root of roots) {
+    const q = data.parts.queues?.[root];
+    if (!q) continue;
+    if (!q.shape) {
+      rows.push({ text: `${root}  still reading the queue…` });
+      continue;
+    }
+    for (const t of [q.shape.remote, q.shape.local] as ShapeTable[]) {
+      const colW = 6;
+      const domW = Math.max(12, width - 2 - 7 - t.labels.length * colW);
+      rows.push({ text: cell(`${root} ${t.channel}`, domW) + padStart('total', 7) + t.labels.map((l) => padStart(l, colW)).join(''), bold: true, tone: 'accent' });
+      if (t.rows.length === 0 || t.rows.every((r) => r.total === 0)) {
+        rows.push({ text: '  (nothing pending)' });
+        continue;
+      }
+      for (const r of t.rows) {
+        rows.push({
+          text: cell(r.domain === 'TOTAL' ? 'TOTAL' : '  ' + sanitize(r.domain), domW, 'left') + padStart(String(r.total), 7) + r.counts.map((c) => padStart(c ? String(c) : '.', colW)).join(''),
+          bold: r.domain === 'TOTAL',
+          address: r.domain === 'TOTAL' ? undefined : `postmaster@${r.domain}`,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+function QueuesList({ pane: p0, ui, data, width, height }: ViewProps): React.ReactElement {
+  const theme = useTheme();
+  const p = p0 as PaneModel<QueueRow>;
+  const roots = shownInstances(data, ui);
+  const top = countLines(data, roots);
+  const filter = ui.filters.queues;
+  const count = p.rows.length === p.total ? `${p.total} messages` : `${p.rows.length} of ${p.total} messages`;
+  const wide = width >= 120;
+  const idW = 10;
+  const ageW = 6;
+  const stateW = 12;
+  const instW = roots.length > 1 ? (wide ? 12 : 7) : 0;
+  const rest = width - 1 - idW - ageW - stateW - instW;
+  const senderW = Math.floor(rest * 0.3);
+  const rcptW = Math.floor(rest * 0.35);
+  const subjW = rest - senderW - rcptW;
+  const listH = Math.max(1, height - top.length - 2);
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      {top.map((l, i) => (
+        <Text key={i} color={theme.fg(l.tone ?? 'plain')} wrap="truncate-end">
+          {fitEnd(l.text, width)}
+        </Text>
+      ))}
+      <Text bold wrap="truncate-end">
+        {fitEnd(`${count}${filter ? `  filter: ${filter}` : ''}  (Enter opens a message · s shape)`, width)}
+      </Text>
+      <Text bold underline wrap="truncate-end">
+        {' ' + (instW ? cell('inst', instW) : '') + cell('id', idW) + cell('age', ageW) + cell('sender', senderW) + cell('recipients', rcptW) + cell('subject', subjW) + cell('state', stateW)}
+      </Text>
+      <WindowedList
+        rows={p.rows}
+        pos={ui.lists.queues ?? START}
+        height={listH}
+        width={width}
+        empty={roots.some((r) => data.parts.queues?.[r]) ? (filter ? `no message matches "${filter}" (Esc clears the filter)` : 'the queues are empty') : 'reading the queues…'}
+        renderRow={(r, selected) => {
+          const st = messageState(r.m);
+          const q = data.parts.queues?.[r.instance];
+          const rc = r.m.recipients;
+          const rcpt = rc.length === 0 ? '(none)' : sanitize(rc[0].address) + (rc.length > 1 ? ` +${rc.length - 1}` : '');
+          return (
+            <Box>
+              <Text inverse={selected} wrap="truncate-end">
+                {(selected ? '›' : ' ') +
+                  (instW ? cell(r.instance.replace('/var/', ''), instW, 'left') : '') +
+                  cell(String(r.m.id), idW) +
+                  cell(age((q?.now ?? Date.now()) - r.m.queuedMs), ageW) +
+                  cell(showSender(r.m), senderW - 1) +
+                  ' ' +
+                  cell(rcpt, rcptW - 1) +
+                  ' ' +
+                  cell(r.subject ?? '', subjW)}
+              </Text>
+              <Text inverse={selected} color={selected ? undefined : theme.fg(st.tone)} wrap="truncate-end">
+                {cell(st.text, stateW)}
+              </Text>
+            </Box>
+          );
+        }}
+      />
+    </Box>
+  );
+}
+
+export const queuesView: ViewDef = {
+  id: 'queues',
+  title: 'Queues',
+  available: (d) => d.parts.queues !== undefined,
+  pane,
+  render: (props) => (topFrame(props.ui, 'queues') ? <TextPaneView {...props} /> : <QueuesList {...props} />),
+};
+
+export type { UiState };
