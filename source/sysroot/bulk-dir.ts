@@ -6,7 +6,6 @@
 // opened with O_NOFOLLOW, and an entry that is itself a symlink falls back to
 // the Sysroot's safe path. Injected faults and .fsmeta mtimes are honoured.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { FsError, type Sysroot } from './sysroot.js';
 
 export interface BulkFile {
@@ -66,7 +65,7 @@ export class BulkDir {
     if (f) throw new FsError(f, this.sysDir + '/' + name, 'injected fault');
     let fd: number;
     try {
-      fd = fs.openSync(path.join(this.hostDir, name), O_READ);
+      fd = fs.openSync(this.hostDir + '/' + name, O_READ);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return null;
@@ -104,14 +103,14 @@ export class BulkDir {
     return { buf, mtimeMs: st.mtimeMs, size: st.size };
   }
 
-  /** Kind, mtime and size without opening; null when missing. */
-  stat(name: string): BulkStat | null {
+  /** Kind, mtime and size without opening; null when missing. `withMtime: false` skips the .fsmeta look-up (mtimeMs is then the real one). */
+  stat(name: string, withMtime = true): BulkStat | null {
     const f = this.faultFor(name);
     if (f === 'ENOENT') return null;
     if (f && f !== 'EACCES') throw new FsError(f, this.sysDir + '/' + name, 'injected fault');
     let st: fs.Stats | undefined;
     try {
-      st = fs.lstatSync(path.join(this.hostDir, name), { throwIfNoEntry: false });
+      st = fs.lstatSync(this.hostDir + '/' + name, { throwIfNoEntry: false });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOTDIR') return null;
@@ -125,7 +124,7 @@ export class BulkDir {
     }
     return {
       kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other',
-      mtimeMs: this.mtimeOf(name, st.mtimeMs),
+      mtimeMs: withMtime ? this.mtimeOf(name, st.mtimeMs) : st.mtimeMs,
       size: st.size,
     };
   }

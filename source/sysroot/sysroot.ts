@@ -34,6 +34,8 @@ export interface SysrootOptions {
 }
 
 const MAX_SYMLINKS = 40;
+/** A doubled slash, a `.`/`..` segment or a trailing slash: the path needs normalizeSystemPath. */
+const ABNORMAL = /\/\/|\/\.\.?(\/|$)|.\/$/;
 
 /** Normalise a system path: absolute, no `.`/`..`/doubled slashes. `..` never climbs above `/`. */
 export function normalizeSystemPath(p: string): string {
@@ -74,7 +76,8 @@ export class Sysroot {
 
   /** The injected fault for a system path, if any (for readers in source/sysroot/ that bypass read()). */
   faultAt(sysPath: string): FsErrorCode | null {
-    return this.fault(normalizeSystemPath(sysPath));
+    for (const _ in this.faults) return this.fault(normalizeSystemPath(sysPath));
+    return null;
   }
 
   private fault(sysPath: string): FsErrorCode | null {
@@ -333,7 +336,9 @@ export class Sysroot {
   /** The .fsmeta entry for a system path, if any (for writers that must keep it). */
   fsmetaEntry(sysPath: string): FsmetaEntry | undefined {
     if (this.isRealRoot) return undefined;
-    return this.fsmeta().get(normalizeSystemPath(sysPath));
+    // Already normal (the common case, e.g. queue files by the 100,000): skip the split/join.
+    const key = sysPath.charCodeAt(0) === 47 && !ABNORMAL.test(sysPath) ? sysPath : normalizeSystemPath(sysPath);
+    return this.fsmeta().get(key);
   }
 
   private fsmeta(): Map<string, FsmetaEntry> {
