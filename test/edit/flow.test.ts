@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { makeFixture } from '../helpers/fixture.js';
+import { flowKey, openMenu, type FlowState } from '../../source/ui/edit/flow.js';
+import { flowLines, CONFIRM_PROMPT } from '../../source/ui/edit/flow-lines.js';
+import { runEffect, type EditFlowEnv } from '../../source/ui/edit/use-edit-flow.js';
+import { editTargetOf } from '../../source/ui/edit/target.js';
+
+function world() {
+  return makeFixture({
+    '/etc/passwd': 'alias:x:7790:2108::/var/qmail/alias:/bin/true\nalice:x:1001:1001::/home/alice:/bin/sh\nbob:x:1002:1002::/home/bob:/bin/sh\n',
+    '/var/qmail/control/me': 'mail.example.com\n',
+    '/var/qmail/control/locals': 'mail.example.com\n',
+    '/var/qmail/control/rcpthosts': 'mail.example.com\n',
+    '/var/qmail/control/virtualdomains': 'example.net:alice\n',
+    '/home/alice/.qmail': './Maildir/\n',
+    '/home/bob/.qmail-info': './Info/\n',
+  });
+}
+
+function env(dir: string, log: string[]): EditFlowEnv {
+  return { sysrootDir: dir, instances: ['/var/qmail'], instance: null, onApplied: () => log.push('applied'), onClose: (s) => log.push(`close ${s}`) };
+}
+
+/** Type keys into the flow, carrying out effects, as the app does. */
+function drive(start: FlowState, keys: Array<string | { [k: string]: boolean }>, e: EditFlowEnv): FlowState | null {
+  let s: FlowState | null = start;
+  for (const k of keys) {
+    if (!s) break;
+    const [input, key] = typeof k === 'string' ? [k, {}] : ['', k];
+    const r = flowKey(s, input, key);
+    s = runEffect(r.state ?? s, r.effect, e);
+  }
+  return s;
+}
+
+const TAB = { tab: true };
+const ENTER = { return: true };
+
+test('quick form → confirm screen with diff, owner, impact and the y question; Enter cancels, nothing written', () => {
+  const fx = world();
+  const log: string[] = [];
+  const s = drive(openMenu(null), ['a', ...'example.org', TAB, ...'bob', ENTER], env(fx.dir, log));
+  assert.equal(s?.step, 'confirm');
+  const text = flowLines(s!, 100, 40).map((l) => l.text).join('\n');
+  assert.match(text, /^\+example\.org:bob$/m);
+  assert.match(text, /\/var\/qmail\/control\/virtualdomains {2}owner 0:0 mode 0644 kept/);
+  assert.match(text, /\/var\/qmail\/control\/rcpthosts/);
+  assert.match(text, /info@example\.org: remote info@example\.org → maildir \/home\/bob\/Info\//);
+  assert.match(text, /svc -h \/service\/qmail-send/);
+  assert.equal(flowLines(s!, 100, 40).at(-1)!.text, CONFIRM_PROMPT);
+  const after = drive(s!, [ENTER], env(fx.dir, log));
+  assert.equal(after, null);
+  assert.deepEqual(log, ['close cancelled: nothing written']);
+  assert.equal(fs.readFileSync(fx.host('/var/qmail/control/virtualdomains'), 'utf8'), 'example.net:alice\n');
+  assert.equal(fs.existsSync(fx.host('/var/backups')), false);
+});
+
+test('y applies both files as one journal entry and lists what is left to do', () => {
+  const fx = world();
+  const log: string[] = [];
+  const s = drive(openMenu(null), ['a', ...'example.org', TAB, ...'bob', ENTER, 'y'], env(fx.dir, log));
+  assert.equal(s?.step, 'done');
+  const text = flowLines(s!, 120, 30).map((l) => l.text).join('\n');
+  assert.match(text, /Applied/);
+  assert.match(text, /backup: \/var\/backups\/qlens\/\d{8}T\d{6}Z-1/);
+  assert.match(text, /\$ svc -h/);
+  assert.deepEqual(log, ['applied']);
+  assert.equal(fs.readFileSync(fx.host('/var/qmail/control/virtualdomains'), 'utf8'), 'example.net:alice\nexample.org:bob\n');
+  assert.equal(fs.readFileSync(fx.host('/var/qmail/control/rcpthosts'), 'utf8'), 'mail.example.com\nexample.org\n');
+  assert.equal(fs.readdirSync(fx.host('/var/backups/qlens')).length, 1);
+});
+
+test('a form error keeps the form; Esc cancels; the confirm screen fits a short body', () => {
+  const fx = world();
+  const log: string[] = [];
+  const s = drive(openMenu('/var/qmail/control/locals'), [{ downArrow: true }, ENTER, ...'bad domain', TAB, ...'bob', ENTER], env(fx.dir, log));
+  assert.equal(s?.step, 'form');
+  assert.match(flowLines(s!, 80, 20).map((l) => l.text).join('\n'), /✗ "bad domain" is not a domain name/);
+  assert.equal(drive(s!, [{ escape: true }], env(fx.dir, log)), null);
+  const c = drive(openMenu(null), ['a', ...'example.org', TAB, ...'bob', ENTER], env(fx.dir, log))!;
+  const short = flowLines(c, 60, 8);
+  assert.equal(short.length, 8);
+  assert.equal(short.at(-1)!.text, CONFIRM_PROMPT);
+  assert.ok(short.some((l) => l.text.includes('more')), 'says what was cut');
+  assert.ok(short.every((l) => l.text.length <= 60));
+});
+
+test('the menu offers the selected file first; e is where the target comes from', () => {
+  const m = openMenu('/var/qmail/control/locals');
+  assert.equal(m.step === 'menu' && m.items[0].key, 'e');
+  assert.equal(editTargetOf({ k: 'file', path: '/var/qmail/control/me' }, null), '/var/qmail/control/me');
+  assert.equal(editTargetOf(null, { text: 'x', jump: { path: '/home/a/.qmail', line: 1 } }), '/home/a/.qmail');
+  assert.equal(editTargetOf({ k: 'domain' }, { domain: 'x' }), null);
+});
