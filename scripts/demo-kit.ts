@@ -15,9 +15,13 @@ export interface Meta {
 export class DemoTree {
   private meta: string[] = [];
 
+  /** Starts from an empty directory, keeping the hand-written README.md. */
   constructor(readonly dir: string) {
+    const readme = path.join(dir, 'README.md');
+    const kept = fs.existsSync(readme) ? fs.readFileSync(readme) : null;
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
+    if (kept) fs.writeFileSync(readme, kept);
   }
 
   host(sysPath: string): string {

@@ -38,10 +38,8 @@ export function formatLeaksText(instances: string[], leaks: Leak[], color: boole
   const bold = (s: string): string => (color ? `\x1b[1m${s}\x1b[22m` : s);
   const counts = (['high', 'medium', 'low', 'info'] as LeakSeverity[]).map((s) => [s, leaks.filter((l) => l.severity === s).length] as const);
   const lines: string[] = [];
-  lines.push(
-    `${instances.length} installations: ${instances.map((i) => sanitize(i)).join(', ')}` +
-      ` — ${leaks.length} leak${leaks.length === 1 ? '' : 's'} (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})`,
-  );
+  lines.push(...wrap(`${instances.length} installations: ${instances.map((i) => sanitize(i)).join(', ')}`, ''));
+  lines.push(`${leaks.length} leak${leaks.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}`);
   for (const [sev, n] of counts) {
     if (n === 0) continue;
     lines.push('', bold(HEADINGS[sev]));
