@@ -3,7 +3,7 @@
 import type { CommandContext } from './context.js';
 import { UsageError } from '../cli-args.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
-import { domainMatrix, domainRowJson, type DomainMatrix, type DomainRow } from '../qmail/domains.js';
+import { domainCounts, domainMatrix, domainRowJson, type DomainMatrix, type DomainRow } from '../qmail/domains.js';
 import { sanitize, toSafeJson } from '../text/sanitize.js';
 
 function cell(s: string, width: number): string {
@@ -26,9 +26,8 @@ function delivery(r: DomainRow): string {
 
 export function formatDomains(m: DomainMatrix, me: string | null): string {
   const lines: string[] = [];
-  const accepts = m.domains.filter((r) => r.rcpthosts && r.domain !== '' && !r.domain.startsWith('.')).length;
-  const delivers = m.domains.filter((r) => r.delivery !== 'remote' && r.domain !== '' && !r.domain.startsWith('.')).length;
-  lines.push(`${sanitize(m.instance)}  me ${me === null ? '(none)' : sanitize(JSON.stringify(me))}  ${m.domains.length} domain${m.domains.length === 1 ? '' : 's'}, ${accepts} accepted by qmail-smtpd, ${delivers} delivered here`);
+  const n = domainCounts(m);
+  lines.push(`${sanitize(m.instance)}  me ${me === null ? '(none)' : sanitize(JSON.stringify(me))}  ${n.domains} domain${n.domains === 1 ? '' : 's'}, ${n.accepted} accepted by qmail-smtpd, ${n.delivered} delivered here`);
   for (const p of m.problems) lines.push(`  ! ${sanitize(p.message)}`);
   if (m.domains.length === 0) {
     lines.push('  (no domains named in locals, rcpthosts, morercpthosts.cdb or virtualdomains)');

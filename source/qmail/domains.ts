@@ -325,6 +325,16 @@ export function domainMatrix(inst: Installation, users: SystemUsers | null, opts
   return { instance: inst.root, domains, problems };
 }
 
+/** Counts for a summary line: named domains (wildcard and catch-all rows left out), accepted by qmail-smtpd, delivered here. */
+export function domainCounts(m: DomainMatrix): { domains: number; accepted: number; delivered: number } {
+  const named = m.domains.filter((r) => r.domain !== '' && !r.domain.startsWith('.'));
+  return {
+    domains: named.length,
+    accepted: named.filter((r) => r.rcpthosts).length,
+    delivered: named.filter((r) => r.delivery !== 'remote').length,
+  };
+}
+
 /** The JSON shape of contract.md (fixed fields first), with our extra fields. */
 export function domainRowJson(r: DomainRow): Record<string, unknown> {
   return {

@@ -145,9 +145,28 @@ export class LoadedInstallation implements Installation {
     if (usersConf && usersConf.text.trim() !== '') {
       c.aliasUser = usersConf.text.trim();
       sources.aliasUser = usersConf.path;
-    } else assumed.push('aliasUser');
+    } else {
+      assumed.push('aliasUser');
+      // hier.c makes the alias user own HOME/alias: a second installation built with its own
+      // users (alias2...) shows it there. A root-owned or unowned directory says nothing.
+      const owner = this.aliasDirOwner();
+      if (owner && owner !== c.aliasUser) {
+        c.aliasUser = owner;
+        sources.aliasUser = `owner of ${this.root}/alias`;
+      }
+    }
     this._consts = c;
     return c;
+  }
+
+  private aliasDirOwner(): string | null {
+    try {
+      const st = this.sysroot.stat(`${this.root}/alias`);
+      if (!st || st.kind !== 'dir' || st.uid === 0) return null;
+      return this.users().byUid(st.uid)?.name ?? null;
+    } catch {
+      return null;
+    }
   }
 
   diagnostics(): Diagnostic[] {

@@ -180,3 +180,22 @@ test('nothing is read before an accessor asks (lazy)', () => {
   assert.equal(inst.assign().present, false);
   assert.ok(inst.diagnostics().some((d) => d.code === 'unreadable' && d.path === '/var/qmail/users/assign'));
 });
+
+test('consts: without conf-users, the owner of ROOT/alias names the alias user (still marked assumed)', () => {
+  const fx = makeFixture({
+    '/etc/passwd': PASSWD + 'alias2:x:7890:2208::/var/qmail2/alias:/bin/false\n',
+    '/var/qmail/control/me': 'a\n',
+    '/var/qmail/alias/.qmail-root': '&x\n',
+    '/var/qmail2/control/me': 'b\n',
+    '/var/qmail2/alias/.qmail-root': '&x\n',
+    '/var/qmail3/control/me': 'c\n',
+    '/var/qmail3/alias/': { dir: true, uid: 0, gid: 0 },
+  });
+  const sr = fx.sysroot();
+  assert.equal(loadInstallation(sr, '/var/qmail').consts().aliasUser, 'alias');
+  const two = loadInstallation(sr, '/var/qmail2').consts();
+  assert.equal(two.aliasUser, 'alias2');
+  assert.ok(two.assumed.includes('aliasUser'));
+  assert.equal(two.sources.aliasUser, 'owner of /var/qmail2/alias');
+  assert.equal(loadInstallation(sr, '/var/qmail3').consts().aliasUser, 'alias');
+});
