@@ -20,6 +20,8 @@ import {
   type QueueMessage,
 } from '../qmail/queue.js';
 import { sanitize } from '../text/sanitize.js';
+import { traceAddress } from '../trace/walk.js';
+import { builtinManagers } from '../trace/managers.js';
 import { requestKey, type DetailRequest, type InstanceSummary, type QueueView, type SessionData, type SourceInfo } from './session-data.js';
 
 export interface LoadRequest {
@@ -265,6 +267,10 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
             message,
             error: message ? null : problems.list.map((d) => sanitize(d.message)).join('; ') || `message ${r.id} is no longer in the queue`,
           };
+        } else if (r.kind === 'trace') {
+          const users = systemUsersOf(sysroot);
+          const results = installs.map((inst) => traceAddress(inst, users, r.address, { managers: builtinManagers, others: installs }));
+          data.details[key] = { kind: 'trace', address: r.address, results, error: installs.length ? null : 'no installation loaded yet' };
         } else {
           const buf = sysroot.read(r.path);
           data.details[key] = {
@@ -276,7 +282,9 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
         data.details[key] =
           r.kind === 'message'
             ? { kind: 'message', message: null, error: describe(e) }
-            : { kind: 'file', file: { path: r.path, lines: null, error: describe(e) } };
+            : r.kind === 'trace'
+              ? { kind: 'trace', address: r.address, results: [], error: describe(e) }
+              : { kind: 'file', file: { path: r.path, lines: null, error: describe(e) } };
       }
       pending.delete(key);
       emit();

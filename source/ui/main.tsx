@@ -8,6 +8,7 @@ import { startLoad } from './loader.js';
 import { emptySession } from './session-data.js';
 import { enterAlternateScreen, installExitGuards } from './terminal.js';
 import { sanitize } from '../text/sanitize.js';
+import { setReadOnly } from '../sysroot/write.js';
 
 export interface TuiOptions {
   sysroot?: string;
@@ -28,6 +29,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     process.stderr.write('qlens: the terminal UI needs a terminal; for scripts use a command (qlens --help)\n');
     return 2;
   }
+  // --read-only: the writer refuses everything from here on, whatever a view asks.
+  setReadOnly(opts.readOnly);
   const source = { ...choice.source, note: sanitize(choice.source.note) };
   const guard = enterAlternateScreen(process.stdout);
   const removeGuards = installExitGuards(guard, process.stdin);
@@ -38,6 +41,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         load={(publish) => startLoad({ source, instances: opts.instances }, publish)}
         color={opts.color}
         readOnly={opts.readOnly}
+        extraCommands={opts.readOnly ? [] : ['edit']}
       />,
       { exitOnCtrlC: false, patchConsole: false },
     );

@@ -3,6 +3,7 @@
 // asynchronously, and the first screen is drawn before the large parts.
 import type { Diagnostic } from '../qmail/model-types.js';
 import type { DomainMatrix } from '../qmail/domains.js';
+import type { TraceResult } from '../trace/types.js';
 import type { QueueCounts, QueueMessage, QueueMessageDetail, ShapeTable } from '../qmail/queue.js';
 
 export interface SourceInfo {
@@ -55,12 +56,15 @@ export interface FileView {
 }
 
 /** Things read on demand, keyed by requestKey(). */
-export type Detail = { kind: 'message'; message: QueueMessageDetail | null; error: string | null } | { kind: 'file'; file: FileView };
+export type Detail =
+  | { kind: 'message'; message: QueueMessageDetail | null; error: string | null }
+  | { kind: 'file'; file: FileView }
+  | { kind: 'trace'; address: string; results: TraceResult[]; error: string | null };
 
-export type DetailRequest = { kind: 'message'; instance: string; id: number } | { kind: 'file'; path: string };
+export type DetailRequest = { kind: 'message'; instance: string; id: number } | { kind: 'file'; path: string } | { kind: 'trace'; address: string };
 
 export function requestKey(r: DetailRequest): string {
-  return r.kind === 'message' ? `message:${r.instance}:${r.id}` : `file:${r.path}`;
+  return r.kind === 'message' ? `message:${r.instance}:${r.id}` : r.kind === 'file' ? `file:${r.path}` : `trace:${r.address}`;
 }
 
 export interface SessionParts {

@@ -2,9 +2,9 @@ import React, { useEffect, useMemo, useReducer, useRef } from 'react';
 import { Box, useApp } from 'ink';
 import { initialState, reduce, VIEW_IDS, type UiAction, type ViewId } from '../store.js';
 import { ThemeContext, makeTheme } from '../theme.js';
-import { footerHints, type Command, type KeymapOptions } from '../keymap.js';
+import { commandFor, footerHints, type Command, type KeymapOptions } from '../keymap.js';
 import { frameLayout, tooSmall } from '../layout.js';
-import { keyActions, splitKeys, HELP_PANE } from '../key-dispatch.js';
+import { keyActions, splitKeys, selectedRow, HELP_PANE } from '../key-dispatch.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { VIEWS } from '../views/registry.js';
@@ -19,6 +19,9 @@ import { InputLine } from './InputLine.js';
 import { HelpOverlay, helpLines } from './HelpOverlay.js';
 import { TooSmall } from './TooSmall.js';
 import { Overview } from './Overview.js';
+import { useEditFlow } from '../edit/use-edit-flow.js';
+import { EditFlow } from '../edit/EditFlow.js';
+import { editTargetOf } from '../edit/target.js';
 
 export interface AppProps {
   initial: SessionData;
@@ -51,7 +54,7 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     if (state.quit) exit();
   }, [state.quit, exit]);
 
-  const available = views.filter((v) => v.available(state.data));
+  const available = state.data.instances.length ? views.filter((v) => v.available(state.data)) : [];
   const current = available.find((v) => v.id === state.view) ?? available[0] ?? null;
   const small = tooSmall(size.columns, size.rows);
   const width = size.columns;
@@ -87,14 +90,36 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     if (frame.k === 'message') loaderRef.current?.request({ kind: 'message', instance: frame.instance, id: frame.id });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [frameKey, state.reloadCount]);
+  // The installations have loaded (the tracer needs them), and an address is asked for.
+  const canTrace = state.data.parts.domains !== undefined;
+  useEffect(() => {
+    if (state.trace.address && canTrace) loaderRef.current?.request({ kind: 'trace', address: state.trace.address });
+  }, [state.trace.address, state.reloadCount, canTrace]);
   const listHeight = Math.max(1, layout.bodyLines - (pane?.fixedLines ?? 0));
   const helpCount = helpLines(keymap).length;
+  // The edit flow (source/ui/edit/) takes every key while it is open, as a dialog over the view.
+  const edit = useEditFlow({
+    sysrootDir: state.data.source.sysrootDir,
+    instances: state.data.instances.map((i) => i.root),
+    instance: state.instance,
+    onApplied: () => dispatch({ type: 'reload' }),
+    onClose: (text) => dispatch({ type: 'status', text }),
+  });
 
   useKeys((input, key) => {
     // Replay split keys on a local copy of the state so each sees the last one's effect.
     let local = state;
     let localPane = pane;
     for (const [inp, k] of splitKeys(input, key)) {
+      if (edit.active() && !(k.ctrl && inp === 'c')) {
+        edit.key(inp, k);
+        continue;
+      }
+      if (!small && !local.input && !local.overlay && !localPane?.commands?.edit && commandFor(inp, k, keymap) === 'edit') {
+        const cur = available.find((v) => v.id === local.view) ?? available[0] ?? null;
+        edit.open(editTargetOf(cur ? topFrame(local, cur.id) : null, selectedRow({ state: local, pane: localPane, listHeight })));
+        continue;
+      }
       const actions: UiAction[] = keyActions(inp, k, {
         state: local,
         pane: localPane,
@@ -125,7 +150,9 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
 
   const hints = footerHints({ ...keymap, scopes: pane ? ['global', 'list', 'view'] : ['global'] });
   let body: React.ReactElement;
-  if (state.overlay === 'help') {
+  if (edit.flow) {
+    body = <EditFlow flow={edit.flow} width={width} height={layout.bodyLines} />;
+  } else if (state.overlay === 'help') {
     body = <HelpOverlay width={width} height={layout.bodyLines} keymap={keymap} offset={state.lists[HELP_PANE]?.cursor ?? 0} />;
   } else if (current && pane) {
     body = current.render({ pane, ui: state, data: state.data, width, height: layout.bodyLines });

@@ -25,6 +25,8 @@ export interface EditFlowEnv {
 
 export interface EditFlowHandle {
   flow: FlowState | null;
+  /** Open now (read from the latest state, not the last render). */
+  active: () => boolean;
   open: (file: string | null) => void;
   key: (input: string, key: KeyEvent) => void;
 }
@@ -100,5 +102,6 @@ export function useEditFlow(env: EditFlowEnv): EditFlowHandle {
     const { state, effect } = flowKey(cur, input, k);
     set(runEffect(state ?? cur, effect, envRef.current));
   }, []);
-  return { flow, open, key };
+  const active = useCallback(() => ref.current !== null, []);
+  return { flow, active, open, key };
 }

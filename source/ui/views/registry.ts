@@ -3,5 +3,6 @@
 import type { ViewDef } from './view-types.js';
 import { domainsView } from './domains-view.js';
 import { queuesView } from './queues-view.js';
+import { traceView } from './trace-view.js';
 
-export const VIEWS: ViewDef[] = [domainsView, queuesView];
+export const VIEWS: ViewDef[] = [domainsView, queuesView, traceView];

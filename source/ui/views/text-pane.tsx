@@ -22,6 +22,8 @@ export interface TextRow {
   address?: string;
   /** Enter does this instead. */
   action?: UiAction;
+  /** Drawn as coloured pieces (side-by-side columns, highlighted outcomes); `text` stays the whole row for the filter. */
+  segments?: Array<{ text: string; tone?: Tone; bold?: boolean }>;
 }
 
 export type Frame = { k: 'file'; path: string; line: number | null } | { k: 'domain'; domain: string } | { k: 'message'; instance: string; id: number } | { k: 'node'; id: string };
@@ -96,11 +98,22 @@ export function TextPaneView({ pane, ui, width, height }: ViewProps): React.Reac
         pos={ui.lists[p.key] ?? START}
         height={height - 1}
         width={width}
-        renderRow={(r, selected) => (
-          <Text inverse={selected} bold={r.bold} color={selected ? undefined : theme.fg(r.tone ?? 'plain')} wrap="truncate-end">
-            {fitEnd((selected ? '›' : ' ') + r.text, width)}
-          </Text>
-        )}
+        renderRow={(r, selected) =>
+          r.segments ? (
+            <Text inverse={selected} wrap="truncate-end">
+              {selected ? '›' : ' '}
+              {r.segments.map((g, i) => (
+                <Text key={i} bold={g.bold} color={selected ? undefined : theme.fg(g.tone ?? 'plain')}>
+                  {g.text}
+                </Text>
+              ))}
+            </Text>
+          ) : (
+            <Text inverse={selected} bold={r.bold} color={selected ? undefined : theme.fg(r.tone ?? 'plain')} wrap="truncate-end">
+              {fitEnd((selected ? '›' : ' ') + r.text, width)}
+            </Text>
+          )
+        }
       />
     </Box>
   );

@@ -1,0 +1,135 @@
+// View 4: an address walked through every installation as qmail would
+// deliver it. Outcomes first (highlighted, glyph + word), side by side when
+// there is room, then each hop's steps with the file and line that decided
+// them (Enter opens the file; Enter on a forwarded address traces it), and
+// the history of traced addresses.
+import React from 'react';
+import { sanitize } from '../../text/sanitize.js';
+import { STATE_TONE, stateLabel } from '../theme.js';
+import { cell } from '../text-fit.js';
+import type { TraceResult, Delivery } from '../../trace/types.js';
+import type { SessionData } from '../session-data.js';
+import type { UiState } from '../store.js';
+import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
+import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text-pane.js';
+import { shownInstances } from './domains-view.js';
+
+const KIND_W = 11;
+
+function outcomeText(d: Delivery): string {
+  return `${cell(stateLabel(d.kind), KIND_W)}${sanitize(d.target)}`;
+}
+
+function traceAction(address: string): TextRow['action'] {
+  return { type: 'trace', address };
+}
+
+function outcomeRow(d: Delivery): TextRow {
+  const follow = d.kind === 'forward' || d.kind === 'remote' || d.kind === 'loop';
+  return { text: '  ' + outcomeText(d) + `  hop ${d.hop}`, tone: STATE_TONE[d.kind] ?? 'plain', bold: true, address: follow ? d.target : undefined, action: follow ? traceAction(d.target) : undefined };
+}
+
+function stepsRows(r: TraceResult): TextRow[] {
+  const rows: TextRow[] = [];
+  r.hops.forEach((h, i) => {
+    const who = h.user ? `  user ${sanitize(h.user.name)} ${h.user.uid}:${h.user.gid} (${h.user.source})` : '';
+    const dq = h.dotqmail ? `  ${sanitize(h.dotqmail)}` : '';
+    rows.push({
+      text: `hop ${i}  ${h.route}  ${sanitize(h.route === 'local' ? h.rewritten : h.rewritten)}${who}${dq}`,
+      bold: true,
+      address: h.recipient,
+      jump: h.dotqmail ? { path: h.dotqmail, line: null } : undefined,
+    });
+    if (h.recipient !== h.rewritten) rows.push({ text: `        <- ${sanitize(h.recipient)}` });
+    for (const s of h.steps) {
+      const where = s.path ? `  [${sanitize(s.path)}${s.line ? ':' + s.line : ''}]` : '';
+      rows.push({
+        text: `  ${s.warn ? '! ' : '  '}${cell(s.stage, 13)} ${sanitize(s.text)}${where}`,
+        tone: s.warn ? 'warn' : undefined,
+        jump: s.path ? { path: s.path, line: s.line ?? null } : undefined,
+      });
+    }
+  });
+  for (const l of r.leaks) rows.push({ text: `  ! veil  ${sanitize(l.text)} (hop ${l.hop})`, tone: 'warn' });
+  return rows;
+}
+
+/** Outcomes of every installation in columns: one row per line, one coloured segment per column. */
+function sideBySide(results: TraceResult[], width: number): TextRow[] {
+  const colW = Math.floor((width - 1) / results.length);
+  const cols = results.map((r) => (r.deliveries.length ? r.deliveries : null));
+  const rows: TextRow[] = [];
+  rows.push({ text: results.map((r) => r.instance).join(' '), segments: results.map((r) => ({ text: cell(sanitize(r.instance), colW), bold: true, tone: 'accent' as const })) });
+  const n = Math.max(...cols.map((c) => (c ? c.length : 1)));
+  for (let i = 0; i < n; i++) {
+    const segs = cols.map((c) => {
+      if (!c) return i === 0 ? { text: cell('(nothing delivered)', colW) } : { text: ' '.repeat(colW) };
+      const d = c[i];
+      if (!d) return { text: ' '.repeat(colW) };
+      return { text: cell(outcomeText(d), colW - 1) + ' ', tone: STATE_TONE[d.kind], bold: true };
+    });
+    const ds = cols.map((c) => c?.[i]).filter((d): d is Delivery => d !== undefined);
+    const follow = ds.find((d) => d.kind === 'forward' || d.kind === 'remote');
+    rows.push({ text: ds.map(outcomeText).join(' '), segments: segs, address: ds[0]?.target, action: follow ? traceAction(follow.target) : undefined });
+  }
+  return rows;
+}
+
+function historyRows(ui: UiState): TextRow[] {
+  if (ui.trace.history.length === 0) return [];
+  return [
+    { text: 'history (Enter traces again)', bold: true, tone: 'accent' },
+    ...ui.trace.history.map((h) => ({ text: '  ' + sanitize(h), address: h, action: traceAction(h) })),
+  ];
+}
+
+export function traceRows(data: SessionData, ui: UiState, width: number): { title: string; rows: TextRow[] } {
+  const addr = ui.trace.address;
+  if (!addr) {
+    return {
+      title: 'Trace — t or : trace ADDRESS walks an address through every installation',
+      rows: [{ text: 'Press t and type an address (for example postmaster@' + (data.instances[0]?.me ?? 'example.com') + '), then Enter.' }, { text: ' ' }, ...historyRows(ui)],
+    };
+  }
+  const det = data.details[`trace:${addr}`];
+  const title = `trace ${sanitize(addr)}  (Enter on a step opens its file · on an address traces it · t new)`;
+  if (!det || det.kind !== 'trace') return { title, rows: [{ text: 'tracing…' }] };
+  if (det.error) return { title, rows: [{ text: `✗ error  ${det.error}`, tone: 'error' }, ...historyRows(ui)] };
+  const roots = shownInstances(data, ui);
+  const results = det.results.filter((r) => roots.includes(r.instance));
+  const rows: TextRow[] = [];
+  const same = results.length > 1 && results.every((r) => JSON.stringify(r.deliveries) === JSON.stringify(results[0].deliveries));
+  if (results.length > 1 && Math.floor(width / results.length) >= 40) {
+    rows.push(...sideBySide(results, width));
+  } else {
+    for (const r of results) {
+      rows.push({ text: sanitize(r.instance), bold: true, tone: 'accent' });
+      if (r.deliveries.length === 0) rows.push({ text: '  (nothing delivered: accepted and dropped)' });
+      for (const d of r.deliveries) rows.push(outcomeRow(d));
+    }
+  }
+  if (results.length > 1) rows.push({ text: same ? '(the same outcome in every installation)' : '(the installations disagree)', tone: same ? 'ok' : 'warn' });
+  for (const r of results) {
+    rows.push({ text: ' ' });
+    rows.push({ text: `${sanitize(r.instance)} — the walk`, bold: true, tone: 'accent' });
+    rows.push(...stepsRows(r));
+  }
+  rows.push({ text: ' ' });
+  rows.push(...historyRows(ui));
+  return { title, rows };
+}
+
+function pane({ data, ui, width }: PaneContext): PaneModel {
+  const f = topFrame(ui, 'trace');
+  if (f?.k === 'file') return filePane('trace', data, ui, f);
+  const { title, rows } = traceRows(data, ui, width);
+  return textPane(`trace/${ui.trace.address ?? ''}`, title, rows, ui, 'trace');
+}
+
+export const traceView: ViewDef = {
+  id: 'trace',
+  title: 'Trace',
+  available: (d) => d.parts.domains !== undefined,
+  pane,
+  render: (props) => <TextPaneView {...props} />,
+};
