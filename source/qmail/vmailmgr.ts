@@ -7,7 +7,7 @@ import type { Sysroot } from '../sysroot/sysroot.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
 import type { Diagnostic, Installation, SystemUsers } from './model-types.js';
 import { CdbReader } from './cdb.js';
-import { readQuiet } from './vpopmail-domain.js';
+import { readQuiet, type ManagerDomainSummary, type ManagerEntry } from './vpopmail-domain.js';
 
 /** UINT_MAX: `-` in a record, "unlimited" / "never". */
 export const VMM_UNLIMITED = 4294967295;
@@ -276,4 +276,41 @@ export function findVmailmgrDomains(inst: Installation, users: SystemUsers): Vma
     out.push({ domain: key, baseUser: pw.name, home, dotqmailDefault: dq, table: `${home}/${setting.value ?? 'passwd'}.cdb` });
   }
   return out;
+}
+
+/** A VMailMgr domain as domain → users and aliases → their deliveries (one table for every domain of the base user). */
+export function summarizeVmailmgrDomain(sysroot: Sysroot, d: VmailmgrDomainInfo): ManagerDomainSummary {
+  const { table, diagnostics } = loadVmmTable(sysroot, d.home);
+  const entries: ManagerEntry[] = [];
+  const def = vmmConfig(sysroot, d.home, 'default-username').value ?? '+';
+  let catchAll = 'none (unknown users bounce)';
+  if (table.state === 'ok') {
+    for (const e of vmmEntries(table)) {
+      if (!e.decoded.ok) {
+        entries.push({ name: e.name, kind: 'user', deliveries: [], path: table.path, notes: [`invalid record (${e.decoded.reason}): treated as unknown`] });
+        continue;
+      }
+      const r = e.decoded.record;
+      const deliveries: string[] = [];
+      const mailbox = r.flags.hasMailbox && r.flags.mailboxEnabled && r.mailbox !== '';
+      if (mailbox) deliveries.push(`${d.home}/${r.mailbox.replace(/^\.\//, '')}/`);
+      deliveries.push(...r.forwards.map((f) => `forward ${f}`));
+      const notes: string[] = [];
+      if (r.expiry !== null) notes.push(`expires ${new Date(r.expiry * 1000).toISOString()}`);
+      if (r.flags.hasMailbox && !r.flags.mailboxEnabled) notes.push('mailbox disabled');
+      if (deliveries.length === 0) notes.push('no mailbox and no forwards: messages are discarded');
+      const kind = e.name === def ? 'catch-all' : mailbox || r.flags.hasMailbox ? 'user' : 'alias';
+      if (kind === 'catch-all') catchAll = deliveries.join(', ') || 'discard';
+      entries.push({ name: e.name, kind, deliveries, path: table.path, notes });
+    }
+  }
+  return {
+    manager: 'vmailmgr',
+    domain: d.domain,
+    users: entries.filter((e) => e.kind === 'user').length,
+    aliases: entries.filter((e) => e.kind === 'alias').length,
+    catchAll,
+    entries,
+    diagnostics,
+  };
 }

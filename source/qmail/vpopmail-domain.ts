@@ -8,12 +8,14 @@ import type { Diagnostic, Installation, SystemUsers, UsersCdb } from './model-ty
 import { readLineValue } from './control-readers.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
 import {
+  classifyCatchAll,
   compareVpasswd,
   isVdelivermail,
   openVpasswdCdb,
   parseVpasswdText,
   parseVpopmailConfig,
   vpopmail54Defaults,
+  vpasswdCdbEntries,
   type VpasswdCdb,
   type VpasswdText,
   type VpopmailBuild,
@@ -205,4 +207,74 @@ export function findVpopmailDomains(inst: Installation): VpopmailDomainInfo[] {
 export function controlLine(sysroot: Sysroot, root: string, name: string): string | null {
   const r = readQuiet(sysroot, `${root}/control/${name}`);
   return 'buf' in r ? readLineValue(r.buf) : null;
+}
+
+/** One virtual user or alias of a manager domain, for the Domains and Dot-qmail views. */
+export interface ManagerEntry {
+  name: string;
+  kind: 'user' | 'alias' | 'catch-all';
+  /** What a message to it does, one line each (a Maildir, a forward, a program, a note). */
+  deliveries: string[];
+  /** File the entry lives in (vpasswd.cdb, a valias .qmail-NAME, passwd.cdb). */
+  path: string;
+  notes: string[];
+}
+
+export interface ManagerDomainSummary {
+  manager: 'vpopmail' | 'vmailmgr';
+  domain: string;
+  users: number;
+  aliases: number;
+  /** The catch-all in words: "bounce-no-mailbox", "delete", "forward x@y", "path /d/pm", "none". */
+  catchAll: string;
+  entries: ManagerEntry[];
+  diagnostics: Diagnostic[];
+}
+
+/** A vpopmail domain as domain → users and valiases → their deliveries (read from vpasswd.cdb, the files vdelivermail reads). */
+export function summarizeVpopmailDomain(sysroot: Sysroot, d: VpopmailDomainInfo): ManagerDomainSummary {
+  const pair = loadVpasswdPair(sysroot, d.dir);
+  const entries: ManagerEntry[] = [];
+  const list = pair.cdb?.state === 'ok' ? vpasswdCdbEntries(pair.cdb) : pair.cdb === null && pair.text ? pair.text.entries : [];
+  const src = pair.cdb?.state === 'ok' ? pair.cdbPath : pair.textPath;
+  for (const u of list) {
+    const notes: string[] = [];
+    if (u.gid & 0x10) notes.push('BOUNCE_MAIL: every message bounces');
+    if (u.quota && !u.quota.startsWith('NO')) notes.push(`quota ${u.quota}`);
+    const dir = u.dir.replace(/\/+$/, '');
+    let deliveries = [dir === '' ? '(directory made on first delivery)/Maildir/' : `${dir}/Maildir/`];
+    const q = dir ? readQuiet(sysroot, `${dir}/.qmail`) : { absent: true as const };
+    if ('buf' in q && q.buf.length > 0) {
+      deliveries = decodeBytes(q.buf).split('\n').filter((l) => l !== '');
+      notes.push(`delivery file ${dir}/.qmail`);
+    }
+    entries.push({ name: u.name, kind: 'user', deliveries, path: src, notes });
+  }
+  let names: string[] = [];
+  try {
+    names = sysroot.readdir(d.dir) ?? [];
+  } catch {
+    names = [];
+  }
+  const userSet = new Set(list.map((u) => u.name));
+  for (const n of names) {
+    if (!n.startsWith('.qmail-') || n === '.qmail-default') continue;
+    const r = readQuiet(sysroot, `${d.dir}/${n}`);
+    const lines = 'buf' in r ? decodeBytes(r.buf).split('\n').filter((l) => l !== '') : [];
+    const name = n.slice('.qmail-'.length).replace(/:/g, '.');
+    const notes = userSet.has(name) ? [`shadows the vpasswd user ${name}`] : [];
+    entries.push({ name, kind: 'alias', deliveries: lines, path: `${d.dir}/${n}`, notes });
+  }
+  const ca = d.catchAll === null ? null : classifyCatchAll(d.catchAll);
+  const catchAll = ca === null ? 'none' : ca.kind === 'path' ? `path ${ca.dir}` : ca.kind === 'forward' ? `forward ${ca.arg}` : ca.kind;
+  entries.push({ name: '(unknown users)', kind: 'catch-all', deliveries: [catchAll], path: d.dotqmailDefault, notes: [] });
+  return {
+    manager: 'vpopmail',
+    domain: d.domain,
+    users: entries.filter((e) => e.kind === 'user').length,
+    aliases: entries.filter((e) => e.kind === 'alias').length,
+    catchAll,
+    entries,
+    diagnostics: pair.diagnostics,
+  };
 }

@@ -8,6 +8,7 @@ import {
   findVmailmgrDomains,
   loadVmmTable,
   openVmmTable,
+  summarizeVmailmgrDomain,
   vmmConfig,
   vmmLookup,
 } from '../../source/qmail/vmailmgr.js';
@@ -139,4 +140,15 @@ test('check: invalid records, missing and corrupt tables', () => {
   assert.deepEqual(lint(vmFixture({ records: { joe: bad } })), [['vmm-record-invalid', `${VM_HOME}/passwd.cdb`]]);
   assert.deepEqual(lint(vmFixture({ noTable: true })), [['vmm-table-missing', `${VM_HOME}/passwd.cdb`]]);
   assert.deepEqual(lint(vmFixture({ files: { [`${VM_HOME}/passwd.cdb`]: Buffer.from('xx') } })), [['vmm-table-corrupt', `${VM_HOME}/passwd.cdb`]]);
+});
+
+test('domain summary: users, aliases and the + catch-all of the shared table', () => {
+  const fx = vmFixture({ records: { '+': vmRecord({ flags: { hasMailbox: false, mailboxEnabled: true }, forwards: ['joe'] }) } });
+  const s = fx.sysroot();
+  const d = findVmailmgrDomains(loadInstallation(s, '/var/qmail'), systemUsersOf(s))[0];
+  const sum = summarizeVmailmgrDomain(s, d);
+  assert.equal(sum.users, 5);
+  assert.equal(sum.aliases, 1);
+  assert.equal(sum.catchAll, 'forward joe');
+  assert.deepEqual(sum.entries.find((e) => e.name === 'sales')?.deliveries, [`${VM_HOME}/users/sales/`, 'forward a@x.net', 'forward b@y.net']);
 });

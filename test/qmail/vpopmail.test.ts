@@ -16,7 +16,7 @@ import {
   vpasswdCdbGet,
   classifyCatchAll,
 } from '../../source/qmail/vpopmail.js';
-import { findVpopmailDomains, loadVpasswdPair, loadVpopmailBuild } from '../../source/qmail/vpopmail-domain.js';
+import { findVpopmailDomains, loadVpasswdPair, loadVpopmailBuild, summarizeVpopmailDomain } from '../../source/qmail/vpopmail-domain.js';
 import { managerLint } from '../../source/qmail/manager-lint.js';
 import { loadInstallation, systemUsersOf } from '../../source/qmail/installation.js';
 import { vpFixture, D, VP_VPASSWD } from '../trace/manager-fixtures.js';
@@ -186,4 +186,17 @@ test('check: a corrupt vpasswd.cdb is an error naming the file', () => {
   assert.ok(d);
   assert.equal(d.path, `${D}/vpasswd.cdb`);
   assert.equal(d.severity, 'error');
+});
+
+test('domain summary: users from vpasswd.cdb, valiases, catch-all', () => {
+  const fx = vpFixture();
+  const inst = loadInstallation(fx.sysroot(), '/var/qmail');
+  const d = findVpopmailDomains(inst).find((x) => x.domain === 'example.com')!;
+  const s = summarizeVpopmailDomain(fx.sysroot(), d);
+  assert.equal(s.users, 7);
+  assert.equal(s.aliases, 1);
+  assert.equal(s.catchAll, 'bounce-no-mailbox');
+  assert.deepEqual(s.entries.find((e) => e.name === 'fwd')?.deliveries, ['&bob@other.org']);
+  assert.deepEqual(s.entries.find((e) => e.name === 'alice')?.deliveries, [`${D}/0/alice/Maildir/`]);
+  assert.deepEqual(s.entries.find((e) => e.name === 'info')?.deliveries, ['&joe@example.com']);
 });
