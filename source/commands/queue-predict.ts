@@ -1,7 +1,11 @@
 // The tracer's answer for a queued recipient, said in one line for the queue
 // listing ("would deliver to /home/bob/Maildir/", "deferred: ...").
+import type { Sysroot } from '../sysroot/sysroot.js';
 import type { Delivery, TraceResult } from '../trace/types.js';
-import type { QueuePrediction } from '../qmail/queue.js';
+import type { QueuePrediction, RecipientPredictor } from '../qmail/queue.js';
+import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
+import { traceAddress } from '../trace/walk.js';
+import { builtinManagers } from '../trace/managers.js';
 
 function words(d: Delivery): string {
   switch (d.kind) {
@@ -45,5 +49,47 @@ export function predictionFromTrace(result: TraceResult): QueuePrediction {
     target: first.target,
     text: words(first) + (more > 0 ? ` (+${more} more)` : ''),
     ...(ds.length > 1 ? { deliveries: ds.map((d) => ({ kind: d.kind, target: d.target })) } : {}),
+  };
+}
+
+/** Distinct recipients remembered per installation; a huge queue clears and starts over. */
+const MEMO_MAX = 50000;
+
+/**
+ * The tracer as a RecipientPredictor for one installation: a queued local
+ * recipient is walked from qmail-lspawn as the queue holds it (--channel
+ * local), a remote one as a remote hop (which may cross into another loaded
+ * installation), a todo recipient from qmail-send (not yet rewritten).
+ * A remote recipient that simply goes out by SMTP gets no prediction: it
+ * would say nothing the channel does not. qmail's delivery decisions do not
+ * depend on the envelope sender, so predictions are shared across senders.
+ */
+export function tracerPredictor(sysroot: Sysroot, instance: string, allInstances: string[], now: number): RecipientPredictor {
+  const installs = allInstances.map((r) => loadInstallation(sysroot, r));
+  const inst = installs[allInstances.indexOf(instance)] ?? loadInstallation(sysroot, instance);
+  const users = systemUsersOf(sysroot);
+  const memo = new Map<string, QueuePrediction | null>();
+  const at = new Date(now);
+  return (address, channel, sender) => {
+    const key = (channel ?? 'todo') + '\0' + address;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    let p: QueuePrediction | null;
+    try {
+      const r = traceAddress(inst, users, address, {
+        channel: channel ?? undefined,
+        sender,
+        now: at,
+        managers: builtinManagers,
+        others: installs,
+      });
+      const plainRemote = r.deliveries.length === 1 && r.deliveries[0].kind === 'remote' && r.hops.length === 1;
+      p = plainRemote ? null : predictionFromTrace(r);
+    } catch (e) {
+      p = { kind: 'error', target: '', text: `cannot trace: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(key, p);
+    return p;
   };
 }

@@ -77,7 +77,12 @@ function parseId(v: string | boolean | string[] | undefined): number | null {
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
-  return runQueue(ctx, {});
+  const now = Date.now();
+  // The tracer is loaded only when recipients are listed: --counts and
+  // --shape stay a directory walk and a scan.
+  if (ctx.options.counts || ctx.options.shape) return runQueue(ctx, { now });
+  const { tracerPredictor } = await import('./queue-predict.js');
+  return runQueue(ctx, { now, predictorFor: (instance) => tracerPredictor(ctx.sysroot, instance, ctx.instances, now) });
 }
 
 export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise<number> {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeFixture, type Fixture } from '../helpers/fixture.js';
 import { writeQueue, type MessageSpec } from '../helpers/queue-writer.js';
-import { runQueue, type QueueRunDeps } from '../../source/commands/queue.js';
+import { run, runQueue, type QueueRunDeps } from '../../source/commands/queue.js';
 import { predictionFromTrace } from '../../source/commands/queue-predict.js';
 import type { CommandContext } from '../../source/commands/context.js';
 import { UsageError } from '../../source/cli-args.js';
@@ -228,4 +228,50 @@ test('predictionFromTrace: a defer or bounce is said first; nothing delivered is
   assert.equal(p.text, 'would deliver to /home/bob/Maildir/ (+1 more)');
   assert.equal(p.deliveries?.length, 2);
   assert.match(predictionFromTrace({ address: 'a', instance: '/', hops: [], leaks: [], deliveries: [] }).text, /nowhere/);
+});
+
+test('the default run predicts with the tracer: a world-writable ~bob/.qmail defers', async () => {
+  const fx = makeFixture({
+    '/etc/passwd': 'root:x:0:0::/root:/bin/sh\nbob:x:1002:1002::/home/bob:/bin/sh\ncarol:x:1003:1003::/home/carol:/bin/sh\n',
+    '/var/qmail/control/me': 'a.example\n',
+    '/var/qmail/control/locals': 'a.example\n',
+    '/home/bob/.qmail': { content: './Maildir/\n', mode: 0o666, uid: 1002, gid: 1002 },
+    '/home/carol/.qmail': { content: './Maildir/\n', uid: 1003, gid: 1003 },
+  });
+  writeQueue(fx.dir, '/var/qmail', [
+    {
+      id: 500,
+      sender: 'x@x.example',
+      recipients: [
+        { address: 'bob@a.example', channel: 'local' },
+        { address: 'carol@a.example', channel: 'local' },
+        { address: 'dave@x.example', channel: 'remote' },
+      ],
+    },
+    { id: 501, sender: 'x@x.example', state: 'todo', recipients: ['carol@a.example'] },
+  ]);
+  const out: string[] = [];
+  const ctx: CommandContext = {
+    sysroot: fx.sysroot(),
+    instances: ['/var/qmail'],
+    instancesExplicit: false,
+    positionals: [],
+    options: {},
+    json: false,
+    color: false,
+    readOnly: true,
+    out: (t) => out.push(t),
+    err: () => {},
+    readStdin: async () => '',
+  };
+  assert.equal(await run(ctx), 0);
+  const text = out.join('');
+  assert.match(text, /\tlocal\tbob@a\.example\n\t\tnext try[^\n]*\n\t\tdeferred: [^\n]*\n/);
+  assert.match(text, /\tlocal\tcarol@a\.example\n\t\tnext try[^\n]*\n\t\twould deliver to \/home\/carol\/Maildir\/\n/);
+  assert.match(text, /\ttodo\tcarol@a\.example\n\t\twould deliver to \/home\/carol\/Maildir\/\n/);
+  // A remote recipient that simply leaves by SMTP gets no prediction line.
+  assert.match(text, /\tremote\tdave@x\.example\n\t\tnext try[^\n]*\n(?!\t\t)/);
+  const json = JSON.parse((await (async () => { out.length = 0; await run({ ...ctx, json: true }); return out.join(''); })()));
+  const bob = json.messages[0].recipients.find((r: { address: string }) => r.address === 'bob@a.example');
+  assert.equal(bob.prediction.kind, 'defer');
 });
