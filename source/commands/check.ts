@@ -3,13 +3,15 @@
 import type { CommandContext } from './context.js';
 import { UsageError } from '../cli-args.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
-import { formatDiagnostic, lintInstallations } from '../qmail/lint.js';
+import { formatDiagnostic, lintInstallations, registerLintRules } from '../qmail/lint.js';
+import { veilLintRule } from '../veil/index.js';
 import { sanitize, toSafeJson } from '../text/sanitize.js';
 
 export async function run(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length > 0) throw new UsageError(`check takes no arguments (got "${ctx.positionals[0]}")`);
   const users = systemUsersOf(ctx.sysroot);
   const installs = ctx.instances.map((root) => loadInstallation(ctx.sysroot, root));
+  registerLintRules(veilLintRule);
   const problems = lintInstallations(installs, users);
   const errors = problems.filter((p) => p.severity === 'error').length;
   if (ctx.json) {

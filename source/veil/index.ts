@@ -52,9 +52,21 @@ function checkSeverity(l: Leak): Diagnostic['severity'] | null {
   return null;
 }
 
+/** The first sentence: a stop and a space, outside quotes, not "e.g."; long ones cut at a word. */
 function firstSentence(s: string): string {
-  const m = /^(.*?[.!?])(\s|$)/.exec(s);
-  return (m ? m[1] : s).slice(0, 300);
+  let quotes = 0;
+  let end = s.length;
+  for (let i = 0; i < s.length - 2; i++) {
+    const c = s[i];
+    if (c === '"') quotes++;
+    if ((c === '.' || c === '!' || c === '?') && quotes % 2 === 0 && s[i + 1] === ' ' && /\S/.test(s[i + 2]) && !/\be\.g$/.test(s.slice(0, i))) {
+      end = i + 1;
+      break;
+    }
+  }
+  const first = s.slice(0, end);
+  if (first.length <= 320) return first;
+  return first.slice(0, first.lastIndexOf(' ', 320)) + ' …';
 }
 
 /** Diagnostics for `qlens check`, one per leak that matters in practice, at its first evidence line. */
@@ -63,7 +75,8 @@ export function veilProblemsFromLeaks(leaks: Leak[]): Diagnostic[] {
   for (const l of leaks) {
     const severity = checkSeverity(l);
     if (!severity) continue;
-    const ev = l.evidence[0];
+    // For a conflict between two installations, point at the later one (usually the copy that went wrong).
+    const ev = l.kind === 'domain-in-two-installations' || l.kind === 'same-ip-same-port' ? l.evidence[l.evidence.length - 1] : l.evidence[0];
     out.push({
       path: ev?.path ?? l.instances[0],
       line: ev?.line ?? null,
@@ -78,6 +91,12 @@ export function veilProblemsFromLeaks(leaks: Leak[]): Diagnostic[] {
 /** The check rule set: veil leaks that are errors (or strong warnings) in practice. */
 export function veilProblems(installs: VeilInstallation[], users: SystemUsers, sysroot: Sysroot): Diagnostic[] {
   return veilProblemsFromLeaks(findLeaks(installs, users, sysroot));
+}
+
+/** The same rule set in the shape `qlens check`'s registerLintRules() takes. */
+export function veilLintRule(installs: VeilInstallation[], users: SystemUsers): Diagnostic[] {
+  if (installs.length < 2) return [];
+  return veilProblems(installs, users, installs[0].sysroot);
 }
 
 /**
