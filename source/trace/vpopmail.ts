@@ -204,6 +204,10 @@ function vauthGetpw(run: Run, st: State, name: string): VpasswdEntry | null {
     if (bad) run.end('defer', `qlens cannot trace further: ${dir}/vpasswd is corrupt`, `vpasswd.cdb is missing and ${dir}/vpasswd, from which vdelivermail would rebuild it, is corrupt (${bad.message}); qlens stops here`, `${dir}/vpasswd`);
     for (const d of parsed.diagnostics) run.step(`${d.message}`, d.path, d.line ?? undefined, true);
     const rec2 = parsed.builderRecords.find((x) => x.key === name);
+    const cut = rec2 ? parsed.diagnostics.find((d) => d.line === rec2.line && (d.code === 'vpasswd-truncated' || d.code === 'vpasswd-format')) : undefined;
+    if (rec2 && cut) {
+      run.end('defer', `qlens cannot trace further: the vpasswd line for ${name} is damaged`, `vpasswd.cdb is missing, and vpasswd line ${rec2.line}, from which vdelivermail would rebuild the record for "${name}", is damaged (${cut.message}); what vdelivermail makes of it cannot be predicted, so qlens stops here`, `${dir}/vpasswd`, rec2.line);
+    }
     run.step(`vpasswd.cdb is missing: vdelivermail rebuilds it from vpasswd (as vmkpasswd would) and looks again → ${rec2 ? `line ${rec2.line} has "${name}"` : `no "${name}"`}`, `${dir}/vpasswd`, rec2?.line);
     return rec2 ? parseVpasswdValue(name, rec2.value, 'text', rec2.line) : null;
   }

@@ -304,3 +304,13 @@ test('corrupt vpasswd with the cdb missing: the trace stops', () => {
   assert.deepEqual(dk(r), [['defer', 0]]);
   assert.match(r.deliveries[0].target, /cannot trace further/);
 });
+
+test('truncated vpasswd (cdb missing) whose last line is the user: the trace stops', () => {
+  const cutText = VP_VPASSWD.replace(/\n$/, '').replace(/:NOQUOTA$/, '').replace(/postmaster:\$1\$f:1:0:Postmaster:.*$/m, 'postmaster:$1$f:1:0:Postm');
+  const fx = vpFixture({ cdbFrom: null, vpasswd: cutText.split('\n').filter((l) => !l.startsWith('full:')).join('\n') });
+  const r = trace(fx, 'postmaster@example.com');
+  assert.deepEqual(dk(r), [['defer', 0]]);
+  assert.match(r.deliveries[0].target, /cannot trace further/);
+  // Other users of the same file are still traced.
+  assert.deepEqual(dl(trace(fx, 'joe@example.com')), [['maildir', M('joe'), 0]]);
+});
