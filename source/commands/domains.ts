@@ -29,11 +29,8 @@ export function formatDomains(m: DomainMatrix, me: string | null): string {
   const n = domainCounts(m);
   lines.push(`${sanitize(m.instance)}  me ${me === null ? '(none)' : sanitize(JSON.stringify(me))}  ${n.domains} domain${n.domains === 1 ? '' : 's'}, ${n.accepted} accepted by qmail-smtpd, ${n.delivered} delivered here`);
   for (const p of m.problems) lines.push(`  ! ${sanitize(p.message)}`);
-  if (m.domains.length === 0) {
-    lines.push('  (no domains named in locals, rcpthosts, morercpthosts.cdb or virtualdomains)');
-    return lines.join('\n') + '\n';
-  }
-  lines.push(`  ${'DOMAIN'.padEnd(30)} ${'DELIVERY'.padEnd(11)} ${'PREPEND'.padEnd(14)} ${'SMTP'.padEnd(5)} MANAGER`);
+  if (m.domains.length === 0) lines.push('  (no domains named in locals, rcpthosts, morercpthosts.cdb or virtualdomains)');
+  else lines.push(`  ${'DOMAIN'.padEnd(30)} ${'DELIVERY'.padEnd(11)} ${'PREPEND'.padEnd(14)} ${'SMTP'.padEnd(5)} MANAGER`);
   for (const r of m.domains) {
     const prepend = r.virtual === null ? '-' : r.virtual === '' ? '""' : r.virtual;
     const smtp = r.morercpthosts ? 'more' : r.rcpthosts ? 'yes' : 'no';
@@ -43,6 +40,7 @@ export function formatDomains(m: DomainMatrix, me: string | null): string {
     for (const u of r.users) lines.push(`      user ${sanitize(u.address)} -> ${u.prepend === '' ? '"" (remote)' : sanitize(u.prepend)}  (virtualdomains line ${u.line})`);
     for (const p of r.problems) lines.push(`      ! ${sanitize(p)}`);
   }
+  for (const u of m.users) lines.push(`  user ${sanitize(u.address)} -> ${u.prepend === '' ? '"" (remote)' : sanitize(u.prepend)}  (virtualdomains line ${u.line}; its domain is in no list)`);
   return lines.join('\n') + '\n';
 }
 
@@ -60,6 +58,7 @@ export async function run(ctx: CommandContext): Promise<number> {
           instance: matrix.instance,
           domains: matrix.domains.map(domainRowJson),
           problems: matrix.problems.map((p) => p.message),
+          users: matrix.users,
         })),
       }) + '\n',
     );

@@ -44,6 +44,8 @@ export interface DomainMatrix {
   domains: DomainRow[];
   /** Problems of the installation as a whole (no rcpthosts file, ...). */
   problems: Diagnostic[];
+  /** `user@domain` keys of virtualdomains whose domain has no row. */
+  users: Array<{ address: string; prepend: string; line: number }>;
 }
 
 export interface DomainOptions {
@@ -183,11 +185,19 @@ export function domainMatrix(inst: Installation, users: SystemUsers | null, opts
     }
   }
   const vd = inst.virtualdomains();
+  const userKeys: ColonEntry[] = [];
   for (const e of vd.map.values()) {
+    if (e.key.includes('@')) userKeys.push(e);
+    else row(e.key);
+  }
+  // user@domain keys are listed under their domain's row; they make no row of their own.
+  const orphanUsers: DomainMatrix['users'] = [];
+  for (const e of userKeys.sort((a, b) => a.line - b.line)) {
     const at = e.key.lastIndexOf('@');
-    if (at >= 0) {
-      row(e.key.slice(at + 1)).users.push({ address: e.key, prepend: e.value, line: e.line });
-    } else row(e.key);
+    const u = { address: e.key, prepend: e.value, line: e.line };
+    const r = rows.get(lcAscii(e.key.slice(at + 1)));
+    if (r) r.users.push(u);
+    else orphanUsers.push(u);
   }
 
   if (!rcpt.present) {
@@ -270,6 +280,11 @@ export function domainMatrix(inst: Installation, users: SystemUsers | null, opts
         `${name || '""'} is in both control/locals${r.implicit ? ' (as me)' : ''} and control/virtualdomains: locals wins, virtualdomains line ${v.line} ("${v.key}:${v.value}") is never used for it`,
       );
     }
+    if (r.locals) {
+      for (const u of r.users) {
+        add('warning', 'locals-shadows-virtual', vd.path, u.line, `${u.address} is in control/virtualdomains but ${name} is in control/locals: locals wins, line ${u.line} is never used`);
+      }
+    }
     if (!r.rcpthosts && !isCatchAll && r.delivery !== 'remote') {
       const what = r.delivery === 'local' ? 'control/locals' : 'control/virtualdomains';
       const ev = r.delivery === 'local' ? r.evidence.locals : r.evidence.virtual;
@@ -322,7 +337,7 @@ export function domainMatrix(inst: Installation, users: SystemUsers | null, opts
   }
 
   const domains = [...rows.values()].sort((a, b) => (a.domain === '' ? 1 : b.domain === '' ? -1 : a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
-  return { instance: inst.root, domains, problems };
+  return { instance: inst.root, domains, problems, users: orphanUsers };
 }
 
 /** Counts for a summary line: named domains (wildcard and catch-all rows left out), accepted by qmail-smtpd, delivered here. */

@@ -41,10 +41,19 @@ test('one row per domain named in locals, rcpthosts, morercpthosts.cdb, virtuald
     'more.example',
     'notaccepted.example',
     'notcompiled.example',
-    'users.example',
     'vd.example',
     '',
   ]);
+});
+
+test('user@domain keys are listed under their domain row, never as rows', () => {
+  const m = matrix({ ...MAIN, [`${C}/virtualdomains`]: 'vd.example:vd\nJoe@VD.example:joe\nann@nowhere.example:ann\n' });
+  const r = rowsOf(m);
+  assert.deepEqual(r.get('vd.example')!.users, [{ address: 'Joe@VD.example', prepend: 'joe', line: 2 }]);
+  assert.equal(r.get('nowhere.example'), undefined);
+  assert.deepEqual(m.users, [{ address: 'ann@nowhere.example', prepend: 'ann', line: 3 }]);
+  const shadowed = rowsOf(matrix({ ...MAIN, [`${C}/virtualdomains`]: 'joe@example.com:joe\n' })).get('example.com')!;
+  assert.deepEqual(shadowed.diagnostics.map((d) => [d.code, d.line]), [['locals-shadows-virtual', 1]]);
 });
 
 test('locals, virtual, rcpthosts, morercpthosts per the rulings', () => {
@@ -57,11 +66,10 @@ test('locals, virtual, rcpthosts, morercpthosts per the rulings', () => {
   assert.deepEqual(pick('both.example'), [true, 'x', true, false, 'local']);
   assert.deepEqual(pick('vd.example'), [false, 'vd-prep', true, false, 'virtual']);
   assert.deepEqual(pick('.example.org'), [false, 'wild', true, false, 'virtual']);
-  assert.deepEqual(pick('users.example'), [false, 'catchall', false, false, 'virtual']);
   assert.deepEqual(pick('exc.example'), [false, '', false, false, 'remote']);
   assert.deepEqual(pick('more.example'), [false, 'catchall', true, true, 'virtual']);
   assert.deepEqual(pick(''), [false, 'catchall', false, false, 'virtual']);
-  assert.deepEqual(r.get('users.example')!.users, [{ address: 'joe@users.example', prepend: 'joeprep', line: 4 }]);
+  assert.equal(r.get('users.example'), undefined);
   assert.equal(r.get('vd.example')!.evidence.virtual!.line, 1);
   assert.equal(r.get('example.com')!.evidence.rcpthosts!.line, 1);
 });
