@@ -119,6 +119,33 @@ function measureProcess(cmd: string, args: string[] | ((i: number) => string[]),
   return { measured: true, medianMs: round(median(rs.map((r) => r.ms))), runsMs: rs.map((r) => round(r.ms)), peakRssMb: peakMb(rs), stdoutBytes: warm.stdoutBytes };
 }
 
+/**
+ * Two commands run alternately, a then b, so both see the same load on a
+ * shared machine; the ratio is the median of the per-pair ratios.
+ */
+function measurePair(a: { cmd: string; args: (i: number) => string[] }, b: { cmd: string; args: (i: number) => string[] }, runs: number): { a: Figure; b: Figure; ratio: number | null } {
+  const warmA = runProcess(a.cmd, a.args(0));
+  const warmB = runProcess(b.cmd, b.args(0));
+  const fail = (w: ProcRun): Figure => ({ measured: false, reason: `exit ${w.status}: ${firstLine(w.stderr) || '(no message)'}` });
+  const ra: ProcRun[] = [];
+  const rb: ProcRun[] = [];
+  const aOk = warmA.status === 0;
+  const bOk = warmB.status === 0;
+  for (let i = 0; i < runs; i++) {
+    if (aOk) ra.push(runProcess(a.cmd, a.args(i + 1)));
+    if (bOk) rb.push(runProcess(b.cmd, b.args(i + 1)));
+  }
+  const fig = (rs: ProcRun[], warm: ProcRun): Figure => {
+    const bad = rs.find((r) => r.status !== 0);
+    if (bad) return fail(bad);
+    return { measured: true, medianMs: round(median(rs.map((r) => r.ms))), runsMs: rs.map((r) => round(r.ms)), peakRssMb: peakMb(rs), stdoutBytes: warm.stdoutBytes };
+  };
+  const fa = aOk ? fig(ra, warmA) : fail(warmA);
+  const fb = bOk ? fig(rb, warmB) : fail(warmB);
+  const ratio = fa.measured && fb.measured ? round(median(ra.map((r, i) => r.ms / rb[i].ms)), 2) : null;
+  return { a: fa, b: fb, ratio };
+}
+
 interface ProbeOut {
   ok: boolean;
   reason?: string;
@@ -192,10 +219,6 @@ async function measureFrame(gen: Generated, runs: number): Promise<Figure> {
   };
 }
 
-function ratio(a: Figure, b: Figure): number | null {
-  return a.measured && b.measured && b.medianMs > 0 ? round(a.medianMs / b.medianMs, 2) : null;
-}
-
 /** qlens queue's counts-only form, if the command table has one. */
 async function queueCountArgs(): Promise<string[] | null> {
   try {
@@ -232,7 +255,7 @@ async function main(): Promise<void> {
   step('first TUI frame');
   results.firstFrame = await measureFrame(gen, Math.min(o.runs, 5));
   step('trace in one process');
-  results.traceInProcess = measureTrace(genFile, o.size === 'large' ? 180000 : 40000);
+  results.traceInProcess = measureTrace(genFile, o.size === 'large' ? 150000 : 30000);
 
   step('queue in one process');
   {
@@ -240,12 +263,14 @@ async function main(): Promise<void> {
     if (!out.ok) results.queueInProcess = { measured: false, reason: out.reason ?? 'unknown' };
     else results.queueInProcess = { measured: true, medianMs: Number(out.scanMedianMs), countMedianMs: Number(out.countMedianMs), listed: out.listed, peakRssMb: round(out.maxRssKb / 1024, 1) };
   }
-  step('node -e 0');
-  results.nodeFloor = measureProcess(process.execPath, ['-e', '0'], o.runs);
-  step('one-shot trace');
+  step('one-shot trace against node -e 0');
   const addr = (i: number): string => gen.addresses[(i * 997) % gen.addresses.length];
-  results.oneShotTrace = measureProcess(process.execPath, (i) => [cli, 'trace', addr(i), '--sysroot', gen.sysroot], o.runs);
-  results.oneShotTraceJson = measureProcess(process.execPath, (i) => [cli, 'trace', addr(i), '--json', '--sysroot', gen.sysroot], o.runs);
+  const floor = { cmd: process.execPath, args: () => ['-e', '0'] };
+  const pair = measurePair({ cmd: process.execPath, args: (i) => [cli, 'trace', addr(i), '--sysroot', gen.sysroot] }, floor, o.runs);
+  results.nodeFloor = pair.b;
+  results.oneShotTrace = pair.a;
+  const pairJson = measurePair({ cmd: process.execPath, args: (i) => [cli, 'trace', addr(i), '--json', '--sysroot', gen.sysroot] }, floor, o.runs);
+  results.oneShotTraceJson = pairJson.a;
 
   step('queue');
   const countArgs = await queueCountArgs();
@@ -257,17 +282,31 @@ async function main(): Promise<void> {
 
   // qmail's own tools read only their compiled-in queue, so the comparison
   // runs on that installation's queue, read by qlens through --sysroot /.
+  let qstatRatio: number | null = null;
+  let qreadRatio: number | null = null;
   if (o.qmailBin) {
     const home = path.dirname(o.qmailBin);
     step(`qmail-qstat / qmail-qread in ${o.qmailBin}`);
     const qstat = path.join(o.qmailBin, 'qmail-qstat');
     const qread = path.join(o.qmailBin, 'qmail-qread');
-    results.qmailQstat = fs.existsSync(qstat) ? measureProcess(qstat, [], o.runs) : { measured: false, reason: `${qstat} not found` };
-    results.qmailQread = fs.existsSync(qread) ? measureProcess(qread, [], o.runs) : { measured: false, reason: `${qread} not found` };
-    results.qlensCountsSameQueue = countArgs
-      ? measureProcess(process.execPath, [cli, 'queue', ...countArgs, '--sysroot', '/', '--instance', home], o.runs)
-      : { measured: false, reason: 'qlens queue has no counts-only option yet' };
-    results.qlensListSameQueue = measureProcess(process.execPath, [cli, 'queue', '--sysroot', '/', '--instance', home], o.runs);
+    if (fs.existsSync(qstat) && countArgs) {
+      const p = measurePair({ cmd: process.execPath, args: () => [cli, 'queue', ...countArgs, '--sysroot', '/', '--instance', home] }, { cmd: qstat, args: () => [] }, o.runs);
+      results.qmailQstat = p.b;
+      results.qlensCountsSameQueue = p.a;
+      qstatRatio = p.ratio;
+    } else {
+      results.qmailQstat = fs.existsSync(qstat) ? measureProcess(qstat, [], o.runs) : { measured: false, reason: `${qstat} not found` };
+      results.qlensCountsSameQueue = { measured: false, reason: countArgs ? `${qstat} not found` : 'qlens queue has no counts-only option' };
+    }
+    if (fs.existsSync(qread)) {
+      const p = measurePair({ cmd: process.execPath, args: () => [cli, 'queue', '--sysroot', '/', '--instance', home] }, { cmd: qread, args: () => [] }, o.runs);
+      results.qmailQread = p.b;
+      results.qlensListSameQueue = p.a;
+      qreadRatio = p.ratio;
+    } else {
+      results.qmailQread = { measured: false, reason: `${qread} not found` };
+      results.qlensListSameQueue = { measured: false, reason: `${qread} not found` };
+    }
   } else {
     const reason = 'no --qmail-bin DIR given';
     results.qmailQstat = { measured: false, reason };
@@ -275,9 +314,10 @@ async function main(): Promise<void> {
   }
 
   const ratios = {
-    oneShotTraceVsNode: ratio(results.oneShotTrace, results.nodeFloor),
-    queueCountsVsQstat: o.qmailBin ? ratio(results.qlensCountsSameQueue, results.qmailQstat) : null,
-    queueListVsQread: o.qmailBin ? ratio(results.qlensListSameQueue, results.qmailQread) : null,
+    oneShotTraceVsNode: pair.ratio,
+    oneShotTraceJsonVsNode: pairJson.ratio,
+    queueCountsVsQstat: qstatRatio,
+    queueListVsQread: qreadRatio,
   };
   const summary = {
     tool: 'qlens-bench',
@@ -339,7 +379,8 @@ function table(results: Record<string, Figure>, ratios: Record<string, number | 
     if (k === 'queueInProcess') notes.push(`counts ${fmtMs(Number(f.countMedianMs))}; ${f.listed} messages listed`);
     if (k === 'tuiLoader') notes.push(`first publish ${fmtMs(Number(f.firstPublishMs))}`);
     if (k === 'firstFrame' && f.readyMs != null) notes.push(`domains on screen ${fmtMs(Number(f.readyMs))}`);
-    if (k === 'oneShotTrace' && ratios.oneShotTraceVsNode != null) notes.push(`${ratios.oneShotTraceVsNode}x node -e 0`);
+    if (k === 'oneShotTrace' && ratios.oneShotTraceVsNode != null) notes.push(`${ratios.oneShotTraceVsNode}x node -e 0 (paired runs)`);
+    if (k === 'oneShotTraceJson' && ratios.oneShotTraceJsonVsNode != null) notes.push(`${ratios.oneShotTraceJsonVsNode}x node -e 0 (paired runs)`);
     if (k === 'qlensCountsSameQueue' && ratios.queueCountsVsQstat != null) notes.push(`${ratios.queueCountsVsQstat}x qmail-qstat`);
     if (k === 'qlensListSameQueue' && ratios.queueListVsQread != null) notes.push(`${ratios.queueListVsQread}x qmail-qread`);
     if (typeof f.stdoutBytes === 'number' && f.stdoutBytes > 4096) notes.push(`${round(f.stdoutBytes / 1048576, 1)} MB out`);

@@ -13,8 +13,8 @@ export type FrameResult =
   | { ok: true; firstFrameMs: number; readyMs: number | null; rssKb: number | null; screen: string }
   | { ok: false; reason: string };
 
-/** A generated domain row (bench/generate.ts names them <word>vp<n>.example and so on). */
-const DOMAIN_ROW = /\b[a-z]+(vp|vm|pv)\d+\.example\b/;
+/** A row of the domain list: a generated domain (every one ends in .example or .example.org) at the start of a line. */
+const DOMAIN_ROW = /^[ \u203a>*]?\s?\.?[a-z0-9.-]+\.example(\.org)?\s/m;
 
 function screenText(term: InstanceType<typeof xterm.Terminal>): string {
   const lines: string[] = [];
@@ -35,6 +35,7 @@ export function firstFrame(cli: string, sysroot: string, timeBin: string | null,
     let first: number | null = null;
     let ready: number | null = null;
     let quitSent = false;
+    let lastScreen = '';
     let done = false;
     const p = pty.spawn(file, args, {
       name: 'xterm-256color',
@@ -54,6 +55,7 @@ export function firstFrame(cli: string, sysroot: string, timeBin: string | null,
     const quit = (): void => {
       if (quitSent) return;
       quitSent = true;
+      lastScreen = screenText(term);
       p.write('q');
       // A TUI that does not quit on `q` is stopped by its pid.
       setTimeout(() => {
@@ -99,7 +101,7 @@ export function firstFrame(cli: string, sysroot: string, timeBin: string | null,
           finish({ ok: false, reason: `the program exited (status ${exitCode}) before drawing a screen: ${msg.trim().slice(0, 120)}` });
           return;
         }
-        finish({ ok: true, firstFrameMs: first, readyMs: ready, rssKb, screen: text.replace(/\s+$/gm, '').trimEnd() });
+        finish({ ok: true, firstFrameMs: first, readyMs: ready, rssKb, screen: lastScreen.replace(/\s+$/gm, '').trimEnd() });
       }, 50);
     });
   });
