@@ -7,7 +7,8 @@ import { Sysroot, FsError, normalizeSystemPath, decodeBytes } from '../sysroot/s
 import { discoverInstances } from '../qmail/discover.js';
 import { loadInstallation, systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
 import { domainMatrix, type DomainMatrix } from '../qmail/domains.js';
-import { lintInstallations } from '../qmail/lint.js';
+import { lintInstallations, registerLintRules } from '../qmail/lint.js';
+import { findLeaks, veilLintRule } from '../veil/index.js';
 import {
   QueueProblems,
   readQueueLayout,
@@ -191,11 +192,22 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     emit();
     await yieldTurn();
     try {
+      // The same checks as `qlens check`, veil leaks that break mail included.
+      registerLintRules(veilLintRule);
       data.parts.problems = lintInstallations(installs, users);
     } catch (e) {
       data.errors.push(`check: ${describe(e)}`);
     }
     advance();
+    emit();
+    step('looking for veil leaks');
+    emit();
+    await yieldTurn();
+    try {
+      data.parts.veil = findLeaks(installs, users, sysroot);
+    } catch (e) {
+      data.errors.push(`veil: ${describe(e)}`);
+    }
     emit();
     for (const inst of installs) {
       if (cancelled) return;

@@ -4,6 +4,7 @@
 import type { Diagnostic } from '../qmail/model-types.js';
 import type { DomainMatrix } from '../qmail/domains.js';
 import type { TraceResult } from '../trace/types.js';
+import type { Leak } from '../veil/index.js';
 import type { QueueCounts, QueueMessage, QueueMessageDetail, ShapeTable } from '../qmail/queue.js';
 
 export interface SourceInfo {
@@ -73,6 +74,8 @@ export interface SessionParts {
   queues: Record<string, QueueView>;
   /** `qlens check` over every installation. */
   problems: Diagnostic[];
+  /** `qlens veil`: how the installations give each other away. */
+  veil: Leak[];
 }
 
 export interface SessionData {

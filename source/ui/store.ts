@@ -106,7 +106,8 @@ export function reduce(s: UiState, a: UiAction): UiState {
     case 'move':
       return { ...s, lists: { ...s.lists, [a.paneKey]: moveList(s.lists[a.paneKey] ?? START, a.move, a.count, a.height) } };
     case 'select':
-      return { ...s, lists: { ...s.lists, [a.paneKey]: { ...(s.lists[a.paneKey] ?? START), cursor: a.index } } };
+      // A jump shows a few lines of context above the line it lands on.
+      return { ...s, lists: { ...s.lists, [a.paneKey]: { cursor: a.index, top: Math.max(0, a.index - 5) } } };
     case 'push':
       return { ...s, view: a.view, stack: { ...s.stack, [a.view]: [...s.stack[a.view], a.frame] } };
     case 'back': {

@@ -34,3 +34,31 @@ export function cell(s: string, width: number, how: 'end' | 'left' | 'middle' = 
   const f = how === 'left' ? fitLeft(s, width) : how === 'middle' ? fitMiddle(s, width) : fitEnd(s, width);
   return align === 'right' ? padStart(f, width) : padEnd(f, width);
 }
+
+/** Word-wrap into lines of at most `width` (a word longer than the line is cut). */
+export function wrapText(s: string, width: number): string[] {
+  const w = Math.max(10, width);
+  const out: string[] = [];
+  for (const para of s.split('\n')) {
+    let line = '';
+    for (const word of para.split(/ +/)) {
+      let wd = word;
+      while (wd.length > w) {
+        if (line) {
+          out.push(line);
+          line = '';
+        }
+        out.push(wd.slice(0, w));
+        wd = wd.slice(w);
+      }
+      if (!line) line = wd;
+      else if (line.length + 1 + wd.length <= w) line += ' ' + wd;
+      else {
+        out.push(line);
+        line = wd;
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}

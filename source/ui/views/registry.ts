@@ -4,5 +4,7 @@ import type { ViewDef } from './view-types.js';
 import { domainsView } from './domains-view.js';
 import { queuesView } from './queues-view.js';
 import { traceView } from './trace-view.js';
+import { veilView } from './veil-view.js';
+import { problemsView } from './problems-view.js';
 
-export const VIEWS: ViewDef[] = [domainsView, queuesView, traceView];
+export const VIEWS: ViewDef[] = [domainsView, queuesView, traceView, veilView, problemsView];

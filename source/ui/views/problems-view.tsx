@@ -1,0 +1,44 @@
+// View 6: what `qlens check` reports, one row per problem; Enter opens the
+// file at the line.
+import React from 'react';
+import { sanitize } from '../../text/sanitize.js';
+import { cell } from '../text-fit.js';
+import type { Diagnostic } from '../../qmail/model-types.js';
+import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
+import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text-pane.js';
+import { shownInstances } from './domains-view.js';
+
+const SEV: Record<Diagnostic['severity'], { word: string; tone: TextRow['tone'] }> = {
+  error: { word: '✗ error', tone: 'error' },
+  warning: { word: '! warning', tone: 'warn' },
+  info: { word: 'i info', tone: 'info' },
+};
+
+export function problemRows(problems: Diagnostic[]): TextRow[] {
+  return problems.map((d) => ({
+    text: `${cell(SEV[d.severity].word, 10)}${sanitize(d.path)}${d.line !== null ? ':' + d.line : ''}  ${sanitize(d.message)}  (${d.code})`,
+    tone: SEV[d.severity].tone,
+    jump: { path: d.path, line: d.line },
+  }));
+}
+
+function pane({ data, ui }: PaneContext): PaneModel {
+  const f = topFrame(ui, 'problems');
+  if (f?.k === 'file') return filePane('problems', data, ui, f);
+  const roots = shownInstances(data, ui);
+  const all = data.parts.problems ?? [];
+  // With `:instance`, problems of the other installations step aside (host-wide files stay).
+  const mine = ui.instance ? all.filter((d) => !data.instances.some((i) => d.path.startsWith(i.root + '/') && !roots.includes(i.root))) : all;
+  const n = (s: Diagnostic['severity']): number => mine.filter((d) => d.severity === s).length;
+  const title = `qlens check: ${n('error')} errors, ${n('warning')} warnings, ${n('info')} notes  (Enter opens the file)`;
+  const rows = mine.length ? problemRows(mine) : [{ text: '✓ ok  no problems found' , tone: 'ok' as const }];
+  return textPane('problems', title, rows, ui, 'problems');
+}
+
+export const problemsView: ViewDef = {
+  id: 'problems',
+  title: 'Problems',
+  available: (d) => d.parts.problems !== undefined,
+  pane,
+  render: (props) => <TextPaneView {...props} />,
+};
