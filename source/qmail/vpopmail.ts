@@ -298,6 +298,8 @@ export interface VpopmailBuild {
   maildrop: boolean;
   spamassassin: boolean;
   domainsDir: string;
+  /** MAILDROP_PROG of a maildrop build. */
+  maildropProg: string;
   /** 'cdb' unless the header names an SQL/LDAP backend. */
   backend: 'cdb' | 'mysql' | 'pgsql' | 'ldap' | 'sqlite' | 'oracle' | 'sybase';
   version: string | null;
@@ -319,6 +321,7 @@ export function vpopmail54Defaults(explanation = 'no vpopmail_config.h found: vp
     maildrop: false,
     spamassassin: false,
     domainsDir: 'domains',
+    maildropProg: 'maildrop',
     backend: 'cdb',
     version: null,
     path: null,
@@ -363,6 +366,7 @@ export function parseVpopmailConfig(text: string, path: string): VpopmailBuild {
     maildrop: defs.has('MAILDROP'),
     spamassassin: defs.has('SPAMASSASSIN'),
     domainsDir: str('DOMAINS_DIR') ?? 'domains',
+    maildropProg: str('MAILDROP_PROG') ?? 'maildrop',
     backend,
     version,
     path,

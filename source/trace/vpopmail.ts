@@ -58,6 +58,8 @@ export interface VdmContext {
 const DEFAULT_NO_USER = 'Sorry, no mailbox here by that name. (#5.1.1)';
 
 /** Exit statuses a program line may end with, in words (the walk assumes 0). */
+const NO_MAILDROP = 0x40000;
+
 const PROGRAM_EXITS = 'the walk assumes exit 0; 99 would stop vdelivermail at once (success, later lines skipped), 64/65/70/76/77/78/100/112 bounce, any other status defers';
 
 class Stop extends Error {}
@@ -241,6 +243,15 @@ function messageText(run: Run, st: State, name: string, fallback: string): { tex
 /** Deliver to a Maildir (deliver_mail for a `.`/`/` line, or the user's own Maildir with its pw_shell quota). */
 function deliverMaildir(run: Run, st: State, maildir: string, quotaText: string | null, why: string, path?: string, line?: number): void {
   const { sysroot } = run.ctx;
+  if (st.build.spamassassin) {
+    run.step(`spamassassin build: the message passes through spamc first; spam may be discarded (DELETE_SPAM flag or the domain's delete_spam limit) or filed in .Junk, which depends on the message`, st.build.path ?? undefined, undefined, true);
+  }
+  if (st.build.maildrop && st.vpw && (st.vpw.gid & NO_MAILDROP) === 0) {
+    const cmd = `preline ${st.build.maildropProg}`;
+    run.step(`${why}: maildrop build, and the user has no NO_MAILDROP flag, so the message is piped to "${cmd}" instead of being written to ${maildir} (unless the domain's .qmailadmin-limits disables maildrop); never run by qlens (${PROGRAM_EXITS})`, path, line);
+    run.actions.push({ kind: 'program', target: cmd });
+    return;
+  }
   const dirNoSlash = maildir.replace(/\/+$/, '');
   const tmp = statQuiet(sysroot, `${dirNoSlash}/tmp`);
   const nw = statQuiet(sysroot, `${dirNoSlash}/new`);

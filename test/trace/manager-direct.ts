@@ -128,7 +128,7 @@ export function vdmDirect(fx: Fixture, address: string, o: DirectOptions = {}): 
   const dq = `${home}/.qmail-default`;
   const line = (sysroot.readText(dq) ?? '').split('\n')[0];
   const argv = shWords(line.replace(/^\|/, ''), env);
-  const base = { qmailExt: false, valias: false, usersBigDir: true, clearPass: true, defaultDelivery: false, makeSeekable: true, maildrop: false, spamassassin: false, domainsDir: 'domains', backend: 'cdb' as const, version: null, path: null, explanation: 'vpopmail 5.4 defaults (test)' };
+  const base = { qmailExt: false, valias: false, usersBigDir: true, clearPass: true, defaultDelivery: false, makeSeekable: true, maildrop: false, spamassassin: false, domainsDir: 'domains', maildropProg: 'maildrop', backend: 'cdb' as const, version: null, path: null, explanation: 'vpopmail 5.4 defaults (test)' };
   const r = runVdelivermail({
     sysroot,
     qmailRoot: '/var/qmail',

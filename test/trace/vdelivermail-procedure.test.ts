@@ -219,3 +219,16 @@ test('corrupt vpasswd.cdb: the trace stops and says why', () => {
   assert.equal(r.actions[0].kind, 'defer');
   assert.match(r.actions[0].target!, /cannot trace further.*vpasswd\.cdb is corrupt/);
 });
+
+test('maildrop build: the user mailbox becomes a preline maildrop program; NO_MAILDROP users keep the Maildir', () => {
+  const r = vdmDirect(vpFixture(), 'joe@example.com', { build: { maildrop: true, maildropProg: '/usr/local/bin/maildrop' } });
+  assert.deepEqual(kinds(r), [['program', 'preline /usr/local/bin/maildrop']]);
+  const fx = vpFixture({ vpasswd: VP_VPASSWD.replace('joe:$1$c:1:0:', 'joe:$1$c:1:262144:') });
+  assert.deepEqual(kinds(vdmDirect(fx, 'joe@example.com', { build: { maildrop: true } })), [['maildir', `${D}/joe/Maildir/`]]);
+});
+
+test('spamassassin build: a warning that the outcome depends on the message', () => {
+  const r = vdmDirect(vpFixture(), 'joe@example.com', { build: { spamassassin: true } });
+  assert.deepEqual(kinds(r), [['maildir', `${D}/joe/Maildir/`]]);
+  assert.ok(r.steps.some((s) => s.warn && /spamc/.test(s.text)));
+});
