@@ -80,7 +80,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.out(changeSetText(cs, impacts));
     if (!cs.valid) ctx.out('invalid: nothing written\n');
     else if (applied) {
-      ctx.out(applied.written.length ? `written: ${applied.written.join(', ')}\n` : 'nothing to write: the content is unchanged\n');
+      ctx.out(applied.written.length ? `written: ${sanitize(applied.written.join(', '))}\n` : 'nothing to write: the content is unchanged\n');
       ctx.out(`journal: ${applied.entry.dir} (qlens undo restores it)\n`);
     } else ctx.out(apply ? '' : 'preview only: nothing written (use --apply to write)\n');
   }

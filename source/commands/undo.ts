@@ -4,7 +4,7 @@ import type { CommandContext } from './context.js';
 import { UsageError } from '../cli-args.js';
 import { SysrootWriter, setReadOnly } from '../sysroot/write.js';
 import { FsError } from '../sysroot/errors.js';
-import { toSafeJson } from '../text/sanitize.js';
+import { toSafeJson, sanitize } from '../text/sanitize.js';
 import { undoNewest, DEFAULT_BACKUP_DIR, type UndoResult } from '../edit/journal.js';
 import { refusal } from './edit.js';
 
@@ -38,8 +38,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     );
   } else {
     ctx.out(`undone: ${res.undone.dir} (${res.undone.manifest.time})\n`);
-    for (const p of res.restored) ctx.out(`restored: ${p}\n`);
-    for (const p of res.alreadyRestored) ctx.out(`already as before: ${p}\n`);
+    for (const p of res.restored) ctx.out(`restored: ${sanitize(p)}\n`);
+    for (const p of res.alreadyRestored) ctx.out(`already as before: ${sanitize(p)}\n`);
     if (res.result) ctx.out(`journal: ${res.result.entry.dir}\n`);
   }
   return 0;

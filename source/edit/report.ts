@@ -81,7 +81,8 @@ export function changeSetText(cs: ChangeSet, impacts: Impact[] | null): string {
     out.push('then:');
     out.push(...act);
   }
-  return out.join('\n') + '\n';
+  // Paths and words from outside (file names, reasons) too: sanitize is idempotent, so lines already made safe stay as they are.
+  return out.map((l) => sanitize(l, { keepTabs: true })).join('\n') + '\n';
 }
 
 export function changeSetJson(cs: ChangeSet, impacts: Impact[] | null) {

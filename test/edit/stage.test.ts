@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeFixture } from '../helpers/fixture.js';
+import { stageEdits, isNoop } from '../../source/edit/stage.js';
+import { stageEnv } from '../../source/edit/session.js';
+import { validateContent } from '../../source/edit/validate.js';
+import { classifyPath, resolveEditPath } from '../../source/edit/file-kind.js';
+import { activationFor } from '../../source/edit/activation.js';
+import { changeSetText } from '../../source/edit/report.js';
+import { FsError } from '../../source/sysroot/errors.js';
+
+const passwd = 'qmaild:x:7791:2108::/var/qmail:/bin/true\nalice:x:1001:1001::/home/alice:/bin/sh\n';
+
+function world() {
+  return makeFixture({
+    '/etc/passwd': passwd,
+    '/var/qmail/control/me': 'mail.example.com\n',
+    '/var/qmail/control/locals': 'mail.example.com\n',
+    '/home/alice/.qmail': './Maildir/\n',
+  });
+}
+
+const buf = (s: string) => Buffer.from(s);
+
+test('paths: kinds, relative to the installation', () => {
+  const inst = ['/var/qmail', '/var/qmail2'];
+  assert.deepEqual(classifyPath('/var/qmail2/users/assign', inst), { kind: 'assign', instance: '/var/qmail2' });
+  assert.deepEqual(classifyPath('/var/qmail/control/virtualdomains', inst), { kind: 'control', instance: '/var/qmail', name: 'virtualdomains' });
+  assert.deepEqual(classifyPath('/var/qmail/users/cdb', inst), { kind: 'derived', instance: '/var/qmail', name: 'users/cdb' });
+  assert.deepEqual(classifyPath('/home/a/.qmail-x', inst), { kind: 'dotqmail', instance: null });
+  assert.deepEqual(classifyPath('/var/qmail/alias/.qmail-postmaster', inst), { kind: 'dotqmail', instance: '/var/qmail' });
+  assert.equal(resolveEditPath('control/me', '/var/qmail2'), '/var/qmail2/control/me');
+  assert.equal(resolveEditPath('/etc/x', '/var/qmail2'), '/etc/x');
+});
+
+test('validation: what blocks and what only warns', () => {
+  const v = (p: string, s: string) => validateContent(classifyPath(p, ['/var/qmail']), p, buf(s)).map((d) => `${d.severity} ${d.code} ${d.line}`);
+  assert.ok(v('/var/qmail/users/assign', '=a:b:1:1:/h:::\n').some((d) => d.startsWith('error')), 'no terminator is an error');
+  assert.deepEqual(v('/var/qmail/users/assign', '=a:b:1:1:/h:::\n.\n'), []);
+  assert.ok(v('/var/qmail/control/locals', 'a\0b\n').some((d) => d.startsWith('error control-nul 1')));
+  assert.deepEqual(v('/var/qmail/control/virtualdomains', 'ok.example:alice\nno-colon\n'), ['warning control-no-colon 2']);
+  assert.deepEqual(v('/var/qmail/control/rcpthosts', 'a.example\nb.example:x\n'), ['warning control-host 2']);
+  assert.deepEqual(v('/var/qmail/control/concurrencylocal', ' 5\n'), ['warning control-int 1']);
+  assert.ok(v('/var/qmail/control/me', '\n').some((d) => d.startsWith('error control-me-empty')));
+  assert.ok(v('/var/qmail/users/cdb', 'x').some((d) => d.startsWith('error edit-derived')));
+  assert.ok(v('/home/a/.qmail', '\n./Maildir/\n').some((d) => d.startsWith('error dotqmail-first-blank 1')));
+  assert.deepEqual(v('/home/a/.qmail', '# hi\n./Maildir/\n&b@example.org\n|preline procmail\n'), []);
+});
+
+test('staging: owner/mode kept or given, a second edit of a file replaces the first, no-op detected', () => {
+  const fx = world();
+  const sr = fx.sysroot();
+  const env = stageEnv(sr, ['/var/qmail']);
+  const cs = stageEdits(
+    [
+      { path: '/var/qmail/control/locals', content: buf('x\n') },
+      { path: '/var/qmail/control/locals', content: buf('mail.example.com\nexample.com\n') },
+      { path: '/home/alice/.qmail-new', content: buf('./New/\n') },
+    ],
+    env,
+  );
+  assert.equal(cs.valid, true);
+  assert.deepEqual(cs.files.map((f) => [f.path, f.role, f.metaKept]), [
+    ['/var/qmail/control/locals', 'edit', true],
+    ['/home/alice/.qmail-new', 'edit', false],
+    ['/.fsmeta', 'meta', false],
+  ]);
+  assert.match(cs.files[0].diff, /^ mail\.example\.com\n\+example\.com$/m);
+  assert.deepEqual(cs.files[1].meta, { uid: 1001, gid: 1001, mode: 0o644 });
+  assert.deepEqual(cs.files[1].expectOwner, { uid: 1001, home: '/home/alice' });
+  // qmaild's home is /var/qmail: control files are still not checked against it.
+  assert.equal(cs.files[0].expectOwner, undefined);
+  assert.equal(cs.files[2].after!.toString(), '0644 1001 1001 /home/alice/.qmail-new\n');
+  assert.deepEqual(cs.activation.map((a) => a.needed), [true, false]);
+  const same = stageEdits([{ path: '/var/qmail/control/me', content: buf('mail.example.com\n') }], env);
+  assert.equal(isNoop(same), true);
+  assert.match(changeSetText(same, []), /unchanged/);
+});
+
+test('staging refuses a stale hash and a symlinked path before anything else', () => {
+  const fx = makeFixture({ '/etc/passwd': passwd, '/var/qmail/control/me': 'm\n', '/var/qmail/control/locals': { symlink: '/etc/passwd' } });
+  const env = stageEnv(fx.sysroot(), ['/var/qmail']);
+  assert.throws(() => stageEdits([{ path: '/var/qmail/control/me', content: buf('n\n'), expectSha256: '0'.repeat(64) }], env), (e) => e instanceof FsError && e.code === 'CONFLICT');
+  assert.throws(() => stageEdits([{ path: '/var/qmail/control/locals', content: buf('n\n') }], env), (e) => e instanceof FsError && e.code === 'SYMLINK');
+});
+
+test('activation plan: HUP for locals/virtualdomains, restart for start-only files, nothing for per-run files', () => {
+  const a = (p: string) => activationFor(classifyPath(p, ['/var/qmail']), p);
+  assert.deepEqual(a('/var/qmail/control/virtualdomains').commands[0], 'svc -h /service/qmail-send        # daemontools');
+  assert.equal(a('/var/qmail/control/me').needed, true);
+  assert.match(a('/var/qmail/control/me').text, /only at start/);
+  assert.equal(a('/var/qmail/control/rcpthosts').needed, false);
+  assert.equal(a('/var/qmail/control/smtproutes').needed, false);
+  assert.equal(a('/var/qmail/users/assign').needed, false);
+  assert.equal(a('/home/a/.qmail-x').needed, false);
+});
