@@ -21,8 +21,8 @@ function shownAddress(a: string): string {
   return a === '' ? '<>' : sanitize(a);
 }
 
-function hopTitle(h: TraceHop, i: number, showInstance: boolean): string {
-  const inst = showInstance ? `  ${sanitize(h.instance)}` : `  ${sanitize(h.instance)}`;
+function hopTitle(h: TraceHop, i: number): string {
+  const inst = `  ${sanitize(h.instance)}`;
   if (h.route === 'remote') return `hop ${i}${inst}  remote  ${shownAddress(h.rewritten)}`;
   const local = h.local === null ? shownAddress(h.recipient) : sanitize(h.local);
   const u = h.user;
@@ -51,7 +51,7 @@ export function formatTrace(r: TraceResult): string {
   }
   lines.push('');
   r.hops.forEach((h, i) => {
-    lines.push(hopTitle(h, i, true));
+    lines.push(hopTitle(h, i));
     for (const s of h.steps) lines.push(stepLine(s));
   });
   if (r.leaks.length > 0) {

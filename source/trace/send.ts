@@ -91,7 +91,7 @@ export function rewrite(inst: Installation, recipient: string): SendResult {
         steps.push({ stage, text: `${q(dom)} in control/percenthack? no: the % in the local part stays`, path: percenthack.path });
       break;
     }
-    const qpos = a.lastIndexOf('%', p - 1);
+    const qpos = p > 0 ? a.lastIndexOf('%', p - 1) : -1;
     if (qpos < 0) {
       steps.push({ stage, text: `${q(dom)} is in control/percenthack (line ${hit.line}) but the local part has no %: nothing to do`, path: percenthack.path, line: hit.line });
       break;
