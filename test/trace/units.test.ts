@@ -52,7 +52,7 @@ test('qmail-send rewrite: every worked example of §2.3', () => {
   for (const [rcpt, route, out] of rows) {
     const r = rewrite(inst, rcpt);
     assert.equal(r.route, route, rcpt);
-    if (r.route !== 'stopped') assert.equal(r.rewritten, out, rcpt);
+    if ('rewritten' in r) assert.equal(r.rewritten, out, rcpt);
   }
 });
 
