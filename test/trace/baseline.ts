@@ -1,5 +1,6 @@
 // Configuration B of qmail-delivery.md §6.1, as a sysroot fixture. Each row
 // of §6.2 states its changes from it: pass them as `changes` (null removes).
+import assert from 'node:assert/strict';
 import { makeFixture, type FixtureEntry, type Fixture } from '../helpers/fixture.js';
 import { loadInstallation } from '../../source/qmail/installation.js';
 import { loadSystemUsers } from '../../source/qmail/passwd.js';
@@ -45,7 +46,42 @@ export function traceIn(fx: Fixture, address: string, opts: TraceOptions = {}, r
   const sysroot = fx.sysroot(faults ? { faults } : undefined);
   const inst = loadInstallation(sysroot, root);
   const users = loadSystemUsers(sysroot);
-  return traceAddress(inst, users, address, { sender: 's@x.org', now: new Date('2026-11-25T17:45:54Z'), ...opts });
+  const r = traceAddress(inst, users, address, { sender: 's@x.org', now: new Date('2026-11-25T17:45:54Z'), ...opts });
+  checkHops(r);
+  return r;
+}
+
+/**
+ * What every hop of every row must satisfy (contract.md fixed fields): the
+ * environment agrees with the user and address qmail-local was given, DEFAULT
+ * is set exactly when the chosen file's name ends in "default", and the
+ * .qmail file lies in the user's home.
+ */
+export function checkHops(r: TraceResult): void {
+  r.hops.forEach((h, i) => {
+    const where = `hop ${i} (${JSON.stringify(h.recipient)})`;
+    if (h.route === 'remote') {
+      assert.equal(h.user, null, where);
+      assert.equal(h.dotqmail, null, where);
+      assert.deepEqual(h.env, {}, where);
+      return;
+    }
+    if (Object.keys(h.env).length === 0) {
+      assert.equal(h.dotqmail, null, where);
+      return;
+    }
+    const u = h.user!;
+    assert.ok(u, where);
+    assert.equal(h.env.USER, u.name, where);
+    assert.equal(h.env.HOME, u.home, where);
+    assert.equal(h.env.LOCAL, h.local, where);
+    assert.equal(h.env.HOST, h.domain, where);
+    assert.equal(h.env.RECIPIENT, `${h.local}@${h.domain}`, where);
+    assert.equal(h.env.DTLINE, `Delivered-To: ${h.local}@${h.domain}\n`, where);
+    if ('EXT' in h.env) assert.equal(h.env.EXT, u.ext, where);
+    assert.equal('DEFAULT' in h.env, h.dotqmail !== null && h.dotqmail.endsWith('default'), where);
+    if (h.dotqmail) assert.ok(h.dotqmail.startsWith(u.home.replace(/\/+$/, '') + '/'), where);
+  });
 }
 
 /** Trace against baseline + changes in one call. */

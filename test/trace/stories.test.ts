@@ -12,7 +12,7 @@ import { compileUsersCdb } from '../../source/qmail/assign.js';
 import { traceAddress } from '../../source/trace/walk.js';
 import { formatTrace } from '../../source/trace/format.js';
 import type { ManagerHandler, TraceOptions } from '../../source/trace/types.js';
-import { maildir } from './baseline.js';
+import { maildir, checkHops } from './baseline.js';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 
@@ -35,7 +35,9 @@ const WORLD: Record<string, FixtureEntry> = {
 function walk(files: Record<string, FixtureEntry>, address: string, opts: TraceOptions = {}, roots = ['/var/qmail']) {
   const sysroot = makeFixture({ ...WORLD, ...files }).sysroot();
   const insts = roots.map((r) => loadInstallation(sysroot, r));
-  return traceAddress(insts[0], loadSystemUsers(sysroot), address, { now: NOW, sender: 's@x.org', others: insts, ...opts });
+  const r = traceAddress(insts[0], loadSystemUsers(sysroot), address, { now: NOW, sender: 's@x.org', others: insts, ...opts });
+  checkHops(r);
+  return r;
 }
 const outs = (r: ReturnType<typeof walk>) => r.deliveries.map((d) => `${d.kind} ${d.target} @${d.hop}`);
 
