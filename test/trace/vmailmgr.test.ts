@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { vmFixture, vmRecord, VM_HOME } from './manager-fixtures.js';
-import { trace, dl, dk, stepsOf } from './trace-helper.js';
+import { trace, traceDemo, dl, dk, stepsOf } from './trace-helper.js';
 import { encodeVmmRecord } from '../../source/qmail/vmailmgr.js';
 
 const U = (n: string) => `${VM_HOME}/users/${n}/`;
@@ -201,4 +201,37 @@ test('truncated passwd.cdb: a diagnostic, and the trace says it cannot go furthe
   assert.deepEqual(dk(r), [['defer', 0]]);
   assert.match(r.deliveries[0].target, /cannot trace further/);
   assert.ok(stepsOf(r, 'vdeliver').some((t) => /corrupt/.test(t)));
+});
+
+// The bundled demo does what its README promises.
+for (const [addr, want] of [
+  ['joe@mydomain.org', [['maildir', '/home/myuser/users/joe/', 0]]],
+  ['Joe@MyDomain.ORG', [['maildir', '/home/myuser/users/joe/', 0]]],
+  ['info@alias.org', [['forward', 'joe@alias.org', 0], ['maildir', '/home/myuser/users/joe/', 1]]],
+  ['joe-news@mydomain.org', [['maildir', '/home/myuser/users/joe/', 0]]],
+  ['myuser-joe@mail.isp.net', [['maildir', '/home/myuser/users/joe/', 0]]],
+  [
+    'sales@mydomain.org',
+    [
+      ['maildir', '/home/myuser/users/sales/', 0],
+      ['forward', 'a@x.net', 0],
+      ['remote', 'a@x.net', 1],
+      ['forward', 'b@y.net', 0],
+      ['remote', 'b@y.net', 2],
+    ],
+  ],
+] as const) {
+  test(`demo/vmailmgr: ${addr}`, () => {
+    assert.deepEqual(dl(traceDemo('vmailmgr', addr)), want);
+  });
+}
+
+test('demo/vmailmgr: postmaster (mailbox + postmaster@me), nobody (the + record), old, off', () => {
+  assert.deepEqual(dl(traceDemo('vmailmgr', 'postmaster@mydomain.org')).slice(0, 2), [
+    ['maildir', '/home/myuser/users/postmaster/', 0],
+    ['forward', 'postmaster@mail.isp.net', 0],
+  ]);
+  assert.deepEqual(dl(traceDemo('vmailmgr', 'nobody@mydomain.org'))[0], ['forward', 'postmaster@mydomain.org', 0]);
+  assert.deepEqual(dk(traceDemo('vmailmgr', 'old@mydomain.org')), [['bounce', 0]]);
+  assert.deepEqual(dk(traceDemo('vmailmgr', 'off@mydomain.org')), [['discard', 0]]);
 });

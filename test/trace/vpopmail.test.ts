@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { vpFixture, D, VP_VPASSWD } from './manager-fixtures.js';
-import { trace, dl, dk, stepsOf } from './trace-helper.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { trace, traceDemo, demoDir, dl, dk, stepsOf } from './trace-helper.js';
 import type { FixtureEntry } from '../helpers/fixture.js';
 import { compileUsersCdb } from '../../source/qmail/assign.js';
 import { makeVpasswdCdb } from '../../source/qmail/vpopmail.js';
@@ -313,4 +315,48 @@ test('truncated vpasswd (cdb missing) whose last line is the user: the trace sto
   assert.match(r.deliveries[0].target, /cannot trace further/);
   // Other users of the same file are still traced.
   assert.deepEqual(dl(trace(fx, 'joe@example.com')), [['maildir', M('joe'), 0]]);
+});
+
+// The bundled demo does what its README promises.
+const DV = '/home/vpopmail/domains';
+for (const [addr, want] of [
+  ['joe@example.com', [['maildir', `${DV}/example.com/joe/Maildir/`, 0]]],
+  ['JOE@Example.COM', [['maildir', `${DV}/example.com/joe/Maildir/`, 0]]],
+  ['joe@alias.example', [['maildir', `${DV}/example.com/joe/Maildir/`, 0]]],
+  ['alice@example.com', [['maildir', `${DV}/example.com/0/alice/Maildir/`, 0]]],
+  ['info@example.com', [['forward', 'joe@example.com', 0], ['maildir', `${DV}/example.com/joe/Maildir/`, 1]]],
+  ['joe-news@example.com', [['maildir', `${DV}/example.com/joe/Maildir/`, 0]]],
+  ['fwd@example.com', [['forward', 'bob@other.org', 0], ['remote', 'bob@other.org', 1]]],
+  ['orders@shop.example', [['program', '/usr/local/bin/order-robot --queue incoming', 0], ['maildir', `${DV}/shop.example/orders/Maildir/`, 0]]],
+] as const) {
+  test(`demo/vpopmail: ${addr}`, () => {
+    assert.deepEqual(dl(traceDemo('vpopmail', addr)), want);
+  });
+}
+for (const [addr, kind] of [
+  ['locked@example.com', 'bounce'],
+  ['full@example.com', 'bounce'],
+  ['nobody@example.com', 'bounce'],
+  ['a%b@example.com', 'bounce'],
+  ['nobody@example.net', 'discard'],
+  ['newbie@example.net', 'discard'],
+  ['nobody@shop.example', 'defer'],
+] as const) {
+  test(`demo/vpopmail: ${addr} → ${kind}`, () => {
+    assert.deepEqual(dk(traceDemo('vpopmail', addr)), [[kind, 0]]);
+  });
+}
+
+test('demo/vpopmail: the build options come from its vpopmail_config.h', () => {
+  const r = traceDemo('vpopmail', 'joe@example.com');
+  assert.ok(r.hops[0].steps.some((s) => s.stage === 'vdelivermail' && s.path === '/home/vpopmail/include/vpopmail_config.h' && /5\.4\.33/.test(s.text)));
+});
+
+test('demo/vpopmail: its binary files are what the compilers make from the text', () => {
+  const dir = demoDir('vpopmail');
+  const read = (p: string) => fs.readFileSync(path.join(dir, p));
+  assert.deepEqual(read('/var/qmail/users/cdb'), compileUsersCdb(read('/var/qmail/users/assign')));
+  for (const d of ['example.com', 'shop.example']) {
+    assert.deepEqual(read(`${DV}/${d}/vpasswd.cdb`), makeVpasswdCdb(read(`${DV}/${d}/vpasswd`).toString('latin1')));
+  }
 });
