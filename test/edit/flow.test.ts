@@ -90,7 +90,10 @@ test('a form error keeps the form; Esc cancels; the confirm screen fits a short 
 test('the menu offers the selected file first; e is where the target comes from', () => {
   const m = openMenu('/var/qmail/control/locals');
   assert.equal(m.step === 'menu' && m.items[0].key, 'e');
-  assert.equal(editTargetOf({ k: 'file', path: '/var/qmail/control/me' }, null), '/var/qmail/control/me');
-  assert.equal(editTargetOf(null, { text: 'x', jump: { path: '/home/a/.qmail', line: 1 } }), '/home/a/.qmail');
-  assert.equal(editTargetOf({ k: 'domain' }, { domain: 'x' }), null);
+  assert.deepEqual(editTargetOf({ k: 'file', path: '/var/qmail/control/me' }, null), { file: '/var/qmail/control/me', prefill: {} });
+  assert.deepEqual(editTargetOf(null, { text: 'x', jump: { path: '/home/a/.qmail', line: 1 } }), { file: '/home/a/.qmail', prefill: {} });
+  assert.deepEqual(editTargetOf(null, { domain: 'x.example', cells: [] }), { file: null, prefill: { domain: 'x.example' } });
+  // A domain row pre-fills the quick forms.
+  const r = drive(openMenu(null, { domain: 'x.example' }), ['d'], env('/nonexistent', []));
+  assert.equal(r?.step === 'form' && r.fields[0].value, 'x.example');
 });

@@ -16,7 +16,7 @@ export interface MenuItem {
 }
 
 export type FlowState =
-  | { step: 'menu'; items: MenuItem[]; cursor: number }
+  | { step: 'menu'; items: MenuItem[]; cursor: number; prefill: Record<string, string> }
   | { step: 'form'; kind: FormKind; fields: FormField[]; index: number; error: string | null }
   | { step: 'confirm'; preview: EditPreview }
   | { step: 'done'; title: string; lines: string[]; ok: boolean };
@@ -30,7 +30,7 @@ export type FlowEffect =
 
 const NONE: FlowEffect = { kind: 'none' };
 
-export function openMenu(file: string | null): FlowState {
+export function openMenu(file: string | null, prefill: Record<string, string> = {}): FlowState {
   const items: MenuItem[] = [];
   if (file) items.push({ key: 'e', label: `edit ${file} in $VISUAL/$EDITOR`, action: { kind: 'editor', path: file } });
   items.push(
@@ -39,12 +39,12 @@ export function openMenu(file: string | null): FlowState {
     { key: 'u', label: FORM_TITLES.addAssign, action: { kind: 'form', form: 'addAssign' } },
     { key: 'x', label: FORM_TITLES.createDotqmail, action: { kind: 'form', form: 'createDotqmail' } },
   );
-  return { step: 'menu', items, cursor: 0 };
+  return { step: 'menu', items, cursor: 0, prefill };
 }
 
-function pick(item: MenuItem): { state: FlowState | null; effect: FlowEffect } {
+function pick(item: MenuItem, prefill: Record<string, string>): { state: FlowState | null; effect: FlowEffect } {
   if (item.action.kind === 'editor') return { state: null, effect: { kind: 'editor', path: item.action.path } };
-  return { state: { step: 'form', kind: item.action.form, fields: formFields(item.action.form), index: 0, error: null }, effect: NONE };
+  return { state: { step: 'form', kind: item.action.form, fields: formFields(item.action.form, prefill), index: 0, error: null }, effect: NONE };
 }
 
 /** One key. A null state means "keep the state as it is until the effect says otherwise". */
@@ -54,9 +54,9 @@ export function flowKey(s: FlowState, input: string, key: KeyEvent): { state: Fl
       if (key.escape || input === 'q') return { state: s, effect: { kind: 'close', status: null } };
       if (key.upArrow || input === 'k') return { state: { ...s, cursor: Math.max(0, s.cursor - 1) }, effect: NONE };
       if (key.downArrow || input === 'j') return { state: { ...s, cursor: Math.min(s.items.length - 1, s.cursor + 1) }, effect: NONE };
-      if (key.return) return pick(s.items[s.cursor]);
+      if (key.return) return pick(s.items[s.cursor], s.prefill);
       const hit = s.items.find((i) => i.key === input);
-      return hit ? pick(hit) : { state: s, effect: NONE };
+      return hit ? pick(hit, s.prefill) : { state: s, effect: NONE };
     }
     case 'form': {
       if (key.escape) return { state: s, effect: { kind: 'close', status: 'cancelled: nothing staged' } };

@@ -10,6 +10,7 @@ import { flowKey, openMenu, type FlowState, type FlowEffect } from './flow.js';
 import { buildPreview, applyPreview } from './preview.js';
 import { submitForm } from './quick-forms.js';
 import { editCopy } from './external-editor.js';
+import type { EditStart } from './target.js';
 import { sanitize } from '../../text/sanitize.js';
 
 export interface EditFlowEnv {
@@ -27,7 +28,7 @@ export interface EditFlowHandle {
   flow: FlowState | null;
   /** Open now (read from the latest state, not the last render). */
   active: () => boolean;
-  open: (file: string | null) => void;
+  open: (start: EditStart) => void;
   key: (input: string, key: KeyEvent) => void;
 }
 
@@ -92,9 +93,9 @@ export function useEditFlow(env: EditFlowEnv): EditFlowHandle {
     ref.current = f;
     setFlow(f);
   };
-  const open = useCallback((file: string | null) => {
+  const open = useCallback((start: EditStart) => {
     if (isReadOnly()) return;
-    set(openMenu(file));
+    set(openMenu(start.file, start.prefill));
   }, []);
   const key = useCallback((input: string, k: KeyEvent) => {
     const cur = ref.current;
