@@ -144,6 +144,9 @@ export function stageEdits(requests: EditRequest[], env: StageEnv): ChangeSet {
     const p = writablePath(req.path);
     const target = classifyPath(p, env.instances);
     diagnostics.push(...validateContent(target, p, req.content));
+    if (target.kind === 'other' && target.instance === null && !homeOf(p, env.homes)) {
+      diagnostics.push({ path: p, line: null, severity: 'error', code: 'edit-not-qmail', message: 'not a file qlens edits: only files of a qmail installation, .qmail files and files in a home directory' });
+    }
     const f = add(p, 'edit', target, req.content, req.expectSha256);
     if (f.meta.mode & 0o002) {
       diagnostics.push({

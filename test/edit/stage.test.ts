@@ -77,6 +77,13 @@ test('staging: owner/mode kept or given, a second edit of a file replaces the fi
   assert.match(changeSetText(same, []), /unchanged/);
 });
 
+test('a file outside any installation or home is not edited', () => {
+  const fx = world();
+  const cs = stageEdits([{ path: '/etc/passwd', content: buf('root:x:0:0::/:/bin/sh\n') }], stageEnv(fx.sysroot(), ['/var/qmail']));
+  assert.equal(cs.valid, false);
+  assert.ok(cs.diagnostics.some((d) => d.code === 'edit-not-qmail'));
+});
+
 test('staging refuses a stale hash and a symlinked path before anything else', () => {
   const fx = makeFixture({ '/etc/passwd': passwd, '/var/qmail/control/me': 'm\n', '/var/qmail/control/locals': { symlink: '/etc/passwd' } });
   const env = stageEnv(fx.sysroot(), ['/var/qmail']);
