@@ -242,17 +242,23 @@ export function readQueueLayout(sysroot: Sysroot, instance: string, problems: Qu
   }
   layout.splitDirs.sort((a, b) => a - b);
   layout.split = layout.splitDirs.length;
+  const highest = layout.split > 0 ? layout.splitDirs[layout.split - 1] : -1;
+  // A missing directory in the middle (0..22 without 5) still means split 23:
+  // the names say what conf-split was better than the count does.
+  if (highest + 1 > layout.split) layout.split = highest + 1;
   if (names === null) {
     problems.add({ path: `${queueDir}/mess`, line: null, severity: 'error', code: 'queue-layout', message: 'the queue has no mess/ directory' });
   } else if (layout.split === 0) {
     problems.add({ path: `${queueDir}/mess`, line: null, severity: 'error', code: 'queue-layout', message: 'mess/ has no numeric split subdirectories' });
-  } else if (layout.splitDirs[layout.split - 1] !== layout.split - 1) {
+  } else if (layout.splitDirs.length !== layout.split) {
+    const missing: number[] = [];
+    for (let i = 0; i < layout.split; i++) if (!layout.splitDirs.includes(i)) missing.push(i);
     problems.add({
       path: `${queueDir}/mess`,
       line: null,
-      severity: 'warning',
+      severity: 'error',
       code: 'queue-layout',
-      message: `split subdirectories are not 0..${layout.split - 1} (found ${layout.splitDirs.join(' ')}); qmail reads only 0..split-1`,
+      message: `split directories missing: mess/${missing.join(', mess/')} (qmail-send and qmail-queue fail on messages that belong there)`,
     });
   }
   try {

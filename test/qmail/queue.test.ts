@@ -391,3 +391,19 @@ test('real mtimes instead of .fsmeta (fsmeta: false) give the same birth times',
   assert.equal(fs.existsSync(path.join(fx.dir, '.fsmeta')), false);
   assert.equal(scanAll(fx.sysroot()).messages[0].queuedMs, Date.parse('2026-11-20T00:00:00Z'));
 });
+
+test('a missing split directory keeps split from the highest name and is reported; a misplaced message too', () => {
+  const fx = queueFixture([
+    { id: 100, sender: 'a@a.example', recipients: [{ address: 'x@x.example' }] },
+    { id: 101, sender: 'a@a.example', recipients: [{ address: 'x@x.example' }] },
+  ]);
+  fs.rmSync(fx.host('/var/qmail/queue/mess/5'), { recursive: true });
+  // A message in the wrong directory (as if written with another conf-split).
+  fs.writeFileSync(fx.host('/var/qmail/queue/mess/0/102'), 'x');
+  const snap = scanAll(fx.sysroot());
+  assert.equal(snap.layout.split, 23);
+  assert.equal(snap.layout.splitDirs.length, 22);
+  assert.ok(snap.problems.some((d) => d.code === 'queue-layout' && /mess\/5/.test(d.message)));
+  assert.ok(snap.problems.some((d) => d.code === 'queue-split-mismatch' && d.path === '/var/qmail/queue/mess/0/102'));
+  assert.deepEqual(snap.messages.map((m) => m.id), [100, 101]);
+});
