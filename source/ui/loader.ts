@@ -9,6 +9,7 @@ import { loadInstallation, systemUsersOf, type LoadedInstallation } from '../qma
 import { domainMatrix, type DomainMatrix } from '../qmail/domains.js';
 import { lintInstallations, registerLintRules } from '../qmail/lint.js';
 import { findLeaks, veilLintRule } from '../veil/index.js';
+import { dotqmailTree } from './dotqmail-tree.js';
 import {
   QueueProblems,
   readQueueLayout,
@@ -219,7 +220,22 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       }
     }
     emit();
-    // 3. The queues, in chunks.
+    // 3. Every home's .qmail files (one directory listing per home).
+    const trees: Record<string, ReturnType<typeof dotqmailTree>> = {};
+    for (const inst of installs) {
+      if (cancelled) return;
+      step(`reading .qmail files of ${inst.root}`);
+      emit();
+      await yieldTurn();
+      try {
+        trees[inst.root] = dotqmailTree(sysroot, inst, users);
+      } catch (e) {
+        data.errors.push(`${sanitize(inst.root)}: .qmail tree: ${describe(e)}`);
+      }
+    }
+    data.parts.dotqmail = trees;
+    emit();
+    // 4. The queues, in chunks.
     for (const inst of installs) {
       if (cancelled) return;
       step(`reading queue of ${inst.root}`);
@@ -233,7 +249,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       advance();
       emit();
     }
-    // 4. Subjects, for the filter and the list (one small read per message).
+    // 5. Subjects, for the filter and the list (one small read per message).
     for (const inst of installs) {
       if (cancelled) return;
       const qv = data.parts.queues?.[inst.root];

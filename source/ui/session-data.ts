@@ -5,6 +5,7 @@ import type { Diagnostic } from '../qmail/model-types.js';
 import type { DomainMatrix } from '../qmail/domains.js';
 import type { TraceResult } from '../trace/types.js';
 import type { Leak } from '../veil/index.js';
+import type { TreeNode } from './dotqmail-tree.js';
 import type { QueueCounts, QueueMessage, QueueMessageDetail, ShapeTable } from '../qmail/queue.js';
 
 export interface SourceInfo {
@@ -76,6 +77,8 @@ export interface SessionParts {
   problems: Diagnostic[];
   /** `qlens veil`: how the installations give each other away. */
   veil: Leak[];
+  /** Per installation root: the Dot-qmail tree, flattened with depths. */
+  dotqmail: Record<string, TreeNode[]>;
 }
 
 export interface SessionData {

@@ -4,7 +4,8 @@ import type { ViewDef } from './view-types.js';
 import { domainsView } from './domains-view.js';
 import { queuesView } from './queues-view.js';
 import { traceView } from './trace-view.js';
+import { dotqmailView } from './dotqmail-view.js';
 import { veilView } from './veil-view.js';
 import { problemsView } from './problems-view.js';
 
-export const VIEWS: ViewDef[] = [domainsView, queuesView, traceView, veilView, problemsView];
+export const VIEWS: ViewDef[] = [domainsView, queuesView, dotqmailView, traceView, veilView, problemsView];

@@ -1,0 +1,232 @@
+// The Dot-qmail tree of one installation, built for the view by the loader:
+// installation → alias user, system users, users/assign entries, virtual
+// domains → their .qmail files → each line classified, with the warnings
+// qmail-local and qmail-getpw would act on (modes, ownership, files that can
+// never be chosen). Plain rows out; everything drawn is sanitized here.
+import type { Sysroot, FileMeta } from '../sysroot/sysroot.js';
+import { decodeBytes } from '../sysroot/sysroot.js';
+import type { Installation, SystemUsers, DotQmailLine } from '../qmail/model-types.js';
+import { parseDotQmail } from '../qmail/dotqmail.js';
+import { findVpopmailDomains, summarizeVpopmailDomain } from '../qmail/vpopmail-domain.js';
+import { findVmailmgrDomains, summarizeVmailmgrDomain } from '../qmail/vmailmgr.js';
+import { sanitize } from '../text/sanitize.js';
+import type { Tone } from './theme.js';
+
+export interface TreeNode {
+  id: string;
+  depth: number;
+  text: string;
+  tone?: Tone;
+  bold?: boolean;
+  /** Has children (it can be folded). */
+  group?: boolean;
+  jump?: { path: string; line: number | null };
+  address?: string;
+}
+
+/** Most .qmail files listed per home: a home with thousands is summarized, not listed. */
+const MAX_FILES_PER_HOME = 200;
+
+const KIND_WORD: Record<DotQmailLine['kind'], string> = {
+  comment: '# comment',
+  blank: '  blank',
+  program: '| program',
+  forward: '→ forward',
+  mbox: '▸ mbox',
+  maildir: '▸ maildir',
+};
+
+const KIND_TONE: Partial<Record<DotQmailLine['kind'], Tone>> = { program: 'accent', forward: 'info', mbox: 'ok', maildir: 'ok', comment: 'dim' };
+
+function safe<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+
+/** `.qmail-foo:bar` answers to the extension `foo.bar` (qmail-local turns dots into colons). */
+const extOf = (name: string): string => name.slice(7).replace(/:/g, '.');
+
+const octal = (m: number): string => '0' + (m & 0o7777).toString(8);
+
+interface Ctx {
+  sysroot: Sysroot;
+  inst: Installation;
+  patrn: number;
+  breakChar: string;
+  domain: string;
+  out: TreeNode[];
+}
+
+/** A home's .qmail files with the extension prefix given ('' lists them all). */
+function dotqmailNames(sysroot: Sysroot, home: string, prefix: string): string[] {
+  const names = safe(() => sysroot.readdir(home) ?? [], [] as string[]);
+  return names.filter((n) => n.startsWith('.qmail') && (n === '.qmail' || n.startsWith('.qmail' + prefix) || prefix === '')).filter((n) => n === '.qmail' || n[6] !== undefined);
+}
+
+function fileNode(c: Ctx, depth: number, idBase: string, path: string, address: string | null, owner: { uid: number } | null): void {
+  const meta = safe<FileMeta | null | 'error'>(() => c.sysroot.stat(path), 'error');
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const warnings: string[] = [];
+  if (meta === 'error') warnings.push('✗ unreadable');
+  else if (meta) {
+    if (meta.mode & c.patrn) warnings.push(`! mode ${octal(meta.mode)}: writable by others, qmail-local defers every message ("Uh-oh: .qmail file is writable")`);
+    if (owner && meta.uid !== owner.uid && meta.metaSource !== 'default') warnings.push(`i owned by uid ${meta.uid}, not the user (qmail-local does not check, but the user cannot fix it)`);
+  }
+  // qmail-local lower-cases the extension before it looks, so a name with capitals is never chosen.
+  if (/[A-Z]/.test(name.slice(6))) warnings.push('! never chosen: qmail-local looks for lower-case names only');
+  c.out.push({ id: `${idBase}${path}`, depth, text: `${sanitize(name)}${address ? `  ← ${sanitize(address)}` : ''}${meta && meta !== 'error' ? `  ${octal(meta.mode)}` : ''}`, bold: true, group: true, jump: { path, line: null }, address: address ?? undefined });
+  for (const w of warnings) c.out.push({ id: `${idBase}${path}#w${w}`, depth: depth + 1, text: w, tone: w.startsWith('✗') ? 'error' : w.startsWith('!') ? 'warn' : 'info', jump: { path, line: null } });
+  if (meta === 'error' || !meta) return;
+  const buf = safe<Buffer | null>(() => c.sysroot.read(path), null);
+  if (buf === null) return;
+  const f = parseDotQmail(path, buf);
+  if (f.lines.length === 0) c.out.push({ id: `${idBase}${path}#empty`, depth: depth + 1, text: 'empty file: the default delivery applies', tone: 'info', jump: { path, line: null } });
+  else if (!f.hasDelivery) c.out.push({ id: `${idBase}${path}#nodel`, depth: depth + 1, text: 'i no delivery line: messages are accepted and dropped', tone: 'info', jump: { path, line: null } });
+  for (const l of f.lines) {
+    if (l.kind === 'blank') continue;
+    const target = l.kind === 'comment' ? sanitize(l.raw) : sanitize(l.target);
+    c.out.push({
+      id: `${idBase}${path}:${l.line}`,
+      depth: depth + 1,
+      text: `${String(l.line).padStart(3)}  ${KIND_WORD[l.kind].padEnd(10)} ${target}`,
+      tone: KIND_TONE[l.kind],
+      jump: { path, line: l.line },
+      address: l.kind === 'forward' ? l.target : undefined,
+    });
+  }
+  for (const d of f.diagnostics) {
+    c.out.push({ id: `${idBase}${path}:${d.line}#${d.code}`, depth: depth + 1, text: `${d.severity === 'error' ? '✗' : '!'} line ${d.line}: ${sanitize(d.message)}`, tone: d.severity === 'error' ? 'error' : 'warn', jump: { path, line: d.line } });
+  }
+}
+
+/** One home: its mode checks, then its .qmail files whose names start with `.qmail{dash}{prefix}`. */
+interface Who {
+  uid: number;
+  /** Files listed: names starting with `.qmail` + this ('' lists every .qmail file). */
+  namePrefix: string;
+  /** The address a .qmail file (by name) answers to, for `t` (null: a -default file or unknown). */
+  addressOf: (name: string) => string | null;
+}
+
+function homeNode(c: Ctx, depth: number, idBase: string, label: string, home: string, who: Who): void {
+  const meta = safe<FileMeta | null | 'error'>(() => c.sysroot.stat(home), 'error');
+  c.out.push({ id: idBase, depth, text: label, bold: true, group: true });
+  if (meta === 'error') {
+    c.out.push({ id: idBase + '#err', depth: depth + 1, text: `✗ ${sanitize(home)} cannot be read`, tone: 'error' });
+    return;
+  }
+  if (!meta) {
+    c.out.push({ id: idBase + '#missing', depth: depth + 1, text: `! ${sanitize(home)} does not exist: qmail-local defers (unable to chdir)`, tone: 'warn' });
+    return;
+  }
+  if (meta.mode & 0o1000) c.out.push({ id: idBase + '#sticky', depth: depth + 1, text: `! home ${octal(meta.mode)} has the sticky bit: qmail-local defers (home directory is sticky)`, tone: 'warn' });
+  if (meta.mode & c.patrn) c.out.push({ id: idBase + '#ww', depth: depth + 1, text: `! home ${octal(meta.mode)} is writable by others: qmail-local defers`, tone: 'warn' });
+  const names = dotqmailNames(c.sysroot, home, who.namePrefix).filter((n) => who.namePrefix === '' || n.startsWith('.qmail' + who.namePrefix));
+  if (names.length === 0) {
+    c.out.push({ id: idBase + '#none', depth: depth + 1, text: 'no .qmail file: the default delivery applies', tone: 'dim' });
+    return;
+  }
+  for (const n of names.slice(0, MAX_FILES_PER_HOME)) {
+    const addr = n.endsWith('default') ? null : who.addressOf(n);
+    fileNode(c, depth + 1, idBase + '/', `${home.replace(/\/+$/, '')}/${n}`, addr, { uid: who.uid });
+  }
+  if (names.length > MAX_FILES_PER_HOME) c.out.push({ id: idBase + '#more', depth: depth + 1, text: `… and ${names.length - MAX_FILES_PER_HOME} more .qmail files`, tone: 'dim' });
+}
+
+/** The tree of one installation, as rows with depths. */
+export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: SystemUsers): TreeNode[] {
+  const consts = inst.consts();
+  const me = safe(() => inst.me(), null);
+  const locals = safe(() => inst.list('locals').lines, []);
+  const domain = sanitize(locals[0]?.text ?? me ?? 'localhost');
+  const c: Ctx = { sysroot, inst, patrn: consts.patrn, breakChar: consts.breakChar, domain, out: [] };
+  const root = inst.root;
+  c.out.push({ id: root, depth: 0, text: `${root}  (addresses shown at ${domain})`, bold: true, tone: 'accent', group: true });
+
+  // The alias user: every address nobody else takes (.qmail-postmaster, .qmail-default).
+  const alias = users.byName(consts.aliasUser);
+  const aliasHome = alias?.home ?? `${root}/alias`;
+  homeNode(c, 1, `${root}#alias`, `alias user ${sanitize(consts.aliasUser)}  ${sanitize(aliasHome)}${alias ? '' : '  (not in /etc/passwd: qmail-lspawn fails)'}`, aliasHome, { uid: alias?.uid ?? -1, namePrefix: '', addressOf: (n) => (n.length > 7 ? `${extOf(n)}@${domain}` : null) });
+
+  // users/assign: qmail-lspawn's table, checked before passwd.
+  const assign = safe(() => inst.assign(), null);
+  if (assign && assign.present) {
+    c.out.push({ id: `${root}#assign`, depth: 1, text: `users/assign  ${assign.entries.length} entries`, bold: true, group: true, jump: { path: assign.path, line: null } });
+    for (const e of assign.entries) {
+      const label = `${e.kind}${sanitize(e.local)}  → user ${sanitize(e.user)} ${e.uid}:${e.gid} ${sanitize(e.home)}  dash "${sanitize(e.dash)}" ${e.kind === '+' ? 'pre' : 'ext'} "${sanitize(e.ext)}"  (line ${e.line})`;
+      homeNode(c, 2, `${root}#assign:${e.line}`, label, e.home, {
+        uid: Number(e.uid),
+        namePrefix: e.dash + e.ext,
+        addressOf: (n) => {
+          const tail = n.slice(('.qmail' + e.dash + e.ext).length).replace(/:/g, '.');
+          if (e.kind === '=') return tail === '' ? `${e.local}@${domain}` : null;
+          return `${e.local}${tail}@${domain}`;
+        },
+      });
+    }
+    for (const d of assign.errors) c.out.push({ id: `${root}#assign-err${d.line}`, depth: 2, text: `✗ line ${d.line}: ${sanitize(d.message)}`, tone: 'error', jump: { path: d.path, line: d.line } });
+  }
+
+  // Virtual domains: the prepend user's files, or the manager's users.
+  const vpop = new Map(safe(() => findVpopmailDomains(inst), []).map((d) => [d.domain, d]));
+  const vmm = new Map(safe(() => findVmailmgrDomains(inst, users), []).map((d) => [d.domain, d]));
+  const vd = safe(() => [...inst.virtualdomains().map.values()], []);
+  if (vd.length) {
+    c.out.push({ id: `${root}#virtual`, depth: 1, text: `virtual domains  ${vd.length} lines of control/virtualdomains`, bold: true, group: true });
+    for (const e of vd) {
+      const key = e.key.toLowerCase();
+      const id = `${root}#vd:${key}`;
+      const label = `${sanitize(e.key) || '"" (catch-all)'}:${sanitize(e.value)}  (line ${e.line})`;
+      const vp = vpop.get(key);
+      const vm = vmm.get(key);
+      if (vp || vm) {
+        const s = safe(() => (vp ? summarizeVpopmailDomain(sysroot, vp) : summarizeVmailmgrDomain(sysroot, vm!)), null);
+        c.out.push({ id, depth: 2, text: `${label}  ${vp ? 'vpopmail' : 'VMailMgr'}${s ? `: ${s.users} users, ${s.aliases} aliases, catch-all ${sanitize(s.catchAll)}` : ''}`, bold: true, group: true, jump: { path: `${root}/control/virtualdomains`, line: e.line } });
+        for (const en of s?.entries ?? []) {
+          const addr = en.kind === 'catch-all' ? null : `${en.name}@${key}`;
+          c.out.push({ id: `${id}/${en.kind}:${en.name}`, depth: 3, text: `${en.kind.padEnd(9)} ${sanitize(en.name)}  ${en.deliveries.map((d) => sanitize(d)).join(' · ')}${en.notes.length ? '  ! ' + en.notes.map((n) => sanitize(n)).join('; ') : ''}`, tone: en.notes.length ? 'warn' : undefined, jump: { path: en.path, line: null }, address: addr ?? undefined });
+        }
+        continue;
+      }
+      if (e.value === '') {
+        c.out.push({ id, depth: 2, text: `${label}  empty prepend: an exception, delivered remotely`, jump: { path: `${root}/control/virtualdomains`, line: e.line } });
+        continue;
+      }
+      // The prepend becomes the start of a local part: "alice-lists" → user alice, ext "lists-…".
+      const prepend = e.value;
+      const at = e.key.indexOf('@');
+      const first = prepend.split(c.breakChar)[0].toLowerCase();
+      const pw = users.byName(first);
+      if (!pw) {
+        c.out.push({ id, depth: 2, text: `${label}  ! no passwd user "${sanitize(first)}": users/assign or the alias user takes it`, tone: 'warn', jump: { path: `${root}/control/virtualdomains`, line: e.line } });
+        continue;
+      }
+      const rest = prepend.slice(first.length + 1);
+      const filePrefix = rest ? c.breakChar + rest + c.breakChar : c.breakChar;
+      homeNode(c, 2, id, `${label}  → user ${sanitize(pw.name)} ${sanitize(pw.home)}`, pw.home, {
+        uid: pw.uid,
+        namePrefix: filePrefix,
+        addressOf: (n) => (at < 0 && key && !key.startsWith('.') ? `${n.slice(('.qmail' + filePrefix).length).replace(/:/g, '.')}@${key}` : null),
+      });
+    }
+  }
+
+  // System users with .qmail files (qmail-getpw: uid not 0, home owned by the user).
+  const sys = safe(() => users.passwd(), []).filter((p) => p.uid !== 0 && p.name !== consts.aliasUser && p.home.startsWith('/home/'));
+  if (sys.length) {
+    c.out.push({ id: `${root}#users`, depth: 1, text: `system users  ${sys.length} with a home under /home`, bold: true, group: true, jump: { path: '/etc/passwd', line: null } });
+    for (const p of sys) {
+      const hm = safe(() => sysroot.stat(p.home), null);
+      const owned = !hm || hm.uid === p.uid;
+      const label = `${sanitize(p.name)} ${p.uid}:${p.gid} ${sanitize(p.home)}${owned ? '' : `  ! home owned by uid ${hm!.uid}: qmail-getpw passes over ${sanitize(p.name)}`}`;
+      homeNode(c, 2, `${root}#user:${p.name}`, label, p.home, { uid: p.uid, namePrefix: '', addressOf: (n) => `${p.name}${n.length > 7 ? c.breakChar + extOf(n) : ''}@${domain}` });
+      if (!owned) c.out[c.out.length - 1].tone = c.out[c.out.length - 1].tone ?? 'warn';
+    }
+  }
+  return c.out;
+}
+
+export { decodeBytes };

@@ -1,0 +1,29 @@
+// View 3: the .qmail files of every installation as a tree: the alias user,
+// users/assign, virtual domains (with their manager's users), system users,
+// each file's lines classified, with the warnings qmail would act on.
+// Enter opens a file at its line; `t` traces the address a file answers to.
+import React from 'react';
+import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
+import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text-pane.js';
+import { shownInstances } from './domains-view.js';
+
+function pane({ data, ui }: PaneContext): PaneModel {
+  const f = topFrame(ui, 'dotqmail');
+  if (f?.k === 'file') return filePane('dotqmail', data, ui, f);
+  const rows: TextRow[] = [];
+  for (const root of shownInstances(data, ui)) {
+    for (const n of data.parts.dotqmail?.[root] ?? []) {
+      rows.push({ text: '  '.repeat(n.depth) + n.text, tone: n.tone, bold: n.bold, jump: n.jump, address: n.address });
+    }
+  }
+  const files = rows.filter((r) => r.jump && r.jump.line === null && r.bold).length;
+  return textPane('dotqmail', `.qmail files: ${files}  (Enter opens the file · t traces the address it answers to)`, rows, ui, 'dotqmail');
+}
+
+export const dotqmailView: ViewDef = {
+  id: 'dotqmail',
+  title: 'Dot-qmail',
+  available: (d) => d.parts.dotqmail !== undefined,
+  pane,
+  render: (props) => <TextPaneView {...props} />,
+};
