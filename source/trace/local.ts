@@ -263,11 +263,12 @@ export function qmailLocal(inp: LocalInput): LocalResult {
   const safeext = lcAscii(ext).replace(/\./g, ':');
   const homeDir = normalizeSystemPath(home);
   const sysPathOf = (name: string) => normalizeSystemPath(homeDir + '/' + name);
-  type Probe = { found: true; name: string; forwardOnly: boolean; size: number } | { found: false } | { defer: string; text: string };
+  type Probe = { found: true; name: string; forwardOnly: boolean; size: number } | { found: false; note?: string } | { defer: string; text: string };
   const probe = (name: string): Probe => {
     const p = sysPathOf(name);
     const r = access.reach(p, uid, gid);
     if (r === 'ENOENT' || r === 'ENOTDIR' || r === 'ELOOP') return { found: false };
+    if (r === 'ESCAPE') return { found: false, note: 'leads outside the sysroot, not followed' };
     if (r) {
       const reason = `Unable to open ${name}: ${errorStr(r)}. (#4.3.0)`;
       return { defer: reason, text: `${name}: a directory on the way cannot be searched by ${user.name} (${errorStr(r)}) → defer: ${reason}` };
@@ -275,7 +276,8 @@ export function qmailLocal(inp: LocalInput): LocalResult {
     const s = access.stat(p);
     if ('missing' in s) return { found: false };
     if ('error' in s) {
-      if (s.error === 'ENOENT' || s.error === 'ENOTDIR' || s.error === 'ELOOP' || s.error === 'ESCAPE') return { found: false };
+      if (s.error === 'ESCAPE') return { found: false, note: 'a symlink leading outside the sysroot, not followed' };
+      if (s.error === 'ENOENT' || s.error === 'ENOTDIR' || s.error === 'ELOOP') return { found: false };
       const reason = `Unable to open ${name}: ${errorStr(s.error)}. (#4.3.0)`;
       return { defer: reason, text: `${name} cannot be opened (${errorStr(s.error)}) → defer: ${reason}` };
     }
@@ -302,7 +304,7 @@ export function qmailLocal(inp: LocalInput): LocalResult {
       return fail('defer', r.defer, r.text, sysPathOf(name));
     }
     if (!r.found) {
-      tried.push(`${name}? no`);
+      tried.push(`${name}? ${r.note ?? 'no'}`);
       return 'no';
     }
     chosen = r;
@@ -368,6 +370,10 @@ export function qmailLocal(inp: LocalInput): LocalResult {
     }
   }
   env.NEWSENDER = newsender;
+  const shownEnv = ['EXT', 'EXT2', 'EXT3', 'EXT4', 'HOST2', 'HOST3', 'HOST4', 'DEFAULT', 'NEWSENDER']
+    .map((k) => (k in env ? `${k}=${q(env[k])}` : `${k} unset`))
+    .join(' ');
+  steps.push({ stage: STAGE, text: `environment for programs: ${shownEnv}` });
 
   // Read the instructions: the file, or the default delivery for no file / a 0-byte file.
   let file: DotQmailFile;
