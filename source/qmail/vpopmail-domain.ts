@@ -5,7 +5,6 @@
 import type { Sysroot } from '../sysroot/sysroot.js';
 import { FsError } from '../sysroot/sysroot.js';
 import type { Diagnostic, Installation, SystemUsers, UsersCdb } from './model-types.js';
-import { readLineValue } from './control-readers.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
 import {
   classifyCatchAll,
@@ -201,12 +200,6 @@ export function findVpopmailDomains(inst: Installation): VpopmailDomainInfo[] {
     });
   }
   return out.sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
-}
-
-/** Read a control file's first line under an installation root (reader A), null when absent/unreadable. */
-export function controlLine(sysroot: Sysroot, root: string, name: string): string | null {
-  const r = readQuiet(sysroot, `${root}/control/${name}`);
-  return 'buf' in r ? readLineValue(r.buf) : null;
 }
 
 /** One virtual user or alias of a manager domain, for the Domains and Dot-qmail views. */

@@ -6,7 +6,9 @@
 import type { Sysroot } from '../sysroot/sysroot.js';
 import { normalizeSystemPath } from '../sysroot/sysroot.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
-import type { UsersCdb } from '../qmail/model-types.js';
+import type { Installation, UsersCdb } from '../qmail/model-types.js';
+import { loadInstallation } from '../qmail/installation.js';
+import { injectComplete } from './send.js';
 import {
   BOUNCE_MAIL,
   classifyCatchAll,
@@ -25,7 +27,7 @@ import {
   type VpasswdEntry,
   type VpopmailBuild,
 } from '../qmail/vpopmail.js';
-import { controlLine, loadVpopmailBuild, readQuiet, statQuiet, vgetAssign, vpopmailHome, type AssignRecord } from '../qmail/vpopmail-domain.js';
+import { loadVpopmailBuild, readQuiet, statQuiet, vgetAssign, vpopmailHome, type AssignRecord } from '../qmail/vpopmail-domain.js';
 import type { ManagerAction, ManagerHandler, ManagerInput, ManagerResult, ReadAsUser, TraceStep } from './types.js';
 
 /** Everything vdelivermail would see, gathered by the caller (the walk's hook, or a test). */
@@ -51,6 +53,8 @@ export interface VdmContext {
   build?: VpopmailBuild;
   /** VPOPMAILDIR; default from the program path or the vpopmail passwd user. */
   vpopmailHome?: string;
+  /** The installation (for qmail-inject's control files); loaded from qmailRoot when absent. */
+  installation?: Installation;
   /** Message size for quota checks (default 0: only a maildir already at or over its quota bounces). */
   messageSize?: number;
 }
@@ -94,29 +98,12 @@ function joinPath(dir: string, rel: string): string {
   return rel.endsWith('/') && n !== '/' ? n + '/' : n;
 }
 
-/** qmail-inject's completion of a recipient: `@defaulthost` when there is no `@`, `.defaultdomain` for a dotless host. */
-export function injectQualify(addr: string, sysroot: Sysroot, root: string): { address: string; note: string | null } {
-  const me = controlLine(sysroot, root, 'me');
-  let out = addr;
-  const notes: string[] = [];
-  if (!addr.includes('@')) {
-    const dh = controlLine(sysroot, root, 'defaulthost');
-    const host = dh ?? me ?? 'defaulthost';
-    out = `${addr}@${host}`;
-    notes.push(`qmail-inject adds @${host} (${dh !== null ? 'control/defaulthost' : me !== null ? 'control/me, no defaulthost' : 'no defaulthost or me'})`);
-  }
-  const at = out.lastIndexOf('@');
-  const host = out.slice(at + 1);
-  if (host.endsWith('+')) {
-    const pd = controlLine(sysroot, root, 'plusdomain') ?? me ?? 'plusdomain';
-    out = out.slice(0, out.length - 1) + pd;
-    notes.push(`qmail-inject replaces the final + by ${pd} (plusdomain)`);
-  } else if (host !== '' && !host.includes('.') && !host.startsWith('[')) {
-    const dd = controlLine(sysroot, root, 'defaultdomain') ?? me ?? 'defaultdomain';
-    out = `${out}.${dd}`;
-    notes.push(`qmail-inject adds .${dd} to a host without a dot (defaultdomain)`);
-  }
-  return { address: out, note: notes.length ? notes.join('; ') : null };
+/** qmail-inject's completion of the address vdelivermail hands it (the walk's own rwgeneric rules). */
+function injectQualify(run: Run, addr: string): { address: string; note: string | null } {
+  const ctx = run.ctx;
+  const inst = ctx.installation ?? loadInstallation(ctx.sysroot, ctx.qmailRoot);
+  const r = injectComplete(inst, addr);
+  return { address: r.address, note: r.steps.length ? r.steps.map((s) => s.text).join('; ') : null };
 }
 
 /** Does a header line equal `Delivered-To: addr` (is_loop_match: case-insensitive)? */
@@ -316,7 +303,7 @@ function deliverLine(run: Run, st: State, raw: string, cwd: string, path: string
   if (addr === '') {
     run.end('defer', 'empty forward address', `line ${lineNo} is blank: vdelivermail hands qmail-inject an empty address, which it refuses; the failure status is passed on`, path, lineNo);
   }
-  const q = injectQualify(addr, ctx.sysroot, ctx.qmailRoot);
+  const q = injectQualify(run, addr);
   const dt = vdmForwardDeliveredTo(ctx.env, q.address);
   run.step(`line ${lineNo} "${raw}": forward through qmail-inject to ${q.address}${q.note ? ` (${q.note})` : ''}; the copy carries "${dt}"`, path, lineNo);
   run.actions.push({ kind: 'forward', target: q.address, deliveredTo: dt });
@@ -460,7 +447,7 @@ function userNotFound(run: Run, st: State): void {
       if (headerHas(ctx.headerLines, ca.arg.startsWith('&') ? ca.arg.slice(1) : ca.arg)) run.loop(`catch-all "${ca.arg}": the message already has that Delivered-To line → "mail is looping", exit 100`);
       const addr = ca.arg.startsWith('&') ? ca.arg.slice(1) : ca.arg;
       const typo = /^(delete|bounce|bounce-no-mailbox)$/i.test(addr) && !addr.includes('@') ? ` ("${addr}" is not exactly "delete" or "bounce-no-mailbox", so it is an address)` : '';
-      const q = injectQualify(addr, ctx.sysroot, ctx.qmailRoot);
+      const q = injectQualify(run, addr);
       const dt = vdmForwardDeliveredTo(ctx.env, q.address);
       run.step(`unknown user, catch-all argument "${ca.arg}"${typo}: forward through qmail-inject to ${q.address}${q.note ? ` (${q.note})` : ''}; the copy carries "${dt}"`, ev.path, ev.line);
       run.actions.push({ kind: 'forward', target: q.address, deliveredTo: dt });
@@ -561,6 +548,7 @@ export const vpopmailHandler: ManagerHandler = (input: ManagerInput) => {
     sysroot: input.sysroot,
     qmailRoot: input.installation.root,
     usersCdb: () => input.installation.usersCdb(),
+    installation: input.installation,
     argv,
     env: input.env,
     headerLines: input.headerLines,
