@@ -72,10 +72,12 @@ function domainsOf(inst: Installation): { locals: string[]; virtual: Array<{ dom
 }
 
 /**
- * The addresses to trace for a change in `inst`: every domain's postmaster
- * and an unknown user, each virtual domain's known users, each users/assign
- * entry, each .qmail file in an affected home, each pending queued
- * recipient, and the extra ones.
+ * The addresses to trace for a change: every domain's postmaster and an
+ * unknown user, each virtual domain's known users, each users/assign entry,
+ * each .qmail file in an affected home, each pending queued recipient, and
+ * the extra ones. `insts` holds the installation as it is and as it would
+ * be; what differs between them (assign entries, virtualdomains lines,
+ * locals) comes first and is never cut by the cap.
  */
 export function impactAddresses(
   insts: Installation[],
@@ -84,48 +86,78 @@ export function impactAddresses(
   affectedHomes: string[],
   extra: string[],
 ): { addresses: ImpactAddress[]; skipped: number } {
-  const out = new Map<string, ImpactAddress>();
+  const first = new Map<string, ImpactAddress>();
+  const rest = new Map<string, ImpactAddress>();
   const sysroot = sysroots[0];
   // A directory as it is and as it would be: a new .qmail file counts too.
   const names = (dir: string): string[] => [...new Set(sysroots.flatMap((s) => s.readdir(dir) ?? []))].sort();
-  const add = (address: string, why: string, channel?: 'local' | 'remote') => {
+  const add = (address: string, why: string, focus: boolean, channel?: 'local' | 'remote') => {
     const key = (channel ?? '') + ' ' + address;
-    if (!out.has(key)) out.set(key, { address, why, channel });
+    if (first.has(key)) return;
+    if (focus) {
+      rest.delete(key);
+      first.set(key, { address, why, channel });
+    } else if (!rest.has(key)) rest.set(key, { address, why, channel });
   };
-  for (const a of extra) add(a, 'named with --impact');
+  for (const a of extra) add(a, 'named with --impact', true);
   const primary = insts[0];
   const me = primary.me() ?? 'localhost';
+
+  // What the change touches: lines present on one side only.
+  const count = new Map<string, number>();
+  const sig = (inst: Installation) => {
+    const { locals, virtual } = domainsOf(inst);
+    return [
+      ...locals.map((d) => 'L' + lcAscii(d)),
+      ...virtual.map((v) => `V${lcAscii(v.key)}:${v.prepend}`),
+      ...inst.assign().entries.map((e) => `A${e.kind}${e.local}:${e.user}:${e.uid}:${e.gid}:${e.home}:${e.dash}:${e.ext}`),
+    ];
+  };
+  for (const inst of insts) for (const k of new Set(sig(inst))) count.set(k, (count.get(k) ?? 0) + 1);
+  const changed = (k: string) => insts.length > 1 && (count.get(k) ?? 0) < insts.length;
+
   for (const inst of insts) {
     const { locals, virtual } = domainsOf(inst);
     for (const d of locals) {
-      add(`postmaster@${d}`, `postmaster of local domain ${d}`);
-      add(`${UNKNOWN_LOCAL}@${d}`, `an unknown user at local domain ${d}`);
+      const focus = changed('L' + lcAscii(d));
+      add(`postmaster@${d}`, `postmaster of local domain ${d}`, focus);
+      add(`${UNKNOWN_LOCAL}@${d}`, `an unknown user at local domain ${d}`, focus);
     }
     const assign = inst.assign().entries;
+    // Virtual domains by prepend, so each assign entry finds its domains by its own prefixes.
+    const byPrepend = new Map<string, Array<{ domain: string; focus: boolean }>>();
     for (const v of virtual) {
+      const focus = changed(`V${lcAscii(v.key)}:${v.prepend}`);
       if (v.key.includes('@')) {
-        add(v.key, `virtualdomains line for ${v.key}`);
+        add(v.key, `virtualdomains line for ${v.key}`, focus);
         continue;
       }
-      add(`postmaster@${v.domain}`, `postmaster of virtual domain ${v.domain}`);
-      add(`${UNKNOWN_LOCAL}@${v.domain}`, `an unknown user at virtual domain ${v.domain}`);
-      // Known users: assign entries and .qmail files under the prepend.
-      const pre = lcAscii(v.prepend) + '-';
-      for (const e of assign) {
-        const l = lcAscii(e.local);
-        if (e.kind === '=' && l.startsWith(pre) && l.length > pre.length) add(`${e.local.slice(pre.length)}@${v.domain}`, `user of virtual domain ${v.domain} (users/assign line ${e.line})`);
-      }
-      const pw = users.byName(lcAscii(v.prepend));
+      add(`postmaster@${v.domain}`, `postmaster of virtual domain ${v.domain}`, focus);
+      add(`${UNKNOWN_LOCAL}@${v.domain}`, `an unknown user at virtual domain ${v.domain}`, focus);
+      const pre = lcAscii(v.prepend);
+      const list = byPrepend.get(pre) ?? [];
+      list.push({ domain: v.domain, focus });
+      byPrepend.set(pre, list);
+      const pw = users.byName(pre);
       if (pw) {
         for (const n of names(pw.home)) {
           const ext = extFromDotqmail(n);
-          if (ext) add(`${ext}@${v.domain}`, `user of virtual domain ${v.domain} (${path.posix.join(pw.home, n)})`);
+          if (ext) add(`${ext}@${v.domain}`, `user of virtual domain ${v.domain} (${path.posix.join(pw.home, n)})`, focus);
         }
       }
     }
     for (const e of assign) {
-      if (e.kind === '=') add(`${e.local}@${me}`, `users/assign line ${e.line}`);
-      else add(`${e.local === '' ? 'anyone' : e.local + 'x'}@${me}`, `users/assign wildcard line ${e.line}`);
+      const focus = changed(`A${e.kind}${e.local}:${e.user}:${e.uid}:${e.gid}:${e.home}:${e.dash}:${e.ext}`);
+      if (e.kind === '=') add(`${e.local}@${me}`, `users/assign line ${e.line}`, focus);
+      else add(`${e.local === '' ? 'anyone' : e.local + 'x'}@${me}`, `users/assign wildcard line ${e.line}`, focus);
+      if (e.kind !== '=') continue;
+      // Known users of a virtual domain: its prepend, a dash, the user.
+      const l = lcAscii(e.local);
+      for (let i = l.indexOf('-'); i > 0; i = l.indexOf('-', i + 1)) {
+        for (const v of byPrepend.get(l.slice(0, i)) ?? []) {
+          add(`${e.local.slice(i + 1)}@${v.domain}`, `user of virtual domain ${v.domain} (users/assign line ${e.line})`, focus || v.focus);
+        }
+      }
     }
   }
   // .qmail files in the homes the change touches, under each name that reaches them.
@@ -135,16 +167,17 @@ export function impactAddresses(
     for (const n of names(home)) {
       const ext = extFromDotqmail(n);
       if (ext === null) continue;
-      for (const o of owners) add(`${o.name}${ext ? '-' + ext : ''}@${me}`, `${path.posix.join(home, n)}`);
-      if (aliasHome && ext) add(`${ext}@${me}`, `${path.posix.join(home, n)} (alias user)`);
+      for (const o of owners) add(`${o.name}${ext ? '-' + ext : ''}@${me}`, `${path.posix.join(home, n)}`, true);
+      if (aliasHome && ext) add(`${ext}@${me}`, `${path.posix.join(home, n)} (alias user)`, true);
     }
   }
   // Pending queued recipients, as the queue holds them.
   let queued = 0;
-  for (const channel of ['local', 'remote'] as const) {
+  scan: for (const channel of ['local', 'remote'] as const) {
     const base = `${primary.root}/queue/${channel}`;
     for (const split of sysroot.readdir(base) ?? []) {
       for (const id of sysroot.readdir(`${base}/${split}`) ?? []) {
+        if (queued >= MAX_QUEUED) break scan;
         let buf: Buffer | null = null;
         try {
           buf = sysroot.read(`${base}/${split}/${id}`);
@@ -155,13 +188,14 @@ export function impactAddresses(
         for (const r of parseChannel(buf)) {
           if (r.done || queued >= MAX_QUEUED) continue;
           queued++;
-          add(decodeBytes(r.address), `queued recipient (message ${id})`, channel);
+          add(decodeBytes(r.address), `queued recipient (message ${id})`, false, channel);
         }
       }
     }
   }
-  const all = [...out.values()];
-  return { addresses: all.slice(0, MAX_ADDRESSES), skipped: Math.max(0, all.length - MAX_ADDRESSES) };
+  const room = Math.max(0, MAX_ADDRESSES - first.size);
+  const others = [...rest.values()];
+  return { addresses: [...first.values(), ...others.slice(0, room)], skipped: Math.max(0, others.length - room) };
 }
 
 function signature(ds: Delivery[]): string {

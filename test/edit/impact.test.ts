@@ -97,3 +97,19 @@ test('an unchanged file changes nothing; the overlay serves staged content witho
   assert.equal(over.stat('/home/alice/.qmail-new')?.uid, 1001);
   assert.equal(sr.read('/home/alice/.qmail-new'), null);
 });
+
+test('what the change touches is traced first, however large the configuration', () => {
+  const many = Array.from({ length: 1500 }, (_, i) => `=u${i}:alice:1001:1001:/home/alice:::`).join('\n') + '\n';
+  const fx = makeFixture({
+    '/etc/passwd': passwd,
+    '/var/qmail/control/me': 'mail.example.com\n',
+    '/var/qmail/control/locals': 'mail.example.com\n',
+    '/var/qmail/users/assign': many + '.\n',
+    '/var/qmail/users/cdb': compileUsersCdb(Buffer.from(many + '.\n')),
+    '/home/alice/.qmail': './Maildir/\n',
+    '/home/bob/.qmail': './Maildir/\n',
+  });
+  const im = impact(fx, [edit('/var/qmail/users/assign', many + '=u1499x:bob:1002:1002:/home/bob:::\n.\n')]);
+  assert.ok(im.skipped > 0, 'the set was capped');
+  assert.deepEqual(im.changed.map((c) => c.address), ['u1499x@mail.example.com']);
+});
