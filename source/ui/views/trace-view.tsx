@@ -99,7 +99,7 @@ export function traceRows(data: SessionData, ui: UiState, width: number): { titl
   const results = det.results.filter((r) => roots.includes(r.instance));
   const rows: TextRow[] = [];
   const same = results.length > 1 && results.every((r) => JSON.stringify(r.deliveries) === JSON.stringify(results[0].deliveries));
-  if (results.length > 1 && Math.floor(width / results.length) >= 40) {
+  if (results.length > 1 && width >= 100 && Math.floor(width / results.length) >= 40) {
     rows.push(...sideBySide(results, width));
   } else {
     for (const r of results) {
