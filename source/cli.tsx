@@ -146,6 +146,11 @@ try {
   invoked = '';
 }
 if (invoked === fileURLToPath(import.meta.url)) {
+  // `qlens queue | head`: the reader went away; stop quietly, as cat would.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   main(process.argv.slice(2)).then(
     (status) => {
       process.exitCode = status;

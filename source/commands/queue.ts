@@ -43,10 +43,13 @@ class Out {
   private parts: string[] = [];
   private size = 0;
   constructor(private readonly write: (t: string) => void) {}
-  put(s: string): void {
+  /** True when a piece was just written: the caller lets the event loop run (a closed pipe then ends us). */
+  put(s: string): boolean {
     this.parts.push(s);
     this.size += s.length;
-    if (this.size >= 65536) this.flush();
+    if (this.size < 65536) return false;
+    this.flush();
+    return true;
   }
   flush(): void {
     if (this.parts.length === 0) return;
@@ -142,14 +145,15 @@ export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise
           addToShape(shapeB, m);
           continue;
         }
+        let flushed: boolean;
         if (ctx.json) {
-          out.put((first ? '' : ',') + toSafeJson(messageJson(m)));
-          first = false;
+          flushed = out.put((first ? '' : ',') + toSafeJson(messageJson(m)));
         } else {
           if (first) out.put('\n');
-          first = false;
-          out.put(messageText(m, now));
+          flushed = out.put(messageText(m, now));
         }
+        first = false;
+        if (flushed) await new Promise((resolve) => setImmediate(resolve));
       }
       const tallyJson = {
         listed: tally.listed,
