@@ -51,19 +51,24 @@ export async function run(ctx: CommandContext): Promise<number> {
     const inst = loadInstallation(ctx.sysroot, root);
     return { inst, matrix: domainMatrix(inst, users) };
   });
+  // Control files that exist but cannot be read leave their domains out of the table: say so, once each.
+  const unreadable = results.map(({ inst }) =>
+    inst.diagnostics().filter((d) => d.code === 'unreadable').map((d) => `${d.message}: the domains it names are missing from this table`),
+  );
   if (ctx.json) {
     ctx.out(
       toSafeJson({
         instances: results.map(({ matrix }) => ({
           instance: matrix.instance,
           domains: matrix.domains.map(domainRowJson),
-          problems: matrix.problems.map((p) => p.message),
+          problems: [...unreadable[results.findIndex((r) => r.matrix === matrix)], ...matrix.problems.map((p) => p.message)],
           users: matrix.users,
         })),
       }) + '\n',
     );
     return 0;
   }
+  for (const list of unreadable) for (const m of list) ctx.err(`qlens: ${sanitize(m)}\n`);
   ctx.out(results.map(({ inst, matrix }) => formatDomains(matrix, inst.me())).join('\n'));
   return 0;
 }

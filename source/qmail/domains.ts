@@ -200,7 +200,10 @@ export function domainMatrix(inst: Installation, users: SystemUsers | null, opts
     else orphanUsers.push(u);
   }
 
-  if (!rcpt.present) {
+  // An rcpthosts that exists but cannot be read is no open relay (qmail-smtpd refuses to start);
+  // the installation reports it as unreadable.
+  const rcptUnreadable = inst.diagnostics().some((d) => d.code === 'unreadable' && d.path === rcpt.path);
+  if (!rcpt.present && !rcptUnreadable) {
     problems.push({
       path: rcpt.path,
       line: null,
@@ -296,7 +299,7 @@ export function domainMatrix(inst: Installation, users: SystemUsers | null, opts
         `${name} is in ${what} but not in rcpthosts or morercpthosts: qmail-smtpd refuses mail for it from other hosts ("553 sorry, that domain isn't in my list of allowed rcpthosts")`,
       );
     }
-    if (!rcpt.present && !isCatchAll) {
+    if (!rcpt.present && !rcptUnreadable && !isCatchAll) {
       r.problems.push('no control/rcpthosts: qmail-smtpd accepts every domain (open relay)');
     }
     if (rcpt.present && r.rcpthosts && r.delivery === 'remote' && !isWildcard && name !== '') {

@@ -203,6 +203,25 @@ export class QueueProblems {
 
 const DIGITS = /^\d+$/;
 
+/** Whether the directory holding `filePath` can be listed (cached per directory). */
+function dirOpen(sysroot: Sysroot, filePath: string, cache: Map<string, boolean>): boolean {
+  const dir = filePath.slice(0, filePath.lastIndexOf('/')) || '/';
+  let ok = cache.get(dir);
+  if (ok === undefined) {
+    const it = sysroot.iterdir(dir);
+    try {
+      it.next();
+      ok = true;
+    } catch {
+      ok = false;
+    } finally {
+      it.return(undefined);
+    }
+    cache.set(dir, ok);
+  }
+  return ok;
+}
+
 function asFsError(e: unknown, path: string): FsError {
   if (e instanceof FsError) return e;
   const code = (e as NodeJS.ErrnoException)?.code ?? 'EIO';
@@ -526,6 +545,7 @@ export function* scanQueue(
 ): Generator<QueueMessage> {
   if (!layout.present || layout.split === 0) return;
   const cx = makeContext(sysroot, layout, problems, opts);
+  const openDirs = new Map<string, boolean>();
   for (const d of layout.splitDirs) {
     const messDir = new BulkDir(sysroot, `${layout.queueDir}/mess/${d}`);
     const ids: number[] = [];
@@ -557,9 +577,12 @@ export function* scanQueue(
       try {
         r = readOne(cx, id);
       } catch (e) {
-        if (problems.fsError(asFsError(e, `${messDir.sysDir}/${id}`), id)) {
+        const err = asFsError(e, `${messDir.sysDir}/${id}`);
+        if (problems.fsError(err, id)) {
           tally.incomplete = true;
-          return;
+          // A closed directory (info/ is 0700 qmails) stops the listing; one
+          // unreadable file in an open directory is skipped and the rest go on.
+          if (!dirOpen(sysroot, err.path, openDirs)) return;
         }
         continue;
       }

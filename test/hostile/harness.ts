@@ -1,0 +1,143 @@
+// Shared pieces for the hostile-input tests: a small but complete
+// installation to break in different ways, and a way to run every one-shot
+// command in-process over a Sysroot with injected faults, capturing what it
+// prints and whether anything escaped as an exception.
+import assert from 'node:assert/strict';
+import { makeFixture, type Fixture, type FixtureEntry } from '../helpers/fixture.js';
+import { writeQueue, type MessageSpec } from '../helpers/queue-writer.js';
+import type { CommandContext } from '../../source/commands/context.js';
+import type { Sysroot, SysrootOptions } from '../../source/sysroot/sysroot.js';
+import { run as runCheck } from '../../source/commands/check.js';
+import { run as runDomains } from '../../source/commands/domains.js';
+import { run as runTrace } from '../../source/commands/trace.js';
+import { runQueue } from '../../source/commands/queue.js';
+import { run as runVeil } from '../../source/commands/veil.js';
+
+export const NOW = Date.parse('2026-11-25T12:00:00Z');
+
+/** One installation with a local user, an alias, a virtual domain and a .qmail for each kind. */
+export function baseFiles(): Record<string, FixtureEntry> {
+  return {
+    '/etc/passwd':
+      'root:x:0:0::/root:/bin/sh\nalias:x:7790:2108::/var/qmail/alias:/bin/false\nalice:x:1001:1001::/home/alice:/bin/sh\nbob:x:1002:1002::/home/bob:/bin/sh\n',
+    '/etc/group': 'root:x:0:\nnofiles:x:2108:\n',
+    '/home/alice/': { dir: true, uid: 1001, gid: 1001 },
+    '/home/alice/.qmail': { content: './Maildir/\n', uid: 1001, gid: 1001 },
+    '/home/alice/.qmail-lists': { content: '&bob@example.com\n./Maildir/\n', uid: 1001, gid: 1001 },
+    '/home/alice/Maildir/new/.keep': '',
+    '/home/bob/': { dir: true, uid: 1002, gid: 1002 },
+    '/home/bob/.qmail': { content: './Mailbox\n', uid: 1002, gid: 1002 },
+    '/var/qmail/alias/.qmail-postmaster': '&alice@example.com\n',
+    '/var/qmail/alias/.qmail-root': '&alice@example.com\n',
+    '/var/qmail/rc': 'exec env - PATH="/var/qmail/bin:$PATH" qmail-start ./Maildir/ splogger qmail\n',
+    '/var/qmail/control/me': 'mail.example.com\n',
+    '/var/qmail/control/locals': 'example.com\nlocalhost\n',
+    '/var/qmail/control/rcpthosts': 'example.com\nvirt.example\n',
+    '/var/qmail/control/virtualdomains': 'virt.example:alice-virt\n',
+    '/var/qmail/users/assign': '=carol:alice:1001:1001:/home/alice:::\n.\n',
+  };
+}
+
+export const BASE_QUEUE: MessageSpec[] = [
+  {
+    id: 1000001,
+    sender: 'alice@example.com',
+    born: '2026-11-25T10:00:00Z',
+    recipients: [
+      { address: 'bob@example.com', channel: 'local' },
+      { address: 'dave@remote.example', channel: 'remote' },
+    ],
+    content: 'Subject: hello\nFrom: alice@example.com\n\nbody\n',
+  },
+];
+
+export interface Built {
+  fx: Fixture;
+  sysroot: (opts?: SysrootOptions) => Sysroot;
+}
+
+/** The base installation with some entries replaced or added, and (unless `queue: false`) a queue. */
+export function build(over: Record<string, FixtureEntry | null> = {}, queue: MessageSpec[] | false = BASE_QUEUE): Built {
+  const files = baseFiles();
+  for (const [k, v] of Object.entries(over)) {
+    if (v === null) delete files[k];
+    else files[k] = v;
+  }
+  const fx = makeFixture(files);
+  if (queue) writeQueue(fx.dir, '/var/qmail', queue, { split: 23 });
+  return { fx, sysroot: (opts) => fx.sysroot(opts) };
+}
+
+export type CommandName = 'check' | 'domains' | 'trace' | 'queue' | 'veil';
+
+export interface RunResult {
+  status: number | null;
+  out: string;
+  err: string;
+  /** What escaped as an exception, if anything. */
+  thrown: unknown;
+}
+
+export async function runCommand(
+  name: CommandName,
+  sysroot: Sysroot,
+  opts: { instances?: string[]; positionals?: string[]; options?: CommandContext['options']; json?: boolean } = {},
+): Promise<RunResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx: CommandContext = {
+    sysroot,
+    instances: opts.instances ?? ['/var/qmail'],
+    instancesExplicit: false,
+    positionals: opts.positionals ?? (name === 'trace' ? ['alice@example.com'] : []),
+    options: { ...(name === 'trace' ? { now: '2026-11-25T12:00:00Z' } : {}), ...opts.options },
+    json: opts.json ?? false,
+    color: false,
+    readOnly: true,
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    readStdin: async () => '',
+  };
+  let status: number | null = null;
+  let thrown: unknown = undefined;
+  try {
+    if (name === 'check') status = await runCheck(ctx);
+    else if (name === 'domains') status = await runDomains(ctx);
+    else if (name === 'trace') status = await runTrace(ctx);
+    else if (name === 'veil') status = await runVeil(ctx);
+    else status = await runQueue(ctx, { now: NOW });
+  } catch (e) {
+    thrown = e;
+  }
+  return { status, out: out.join(''), err: err.join(''), thrown };
+}
+
+/** ESC, every other C0 control but \t and \n, DEL, C1, bidi overrides and isolates, zero-width characters. */
+export const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
+
+export function assertNoRaw(text: string, what: string): void {
+  const m = RAW.exec(text);
+  if (m) {
+    const at = m.index;
+    assert.fail(`${what}: raw U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${at}: ${JSON.stringify(text.slice(Math.max(0, at - 60), at + 20))}`);
+  }
+}
+
+/** Run a command; it must not throw, and neither stream may hold a raw control or bidi character. */
+export async function runClean(name: CommandName, sysroot: Sysroot, opts: Parameters<typeof runCommand>[2] = {}): Promise<RunResult> {
+  const r = await runCommand(name, sysroot, opts);
+  if (r.thrown !== undefined) {
+    const e = r.thrown as Error;
+    assert.fail(`qlens ${name} threw: ${e?.stack ?? String(e)}\nout: ${r.out}\nerr: ${r.err}`);
+  }
+  assertNoRaw(r.out, `qlens ${name} stdout`);
+  assertNoRaw(r.err, `qlens ${name} stderr`);
+  return r;
+}
+
+export const ALL: CommandName[] = ['check', 'domains', 'trace', 'queue', 'veil'];
+
+/** Lines of both streams that mention a path. */
+export function linesNaming(r: RunResult, p: string): string[] {
+  return (r.out + r.err).split('\n').filter((l) => l.includes(p));
+}
