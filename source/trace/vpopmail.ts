@@ -371,6 +371,8 @@ function checkUser(run: Run, st: State, vpw: VpasswdEntry): void {
   }
   if (vpw.gid !== 0) run.step(`flags ${describeGidFlags(vpw.gid)} do not affect delivery`);
   let dir = vpw.dir.replace(/\/+$/, '');
+  // A directory vdelivermail makes now holds no .qmail, and its new Maildir has tmp/ and new/.
+  let fresh = false;
   if (dir === '') {
     // make_user_dir: next hash slot of the domain; the current slot is the last line of .dir-control.
     const dc = readQuiet(ctx.sysroot, `${st.domainDir}/.dir-control`);
@@ -380,15 +382,14 @@ function checkUser(run: Run, st: State, vpw: VpasswdEntry): void {
       slot = lines.length >= 8 ? lines[lines.length - 1].trim() : '';
     }
     dir = `${st.domainDir}/${slot ? slot + '/' : ''}${vpw.name}`;
+    fresh = true;
     run.step(`the record's directory is empty: vdelivermail makes one now in the domain's next hash slot (predicted ${dir} from .dir-control; the real slot depends on the counter at delivery time)`, `${st.domainDir}/.dir-control`, undefined, true);
   } else if (!statQuiet(ctx.sysroot, dir)) {
     run.step(`${dir} does not exist: vdelivermail re-creates it with its Maildir (vmake_maildir) before delivering`, undefined, undefined, true);
-    run.step(`no ${dir}/.qmail (the directory is new)`);
-    run.step(`mailbox ${dir}/Maildir/ (the directory is re-created with it)`);
-    run.actions.push({ kind: 'maildir', target: `${dir}/Maildir/` });
-    return;
+    fresh = true;
   }
-  if (forwardDeliver(run, st, dir, `${st.user}@${st.domain}`)) return;
+  if (fresh) run.step(`no ${dir}/.qmail: the directory is new`);
+  else if (forwardDeliver(run, st, dir, `${st.user}@${st.domain}`)) return;
   if (st.build.defaultDelivery) {
     const p = `${ctx.qmailRoot}/control/defaultdelivery`;
     const r = readQuiet(ctx.sysroot, p);
@@ -415,6 +416,11 @@ function checkUser(run: Run, st: State, vpw: VpasswdEntry): void {
     } else {
       run.step(`DEFAULT_DELIVERY build, but there is no ${p}: the user's Maildir`, p);
     }
+  }
+  if (fresh) {
+    run.step(`no delivery file: the user's own mailbox ${dir}/Maildir/, made with the directory (quota ${vpw.quota || '(empty)'}; a new Maildir is empty)`);
+    run.actions.push({ kind: 'maildir', target: `${dir}/Maildir/` });
+    return;
   }
   deliverMaildir(run, st, `${dir}/Maildir/`, vpw.quota, `no delivery file: the user's own mailbox (pw_dir + /Maildir/)`);
 }

@@ -232,3 +232,15 @@ test('spamassassin build: a warning that the outcome depends on the message', ()
   assert.deepEqual(kinds(r), [['maildir', `${D}/joe/Maildir/`]]);
   assert.ok(r.steps.some((s) => s.warn && /spamc/.test(s.text)));
 });
+
+test('empty pw_dir: a directory is made in the next hash slot (predicted, with a warning)', () => {
+  const fx = vpFixture({ vpasswd: VP_VPASSWD + 'nodir:$1$z:1:0:No Dir::NOQUOTA\n' });
+  const r = vdmDirect(fx, 'nodir@example.com');
+  assert.deepEqual(kinds(r), [['maildir', `${D}/nodir/Maildir/`]]);
+  assert.ok(r.steps.some((s) => s.warn && /next hash slot/.test(s.text)));
+});
+
+test('V42 with a DEFAULT_DELIVERY build: the re-created directory still goes through defaultdelivery', () => {
+  const fx = vpFixture({ files: { [`${D}/joe`]: null, '/var/qmail/control/defaultdelivery': '| /usr/libexec/dovecot/deliver -d $EXT@$HOST\n' } });
+  assert.deepEqual(kinds(vdmDirect(fx, 'joe@example.com', { build: { defaultDelivery: true } })), [['program', '/usr/libexec/dovecot/deliver -d $EXT@$HOST']]);
+});
