@@ -64,6 +64,30 @@ export function rcpthostsCheck(inst: Installation, recipient: string): { accepte
   };
 }
 
+/** qmail-send's stripvdomprepend: the address a bounce names (domain-shaped keys only, case-sensitive prefix). */
+export function bounceAddress(inst: Installation, rewritten: string): string {
+  const at = rewritten.lastIndexOf('@');
+  if (at < 0) return rewritten;
+  const domain = rewritten.slice(at + 1);
+  const vd = inst.virtualdomains();
+  for (let i = 0; i <= domain.length; i++) {
+    if (!(i === 0 || i === domain.length || domain[i] === '.')) continue;
+    const e = vd.map.get(lcAscii(domain.slice(i)));
+    if (!e) continue;
+    if (e.value === '' || !rewritten.startsWith(e.value + '-')) return rewritten;
+    return rewritten.slice(e.value.length + 1);
+  }
+  return rewritten;
+}
+
+function bounceStep(inst: Installation, rewritten: string, sender: string): TraceStep {
+  const shown = bounceAddress(inst, rewritten);
+  const names = shown === rewritten ? `names the recipient as ${q(shown)}` : `names the recipient as ${q(shown)} (the virtualdomains prepend removed)`;
+  if (sender === '#@[]') return { stage: 'qmail-send', text: `the failure of a double bounce (sender #@[]) is thrown away; a bounce would have ${names}` };
+  if (sender === '') return { stage: 'qmail-send', text: `the sender is empty: qmail-send sends a double bounce to doublebounceto@doublebouncehost; it ${names}` };
+  return { stage: 'qmail-send', text: `qmail-send returns the message to ${q(sender)}; the bounce ${names}` };
+}
+
 /** qmail-remote's smtproutes lookup: domain, each .suffix (longest first), then "". */
 export function smtprouteFor(inst: Installation, domain: string): { key: string; host: string; port: number; line: number; path: string } | null {
   const routes = inst.smtproutes();
@@ -274,6 +298,7 @@ export function traceAddress(inst: Installation, users: SystemUsers, address: st
     }
     if (lr.end.kind === 'loop') add('loop', copy.recipient);
     else add(lr.end.kind, lr.end.reason);
+    if (lr.end.kind !== 'defer') steps.push(bounceStep(copy.inst, rewritten, sender));
   };
 
   const remoteHop = (copy: Copy, hop: TraceHop, index: number, rewritten: string, sender: string): void => {

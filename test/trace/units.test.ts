@@ -237,3 +237,10 @@ test('shell words and manager detection for program lines', () => {
   assert.equal(mailboxPath('/home/u/', './Maildir/', true), '/home/u/Maildir/');
   assert.equal(mailboxPath('/home/u', '/var/spool//mail/u', false), '/var/spool/mail/u');
 });
+
+test('bounces name the recipient with the virtualdomains prepend stripped (§2.4, rows 4 and 6)', () => {
+  const r = traceB('info@virt.example');
+  assert.ok(r.hops[0].steps.some((s) => s.stage === 'qmail-send' && s.text.includes('"info@virt.example" (the virtualdomains prepend removed)')));
+  const p = traceB('Postmaster@other.example');
+  assert.ok(p.hops[0].steps.some((s) => s.stage === 'qmail-send' && /names the recipient as "pm-Postmaster@other.example"$/.test(s.text)));
+});
