@@ -4,7 +4,7 @@ import type { Diagnostic, Installation, SystemUsers } from './model-types.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
 import { classifyCatchAll, vpasswdCdbEntries } from './vpopmail.js';
 import { findVpopmailDomains, loadVpasswdPair, readQuiet } from './vpopmail-domain.js';
-import { findVmailmgrDomains, loadVmmTable } from './vmailmgr.js';
+import { findVmailmgrDomains, loadVmmTable, vmmConfig, vmmEntries } from './vmailmgr.js';
 
 function vpopmailRules(inst: Installation): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -85,6 +85,25 @@ function vmailmgrRules(inst: Installation, users: SystemUsers): Diagnostic[] {
     out.push(...diagnostics);
     if (table.state === 'absent') {
       out.push({ path: table.path, line: null, severity: 'warning', code: 'vmm-table-missing', message: `no user table: vdeliver bounces every address of the domains mapped to ${d.baseUser}` });
+    }
+    if (table.state === 'ok') {
+      const names = new Set<string>();
+      const recs = vmmEntries(table);
+      for (const e of recs) names.add(e.name);
+      const def = vmmConfig(inst.sysroot, d.home, 'default-username').value ?? '+';
+      for (const e of recs) {
+        if (!e.decoded.ok) continue;
+        for (const f of e.decoded.record.forwards) {
+          if (f.includes('@') || names.has(f.toLowerCase())) continue;
+          out.push({
+            path: table.path,
+            line: null,
+            severity: 'warning',
+            code: 'vmm-forward-unknown',
+            message: `record "${e.name}" forwards to "${f}", which is not a user of this table: the copy comes back to vdeliver and ${names.has(def) ? `goes to the "${def}" catch-all` : 'bounces as unknown'}`,
+          });
+        }
+      }
     }
     const pe = readQuiet(inst.sysroot, `${d.home}/.vmailmgr/postmaster-email`);
     if ('buf' in pe && decodeBytes(pe.buf).split('\n')[0].trim() === 'postmaster') {

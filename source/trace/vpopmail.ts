@@ -378,8 +378,11 @@ function checkUser(run: Run, st: State, vpw: VpasswdEntry): void {
     const dc = readQuiet(ctx.sysroot, `${st.domainDir}/.dir-control`);
     let slot = '';
     if ('buf' in dc) {
-      const lines = decodeBytes(dc.buf).split('\n').filter((l) => l !== '');
-      slot = lines.length >= 8 ? lines[lines.length - 1].trim() : '';
+      // The current subdirectory string is the file's last line (empty while users fit at the top).
+      const lines = decodeBytes(dc.buf).split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      slot = (lines[lines.length - 1] ?? '').trim();
+      if (!/^[0-9A-Za-z/]*$/.test(slot)) slot = '';
     }
     dir = `${st.domainDir}/${slot ? slot + '/' : ''}${vpw.name}`;
     fresh = true;

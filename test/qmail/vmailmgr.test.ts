@@ -152,3 +152,10 @@ test('domain summary: users, aliases and the + catch-all of the shared table', (
   assert.equal(sum.catchAll, 'forward joe');
   assert.deepEqual(sum.entries.find((e) => e.name === 'sales')?.deliveries, [`${VM_HOME}/users/sales/`, 'forward a@x.net', 'forward b@y.net']);
 });
+
+test('check: a forward to a name that is not in the table', () => {
+  const s = vmFixture({ records: { info: vmRecord({ flags: { hasMailbox: false, mailboxEnabled: true }, forwards: ['jo'] }) } }).sysroot();
+  const ds = managerLint([loadInstallation(s, '/var/qmail')], systemUsersOf(s));
+  assert.deepEqual(ds.map((d) => d.code), ['vmm-forward-unknown']);
+  assert.match(ds[0].message, /"jo".*bounces as unknown/);
+});
