@@ -68,6 +68,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.out(`Only one installation loaded (${sanitize(ctx.instances[0] ?? '')}): there is no other installation for it to give away.\n`);
     return 0;
   }
-  ctx.out(formatLeaksText(ctx.instances, leaks, ctx.color));
+  // Bold headings only on a terminal: piped into less or a file the text stays plain.
+  ctx.out(formatLeaksText(ctx.instances, leaks, ctx.color && process.stdout.isTTY === true));
   return 0;
 }

@@ -14,50 +14,71 @@ export interface Claim {
   evidence: Evidence;
 }
 
-function suffixMatches(wild: string, name: string): boolean {
-  return wild.startsWith('.') && name.endsWith(wild) && name.length > wild.length;
-}
-
 /** The domain of a virtualdomains key: keys may be whole addresses (`user@domain`). */
 function vdDomain(key: string): string {
   const at = key.lastIndexOf('@');
   return at >= 0 ? key.slice(at + 1) : key;
 }
 
-/** Every line of `inst` that makes it accept or deliver mail for `name`. */
-export function claimsOf(inst: InstanceFacts, name: string): Claim[] {
-  const n = lcAscii(name);
-  const out: Claim[] = [];
-  for (const l of inst.locals.lines) {
-    if (lcAscii(l.text) === n) {
-      const path = inst.locals.source === 'me' ? inst.me.path ?? inst.locals.path : inst.locals.path;
-      out.push({ list: 'locals', entry: l.text, evidence: { path, line: l.line, text: l.text } });
-    }
-  }
+interface ClaimIndex {
+  locals: Map<string, Claim[]>;
+  /** Exact names and `.suffix` wildcards, keyed lower-case. */
+  rcpthosts: Map<string, Claim[]>;
+  more: Map<string, Claim[]>;
+  virtualdomains: Map<string, Claim[]>;
+}
+
+const indexes = new WeakMap<InstanceFacts, ClaimIndex>();
+
+function push(m: Map<string, Claim[]>, k: string, c: Claim): void {
+  const l = m.get(k);
+  if (l) l.push(c);
+  else m.set(k, [c]);
+}
+
+/** Lower-cased look-up tables, built once per installation (big hosts list tens of thousands of names). */
+function claimIndex(inst: InstanceFacts): ClaimIndex {
+  let ix = indexes.get(inst);
+  if (ix) return ix;
+  ix = { locals: new Map(), rcpthosts: new Map(), more: new Map(), virtualdomains: new Map() };
+  const localsPath = inst.locals.source === 'me' ? inst.me.path ?? inst.locals.path : inst.locals.path;
+  for (const l of inst.locals.lines) push(ix.locals, lcAscii(l.text), { list: 'locals', entry: l.text, evidence: { path: localsPath, line: l.line, text: l.text } });
   for (const l of inst.rcpthosts.lines) {
-    const t = lcAscii(l.text);
-    if (t === n || suffixMatches(t, n)) {
-      out.push({ list: 'rcpthosts', entry: l.text, evidence: { path: inst.rcpthosts.path, line: l.line, text: l.text } });
-    }
+    push(ix.rcpthosts, lcAscii(l.text), { list: 'rcpthosts', entry: l.text, evidence: { path: inst.rcpthosts.path, line: l.line, text: l.text } });
   }
   if (inst.morercpthosts) {
-    for (const m of inst.morercpthosts.names) {
-      if (lcAscii(m) === n) {
-        out.push({ list: 'morercpthosts', entry: m, evidence: { path: inst.morercpthosts.path, line: null, text: m } });
-      }
-    }
+    for (const m of inst.morercpthosts.names) push(ix.more, lcAscii(m), { list: 'morercpthosts', entry: m, evidence: { path: inst.morercpthosts.path, line: null, text: m } });
   }
   for (const e of inst.virtualdomains.entries) {
     if (e.value === '' || e.key === '') continue;
-    const d = lcAscii(vdDomain(e.key));
-    if (d === n || suffixMatches(d, n)) {
-      out.push({
-        list: 'virtualdomains',
-        entry: e.key,
-        evidence: { path: inst.virtualdomains.path, line: e.line, text: `${e.key}:${e.value}` },
-      });
-    }
+    push(ix.virtualdomains, lcAscii(vdDomain(e.key)), {
+      list: 'virtualdomains',
+      entry: e.key,
+      evidence: { path: inst.virtualdomains.path, line: e.line, text: `${e.key}:${e.value}` },
+    });
   }
+  indexes.set(inst, ix);
+  return ix;
+}
+
+/** The exact key and every `.suffix` key that covers the name (the name itself excluded). */
+function keysFor(n: string): string[] {
+  const keys = [n];
+  for (let i = n.indexOf('.', 1); i > 0; i = n.indexOf('.', i + 1)) keys.push(n.slice(i));
+  return keys;
+}
+
+const byLine = (a: Claim, b: Claim): number => (a.evidence.line ?? 0) - (b.evidence.line ?? 0);
+
+/** Every line of `inst` that makes it accept or deliver mail for `name`. */
+export function claimsOf(inst: InstanceFacts, name: string): Claim[] {
+  const n = lcAscii(name);
+  const ix = claimIndex(inst);
+  const keys = keysFor(n);
+  const out: Claim[] = [...(ix.locals.get(n) ?? [])];
+  out.push(...keys.flatMap((k) => ix.rcpthosts.get(k) ?? []).sort(byLine));
+  out.push(...(ix.more.get(n) ?? []));
+  out.push(...keys.flatMap((k) => ix.virtualdomains.get(k) ?? []).sort(byLine));
   return out;
 }
 

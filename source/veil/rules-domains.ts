@@ -127,31 +127,45 @@ function sharedDomains(a: InstanceFacts, b: InstanceFacts, skip: Set<string>): L
 }
 
 function samePrefix(a: InstanceFacts, b: InstanceFacts): Leak[] {
-  const out: Leak[] = [];
+  const bByPrefix = new Map<string, typeof b.virtualdomains.entries>();
+  for (const e of b.virtualdomains.entries) {
+    if (e.value === '') continue;
+    const l = bByPrefix.get(e.value) ?? [];
+    l.push(e);
+    bByPrefix.set(e.value, l);
+  }
+  const shared: Array<{ ea: (typeof a.virtualdomains.entries)[number]; eb: typeof b.virtualdomains.entries }> = [];
   const seen = new Set<string>();
   for (const ea of a.virtualdomains.entries) {
     if (ea.value === '' || seen.has(ea.value)) continue;
-    const eb = b.virtualdomains.entries.filter((e) => e.value === ea.value);
-    if (!eb.length) continue;
+    const eb = bByPrefix.get(ea.value);
+    if (!eb) continue;
     seen.add(ea.value);
-    out.push(
-      leak(
-        'L29',
-        'same-virtualdomain-prefix',
-        'low',
-        [a, b],
-        [
-          { path: a.virtualdomains.path, line: ea.line, text: `${ea.key}:${ea.value}` },
-          ...eb.map((e) => ({ path: b.virtualdomains.path, line: e.line, text: `${e.key}:${e.value}` })),
-        ],
-        `Delivered-To shows the virtualdomains prefix: mail to info@${ea.key.replace(/^\./, 'www.')} through ${a.root} carries ` +
-          `"Delivered-To: ${ea.value}-info@${ea.key.replace(/^\./, 'www.')}", and mail to info@${eb[0].key.replace(/^\./, 'www.')} through ${b.root} carries ` +
-          `"Delivered-To: ${ea.value}-info@${eb[0].key.replace(/^\./, 'www.')}". The same prefix "${ea.value}" in both links the two.`,
-        `Use neutral, distinct prefixes in each installation's virtualdomains (and matching users/assign entries).`,
-      ),
-    );
+    shared.push({ ea, eb });
   }
-  return out;
+  if (!shared.length) return [];
+  const { ea, eb } = shared[0];
+  const host = (k: string): string => k.replace(/^\./, 'www.').replace(/^.*@/, '');
+  const evidence: Evidence[] = [];
+  for (const x of shared.slice(0, 8)) {
+    evidence.push({ path: a.virtualdomains.path, line: x.ea.line, text: `${x.ea.key}:${x.ea.value}` });
+    evidence.push(...x.eb.slice(0, 2).map((e) => ({ path: b.virtualdomains.path, line: e.line, text: `${e.key}:${e.value}` })));
+  }
+  const more = shared.length > 1 ? ` ${shared.length} prefixes are used in both: ${listWords(shared.map((x) => `"${x.ea.value}"`), 6)}.` : '';
+  return [
+    leak(
+      'L29',
+      'same-virtualdomain-prefix',
+      'low',
+      [a, b],
+      evidence,
+      `Delivered-To shows the virtualdomains prefix: mail to info@${host(ea.key)} through ${a.root} carries ` +
+        `"Delivered-To: ${ea.value}-info@${host(ea.key)}", and mail to info@${host(eb[0].key)} through ${b.root} carries ` +
+        `"Delivered-To: ${ea.value}-info@${host(eb[0].key)}". The same prefix "${ea.value}" in both links the two.` +
+        more,
+      `Use neutral, distinct prefixes in each installation's virtualdomains (and matching users/assign entries).`,
+    ),
+  ];
 }
 
 /** Host addresses the start scripts listen on: the machine's own IPs as the files show them. */

@@ -4,18 +4,45 @@
 import { lcAscii } from '../qmail/control-readers.js';
 import { claimsOf, exampleDomain } from './domains.js';
 import { homeOf, leak, listWords, pairs } from './leak-util.js';
-import type { AssignFact, Evidence, InstanceFacts, Leak, PasswdFact, VeilFacts } from './types.js';
+import type { AssignFact, DotQmailFact, Evidence, InstanceFacts, Leak, PasswdFact, VeilFacts } from './types.js';
+
+interface AssignIndex {
+  exact: Map<string, AssignFact>;
+  /** Wildcard prefixes, lower-case, first line of each. */
+  wild: Map<string, AssignFact>;
+}
+
+const assignIndexes = new WeakMap<InstanceFacts, AssignIndex>();
+
+function assignIndex(inst: InstanceFacts): AssignIndex {
+  let ix = assignIndexes.get(inst);
+  if (ix) return ix;
+  ix = { exact: new Map(), wild: new Map() };
+  // The first assign line of a key wins (cdb returns the first record).
+  for (const e of inst.assign.entries) {
+    const m = e.kind === '=' ? ix.exact : ix.wild;
+    const k = lcAscii(e.local);
+    if (!m.has(k)) m.set(k, e);
+  }
+  assignIndexes.set(inst, ix);
+  return ix;
+}
 
 /** What keeps passwd users out of an installation: a users/assign line that catches the local part first. */
 function assignCatches(inst: InstanceFacts, local: string): AssignFact | null {
   const l = lcAscii(local);
-  for (const e of inst.assign.entries) if (e.kind === '=' && lcAscii(e.local) === l) return e;
-  let best: AssignFact | null = null;
-  for (const e of inst.assign.entries) {
-    if (e.kind === '+' && l.startsWith(lcAscii(e.local)) && (!best || e.local.length > best.local.length)) best = e;
+  const ix = assignIndex(inst);
+  const exact = ix.exact.get(l);
+  if (exact) return exact;
+  // Longest wildcard prefix first, as qmail-lspawn tries them.
+  for (let k = l.length; k >= 0; k--) {
+    const w = ix.wild.get(l.slice(0, k));
+    if (w) return w;
   }
-  return best;
+  return null;
 }
+
+const reachableCache = new WeakMap<InstanceFacts, WeakMap<PasswdFact[], PasswdFact[]>>();
 
 /** The catch-all `+:` line, if any (every local part goes to it; passwd is never consulted). */
 export function assignCatchAll(inst: InstanceFacts): AssignFact | null {
@@ -25,8 +52,10 @@ export function assignCatchAll(inst: InstanceFacts): AssignFact | null {
 /** passwd users qmail-getpw would find in this installation, under one of its `locals` domains. */
 export function reachableUsers(inst: InstanceFacts, passwd: PasswdFact[], roots: string[]): PasswdFact[] {
   if (inst.locals.lines.length === 0 || assignCatchAll(inst)) return [];
+  const cached = reachableCache.get(inst)?.get(passwd);
+  if (cached) return cached;
   const seen = new Set<string>();
-  return passwd.filter((p) => {
+  const out = passwd.filter((p) => {
     // getpwnam returns the first line with a name; qmail-getpw looks up lower case, at most 31 bytes.
     if (seen.has(p.name)) return false;
     seen.add(p.name);
@@ -35,6 +64,9 @@ export function reachableUsers(inst: InstanceFacts, passwd: PasswdFact[], roots:
     if (homeOf(p.home.replace(/\/+$/, ''), roots)) return false;
     return assignCatches(inst, p.name) === null;
   });
+  if (!reachableCache.has(inst)) reachableCache.set(inst, new WeakMap());
+  reachableCache.get(inst)!.set(passwd, out);
+  return out;
 }
 
 function passwdEvidence(host: VeilFacts['host'], p: PasswdFact): Evidence {
@@ -95,6 +127,9 @@ function deliveringUids(inst: InstanceFacts, facts: VeilFacts, roots: string[]):
   return m;
 }
 
+/** Evidence lines kept per leak on big hosts; the explanation still counts everything. */
+const MAX_EVIDENCE = 20;
+
 function sharedUids(insts: InstanceFacts[], facts: VeilFacts, roots: string[]): Leak[] {
   const byUid = new Map<number, Array<{ inst: InstanceFacts; name: string; ev: Evidence; home: string }>>();
   for (const inst of insts) {
@@ -104,36 +139,54 @@ function sharedUids(insts: InstanceFacts[], facts: VeilFacts, roots: string[]): 
       byUid.set(uid, list);
     }
   }
-  const out: Leak[] = [];
+  // .qmail files by the directory that holds them (a home).
+  const byDir = new Map<string, DotQmailFact[]>();
+  for (const inst of insts) {
+    for (const f of inst.dotqmails) {
+      const d = f.path.slice(0, f.path.lastIndexOf('/'));
+      const l = byDir.get(d) ?? [];
+      if (!l.some((x) => x.path === f.path)) l.push(f);
+      byDir.set(d, l);
+    }
+  }
+  // One leak per set of installations, listing every uid they share that forwards.
+  const groups = new Map<string, Array<{ uid: number; list: NonNullable<ReturnType<typeof byUid.get>>; forwards: Evidence[] }>>();
   for (const [uid, list] of byUid) {
     if (list.length < 2) continue;
     // The uid shows only when qmail-local re-injects: a forward line.
-    const homes = new Set(list.map((x) => x.home.replace(/\/+$/, '')));
     const forwards: Evidence[] = [];
-    const seen = new Set<string>();
-    for (const { inst } of list) {
-      for (const f of inst.dotqmails) {
-        if (seen.has(f.path) || ![...homes].some((h) => f.path.startsWith(h + '/'))) continue;
-        seen.add(f.path);
-        for (const l of f.lines) if (l.kind === 'forward') forwards.push({ path: f.path, line: l.line, text: l.text });
-      }
+    for (const h of new Set(list.map((x) => x.home.replace(/\/+$/, '')))) {
+      for (const f of byDir.get(h) ?? []) for (const l of f.lines) if (l.kind === 'forward') forwards.push({ path: f.path, line: l.line, text: l.text });
     }
     if (!forwards.length) continue;
+    const key = list.map((x) => x.inst.root).join('\0');
+    const g = groups.get(key) ?? [];
+    g.push({ uid, list, forwards });
+    groups.set(key, g);
+  }
+  const out: Leak[] = [];
+  for (const g of groups.values()) {
+    const { uid, list } = g[0];
     const name = list[0].name;
     const ways = list.map(({ inst, ev }) =>
-      ev.path === facts.host.passwdPath
-        ? `${inst.root} (as ${name}@${exampleDomain(inst, insts)})`
-        : `${inst.root} (users/assign line ${ev.line})`,
+      ev.path === facts.host.passwdPath ? `${inst.root} (as ${name}@${exampleDomain(inst, insts)})` : `${inst.root} (users/assign line ${ev.line})`,
     );
+    const evidence: Evidence[] = [];
+    for (const x of g) {
+      if (evidence.length >= MAX_EVIDENCE) break;
+      evidence.push(...x.list.map((y) => y.ev), ...x.forwards.slice(0, 2));
+    }
+    const others = g.length > 1 ? ` The same holds for ${g.length - 1} more uid${g.length === 2 ? '' : 's'}: ${listWords(g.slice(1).map((x) => `${x.list[0].name} (${x.uid})`), 6)}.` : '';
     out.push(
       leak(
         'L11',
         'shared-uid',
         'medium',
         list.map((x) => x.inst),
-        [...list.map((x) => x.ev), ...forwards.slice(0, 6)],
+        evidence.slice(0, MAX_EVIDENCE),
         `uid ${uid} (${name}) receives mail through ${listWords(ways)}, and forwards it: every forwarded copy starts with ` +
-          `"Received: (qmail N invoked by uid ${uid})", whichever installation delivered it. The same uid in the mail of several domains shows one machine.`,
+          `"Received: (qmail N invoked by uid ${uid})", whichever installation delivered it. The same uid in the mail of several domains shows one machine.` +
+          others,
         `Deliver each installation's mail as installation-specific users (users/assign entries with their own uids).`,
       ),
     );
