@@ -9,6 +9,7 @@ import type { UsersCdb } from '../../source/qmail/model-types.js';
 import type { ManagerResult, ReadAsUser } from '../../source/trace/types.js';
 import { runVdelivermail } from '../../source/trace/vpopmail.js';
 import { runVdeliver } from '../../source/trace/vmailmgr.js';
+import { shellWords } from '../../source/trace/local.js';
 import type { VpopmailBuild } from '../../source/qmail/vpopmail.js';
 
 /** Read as uid/gid by owner and mode, as qmail-local's child would. */
@@ -21,63 +22,6 @@ export function readAs(sysroot: Sysroot, uid: number, gid: number): (p: string) 
     const buf = sysroot.read(p);
     return buf === null ? null : { ok: true, buf, path: p };
   };
-}
-
-/** A tiny /bin/sh word splitter: quotes, backslashes, $VAR and ${VAR}. */
-export function shWords(cmd: string, env: Record<string, string>): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let has = false;
-  let i = 0;
-  const varAt = (j: number): [string, number] => {
-    if (cmd[j + 1] === '{') {
-      const e = cmd.indexOf('}', j);
-      return [env[cmd.slice(j + 2, e)] ?? '', e + 1];
-    }
-    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(cmd.slice(j + 1));
-    if (!m) return ['$', j + 1];
-    return [env[m[0]] ?? '', j + 1 + m[0].length];
-  };
-  while (i < cmd.length) {
-    const c = cmd[i];
-    if (c === ' ' || c === '\t') {
-      if (has) out.push(cur);
-      cur = '';
-      has = false;
-      i++;
-    } else if (c === "'") {
-      const e = cmd.indexOf("'", i + 1);
-      cur += cmd.slice(i + 1, e);
-      has = true;
-      i = e + 1;
-    } else if (c === '"') {
-      i++;
-      while (i < cmd.length && cmd[i] !== '"') {
-        if (cmd[i] === '$') {
-          const [v, n] = varAt(i);
-          cur += v;
-          i = n;
-        } else cur += cmd[i++];
-      }
-      has = true;
-      i++;
-    } else if (c === '$') {
-      const [v, n] = varAt(i);
-      cur += v;
-      if (v !== '') has = true;
-      i = n;
-    } else if (c === '\\') {
-      cur += cmd[i + 1] ?? '';
-      has = true;
-      i += 2;
-    } else {
-      cur += c;
-      has = true;
-      i++;
-    }
-  }
-  if (has) out.push(cur);
-  return out;
 }
 
 function usersCdbOf(sysroot: Sysroot): UsersCdb {
@@ -127,7 +71,7 @@ export function vdmDirect(fx: Fixture, address: string, o: DirectOptions = {}): 
   };
   const dq = `${home}/.qmail-default`;
   const line = (sysroot.readText(dq) ?? '').split('\n')[0];
-  const argv = shWords(line.replace(/^\|/, ''), env);
+  const argv = shellWords(line.replace(/^\|/, ''), env);
   const base = { qmailExt: false, valias: false, usersBigDir: true, clearPass: true, defaultDelivery: false, makeSeekable: true, maildrop: false, spamassassin: false, domainsDir: 'domains', maildropProg: 'maildrop', backend: 'cdb' as const, version: null, path: null, explanation: 'vpopmail 5.4 defaults (test)' };
   const r = runVdelivermail({
     sysroot,
