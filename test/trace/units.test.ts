@@ -244,3 +244,26 @@ test('bounces name the recipient with the virtualdomains prepend stripped (§2.4
   const p = traceB('Postmaster@other.example');
   assert.ok(p.hops[0].steps.some((s) => s.stage === 'qmail-send' && /names the recipient as "pm-Postmaster@other.example"$/.test(s.text)));
 });
+
+test('--channel local without @: qmail-lspawn bounces (#5.1.3)', () => {
+  const r = traceB('joe', {}, { channel: 'local' });
+  assert.deepEqual(r.deliveries.map((d) => `${d.kind} ${d.target}`), ['bounce Sorry, address must include host name. (#5.1.3)']);
+});
+
+test('a .qmail symlink is followed inside the sysroot (absolute target taken under it), never out of it', () => {
+  const inside = traceB('joe-ln', { '/etc/mail/joe-ln': './Mailbox\n', '/home/joe/.qmail-ln': { symlink: '/etc/mail/joe-ln' } });
+  assert.equal(inside.hops[0].dotqmail, '/home/joe/.qmail-ln');
+  assert.deepEqual(inside.deliveries.map((d) => d.kind), ['mbox']);
+  const out = traceB('joe-ln', { '/home/joe/.qmail-ln': { symlink: '../../../../../../../../etc/passwd' } });
+  assert.deepEqual(out.deliveries.map((d) => d.kind), ['bounce']);
+  assert.ok(out.hops[0].steps.some((s) => /outside the sysroot/.test(s.text)));
+});
+
+test('every step of a local hop names its stage, and the deciding ones their file', () => {
+  const r = traceB('Info@VIRT.Example', { '/home/joe/.qmail-virt-default': './Maildir/\n' });
+  const stages = r.hops[0].steps.map((s) => s.stage);
+  for (const st of ['qmail-smtpd', 'qmail-send', 'qmail-lspawn', 'qmail-getpw', 'qmail-local']) assert.ok(stages.includes(st as never), st);
+  const line = r.hops[0].steps.find((s) => s.text.startsWith('line 1'))!;
+  assert.equal(line.path, '/home/joe/.qmail-virt-default');
+  assert.equal(line.line, 1);
+});
