@@ -26,19 +26,19 @@ export function listDemos(projectRoot: string): string[] {
 }
 
 export function chooseSource(opts: StartOptions, exists: (p: string) => boolean = fs.existsSync): StartChoice {
-  const openDemo = (name: string, why: string): StartChoice => {
+  const openDemo = (name: string, why: string | null): StartChoice => {
     const dir = path.join(opts.projectRoot, 'demo', name);
     if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.') || !exists(dir)) {
       const known = listDemos(opts.projectRoot);
       return { ok: false, message: `no bundled demo "${name}"${known.length ? ` (demos: ${known.join(', ')})` : ''}` };
     }
-    return { ok: true, source: { sysrootDir: dir, demo: name, note: `${why}demo ${name} (${dir})` } };
+    return { ok: true, source: { sysrootDir: dir, demo: name, note: why ? `demo ${name} (${why})` : `bundled demo ${name}` } };
   };
-  if (opts.demo !== undefined) return openDemo(opts.demo, 'bundled ');
+  if (opts.demo !== undefined) return openDemo(opts.demo, null);
   if (opts.sysroot !== undefined) {
     if (!exists(opts.sysroot)) return { ok: false, message: `sysroot ${opts.sysroot}: no such directory` };
     return { ok: true, source: { sysrootDir: opts.sysroot, demo: null, note: `sysroot ${opts.sysroot}` } };
   }
   if (exists('/var/qmail/control')) return { ok: true, source: { sysrootDir: '/', demo: null, note: 'this machine (/)' } };
-  return openDemo('multi', 'no /var/qmail/control on this machine: showing the bundled ');
+  return openDemo('multi', 'no /var/qmail/control on this machine');
 }

@@ -28,6 +28,59 @@ test('opens in the alternate screen, shows the installations, quits with q and s
   });
 });
 
+test('every view by digit and Tab; trace an address and read its mailbox; filter with /', async () => {
+  await withSession({ args: ['--sysroot', DEMO], cols: 80, rows: 24 }, async (s) => {
+    await s.untilText(/6 Problems/, 15_000);
+    const views: Array<[string, RegExp]> = [
+      ['1', /domain +\/var\/qmail/],
+      ['2', /\d+ messages +\(Enter opens a message/],
+      ['3', /\.qmail files: \d+/],
+      ['4', /Trace — t or : trace ADDRESS|trace /],
+      ['5', /\d+ leaks: /],
+      ['6', /qlens check: \d+ errors/],
+    ];
+    for (const [key, re] of views) {
+      await s.press(key);
+      await s.untilText(re);
+    }
+    await s.press(KEYS.tab);
+    await s.untilText(/domain +\/var\/qmail/);
+    await s.press(KEYS.shiftTab);
+    await s.untilText(/qlens check: \d+ errors/);
+    // Queues: Down, Enter opens a message, Esc returns to the list.
+    await s.press('2');
+    await s.untilText(/Enter opens a message/);
+    await s.press(KEYS.down);
+    await s.press(KEYS.enter);
+    await s.untilText(/message #\d+ in \/var\/qmail/);
+    await s.untilText(/recipients \(\d+\)/);
+    await s.press(KEYS.esc);
+    await s.untilText(/Enter opens a message/);
+    // t opens the trace input; type an address; Enter; the mailbox path is on the screen.
+    await s.press('t');
+    await s.untilText('trace address:');
+    await s.press('\u0015'); // Ctrl-U clears the pre-filled text
+    await s.type('alice@a.example');
+    await s.press(KEYS.enter);
+    const t = await s.untilText(/maildir +\/home\/alice\/Maildir\//);
+    assert.match(t, /trace alice@a\.example/);
+    // / filters the Domains list live; Esc clears it.
+    await s.press('1');
+    await s.untilText(/domain +\/var\/qmail/);
+    await s.press('/');
+    await s.type('lists');
+    let f = await s.untilText(/\d+ of \d+ domains +filter: lists/);
+    assert.match(f, /lists\.b\.example/);
+    assert.ok(!/shop\.example/.test(f), 'rows without "lists" are hidden');
+    await s.press(KEYS.enter);
+    await s.press(KEYS.esc);
+    f = await s.until((t) => !t.includes('filter: lists'), 'filter cleared');
+    assert.match(f, /shop\.example/);
+    await s.press('q');
+    assert.equal(await s.exited, 0);
+  });
+});
+
 test('Ctrl-C quits from an input and restores the terminal', async () => {
   await withSession({ args: ['--sysroot', DEMO] }, async (s) => {
     await s.untilText('q quit');
@@ -60,6 +113,19 @@ test('NO_COLOR: no colour escapes, states still readable', async () => {
     await s.untilText('q quit');
     // SGR colour codes 30-37, 90-97, 38;5 — none may appear; bold/inverse may.
     assert.ok(!/\u001b\[(3[0-8]|9[0-7])(;|m)/.test(s.raw), 'no foreground colour codes');
+    await s.press('q');
+    assert.equal(await s.exited, 0);
+  });
+});
+
+test('bare qlens opens / or, without /var/qmail/control, the bundled demo multi, and says which', async () => {
+  await withSession({ args: [] }, async (s) => {
+    if (fs.existsSync('/var/qmail/control')) {
+      await s.untilText('qlens  this machine (/)');
+    } else {
+      const t = await s.untilText(/qlens  demo multi \(no \/var\/qmail\/control on this machine\)/);
+      assert.ok(t.includes('/var/qmail2'));
+    }
     await s.press('q');
     assert.equal(await s.exited, 0);
   });

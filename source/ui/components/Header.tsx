@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { useTheme } from '../theme.js';
-import { cell, fitEnd, fitMiddle } from '../text-fit.js';
+import { cell, fitEnd } from '../text-fit.js';
 import type { SessionData, InstanceSummary } from '../session-data.js';
 
 export interface HeaderProps {
@@ -37,7 +37,7 @@ export function Header({ data, width, instanceLines, focused }: HeaderProps): Re
     <Box flexDirection="column" width={width}>
       <Box>
         <Text bold color={theme.fg('accent')} wrap="truncate-end">
-          {fitMiddle(title, titleW)}
+          {fitEnd(title, titleW)}
         </Text>
         {progress ? (
           <Text color={theme.fg('warn')} wrap="truncate-end">
