@@ -279,3 +279,19 @@ test('leaks come most severe first, and every evidence path is a system path', (
   for (let i = 1; i < leaks.length; i++) assert.ok(order[leaks[i - 1].severity] <= order[leaks[i].severity]);
   for (const l of leaks) for (const e of l.evidence) assert.ok(e.path.startsWith('/') && !e.path.includes('qlens-fx-'), e.path);
 });
+
+test('hostile files: links out of the sysroot, garbage scripts and bytes never throw', () => {
+  const leaks = leaksFor(
+    withChanges({
+      '/usr/lib/sendmail': { symlink: '../../../../../../etc/shadow' },
+      '/home/alice/.qmail-x': { symlink: '/../../../../etc/shadow' },
+      '/var/qmail2/supervise/qmail-smtpd/run': Buffer.from('#!/bin/sh\ntcpserver -l "`unterminated \x00\xff\xfe -u $(( 0 \x1b[2J\n'),
+      '/var/qmail2/rc': 'exec env - PATH=\n',
+      '/var/qmail2/control/me': Buffer.from('mail.\xffb.example\r\n'),
+      '/var/qmail2/control/virtualdomains': ':\n:x\nnocolon\n.:y\n',
+      '/etc/passwd': 'root:x:0:0::/root:/bin/sh\nbroken line\nalice:x:notanumber:1::/home/alice:/bin/sh\n',
+    }),
+  );
+  assert.ok(Array.isArray(leaks));
+  for (const l of leaks) for (const e of l.evidence) assert.ok(e.path.startsWith('/'));
+});
