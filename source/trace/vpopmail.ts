@@ -221,8 +221,9 @@ function textHas(sysroot: Sysroot, dir: string, name: string): boolean {
 function messageText(run: Run, st: State, name: string, fallback: string): { text: string; path: string | null } {
   const cands = [st.domainDir ? `${st.domainDir}/${name}` : null, `${st.vhome}/${st.build.domainsDir}/${name}`].filter((x): x is string => x !== null);
   for (const p of cands) {
-    const r = readQuiet(run.ctx.sysroot, p);
-    if ('buf' in r) return { text: decodeBytes(r.buf).replace(/\s+$/, ''), path: p };
+    // Opened as the delivery user: a text it may not read is as good as absent (fopen fails).
+    const r = readUser(run, p);
+    if (r && 'buf' in r) return { text: decodeBytes(r.buf).replace(/\s+$/, ''), path: p };
   }
   return { text: fallback, path: null };
 }
