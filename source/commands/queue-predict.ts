@@ -69,11 +69,17 @@ export function tracerPredictor(sysroot: Sysroot, instance: string, allInstances
   const inst = installs[allInstances.indexOf(instance)] ?? loadInstallation(sysroot, instance);
   const users = systemUsersOf(sysroot);
   const memo = new Map<string, QueuePrediction | null>();
+  // Whether a remote hop goes out plainly or crosses into another loaded
+  // installation is decided by its domain alone (smtproutes, listeners), so
+  // one plain walk per domain answers for every address there.
+  const plainDomains = new Set<string>();
   const at = new Date(now);
   return (address, channel, sender) => {
     const key = (channel ?? 'todo') + '\0' + address;
     const hit = memo.get(key);
     if (hit !== undefined) return hit;
+    const domain = channel === 'remote' ? address.slice(address.lastIndexOf('@') + 1).toLowerCase() : null;
+    if (domain !== null && plainDomains.has(domain)) return null;
     let p: QueuePrediction | null;
     try {
       const r = traceAddress(inst, users, address, {
@@ -85,6 +91,11 @@ export function tracerPredictor(sysroot: Sysroot, instance: string, allInstances
       });
       const plainRemote = r.deliveries.length === 1 && r.deliveries[0].kind === 'remote' && r.hops.length === 1;
       p = plainRemote ? null : predictionFromTrace(r);
+      if (plainRemote && domain !== null) {
+        if (plainDomains.size >= MEMO_MAX) plainDomains.clear();
+        plainDomains.add(domain);
+        return null;
+      }
     } catch (e) {
       p = { kind: 'error', target: '', text: `cannot trace: ${e instanceof Error ? e.message : String(e)}` };
     }
