@@ -219,8 +219,13 @@ function readDotQmails(sysroot: Sysroot, dir: string, owner: string): DotQmailFa
 }
 
 function hostnameFacts(sysroot: Sysroot): HostFacts['hostname'] {
-  const path = '/etc/hostname';
-  const lines = textLines(sysroot, path);
+  // On the real root the kernel's own answer is there too; a sysroot only has /etc/hostname.
+  let path = '/etc/hostname';
+  let lines = textLines(sysroot, path);
+  if (!lines.some((l) => l.trim() !== '') && sysroot.isRealRoot) {
+    path = '/proc/sys/kernel/hostname';
+    lines = textLines(sysroot, path);
+  }
   const idx = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   if (idx < 0) return null;
   const value = lines[idx].trim();
