@@ -141,11 +141,6 @@ function listensOn(l: Listener, host: string, port: number): boolean {
   return isLoopback(l.host) && isLoopback(host) && l.host === host;
 }
 
-export interface WalkEnv {
-  inst: Installation;
-  users: SystemUsers;
-}
-
 export function traceAddress(inst: Installation, users: SystemUsers, address: string, opts: TraceOptions = {}): TraceResult {
   const deliveries: Delivery[] = [];
   const hops: TraceHop[] = [];
@@ -184,7 +179,7 @@ export function traceAddress(inst: Installation, users: SystemUsers, address: st
 
     if (!copy.channel) {
       const rc = rcpthostsCheck(copy.inst, copy.recipient);
-      steps.push({ stage: 'qmail-smtpd', text: rc.text + (copy.viaSmtp ? '' : rc.accepted ? '' : ' — shown only; this copy does not come in by SMTP'), path: rc.path, line: rc.line });
+      steps.push({ stage: 'qmail-smtpd', text: rc.text + (copy.viaSmtp || rc.accepted ? '' : ' — shown, not blocking: a local injection or a forward is not checked'), path: rc.path, line: rc.line });
       if (copy.viaSmtp && !rc.accepted) {
         add('bounce', "Sorry, that domain isn't in my list of allowed rcpthosts. (#5.7.1)");
         return;
