@@ -18,6 +18,9 @@ export interface VdeliverContext {
   path: string;
   line: number;
   now: Date;
+  /** The base user vdeliver runs as (for the maildir's tmp/ permission); unchecked when absent. */
+  uid?: number;
+  gid?: number;
   /** Message size, when known (vcheckquota's message-size limit). */
   messageSize?: number;
 }
@@ -154,6 +157,12 @@ function vdeliver(run: Run, ctx: VdeliverContext): void {
     if (tmp?.kind !== 'dir' || nw?.kind !== 'dir') {
       run.end('defer', 'Destination directory does not appear to be a maildir.', `${dir} has no ${tmp?.kind !== 'dir' ? 'tmp' : 'new'} subdirectory → "Destination directory does not appear to be a maildir.", exit 111 (defer)`, dir);
     }
+    if (ctx.uid !== undefined && ctx.uid !== 0 && tmp) {
+      const bits = tmp.uid === ctx.uid ? (tmp.mode >> 6) & 7 : tmp.gid === ctx.gid ? (tmp.mode >> 3) & 7 : tmp.mode & 7;
+      if ((bits & 3) !== 3) {
+        run.end('defer', `cannot create a file in ${dir}tmp/`, `${dir}tmp/ (owner ${tmp.uid}, mode ${tmp.mode.toString(8).padStart(4, '0')}) is not writable by uid ${ctx.uid}: vdeliver retries creating its tmp file every 2 seconds without end, so the delivery hangs until qmail-local's timeout and is retried later`, `${dir}tmp`);
+      }
+    }
   }
   const forwards: string[] = [];
   if (r.forwards.length) {
@@ -203,5 +212,7 @@ export const vmailmgrHandler: ManagerHandler = (input: ManagerInput) => {
     path: input.path,
     line: input.line,
     now: input.now,
+    uid: input.hop.user.uid,
+    gid: input.hop.user.gid,
   });
 };

@@ -235,3 +235,10 @@ test('demo/vmailmgr: postmaster (mailbox + postmaster@me), nobody (the + record)
   assert.deepEqual(dk(traceDemo('vmailmgr', 'old@mydomain.org')), [['bounce', 0]]);
   assert.deepEqual(dk(traceDemo('vmailmgr', 'off@mydomain.org')), [['discard', 0]]);
 });
+
+test('a maildir whose tmp/ the base user may not write: vdeliver would hang retrying → defer', () => {
+  const fx = vmFixture({ files: { [`${VM_HOME}/users/joe/tmp/`]: { dir: true, mode: 0o755, uid: 0, gid: 0 } } });
+  const r = trace(fx, 'joe@mydomain.org');
+  assert.deepEqual(dk(r), [['defer', 0]]);
+  assert.ok(stepsOf(r, 'vdeliver').some((t) => /hangs/.test(t)));
+});
