@@ -144,7 +144,7 @@ export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: System
   const domain = sanitize(locals[0]?.text ?? me ?? 'localhost');
   const c: Ctx = { sysroot, inst, patrn: consts.patrn, breakChar: consts.breakChar, domain, out: [] };
   const root = inst.root;
-  c.out.push({ id: root, depth: 0, text: `${root}  (addresses shown at ${domain})`, bold: true, tone: 'accent', group: true });
+  c.out.push({ id: root, depth: 0, text: `${sanitize(root)}  (addresses shown at ${domain})`, bold: true, tone: 'accent', group: true });
 
   // The alias user: every address nobody else takes (.qmail-postmaster, .qmail-default).
   const alias = users.byName(consts.aliasUser);

@@ -2,6 +2,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { useTheme } from '../theme.js';
 import { cell, fitEnd } from '../text-fit.js';
+import { sanitize } from '../../text/sanitize.js';
 import type { SessionData, InstanceSummary } from '../session-data.js';
 
 export interface HeaderProps {
@@ -23,7 +24,7 @@ export function instanceLine(i: InstanceSummary, width: number): string {
   const accepts = i.acceptsAll ? 'accepts ALL (no rcpthosts)' : `accepts ${i.accepts}`;
   const queue = i.queue ? `  queue ${i.queue.messages} (${i.queue.todo} todo)` : '';
   const rootW = Math.min(16, Math.max(10, i.root.length));
-  return `${cell(i.root, rootW, 'middle')} ${fitEnd(`${me}  ${accepts} · delivers ${i.delivers} domains${queue}`, Math.max(0, width - rootW - 1))}`;
+  return `${cell(sanitize(i.root), rootW, 'middle')} ${fitEnd(`${me}  ${accepts} · delivers ${i.delivers} domains${queue}`, Math.max(0, width - rootW - 1))}`;
 }
 
 export function Header({ data, width, instanceLines, focused }: HeaderProps): React.ReactElement {

@@ -82,7 +82,7 @@ function detailRows(data: SessionData, roots: string[], domain: string): TextRow
   };
   for (const root of roots) {
     const r = data.parts.domains?.[root]?.domains.find((d) => d.domain === domain) ?? null;
-    rows.push({ text: root, bold: true, tone: 'accent' });
+    rows.push({ text: sanitize(root), bold: true, tone: 'accent' });
     if (!r) {
       rows.push({ text: '  — this installation names the domain nowhere (qmail-send sends it remote, qmail-smtpd refuses it)' });
       continue;
@@ -150,10 +150,10 @@ function DomainsTable({ pane: p0, ui, data, width, height }: ViewProps): React.R
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate-end">
-        {fitEnd(`${count}${filter ? `  filter: ${filter}` : ''}${legend}`, width)}
+        {fitEnd(sanitize(`${count}${filter ? `  filter: ${filter}` : ''}${legend}`), width)}
       </Text>
       <Text bold underline wrap="truncate-end">
-        {cell(' domain', domW) + roots.map((r) => ' ' + cell(r, groupW - 1, 'middle')).join('')}
+        {cell(' domain', domW) + roots.map((r) => ' ' + cell(sanitize(r), groupW - 1, 'middle')).join('')}
       </Text>
       <WindowedList
         rows={p.rows}

@@ -63,7 +63,7 @@ function detailRows(d: QueueMessageDetail, now: number): TextRow[] {
   const kv = (k: string, v: string, extra: Partial<TextRow> = {}): void => {
     rows.push({ text: `${cell(k, 12)}${v}`, ...extra });
   };
-  kv('message', `#${d.id} in ${d.instance}`, { bold: true });
+  kv('message', `#${d.id} in ${sanitize(d.instance)}`, { bold: true });
   kv('queued', `${isoSeconds(d.queuedMs)} (${age(now - d.queuedMs)} ago, from the ${d.queuedFrom} file)`);
   kv('size', `${d.size} bytes`);
   kv('sender', d.senderBytes ? sanitizeBytes(d.senderBytes) || '<> (bounce)' : showSender(d), { address: d.sender || undefined });
@@ -109,7 +109,7 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
     if (!det || det.kind !== 'message') rows = [{ text: 'reading…' }];
     else if (!det.message) rows = [{ text: `✗ error  ${det.error ?? 'message not found'}`, tone: 'error' }];
     else rows = detailRows(det.message, data.parts.queues?.[f.instance]?.now ?? Date.now());
-    return textPane(key, `message #${f.id} in ${f.instance} (Esc back)`, rows, ui, 'queues');
+    return textPane(key, `message #${f.id} in ${sanitize(f.instance)} (Esc back)`, rows, ui, 'queues');
   }
   const roots = shownInstances(data, ui);
   const all = queueRows(data, roots);
@@ -138,7 +138,7 @@ function countLines(data: SessionData, roots: string[]): Array<{ text: string; t
     const expired = q.messages.filter((m) => m.pastLifetime).length;
     const warn = q.problems.find((p) => p.severity === 'error');
     out.push({
-      text: `${q.instance}  ${q.present ? `${q.counts.messages} messages, ${q.counts.todo} not yet preprocessed · ${listed}${expired ? ` · ! ${expired} past queuelifetime` : ''}` : 'no queue directory'}${warn ? `  ✗ ${sanitize(warn.message)}` : ''}`,
+      text: `${sanitize(q.instance)}  ${q.present ? `${q.counts.messages} messages, ${q.counts.todo} not yet preprocessed · ${listed}${expired ? ` · ! ${expired} past queuelifetime` : ''}` : 'no queue directory'}${warn ? `  ✗ ${sanitize(warn.message)}` : ''}`,
       tone: warn ? 'error' : undefined,
     });
   }
@@ -152,13 +152,13 @@ export function shapeRows(data: SessionData, roots: string[], width: number): Te
     const q = data.parts.queues?.[root];
     if (!q) continue;
     if (!q.shape) {
-      rows.push({ text: `${root}  still reading the queue…` });
+      rows.push({ text: `${sanitize(root)}  still reading the queue…` });
       continue;
     }
     for (const t of [q.shape.remote, q.shape.local] as ShapeTable[]) {
       const colW = 6;
       const domW = Math.max(12, width - 2 - 7 - t.labels.length * colW);
-      rows.push({ text: cell(`${root} ${t.channel}`, domW) + padStart('total', 7) + t.labels.map((l) => padStart(l, colW)).join(''), bold: true, tone: 'accent' });
+      rows.push({ text: cell(`${sanitize(root)} ${t.channel}`, domW) + padStart('total', 7) + t.labels.map((l) => padStart(l, colW)).join(''), bold: true, tone: 'accent' });
       if (t.rows.length === 0 || t.rows.every((r) => r.total === 0)) {
         rows.push({ text: '  (nothing pending)' });
         continue;
@@ -200,7 +200,7 @@ function QueuesList({ pane: p0, ui, data, width, height }: ViewProps): React.Rea
         </Text>
       ))}
       <Text bold wrap="truncate-end">
-        {fitEnd(`${count}${filter ? `  filter: ${filter}` : ''}  (Enter opens a message · s shape)`, width)}
+        {fitEnd(sanitize(`${count}${filter ? `  filter: ${filter}` : ''}  (Enter opens a message · s shape)`), width)}
       </Text>
       <Text bold underline wrap="truncate-end">
         {' ' + (instW ? cell('inst', instW) : '') + cell('id', idW) + cell('age', ageW) + cell('sender', senderW) + cell('recipients', rcptW) + cell('subject', subjW) + cell('state', stateW)}
@@ -220,7 +220,7 @@ function QueuesList({ pane: p0, ui, data, width, height }: ViewProps): React.Rea
             <Box>
               <Text inverse={selected} wrap="truncate-end">
                 {(selected ? '›' : ' ') +
-                  (instW ? cell(r.instance.replace('/var/', ''), instW, 'left') : '') +
+                  (instW ? cell(sanitize(r.instance.replace('/var/', '')), instW, 'left') : '') +
                   cell(String(r.m.id), idW) +
                   cell(age((q?.now ?? Date.now()) - r.m.queuedMs), ageW) +
                   cell(showSender(r.m), senderW - 1) +

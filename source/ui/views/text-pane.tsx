@@ -7,6 +7,7 @@ import { WindowedList } from '../components/WindowedList.js';
 import { useTheme, type Tone } from '../theme.js';
 import { fitEnd, cell } from '../text-fit.js';
 import { START } from '../list-state.js';
+import { sanitize } from '../../text/sanitize.js';
 import { applyFilter, type UiAction, type ViewId } from '../store.js';
 import type { SessionData } from '../session-data.js';
 import type { PaneModel, ViewProps } from './view-types.js';
@@ -16,6 +17,7 @@ export interface TextRow {
   text: string;
   tone?: Tone;
   bold?: boolean;
+  /** Already sanitized by its builder; drawn through sanitize() again (idempotent) as a last guard. */
   /** Enter opens this file at this line. */
   jump?: { path: string; line: number | null };
   /** `t` traces this address. */
@@ -70,7 +72,7 @@ export function filePane(view: ViewId, data: SessionData, ui: UiState, f: Extrac
   const d = data.details[`file:${f.path}`];
   let rows: TextRow[];
   if (!d || d.kind !== 'file') rows = [{ text: 'reading…' }];
-  else if (d.file.error) rows = [{ text: `✗ error  ${d.file.path}: ${d.file.error}`, tone: 'error' }];
+  else if (d.file.error) rows = [{ text: `✗ error  ${sanitize(d.file.path)}: ${d.file.error}`, tone: 'error' }];
   else {
     const lines = d.file.lines ?? [];
     const n = lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
@@ -79,7 +81,7 @@ export function filePane(view: ViewId, data: SessionData, ui: UiState, f: Extrac
     if (rows.length === 0) rows = [{ text: '(empty file)' }];
   }
   // A file pane is not filtered: line numbers must stay true to the file.
-  return { key, title: `${f.path}${f.line ? ':' + f.line : ''}  (Esc back)`, rows, total: rows.length, filterable: false, fixedLines: 1 };
+  return { key, title: `${sanitize(f.path)}${f.line ? ':' + f.line : ''}  (Esc back)`, rows, total: rows.length, filterable: false, fixedLines: 1 };
 }
 
 /** Draw a text pane: a title line, then the windowed rows. */
@@ -91,7 +93,7 @@ export function TextPaneView({ pane, ui, width, height }: ViewProps): React.Reac
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate-end">
-        {cell(`${p.title}  ${count} lines${filter ? `  filter: ${filter}` : ''}`, width)}
+        {cell(sanitize(`${p.title}  ${count} lines${filter ? `  filter: ${filter}` : ''}`), width)}
       </Text>
       <WindowedList
         rows={p.rows}
@@ -104,13 +106,13 @@ export function TextPaneView({ pane, ui, width, height }: ViewProps): React.Reac
               {selected ? '›' : ' '}
               {r.segments.map((g, i) => (
                 <Text key={i} bold={g.bold} color={selected ? undefined : theme.fg(g.tone ?? 'plain')}>
-                  {g.text}
+                  {sanitize(g.text)}
                 </Text>
               ))}
             </Text>
           ) : (
             <Text inverse={selected} bold={r.bold} color={selected ? undefined : theme.fg(r.tone ?? 'plain')} wrap="truncate-end">
-              {fitEnd((selected ? '›' : ' ') + r.text, width)}
+              {fitEnd((selected ? '›' : ' ') + sanitize(r.text), width)}
             </Text>
           )
         }
