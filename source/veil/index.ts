@@ -45,7 +45,7 @@ function checkSeverity(l: Leak): Diagnostic['severity'] | null {
     // Accepted by two listeners, or accepted by one that does not deliver it: mail goes to the wrong place or bounces.
     return l.evidence.some((e) => /\/control\/(rcpthosts|morercpthosts\.cdb)$/.test(e.path)) ? 'error' : 'warning';
   }
-  if (['self-mx-bounce', 'qmailqueue-other-installation', 'qmailremote-other-installation', 'starts-other-installation', 'rc-path-other-bin', 'same-ip-same-port'].includes(l.kind)) {
+  if (['self-mx-bounce', 'qmailqueue-other-installation', 'smtpd-of-other-installation', 'qmailremote-other-installation', 'starts-other-installation', 'rc-path-other-bin', 'same-ip-same-port'].includes(l.kind)) {
     return 'error';
   }
   if (l.severity === 'high') return 'warning';

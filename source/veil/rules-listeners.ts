@@ -241,6 +241,29 @@ function queueVars(x: InstanceFacts, facts: VeilFacts, roots: string[]): Leak[] 
   return out;
 }
 
+/** A run script of x that starts y's qmail-smtpd: the binary has y's HOME compiled in. */
+function otherBinary(x: InstanceFacts, roots: string[]): Leak[] {
+  const out: Leak[] = [];
+  for (const t of receivers(x)) {
+    const y = t.program && t.program.startsWith('/') ? homeOf(t.program, roots) : null;
+    if (!y || y === x.root) continue;
+    const name = t.program!.slice(t.program!.lastIndexOf('/') + 1);
+    out.push(
+      leak(
+        'L22',
+        'smtpd-of-other-installation',
+        'high',
+        [x.root, y],
+        [tcpEvidence(t)],
+        `${t.path} belongs to ${x.root} but runs ${t.program}. A qmail binary keeps the HOME it was built with, so this listener reads ${y}'s ` +
+          `control files (rcpthosts, greeting) and puts every message it accepts into ${y}'s queue.`,
+        `Run ${x.root}/bin/${name} in ${t.path}.`,
+      ),
+    );
+  }
+  return out;
+}
+
 function sharedRules(a: InstanceFacts, b: InstanceFacts): Leak[] {
   const out: Leak[] = [];
   const seen = new Set<string>();
@@ -333,7 +356,7 @@ export function listenerLeaks(facts: VeilFacts): Leak[] {
   for (const x of insts) out.push(...allAddresses(x));
   for (const x of insts) out.push(...runAsUser(x, facts));
   for (const x of insts) out.push(...rcPath(x, roots));
-  for (const x of insts) out.push(...queueVars(x, facts, roots));
+  for (const x of insts) out.push(...queueVars(x, facts, roots), ...otherBinary(x, roots));
   for (const [a, b] of pairs(insts)) out.push(...sharedRules(a, b), ...popupHost(a, b), ...sharedLogs(a, b));
   return out;
 }

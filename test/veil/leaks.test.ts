@@ -210,6 +210,14 @@ test("L22: QMAILQUEUE in B's tcprules source names A's qmail-queue", () => {
   assert.deepEqual(l.evidence.map((e) => [e.path, e.line]), [['/etc/tcp.smtp2', 2]]);
 });
 
+test("L22: B's run script starts A's qmail-smtpd", () => {
+  const run = runB().replace('/var/qmail2/bin/qmail-smtpd', '/var/qmail/bin/qmail-smtpd');
+  const l = one(leaksFor(withChanges({ '/var/qmail2/supervise/qmail-smtpd/run': run })), 'L22', 'smtpd-of-other-installation');
+  assert.deepEqual(l.instances, ['/var/qmail2', '/var/qmail']);
+  assert.deepEqual(paths(l), ['/var/qmail2/supervise/qmail-smtpd/run']);
+  assert.ok(l.evidence[0].text.includes('/var/qmail/bin/qmail-smtpd'));
+});
+
 test("L23: a .qmail line B delivers runs A's forward", () => {
   const l = one(leaksFor(withChanges({ '/home/bmail/.qmail-lists': '|/var/qmail/bin/forward lists@example.net\n' })), 'L23', 'dotqmail-names-other-installation');
   assert.deepEqual(l.evidence.map((e) => [e.path, e.line]), [['/home/bmail/.qmail-lists', 1]]);
