@@ -154,15 +154,15 @@ export function detailText(d: QueueMessageDetail, now: number, queuelifetime: nu
 // ---------------------------------------------------------------------------
 // JSON (contract.md "qlens queue --json"); toSafeJson does the escaping.
 
-export function recipientJson(r: QueueRecipient): Record<string, unknown> {
+export function recipientJson(r: QueueRecipient, nextText?: string): Record<string, unknown> {
   const o: Record<string, unknown> = { address: r.address, channel: r.channel, done: r.done };
-  if (r.nextRetryMs !== null) o.nextRetry = isoSeconds(r.nextRetryMs);
+  if (r.nextRetryMs !== null) o.nextRetry = nextText ?? isoSeconds(r.nextRetryMs);
   if (r.prediction) o.prediction = r.prediction;
   return o;
 }
 
 export function messageJson(m: QueueMessage): Record<string, unknown> {
-  const retry: Record<string, unknown> = {};
+  const retry: Record<string, { last: string; next: string; source: string }> = {};
   for (const ch of ['local', 'remote'] as const) {
     const e = m.retry[ch];
     if (e) retry[ch] = { last: isoSeconds(e.lastMs), next: isoSeconds(e.nextMs), source: e.source };
@@ -173,7 +173,7 @@ export function messageJson(m: QueueMessage): Record<string, unknown> {
     size: m.size,
     sender: m.sender,
     todo: m.todo,
-    recipients: m.recipients.map(recipientJson),
+    recipients: m.recipients.map((r) => recipientJson(r, r.channel && r.nextRetryMs === m.retry[r.channel]?.nextMs ? retry[r.channel]?.next : undefined)),
     bouncing: m.bouncing,
     senderKind: m.senderKind,
     queuedFrom: m.queuedFrom,

@@ -120,7 +120,7 @@ export function qreadDate(ms: number): string {
 
 /** ISO 8601 UTC to the second. */
 export function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return new Date(ms).toISOString().slice(0, 19) + 'Z';
 }
 
 /** chanskip: seconds added to the square root of the age per attempt. */
