@@ -43,8 +43,9 @@ export interface VdmContext {
   headerLines: readonly string[];
   /** Index of the hop (0 = the first copy: a Delivered-To match there came with the message itself). */
   hopIndex: number;
-  /** The uid qmail-local runs the program as. */
+  /** The uid (and gid) qmail-local runs the program as. */
   runUid: number;
+  runGid?: number;
   readAsUser: (path: string) => ReadAsUser;
   /** The program line's evidence. */
   path: string;
@@ -274,6 +275,13 @@ function deliverMaildir(run: Run, st: State, maildir: string, quotaText: string 
   }
   if (!tmp || tmp.kind !== 'dir' || !nw || nw.kind !== 'dir') {
     run.end('defer', `${maildir} is not a maildir`, `${why}: ${dirNoSlash}/${!tmp || tmp.kind !== 'dir' ? 'tmp' : 'new'} does not exist, so vdelivermail cannot create its tmp file → "system error", exit 111 (defer)`, path, line);
+  }
+  const uid = run.ctx.runUid;
+  if (uid !== 0 && tmp) {
+    const bits = tmp.uid === uid ? (tmp.mode >> 6) & 7 : tmp.gid === run.ctx.runGid ? (tmp.mode >> 3) & 7 : tmp.mode & 7;
+    if ((bits & 3) !== 3) {
+      run.end('defer', 'system error', `${why}: ${dirNoSlash}/tmp (owner ${tmp.uid}, mode ${tmp.mode.toString(8).padStart(4, '0')}) is not writable by uid ${uid}, so the tmp file cannot be created → "system error", exit 111 (defer)`, `${dirNoSlash}/tmp`);
+    }
   }
   run.step(`${why} → maildir ${maildir}`, path, line);
   run.actions.push({ kind: 'maildir', target: maildir });
@@ -564,6 +572,7 @@ export const vpopmailHandler: ManagerHandler = (input: ManagerInput) => {
     headerLines: input.headerLines,
     hopIndex: input.hop.index,
     runUid: input.hop.user.uid,
+    runGid: input.hop.user.gid,
     readAsUser: input.readAsUser,
     path: input.path,
     line: input.line,

@@ -360,3 +360,8 @@ test('demo/vpopmail: its binary files are what the compilers make from the text'
     assert.deepEqual(read(`${DV}/${d}/vpasswd.cdb`), makeVpasswdCdb(read(`${DV}/${d}/vpasswd`).toString('latin1')));
   }
 });
+
+test('a user Maildir whose tmp/ the domain uid may not write → defer', () => {
+  const r = trace(vpFixture({ files: { [`${D}/joe/Maildir/tmp/`]: { dir: true, mode: 0o755, uid: 0, gid: 0 } } }), 'joe@example.com');
+  assert.deepEqual(dk(r), [['defer', 0]]);
+});
