@@ -445,12 +445,10 @@ function userNotFound(run: Run, st: State): void {
   switch (ca.kind) {
     case 'delete':
       run.end('discard', `no user ${st.user}@${st.domain}; the catch-all "delete" throws the message away`, `unknown user, catch-all argument "delete": vdelivermail exits 0 and the message is silently discarded (a typo in an address is lost too)`, ev.path, ev.line);
-    // eslint-disable-next-line no-fallthrough
     case 'bounce-no-mailbox': {
       const m = messageText(run, st, '.no-user.msg', DEFAULT_NO_USER);
       run.end('bounce', m.text, `unknown user, catch-all argument "bounce-no-mailbox": bounce (exit 100)${m.path ? ` with the text of ${m.path}` : ''}`, m.path ?? ev.path, m.path ? undefined : ev.line);
     }
-    // eslint-disable-next-line no-fallthrough
     case 'path': {
       run.step(`unknown user, catch-all argument "${ca.arg}" is a path: vdelivermail treats ${ca.dir} as a user directory ("user does not exist, but will deliver to ${ca.dir}")`, ev.path, ev.line);
       if (forwardDeliver(run, st, ca.dir, `the catch-all`)) return;
@@ -464,6 +462,7 @@ function userNotFound(run: Run, st: State): void {
     case 'forward': {
       if (headerHas(ctx.headerLines, ca.arg.startsWith('&') ? ca.arg.slice(1) : ca.arg)) run.loop(`catch-all "${ca.arg}": the message already has that Delivered-To line → "mail is looping", exit 100`);
       const addr = ca.arg.startsWith('&') ? ca.arg.slice(1) : ca.arg;
+      if (addr === '') run.end('defer', 'empty catch-all address', `the catch-all argument is empty: vdelivermail hands qmail-inject an empty address, which it refuses; the failure status is passed on`, ev.path, ev.line);
       const typo = /^(delete|bounce|bounce-no-mailbox)$/i.test(addr) && !addr.includes('@') ? ` ("${addr}" is not exactly "delete" or "bounce-no-mailbox", so it is an address)` : '';
       const q = injectQualify(run, addr);
       const dt = vdmForwardDeliveredTo(ctx.env, q.address);

@@ -244,3 +244,9 @@ test('V42 with a DEFAULT_DELIVERY build: the re-created directory still goes thr
   const fx = vpFixture({ files: { [`${D}/joe`]: null, '/var/qmail/control/defaultdelivery': '| /usr/libexec/dovecot/deliver -d $EXT@$HOST\n' } });
   assert.deepEqual(kinds(vdmDirect(fx, 'joe@example.com', { build: { defaultDelivery: true } })), [['program', '/usr/libexec/dovecot/deliver -d $EXT@$HOST']]);
 });
+
+test("an empty catch-all argument ('' '') defers", () => {
+  const r = vdmDirect(vpFixture({ files: dq("''") }), 'nobody@example.com');
+  assert.equal(r.actions.length, 1);
+  assert.equal(r.actions[0].kind, 'defer');
+});
