@@ -33,8 +33,9 @@ export function getpw(sysroot: Sysroot, users: SystemUsers, local: string, opts:
   for (let k = local.length; k >= 0; k--) {
     if (k !== local.length && local[k] !== brk) continue;
     const name = lcAscii(local.slice(0, k));
-    if (k > 31) {
-      notes.push(`${q(name)}: longer than 31 characters, not looked up`);
+    // qmail's name buffer holds 32 bytes with its NUL: 31 bytes at most.
+    if (Buffer.byteLength(local.slice(0, k), 'utf8') > 31) {
+      notes.push(`${q(name)}: longer than 31 bytes, not looked up`);
       continue;
     }
     const pw = name === '' ? null : users.byName(name);

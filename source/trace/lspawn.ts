@@ -4,6 +4,7 @@
 // qmail-newu has not been run since the last edit.
 import type { AssignEntry, Installation } from '../qmail/model-types.js';
 import { lcAscii } from '../qmail/control-readers.js';
+import { decodeBytes } from '../sysroot/sysroot.js';
 import type { TraceStep } from './types.js';
 
 /** The six fields qmail-lspawn hands qmail-local, as strings (uid/gid as stored). */
@@ -33,37 +34,44 @@ interface UsersDb {
 const q = (s: string) => JSON.stringify(s);
 
 type Lookup =
-  | { kind: 'found'; fields: LspawnFields; key: string; wildcard: boolean; prefixLen: number }
+  | { kind: 'found'; fields: LspawnFields; key: string; wildcard: boolean; /** the part of the local part after the matched prefix */ rest: string }
   | { kind: 'bug' }
   | { kind: 'none'; tried: string[] };
 
+/** Bytes held one per char (latin1), the way qmail compares them. */
+const toBin = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+const fromBin = (s: string) => decodeBytes(Buffer.from(s, 'latin1'));
+
 /** Split stored value + appended ext + NUL into the six fields; null when fewer than six (qmail: "Internal qmail-lspawn bug."). */
-function splitFields(s: string): LspawnFields | null {
-  const f = s.split('\0');
+function splitFields(bin: string): LspawnFields | null {
+  const f = bin.split('\0');
   // The value ends with a NUL, so a correct record gives 7 pieces, the last empty.
   if (f.length < 7) return null;
-  return { user: f[0], uid: f[1], gid: f[2], home: f[3], dash: f[4], ext: f[5] };
+  const d = f.map(fromBin);
+  return { user: d[0], uid: d[1], gid: d[2], home: d[3], dash: d[4], ext: d[5] };
 }
 
+/** nughde_get over bytes: keys, the wildcard test and the appended rest are bytes of the local part. */
 function lookup(db: UsersDb, local: string): Lookup {
-  const lower = lcAscii(local);
+  const bin = toBin(local);
+  const lower = lcAscii(bin);
   const W = db.marker ?? '';
   const tried: string[] = [];
   const exactKey = '!' + lower + '\0';
   const exact = db.get(exactKey);
-  tried.push(`=${lower}`);
+  tried.push(`=${fromBin(lower)}`);
   if (exact !== null) {
     const fields = splitFields(exact + '\0');
-    return fields ? { kind: 'found', fields, key: exactKey, wildcard: false, prefixLen: local.length } : { kind: 'bug' };
+    return fields ? { kind: 'found', fields, key: exactKey, wildcard: false, rest: '' } : { kind: 'bug' };
   }
-  for (let j = local.length; j >= 0; j--) {
+  for (let j = bin.length; j >= 0; j--) {
     if (j > 0 && !W.includes(lower[j - 1])) continue;
     const key = '!' + lower.slice(0, j);
-    tried.push(`+${lower.slice(0, j)}`);
+    tried.push(`+${fromBin(lower.slice(0, j))}`);
     const v = db.get(key);
     if (v !== null) {
-      const fields = splitFields(v + local.slice(j) + '\0');
-      return fields ? { kind: 'found', fields, key, wildcard: true, prefixLen: j } : { kind: 'bug' };
+      const fields = splitFields(v + bin.slice(j) + '\0');
+      return fields ? { kind: 'found', fields, key, wildcard: true, rest: fromBin(bin.slice(j)) } : { kind: 'bug' };
     }
   }
   return { kind: 'none', tried };
@@ -72,18 +80,30 @@ function lookup(db: UsersDb, local: string): Lookup {
 /** The cdb key qmail-newu writes for an entry (the parser's byte-exact key when it gives one). */
 function entryKey(e: AssignEntry & { key?: string }): string {
   if (typeof e.key === 'string') return e.key;
-  return e.kind === '+' ? '!' + lcAscii(e.local) : '!' + lcAscii(e.local) + '\0';
+  return e.kind === '+' ? '!' + lcAscii(toBin(e.local)) : '!' + lcAscii(toBin(e.local)) + '\0';
 }
+
+// One compiled view per parsed assign file: a walk looks up many locals.
+const assignDbs = new WeakMap<AssignEntry[], UsersDb>();
 
 /** users/assign as qmail-newu would compile it (first duplicate wins; wildcard chars as written). */
 function assignDb(entries: AssignEntry[]): UsersDb {
+  const cached = assignDbs.get(entries);
+  if (cached) return cached;
+  const db = buildAssignDb(entries);
+  assignDbs.set(entries, db);
+  return db;
+}
+
+function buildAssignDb(entries: AssignEntry[]): UsersDb {
   const map = new Map<string, string>();
   let marker = '';
   for (const e of entries) {
     const key = entryKey(e);
-    if (!map.has(key)) map.set(key, [e.user, e.uid, e.gid, e.home, e.dash, e.ext].join('\0'));
-    if (e.kind === '+' && e.local.length > 0) {
-      const c = e.local[e.local.length - 1];
+    if (!map.has(key)) map.set(key, [e.user, e.uid, e.gid, e.home, e.dash, e.ext].map(toBin).join('\0'));
+    const written = toBin(e.local);
+    if (e.kind === '+' && written.length > 0) {
+      const c = written[written.length - 1];
       if (!marker.includes(c)) marker += c;
     }
   }
@@ -145,8 +165,8 @@ export function lspawnLookup(inst: Installation, local: string): LspawnResult {
   }
   const f = real.fields;
   const how = real.wildcard
-    ? `wildcard prefix ${q(real.key.slice(1))}${real.prefixLen === 0 ? ' (the +: catch-all line)' : ''}, rest ${q(local.slice(real.prefixLen))} appended to ext`
-    : `exact entry ${q(real.key.slice(1, -1))}`;
+    ? `wildcard prefix ${q(fromBin(real.key.slice(1)))}${real.key === '!' ? ' (the +: catch-all line)' : ''}, rest ${q(real.rest)} appended to ext`
+    : `exact entry ${q(fromBin(real.key.slice(1, -1)))}`;
   steps.push({ stage, text: `${q(lcAscii(local))} in users/cdb? yes: ${how} → user ${f.user}, uid ${f.uid}, gid ${f.gid}, home ${f.home}, dash ${q(f.dash)}, ext ${q(f.ext)}`, path: cdb.path });
   return { kind: 'found', fields: f, key: real.key, wildcard: real.wildcard, steps };
 }

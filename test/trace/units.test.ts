@@ -267,3 +267,16 @@ test('every step of a local hop names its stage, and the deciding ones their fil
   assert.equal(line.path, '/home/joe/.qmail-virt-default');
   assert.equal(line.line, 1);
 });
+
+test('users/cdb keys are bytes: a UTF-8 local part matches the key qmail-newu wrote from a UTF-8 assign', () => {
+  const assign = '=jösé:joe:1001:100:/home/joe:::\n+ü-:bob:1002:100:/home/bob:-::\n.\n';
+  const fx = makeFixture({ '/var/qmail/control/me': 'x\n', '/var/qmail/users/assign': assign, '/var/qmail/users/cdb': compileUsersCdb(Buffer.from(assign, 'utf8')) });
+  const inst = loadInstallation(fx.sysroot(), '/var/qmail');
+  const a = lspawnLookup(inst, 'JöSé');
+  assert.equal(a.kind, 'found');
+  if (a.kind === 'found') assert.equal(a.fields.user, 'joe');
+  const b = lspawnLookup(inst, 'ü-Grüße');
+  assert.equal(b.kind, 'found');
+  if (b.kind === 'found') assert.deepEqual([b.fields.user, b.fields.ext], ['bob', 'Grüße']);
+  assert.ok(![...a.steps, ...b.steps].some((s) => s.warn));
+});
