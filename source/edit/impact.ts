@@ -49,7 +49,10 @@ export type TraceFn = (inst: Installation, address: string, opts: { channel?: 'l
 /** A local part no one has, to see where unknown users at a domain go. */
 export const UNKNOWN_LOCAL = 'qlens-no-such-user';
 const MAX_QUEUED = 200;
-const MAX_ADDRESSES = 1000;
+/** Addresses not touched by the change, traced as a check on the rest of the configuration. */
+const MAX_OTHERS = 250;
+/** A domain no control file names: where the catch-all (or remote delivery) takes it. */
+export const UNLISTED_DOMAIN = 'qlens-unlisted.example';
 
 /** Local part standing for a .qmail file name: `.qmail-a-default` -> `a-anything`. */
 function extFromDotqmail(name: string): string | null {
@@ -64,8 +67,8 @@ function domainsOf(inst: Installation): { locals: string[]; virtual: Array<{ dom
   const locals = inst.list('locals').lines.map((l) => l.text);
   const virtual: Array<{ domain: string; prepend: string; key: string }> = [];
   for (const e of inst.virtualdomains().map.values()) {
-    if (e.key === '') continue;
-    const domain = e.key.startsWith('.') ? 'host' + e.key : e.key;
+    // The catch-all (empty key) stands for every domain no other line names.
+    const domain = e.key === '' ? UNLISTED_DOMAIN : e.key.startsWith('.') ? 'host' + e.key : e.key;
     virtual.push({ domain, prepend: e.value, key: e.key });
   }
   return { locals, virtual };
@@ -193,9 +196,8 @@ export function impactAddresses(
       }
     }
   }
-  const room = Math.max(0, MAX_ADDRESSES - first.size);
   const others = [...rest.values()];
-  return { addresses: [...first.values(), ...others.slice(0, room)], skipped: Math.max(0, others.length - room) };
+  return { addresses: [...first.values(), ...others.slice(0, MAX_OTHERS)], skipped: Math.max(0, others.length - MAX_OTHERS) };
 }
 
 function signature(ds: Delivery[]): string {

@@ -60,6 +60,8 @@ export class Sysroot {
   private readonly resolveCache = new Map<string, string>();
   private fsmetaMap: Map<string, FsmetaEntry> | null = null;
   private homes: Array<{ home: string; uid: number; gid: number }> | null = null;
+  /** The same homes by path (first passwd line wins), for a look-up per ancestor instead of a scan. */
+  private homeByPath: Map<string, { uid: number; gid: number }> | null = null;
 
   constructor(hostRoot: string, opts: SysrootOptions = {}) {
     const abs = path.resolve(hostRoot);
@@ -179,7 +181,7 @@ export class Sysroot {
     if (f2) throw new FsError(f2, norm, 'injected fault');
     let buf: Buffer | null;
     try {
-      buf = fs.readFileSync(this.hostOf(real));
+      buf = readRegular(this.hostOf(real));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ENOENT' || e.code === 'ENOTDIR') buf = null;
@@ -197,7 +199,7 @@ export class Sysroot {
     if (f) throw new FsError(f, norm, 'injected fault');
     let fd: number;
     try {
-      fd = fs.openSync(this.hostPath(norm), 'r');
+      fd = openRegular(this.hostPath(norm));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
@@ -381,10 +383,46 @@ export class Sysroot {
       // Longest home first, so /home/a/b wins over /home/a; first passwd line wins a tie.
       this.homes.sort((a, b) => b.home.length - a.home.length);
     }
-    for (const h of this.homes) {
-      if (sysPath === h.home || sysPath.startsWith(h.home + '/')) return { uid: h.uid, gid: h.gid };
+    if (!this.homeByPath) {
+      this.homeByPath = new Map();
+      // Sorted longest first and stable, so the first passwd line of a length wins, as in the scan it replaces.
+      for (const h of this.homes) if (!this.homeByPath.has(h.home)) this.homeByPath.set(h.home, { uid: h.uid, gid: h.gid });
+    }
+    // The longest home that is the path or one of its ancestors.
+    for (let p = sysPath; p !== '/' && p !== ''; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
+      const h = this.homeByPath.get(p);
+      if (h) return h;
     }
     return { uid: 0, gid: 0 };
+  }
+}
+
+/**
+ * Open a file for reading without blocking on a FIFO (a user's ~/.qmail-x can
+ * be one, and reading it would hang qlens), and refuse anything that is not a
+ * regular file: a FIFO or device is never read, a directory is EISDIR.
+ */
+function openRegular(host: string): number {
+  const fd = fs.openSync(host, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  let st: fs.Stats;
+  try {
+    st = fs.fstatSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+  if (st.isFile()) return fd;
+  fs.closeSync(fd);
+  const code = st.isDirectory() ? 'EISDIR' : 'NOTFILE';
+  throw Object.assign(new Error(code), { code });
+}
+
+function readRegular(host: string): Buffer {
+  const fd = openRegular(host);
+  try {
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

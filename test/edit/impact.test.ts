@@ -5,7 +5,7 @@ import { writeQueue } from '../helpers/queue-writer.js';
 import { stageEdits, type EditRequest } from '../../source/edit/stage.js';
 import { stageEnv, previewImpact, overlayOf } from '../../source/edit/session.js';
 import { traceForImpact } from '../../source/edit/tracer.js';
-import { UNKNOWN_LOCAL } from '../../source/edit/impact.js';
+import { UNKNOWN_LOCAL, UNLISTED_DOMAIN } from '../../source/edit/impact.js';
 import { compileUsersCdb } from '../../source/qmail/assign.js';
 
 const passwd = [
@@ -112,4 +112,12 @@ test('what the change touches is traced first, however large the configuration',
   const im = impact(fx, [edit('/var/qmail/users/assign', many + '=u1499x:bob:1002:1002:/home/bob:::\n.\n')]);
   assert.ok(im.skipped > 0, 'the set was capped');
   assert.deepEqual(im.changed.map((c) => c.address), ['u1499x@mail.example.com']);
+});
+
+test('a catch-all line is traced through a domain no file names', () => {
+  const fx = world();
+  const im = impact(fx, [edit('/var/qmail/control/virtualdomains', 'example.net:alice\n:bob\n')]);
+  const addrs = im.changed.map((c) => c.address);
+  assert.ok(addrs.includes(`postmaster@${UNLISTED_DOMAIN}`), addrs.join(' '));
+  assert.ok(addrs.every((a) => a.endsWith(`@${UNLISTED_DOMAIN}`)), addrs.join(' '));
 });
