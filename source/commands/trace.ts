@@ -9,10 +9,15 @@ import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { traceAddress, messageHeaderLines } from '../trace/walk.js';
 import { injectComplete } from '../trace/send.js';
 import { formatTrace, formatSideBySide } from '../trace/format.js';
-import { builtinManagers } from '../trace/managers.js';
+import { managerOf, shellWords } from '../trace/local.js';
 import { toSafeJson, sanitize } from '../text/sanitize.js';
 import type { Installation } from '../qmail/model-types.js';
-import type { TraceOptions, TraceResult } from '../trace/types.js';
+import type { ManagerHandlers, TraceOptions, TraceResult } from '../trace/types.js';
+
+/** Did the walk meet a vdelivermail/vdeliver line it could not follow (no handlers loaded yet)? */
+function needsManagers(r: TraceResult): boolean {
+  return r.deliveries.some((d) => d.kind === 'program' && managerOf(shellWords(d.target, r.hops[d.hop]?.env ?? {})) !== null);
+}
 
 /** Would qmail refuse to queue this recipient at all? (qmail-queue's envelope cannot carry NUL; a newline breaks every reader.) */
 function rejected(a: string): string | null {
@@ -93,9 +98,11 @@ export async function run(ctx: CommandContext): Promise<number> {
     now,
     channel: channel as TraceOptions['channel'],
     headerLines,
-    managers: builtinManagers,
     others: installs,
   };
+  // The manager modules are loaded only when a walk meets their program:
+  // a plain address keeps the process close to Node's own start-up.
+  let managers: ManagerHandlers | undefined;
 
   const results: TraceResult[][] = [];
   try {
@@ -109,7 +116,11 @@ export async function run(ctx: CommandContext): Promise<number> {
           addr = c.address;
           pre = c.steps;
         }
-        const r = traceAddress(inst, users, addr, opts);
+        let r = traceAddress(inst, users, addr, { ...opts, managers });
+        if (!managers && needsManagers(r)) {
+          managers = (await import('../trace/managers.js')).builtinManagers;
+          r = traceAddress(inst, users, addr, { ...opts, managers });
+        }
         if (o.inject) {
           r.address = a;
           if (r.hops[0]) r.hops[0].steps.unshift(...pre);

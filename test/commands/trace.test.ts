@@ -167,3 +167,27 @@ test('--channel remote keeps a stored route', async () => {
   await run(c);
   assert.deepEqual(JSON.parse(out.join('')).deliveries, [{ kind: 'remote', target: 'joe@example.com', hop: 0 }]);
 });
+
+test('a vdelivermail line is followed (the manager modules load on demand): the demo vpopmail joe gets his Maildir', async () => {
+  let root = path.dirname(new URL(import.meta.url).pathname);
+  while (!fs.existsSync(path.join(root, 'package.json'))) root = path.dirname(root);
+  const { Sysroot } = await import('../../source/sysroot/sysroot.js');
+  const out: string[] = [];
+  const c: CommandContext = {
+    sysroot: new Sysroot(path.join(root, 'demo/vpopmail')),
+    instances: ['/var/qmail'],
+    instancesExplicit: false,
+    positionals: ['joe@example.com', 'nosuch-user@example.org'],
+    options: { json: true },
+    json: true,
+    color: false,
+    readOnly: true,
+    out: (t) => out.push(t),
+    err: () => undefined,
+    readStdin: async () => '',
+  };
+  assert.equal(await run(c), 0);
+  const first = JSON.parse(out.join('').trim().split('\n')[0]);
+  assert.deepEqual(first.deliveries.map((d: { kind: string }) => d.kind), ['maildir']);
+  assert.ok(first.hops[0].steps.some((s: { stage: string }) => s.stage === 'vdelivermail'));
+});
