@@ -170,6 +170,7 @@ export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise
         out.put(`,"summary":${toSafeJson(tallyJson)}`);
       } else if (shapeB) {
         out.put('\n' + shapeText(shapeB.table('remote'), instance) + '\n' + shapeText(shapeB.table('local'), instance));
+        if (tally.todo) out.put(`(${tally.todo} not yet preprocessed, so without a channel: not counted above)\n`);
       } else {
         const parts = [`${tally.listed} listed`];
         if (tally.todo) parts.push(`${tally.todo} not yet preprocessed`);
