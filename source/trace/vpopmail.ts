@@ -172,13 +172,16 @@ function vauthGetpw(run: Run, st: State, name: string): VpasswdEntry | null {
     }
     if (e) {
       run.step(`vpasswd.cdb record "${name}": ${e.passwd === '' ? 'no password' : 'password set'}, flags ${e.gid} (${describeGidFlags(e.gid)}), directory ${e.dir === '' ? '(empty)' : e.dir}, quota ${e.quota === '' ? '(empty)' : e.quota}`, cdbPath);
-      if (!textHas(ctx.sysroot, dir, name)) {
+      const t = textRecord(ctx.sysroot, dir, name);
+      if (t === null) {
         run.step(`"${name}" is in vpasswd.cdb but not in vpasswd: the cdb is stale, and vdelivermail still uses it`, `${dir}/vpasswd`, undefined, true);
+      } else if (t !== 'no-file' && t.value !== decodeBytes(cdb.reader.get(Buffer.from(name, 'latin1')) ?? Buffer.alloc(0))) {
+        run.step(`vpasswd line ${t.line} for "${name}" differs from the vpasswd.cdb record: vdelivermail uses the cdb (run vmkpasswd ${st.domain} if the text is right)`, `${dir}/vpasswd`, t.line, true);
       }
     } else {
       run.step(`vpasswd.cdb has no record "${name}"`, cdbPath);
-      const t = textLine(ctx.sysroot, dir, name);
-      if (t) run.step(`vpasswd line ${t} has "${name}", but vpasswd.cdb does not: vdelivermail reads only the cdb (run vmkpasswd ${st.domain})`, `${dir}/vpasswd`, t, true);
+      const t = textRecord(ctx.sysroot, dir, name);
+      if (t && t !== 'no-file') run.step(`vpasswd line ${t.line} has "${name}", but vpasswd.cdb does not: vdelivermail reads only the cdb (run vmkpasswd ${st.domain})`, `${dir}/vpasswd`, t.line, true);
     }
     return e;
   }
@@ -205,17 +208,12 @@ function vauthGetpw(run: Run, st: State, name: string): VpasswdEntry | null {
   return null;
 }
 
-function textLine(sysroot: Sysroot, dir: string, name: string): number | null {
+/** The line vdelivermail's rebuild would take for `name` from the text file; 'no-file' when there is no readable text. */
+function textRecord(sysroot: Sysroot, dir: string, name: string): { line: number; value: string } | null | 'no-file' {
   const r = readQuiet(sysroot, `${dir}/vpasswd`);
-  if (!('buf' in r)) return null;
+  if (!('buf' in r)) return 'no-file';
   const rec = parseVpasswdText(r.buf, `${dir}/vpasswd`).builderRecords.find((x) => x.key === name);
-  return rec ? rec.line : null;
-}
-
-function textHas(sysroot: Sysroot, dir: string, name: string): boolean {
-  const r = readQuiet(sysroot, `${dir}/vpasswd`);
-  if (!('buf' in r)) return true; // no text file to compare with
-  return parseVpasswdText(r.buf, `${dir}/vpasswd`).builderRecords.some((x) => x.key === name);
+  return rec ? { line: rec.line, value: rec.value } : null;
 }
 
 /** A message text file (.no-user.msg, .over-quota.msg): D first, then V/domains. */

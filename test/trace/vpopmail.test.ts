@@ -365,3 +365,10 @@ test('a user Maildir whose tmp/ the domain uid may not write → defer', () => {
   const r = trace(vpFixture({ files: { [`${D}/joe/Maildir/tmp/`]: { dir: true, mode: 0o755, uid: 0, gid: 0 } } }), 'joe@example.com');
   assert.deepEqual(dk(r), [['defer', 0]]);
 });
+
+test('a vpasswd line edited by hand (cdb not rebuilt): the cdb record is used, and the step says the text differs', () => {
+  const fx = vpFixture({ vpasswd: VP_VPASSWD.replace(`${D}/joe:NOQUOTA`, `${D}/joe2:NOQUOTA`), cdbFrom: VP_VPASSWD });
+  const r = trace(fx, 'joe@example.com');
+  assert.deepEqual(dl(r), [['maildir', M('joe'), 0]]);
+  assert.ok(r.hops[0].steps.some((s) => s.warn && s.line === 3 && /differs from the vpasswd\.cdb record/.test(s.text)));
+});
