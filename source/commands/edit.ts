@@ -7,7 +7,7 @@ import { FsError } from '../sysroot/errors.js';
 import { SysrootWriter, setReadOnly } from '../sysroot/write.js';
 import { toSafeJson, sanitize } from '../text/sanitize.js';
 import { resolveEditPath } from '../edit/file-kind.js';
-import { stageEdits, type ChangeSet } from '../edit/stage.js';
+import { stageEdits, isNoop, type ChangeSet } from '../edit/stage.js';
 import { stageEnv, previewImpact } from '../edit/session.js';
 import { applyChangeSet, DEFAULT_BACKUP_DIR, type ApplyResult } from '../edit/journal.js';
 import { changeSetText, changeSetJson } from '../edit/report.js';
@@ -56,7 +56,8 @@ export async function run(ctx: CommandContext): Promise<number> {
 
   let applied: ApplyResult | null = null;
   let status = cs.valid ? 0 : 1;
-  if (apply && cs.valid) {
+  // Nothing would change: no journal entry, no write (and no refusal under --read-only).
+  if (apply && cs.valid && !isNoop(cs)) {
     if (ctx.readOnly) {
       return refusal(ctx, new FsError('EROFS', target, '--read-only: nothing is written'), { path: target, ...changeSetJson(cs, impacts) });
     }
@@ -79,6 +80,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   } else {
     ctx.out(changeSetText(cs, impacts));
     if (!cs.valid) ctx.out('invalid: nothing written\n');
+    else if (apply && isNoop(cs)) ctx.out('nothing to write: the content is unchanged\n');
     else if (applied) {
       ctx.out(applied.written.length ? `written: ${sanitize(applied.written.join(', '))}\n` : 'nothing to write: the content is unchanged\n');
       ctx.out(`journal: ${applied.entry.dir} (qlens undo restores it)\n`);

@@ -150,6 +150,14 @@ test('users/assign compiles users/cdb as qmail-newu, in the same journal entry',
   assert.doesNotMatch(read(fx, '/.fsmeta'), /users\/cdb/);
 });
 
+test('unchanged content: nothing written, no journal entry', async () => {
+  const fx = world();
+  const r = await qlens(fx, 'edit', ['control/rcpthosts'], { apply: true }, 'example.com\n');
+  assert.equal(r.status, 0, r.err);
+  assert.match(r.out, /nothing to write/);
+  assert.deepEqual(journal(fx), []);
+});
+
 test('morercpthosts compiles morercpthosts.cdb as qmail-newmrh', async () => {
   const fx = world();
   const r = await qlens(fx, 'edit', ['control/morercpthosts'], { apply: true }, 'Big.Example  \n#comment\n\nsmall.example\n');
@@ -253,6 +261,13 @@ function snapshot(dir: string): string[] {
   return out;
 }
 
+function opensForWriting(flags: unknown): boolean {
+  const c = fs.constants;
+  if (typeof flags === 'number') return (flags & (c.O_WRONLY | c.O_RDWR | c.O_CREAT | c.O_TRUNC | c.O_APPEND)) !== 0;
+  if (typeof flags === 'string') return /[wa+]/.test(flags);
+  return false;
+}
+
 test('--read-only: nothing is written, and no write is even attempted', async () => {
   const fx = world();
   const other = world();
@@ -266,8 +281,7 @@ test('--read-only: nothing is written, and no write is even attempted', async ()
     const orig = target[n] as (...a: unknown[]) => unknown;
     real.set(n, orig);
     target[n] = (...a: unknown[]) => {
-      const flags = n === 'openSync' ? a[1] : 'w';
-      if (n !== 'openSync' || (flags !== undefined && flags !== 'r' && flags !== 0)) attempts.push(`${n} ${String(a[0])}`);
+      if (n !== 'openSync' || opensForWriting(a[1])) attempts.push(`${n} ${String(a[0])}`);
       return orig(...a);
     };
   }
