@@ -456,7 +456,8 @@ function readOne(cx: ScanContext, id: number): ReadResult {
     if (m) return cx.includeTodo ? m : 'skip';
     // Left todo while we looked: preprocessed now; read it as such.
   }
-  const info = dirs.info[s].read(String(id));
+  // Only the first record counts (getinfo), and an address is under 1003 bytes.
+  const info = dirs.info[s].read(name, 4096);
   if (!info) {
     // New since the todo walk, or in flight / an orphan: qmail-qread shows neither.
     const m = tryTodo();
