@@ -6,9 +6,9 @@
 // diff, the diagnostics and the activation plan. No file is touched here.
 import * as path from 'node:path';
 import type { Diagnostic } from '../qmail/model-types.js';
-import { decodeBytes } from '../sysroot/sysroot.js';
+import { decodeBytes, normalizeSystemPath } from '../sysroot/sysroot.js';
 import { FsError } from '../sysroot/errors.js';
-import { formatFsmetaLine } from '../sysroot/fsmeta.js';
+import { formatFsmetaLine, parseFsmeta } from '../sysroot/fsmeta.js';
 import { sha256, writablePath, type FileState, type OwnerMode } from '../sysroot/write.js';
 import { compileUsersCdb, compileMoreRcptHostsCdb } from '../qmail/assign.js';
 import { classifyPath, type EditTarget } from './file-kind.js';
@@ -42,6 +42,8 @@ export interface StageEnv {
   ownerOf: (sysPath: string) => OwnerMode | null;
   /** Homes with the uid that must own them (passwd and users/assign). */
   homes: HomeOwner[];
+  /** The time of the edit (for .fsmeta modification times); default now. */
+  now?: Date;
 }
 
 export type FileRole = 'edit' | 'derived' | 'meta';
@@ -176,12 +178,24 @@ export function stageEdits(requests: EditRequest[], env: StageEnv): ChangeSet {
     }
   }
 
-  if (newFileLines.length > 0) {
+  // In a sysroot, .fsmeta stands for what a checkout cannot keep: a new
+  // file's owner and mode, and the modification time of a file whose line
+  // gives one (a stale-users/cdb check compares them), now the time of this edit.
+  if (!env.isRealRoot) {
     const cur = env.current('/.fsmeta');
-    let text = cur.content ? decodeBytes(cur.content) : '';
-    if (text !== '' && !text.endsWith('\n')) text += '\n';
-    text += newFileLines.join('\n') + '\n';
-    add('/.fsmeta', 'meta', { kind: 'other', instance: null }, Buffer.from(text, 'utf8'));
+    const before = cur.content ? decodeBytes(cur.content) : '';
+    const lines = before.split('\n');
+    const changed = new Set(files.filter((f) => f.role !== 'meta' && f.beforeSha !== f.afterSha && f.after !== null).map((f) => f.path));
+    const stamp = Math.floor((env.now ?? new Date()).getTime() / 1000) * 1000;
+    for (const e of parseFsmeta(before).entries) {
+      if (e.mtimeMs !== undefined && changed.has(normalizeSystemPath(e.path))) lines[e.line - 1] = formatFsmetaLine({ ...e, mtimeMs: stamp });
+    }
+    let text = lines.join('\n');
+    if (newFileLines.length > 0) {
+      if (text !== '' && !text.endsWith('\n')) text += '\n';
+      text += newFileLines.join('\n') + '\n';
+    }
+    if (text !== before) add('/.fsmeta', 'meta', { kind: 'other', instance: null }, Buffer.from(text, 'utf8'));
   }
 
   const activation = files.filter((f) => f.role === 'edit' && !(f.before && f.after && f.before.equals(f.after))).map((f) => activationFor(f.target, f.path));

@@ -77,6 +77,25 @@ test('staging: owner/mode kept or given, a second edit of a file replaces the fi
   assert.match(changeSetText(same, []), /unchanged/);
 });
 
+test('a changed file whose .fsmeta line gives a modification time gets the time of the edit', () => {
+  const fx = makeFixture({
+    '/etc/passwd': passwd,
+    '/var/qmail/control/me': 'm\n',
+    '/var/qmail/users/assign': { content: '=a:alice:1001:1001:/home/alice:::\n.\n', mode: 0o644, uid: 0, gid: 0, mtime: '2026-01-01T00:00:00Z' },
+    '/var/qmail/users/cdb': { content: 'x', mode: 0o644, uid: 0, gid: 0, mtime: '2026-01-02T00:00:00Z' },
+    '/var/qmail/control/locals': { content: 'm\n', mode: 0o644, uid: 0, gid: 0 },
+  });
+  const env = { ...stageEnv(fx.sysroot(), ['/var/qmail']), now: new Date('2026-11-25T12:00:00.500Z') };
+  const cs = stageEdits([{ path: '/var/qmail/users/assign', content: buf('=b:alice:1001:1001:/home/alice:::\n.\n') }], env);
+  const meta = cs.files.find((f) => f.path === '/.fsmeta')!.after!.toString();
+  assert.match(meta, /^0644 0 0 \/var\/qmail\/users\/assign 2026-11-25T12:00:00Z$/m);
+  assert.match(meta, /^0644 0 0 \/var\/qmail\/users\/cdb 2026-11-25T12:00:00Z$/m);
+  assert.match(meta, /^0644 0 0 \/var\/qmail\/control\/locals$/m);
+  // Nothing to record: .fsmeta is not part of the change.
+  const none = stageEdits([{ path: '/var/qmail/control/locals', content: buf('n\n') }], env);
+  assert.equal(none.files.some((f) => f.path === '/.fsmeta'), false);
+});
+
 test('a file outside any installation or home is not edited', () => {
   const fx = world();
   const cs = stageEdits([{ path: '/etc/passwd', content: buf('root:x:0:0::/:/bin/sh\n') }], stageEnv(fx.sysroot(), ['/var/qmail']));
