@@ -4,7 +4,7 @@
 // live), passwd users with their homes, .qmail files, the sendmail links and
 // tcprules files. Nothing here decides what is a leak.
 import type { Sysroot } from '../sysroot/sysroot.js';
-import { decodeBytes } from '../sysroot/sysroot.js';
+import { normalizeSystemPath as normalizePath } from '../sysroot/sysroot.js';
 import { readLineValue } from '../qmail/control-readers.js';
 import { parseDotQmail } from '../qmail/dotqmail.js';
 import { loadStartScripts, type StartScript } from '../qmail/startup.js';
@@ -90,6 +90,14 @@ function scriptFact(sysroot: Sysroot, s: StartScript, realPath: string, instance
     return out.replace(/\s+/g, ' ').trim();
   };
   const env: EnvSetting[] = s.env.map((e) => ({ name: e.name, value: e.value, path: s.path, line: e.line, text: lineText(e.line) }));
+  // envdir DIR: each file NAME in DIR sets NAME to its first line (daemontools).
+  for (const d of s.envdirs) {
+    const dir = d.dir.startsWith('/') ? d.dir : `${s.path.slice(0, s.path.lastIndexOf('/'))}/${d.dir}`;
+    for (const name of ['PATH', 'QMAILQUEUE', 'QMAILREMOTE']) {
+      const v = readLineValue(safe(() => sysroot.read(`${dir}/${name}`), null));
+      if (v !== null) env.push({ name, value: v, path: normalizePath(`${dir}/${name}`), line: 1, text: v });
+    }
+  }
   const tcpservers: TcpServerFact[] = s.tcpservers.map((t) => {
     let localName = t.localName;
     let localNameFrom: TcpServerFact['localNameFrom'] = null;
@@ -150,6 +158,7 @@ function scriptFact(sysroot: Sysroot, s: StartScript, realPath: string, instance
     path: s.path,
     realPath,
     instance,
+    kind: s.kind,
     lines: raw.map((text, i) => ({ text, line: i + 1 })),
     tcpservers,
     env,

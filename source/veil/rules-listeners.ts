@@ -164,7 +164,7 @@ function rcPath(x: InstanceFacts, roots: string[]): Leak[] {
   for (const s of x.scripts) {
     if (!s.qmailStart) continue;
     const qs = s.qmailStart;
-    const path = s.env.filter((e) => e.name === 'PATH' && e.line <= qs.line).pop();
+    const path = s.env.filter((e) => e.name === 'PATH' && (s.kind === 'systemd' || e.line <= qs.line)).pop();
     const own = `${x.root}/bin`;
     const progHome = qs.program.startsWith('/') ? homeOf(qs.program, roots) : null;
     if (progHome && progHome !== x.root) {

@@ -105,6 +105,8 @@ export interface StartScriptFact {
   realPath: string;
   /** The installation it starts (by location, else by the programs it names); null when unknown. */
   instance: string | null;
+  /** A systemd unit's Environment= applies wherever it is written; a shell script's only to later lines. */
+  kind: 'rc' | 'run' | 'systemd' | 'other';
   lines: NamedLine[];
   tcpservers: TcpServerFact[];
   /** PATH=, QMAILQUEUE=, QMAILREMOTE= (and other environment settings) in the script. */

@@ -218,6 +218,26 @@ test("L22: B's run script starts A's qmail-smtpd", () => {
   assert.ok(l.evidence[0].text.includes('/var/qmail/bin/qmail-smtpd'));
 });
 
+test("L22: QMAILQUEUE from an envdir next to B's run script", () => {
+  const run = runB().replace('exec /usr/local/bin/softlimit', 'exec /usr/local/bin/envdir ./env /usr/local/bin/softlimit');
+  const l = one(
+    leaksFor(withChanges({ '/var/qmail2/supervise/qmail-smtpd/run': run, '/var/qmail2/supervise/qmail-smtpd/env/QMAILQUEUE': '/var/qmail/bin/qmail-queue\n' })),
+    'L22',
+    'qmailqueue-other-installation',
+  );
+  assert.deepEqual(l.evidence.map((e) => [e.path, e.line]), [['/var/qmail2/supervise/qmail-smtpd/env/QMAILQUEUE', 1]]);
+});
+
+test("L21: a systemd unit for B with A's bin first in PATH", () => {
+  const unit = '[Service]\nExecStart=/var/qmail2/bin/qmail-start ./Maildir/ splogger qmail2\nEnvironment=PATH=/var/qmail/bin:/usr/bin:/bin\n';
+  const l = one(
+    leaksFor(withChanges({ '/var/qmail2/rc': null, '/var/qmail2/supervise/qmail-send/run': null, '/etc/systemd/system/qmail2-send.service': unit })),
+    'L21',
+    'rc-path-other-bin',
+  );
+  assert.deepEqual(paths(l), ['/etc/systemd/system/qmail2-send.service']);
+});
+
 test("L23: a .qmail line B delivers runs A's forward", () => {
   const l = one(leaksFor(withChanges({ '/home/bmail/.qmail-lists': '|/var/qmail/bin/forward lists@example.net\n' })), 'L23', 'dotqmail-names-other-installation');
   assert.deepEqual(l.evidence.map((e) => [e.path, e.line]), [['/home/bmail/.qmail-lists', 1]]);
