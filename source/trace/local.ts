@@ -240,7 +240,8 @@ export function qmailLocal(inp: LocalInput): LocalResult {
     return fail('loop', LOOPING, `the message already has the line ${q(dtNoNl)} → bounce: ${LOOPING}`);
   }
   if (inp.headerLines.length > 0) {
-    steps.push({ stage: STAGE, text: `loop check: no header line equals ${q(dtNoNl)} (${inp.headerLines.filter((l) => /^delivered-to:/i.test(l)).length} Delivered-To lines in the copy)` });
+    const n = inp.headerLines.filter((l) => /^delivered-to:/i.test(l)).length;
+    steps.push({ stage: STAGE, text: `loop check: no header line equals ${q(dtNoNl)} (${n} Delivered-To line${n === 1 ? '' : 's'} in the copy)` });
   }
 
   const sender = inp.sender;
@@ -482,7 +483,7 @@ export function qmailLocal(inp: LocalInput): LocalResult {
           });
           if (res) {
             lineStep(l.line, `line ${l.line} ${shown} runs ${kind === 'vpopmail' ? 'vdelivermail' : 'vdeliver'}: followed inside`);
-            steps.push(...res.steps);
+            for (const st of res.steps) steps.push(st); // no spread: a 10 MB .qmail gives more steps than call arguments allow
             for (const a of res.actions) {
               if (a.kind === 'forward') {
                 actions.push({ kind: 'forward', target: a.target, immediate: true, deliveredTo: a.deliveredTo ?? dtNoNl, sender: a.sender ?? sender });

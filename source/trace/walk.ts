@@ -11,6 +11,9 @@ import { qmailLocal } from './local.js';
 import type { Delivery, TraceHop, TraceLeak, TraceOptions, TraceResult, TraceStep, TraceUser } from './types.js';
 import { DEFAULT_SENDER } from './types.js';
 
+/** qmail-local steps kept per hop; the rest are counted in one step. */
+const MAX_LOCAL_STEPS = 1000;
+
 const q = (s: string) => JSON.stringify(s);
 
 interface Copy {
@@ -194,7 +197,7 @@ export function traceAddress(inst: Installation, users: SystemUsers, address: st
       steps.push({ stage: 'qmail-send', text: `queued on the ${copy.channel} channel as ${q(copy.recipient)}: already rewritten by qmail-send, not rewritten again` });
     } else {
       const r = rewrite(copy.inst, copy.recipient);
-      steps.push(...r.steps);
+      for (const st of r.steps) steps.push(st); // no spread: a 10 MB .qmail gives more steps than call arguments allow
       if (r.route === 'stopped') {
         add('defer', r.reason);
         return;
@@ -226,7 +229,7 @@ export function traceAddress(inst: Installation, users: SystemUsers, address: st
     hop.domain = domain;
 
     const ls = lspawnLookup(copy.inst, local);
-    steps.push(...ls.steps);
+    for (const st of ls.steps) steps.push(st); // no spread: a 10 MB .qmail gives more steps than call arguments allow
     if (ls.kind === 'trash') return;
     if (ls.kind === 'defer') {
       add('defer', ls.reason);
@@ -239,7 +242,7 @@ export function traceAddress(inst: Installation, users: SystemUsers, address: st
     } else {
       const consts = copy.inst.consts();
       const g = getpw(copy.inst.sysroot, users, local, { breakChar: consts.breakChar, aliasUser: consts.aliasUser });
-      steps.push(...g.steps);
+      for (const st of g.steps) steps.push(st); // no spread: a 10 MB .qmail gives more steps than call arguments allow
       if (g.kind === 'defer') {
         add('defer', g.reason);
         return;
@@ -270,7 +273,17 @@ export function traceAddress(inst: Installation, users: SystemUsers, address: st
     });
     hop.dotqmail = lr.dotqmail;
     hop.env = lr.env;
-    steps.push(...lr.steps);
+    // A 10 MB .qmail gives a step per line: keep the head and the tail (where a defer or bounce is said), count the rest.
+    const lsteps = lr.steps;
+    const cut = lsteps.length > MAX_LOCAL_STEPS ? lsteps.length - MAX_LOCAL_STEPS : 0;
+    for (let i = 0; i < lsteps.length; i++) {
+      if (cut && i === MAX_LOCAL_STEPS - 10) {
+        steps.push({ stage: 'qlens', warn: true, text: `${cut} more qmail-local steps not shown (${lr.dotqmail ?? 'the .qmail file'} is long); the deliveries below list every line`, path: lr.dotqmail ?? undefined });
+        i += cut - 1;
+        continue;
+      }
+      steps.push(lsteps[i]);
+    }
     const ok = lr.end.kind === 'ok';
     for (const a of lr.actions) {
       if (a.kind !== 'forward') {
