@@ -97,3 +97,12 @@ test('the menu offers the selected file first; e is where the target comes from'
   const r = drive(openMenu(null, { domain: 'x.example' }), ['d'], env('/nonexistent', []));
   assert.equal(r?.step === 'form' && r.fields[0].value, 'x.example');
 });
+
+test('a new .qmail-EXT from the form: owner named, new file, the addresses it makes deliverable', () => {
+  const fx = world();
+  const s = drive(openMenu(null), ['x', ...'/home/alice', TAB, ...'lists', TAB, ...'./Lists/', ENTER], env(fx.dir, []));
+  assert.equal(s?.step, 'confirm');
+  const text = flowLines(s!, 120, 40).map((l) => l.text).join('\n');
+  assert.match(text, /\/home\/alice\/\.qmail-lists {2}owner alice 1001:1001 mode 0644 \(new file\)/);
+  assert.match(text, /alice-lists@mail\.example\.com: bounce .* → maildir \/home\/alice\/Lists\//);
+});

@@ -38,7 +38,7 @@ export function confirmSections(p: EditPreview): Section[] {
       continue;
     }
     const head: FlowLine = {
-      text: `${f.path}  owner ${f.meta.uid}:${f.meta.gid} mode ${fmtMode(f.meta.mode)} ${f.metaKept ? 'kept' : '(new file)'}`,
+      text: `${f.path}  owner ${p.owners[f.meta.uid] ? p.owners[f.meta.uid] + ' ' : ''}${f.meta.uid}:${f.meta.gid} mode ${fmtMode(f.meta.mode)} ${f.metaKept ? 'kept' : '(new file)'}`,
       bold: true,
     };
     if (f.role === 'derived') {

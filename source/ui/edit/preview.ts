@@ -11,12 +11,15 @@ import { applyChangeSet } from '../../edit/journal.js';
 import { traceForImpact } from '../../edit/tracer.js';
 import type { Impact } from '../../edit/impact.js';
 import { sanitize } from '../../text/sanitize.js';
+import { loadSystemUsers } from '../../qmail/passwd.js';
 
 export interface EditPreview {
   title: string;
   edits: EditRequest[];
   cs: ChangeSet;
   impacts: Impact[];
+  /** Owner names of the files shown (uid → passwd name), already sanitized. */
+  owners: Record<number, string>;
 }
 
 export type PreviewResult = { ok: true; preview: EditPreview } | { ok: false; message: string };
@@ -35,7 +38,13 @@ export function buildPreview(sysrootDir: string, instances: string[], edits: Edi
     throw e;
   }
   const impacts = cs.valid ? previewImpact(sysroot, instances, cs, [], traceForImpact(instances)) : [];
-  return { ok: true, preview: { title, edits, cs, impacts } };
+  const users = loadSystemUsers(sysroot);
+  const owners: Record<number, string> = {};
+  for (const f of cs.files) {
+    const name = users.byUid(f.meta.uid)?.name;
+    if (name) owners[f.meta.uid] = sanitize(name);
+  }
+  return { ok: true, preview: { title, edits, cs, impacts, owners } };
 }
 
 export type ApplyOutcome = { ok: true; lines: string[] } | { ok: false; message: string };
