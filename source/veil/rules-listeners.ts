@@ -102,7 +102,7 @@ function sameIp(a: InstanceFacts, b: InstanceFacts): Leak[] {
 }
 
 function allAddresses(x: InstanceFacts): Leak[] {
-  return receivers(x)
+  return listeners(x)
     .filter((t) => isAll(t.host))
     .map((t) =>
       leak(

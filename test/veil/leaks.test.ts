@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { leaksFor, only, paths, problemsFor, rc, runB, withChanges } from './veil-fixture.js';
 import type { Leak } from '../../source/veil/index.js';
+import { compileMoreRcptHostsCdb } from '../../source/qmail/assign.js';
 
 function one(leaks: Leak[], id: string, kind: string): Leak {
   const found = only(leaks, id, kind);
@@ -101,6 +102,21 @@ test("L7: B's Received line takes A's name from A's control/me", () => {
   assert.deepEqual(paths(l), ['/var/qmail2/supervise/qmail-smtpd/run']);
   assert.ok(l.evidence.some((e) => e.line === 4 && e.text.includes('/var/qmail/control/me')));
   assert.match(l.explanation, /by mail\.a\.example with SMTP/);
+});
+
+test('L6: a domain in A\'s morercpthosts.cdb and in B\'s rcpthosts', () => {
+  const l = one(
+    leaksFor(
+      withChanges({
+        '/var/qmail/control/morercpthosts': 'shop.example\n',
+        '/var/qmail/control/morercpthosts.cdb': compileMoreRcptHostsCdb('shop.example\n'),
+        '/var/qmail2/control/rcpthosts': 'b.example\nshop.example\n',
+      }),
+    ),
+    'L6',
+    'domain-in-two-installations',
+  );
+  assert.deepEqual(paths(l).sort(), ['/var/qmail/control/morercpthosts.cdb', '/var/qmail2/control/rcpthosts']);
 });
 
 test('L7: tcpserver without -l shows the PTR name', () => {
