@@ -214,7 +214,7 @@ function forwardsAcross(x: InstanceFacts, others: InstanceFacts[], ips: ReturnTy
           'high',
           [x, y],
           [...lines, ...yClaims.map((c) => c.evidence)],
-          `A .qmail file delivered by ${x.root} forwards to ${addresses[0]}, and ${d} is delivered by ${y.root} on this same host. ` +
+          `${lines[0].path} (line ${lines[0].line}), delivered by ${x.root}, forwards to ${addresses[0]}, and ${d} is delivered by ${y.root} on this same host. ` +
             `${x.root} has no smtproutes entry for ${d}, so its qmail-remote looks up the MX, finds this machine, and bounces with ` +
             `"Sorry. Although I'm listed as a best-preference MX or A for that host, it isn't in my control/locals file" (#5.4.6) — ` +
             `a bounce from ${x.root}'s bouncehost about a domain of ${y.root}.`,
