@@ -7,9 +7,10 @@ import { Sysroot, FsError, normalizeSystemPath, decodeBytes } from '../sysroot/s
 import { discoverInstances } from '../qmail/discover.js';
 import { loadInstallation, systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
 import { domainMatrix, type DomainMatrix } from '../qmail/domains.js';
-import { lintInstallations, registerLintRules } from '../qmail/lint.js';
-import { findLeaks, veilLintRule } from '../veil/index.js';
-import { dotqmailTree } from './dotqmail-tree.js';
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { computeHeavyParts, type HeavyMessage, type HeavyRequest } from './heavy-parts.js';
 import {
   QueueProblems,
   readQueueLayout,
@@ -38,6 +39,8 @@ export interface LoadRequest {
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const SUBJECT_HEAD = 8192;
+/** Most bytes the file view reads (a 10 MB .qmail file fits; a mailbox does not). */
+const FILE_VIEW_MAX = 16 * 1024 * 1024;
 
 /** The Subject header of a message head (continuation lines joined), sanitized; null when none. */
 export function subjectOf(head: Buffer): string | null {
@@ -54,7 +57,9 @@ export function subjectOf(head: Buffer): string | null {
 }
 
 /** Messages read between two yields while scanning a queue. */
-const SCAN_CHUNK = 1000;
+const SCAN_CHUNK = 250;
+/** A partial listing is published at most this often (each publish copies the list so far). */
+const PUBLISH_MS = 400;
 
 function describe(e: unknown): string {
   if (e instanceof FsError) return sanitize(e.message);
@@ -71,6 +76,42 @@ export function summarize(inst: LoadedInstallation, matrix: DomainMatrix): Insta
     accepts: acceptsAll ? 0 : matrix.domains.filter((d) => d.rcpthosts).length,
     delivers: matrix.domains.filter((d) => d.delivery !== 'remote').length,
     acceptsAll,
+  };
+}
+
+const WORKER_URL = new URL('./load-worker.js', import.meta.url);
+
+/**
+ * Run the heavy parts in a worker thread; inline (after a turn of the event
+ * loop) when the compiled worker file is not there (tests run from source).
+ */
+export function runHeavy(req: HeavyRequest, on: (m: HeavyMessage) => void): { done: Promise<void>; stop(): void } {
+  let stopped = false;
+  if (!existsSync(fileURLToPath(WORKER_URL))) {
+    const done = yieldTurn().then(() => {
+      if (!stopped) computeHeavyParts(req, (m) => !stopped && on(m));
+    });
+    return { done, stop: () => (stopped = true) };
+  }
+  const worker = new Worker(WORKER_URL, { workerData: req });
+  const done = new Promise<void>((resolve) => {
+    worker.on('message', (m: HeavyMessage) => {
+      if (!stopped) on(m);
+      if (m.part === 'done') resolve();
+    });
+    worker.on('error', (e) => {
+      if (!stopped) on({ part: 'error', text: `background reading failed: ${sanitize(e.message)}` });
+      on({ part: 'done' });
+      resolve();
+    });
+    worker.on('exit', () => resolve());
+  });
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      void worker.terminate();
+    },
   };
 }
 
@@ -101,6 +142,9 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
   const layouts = new Map<string, QueueLayout>();
   const now = req.now ?? Date.now();
 
+  // What the worker is doing, shown while the main thread has nothing else to say.
+  let heavyStep: string | null = null;
+  let heavy: { done: Promise<void>; stop(): void } | null = null;
   const step = (name: string): void => {
     if (data.progress) data.progress = { ...data.progress, step: name };
   };
@@ -131,13 +175,17 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       data.parts.queues = { ...data.parts.queues, [root]: qv };
     };
     let n = 0;
+    let published = Date.now();
     for (const m of scanQueue(sysroot, layout, problems, { now, queuelifetime: lifetime })) {
       if (cancelled) return;
       messages.push(m);
       if (++n % SCAN_CHUNK === 0) {
-        step(`reading queue of ${root}: ${n} of ${counts.messages} messages`);
-        put(false);
-        emit();
+        if (Date.now() - published >= PUBLISH_MS) {
+          step(`reading queue of ${root}: ${n} of ${counts.messages} messages`);
+          put(false);
+          emit();
+          published = Date.now();
+        }
         await yieldTurn();
       }
     }
@@ -188,53 +236,35 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     }
     data.parts.domains = { ...matrices };
     emit();
-    // 2. Problems (check), then managers named in the domain matrix.
-    step('checking (qlens check)');
-    emit();
-    await yieldTurn();
-    try {
-      // The same checks as `qlens check`, veil leaks that break mail included.
-      registerLintRules(veilLintRule);
-      data.parts.problems = lintInstallations(installs, users);
-    } catch (e) {
-      data.errors.push(`check: ${describe(e)}`);
-    }
-    advance();
-    emit();
-    step('looking for veil leaks');
-    emit();
-    await yieldTurn();
-    try {
-      data.parts.veil = findLeaks(installs, users, sysroot);
-    } catch (e) {
-      data.errors.push(`veil: ${describe(e)}`);
-    }
-    emit();
-    for (const inst of installs) {
+    // 2. Checks, veil, managers, .qmail tree: seconds on a big host, so in a worker thread.
+    heavy = runHeavy({ sysrootDir: req.source.sysrootDir, roots: installs.map((i) => i.root) }, (m) => {
       if (cancelled) return;
-      await yieldTurn();
-      try {
-        data.parts.domains = { ...data.parts.domains, [inst.root]: domainMatrix(inst, users) };
-      } catch (e) {
-        data.errors.push(`${sanitize(inst.root)}: domains: ${describe(e)}`);
+      switch (m.part) {
+        case 'step':
+          heavyStep = m.text;
+          return;
+        case 'problems':
+          data.parts.problems = m.value;
+          break;
+        case 'veil':
+          data.parts.veil = m.value;
+          break;
+        case 'domains':
+          data.parts.domains = { ...data.parts.domains, [m.root]: m.value };
+          break;
+        case 'dotqmail':
+          data.parts.dotqmail = m.value;
+          break;
+        case 'error':
+          data.errors.push(m.text);
+          break;
+        case 'done':
+          heavyStep = null;
+          advance();
+          break;
       }
-    }
-    emit();
-    // 3. Every home's .qmail files (one directory listing per home).
-    const trees: Record<string, ReturnType<typeof dotqmailTree>> = {};
-    for (const inst of installs) {
-      if (cancelled) return;
-      step(`reading .qmail files of ${inst.root}`);
       emit();
-      await yieldTurn();
-      try {
-        trees[inst.root] = dotqmailTree(sysroot, inst, users);
-      } catch (e) {
-        data.errors.push(`${sanitize(inst.root)}: .qmail tree: ${describe(e)}`);
-      }
-    }
-    data.parts.dotqmail = trees;
-    emit();
+    });
     // 4. The queues, in chunks.
     for (const inst of installs) {
       if (cancelled) return;
@@ -257,6 +287,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       if (!qv || !layout || !layout.present || layout.split === 0) continue;
       step(`reading subjects in ${inst.root}`);
       let n = 0;
+      let published = Date.now();
       for (const m of qv.messages) {
         if (cancelled) return;
         try {
@@ -267,12 +298,25 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
           // a message delivered meanwhile, or unreadable: it keeps no subject
         }
         if (++n % SCAN_CHUNK === 0) {
-          data.parts.queues = { ...data.parts.queues, [inst.root]: { ...qv, subjectsRead: n } };
-          emit();
+          if (Date.now() - published >= PUBLISH_MS) {
+            step(`reading subjects in ${inst.root}: ${n} of ${qv.messages.length}`);
+            data.parts.queues = { ...data.parts.queues, [inst.root]: { ...qv, subjectsRead: n } };
+            emit();
+            published = Date.now();
+          }
           await yieldTurn();
         }
       }
       data.parts.queues = { ...data.parts.queues, [inst.root]: { ...qv, subjectsRead: n } };
+    }
+    if (heavy) {
+      step('');
+      while (heavyStep !== null && !cancelled) {
+        step(heavyStep);
+        emit();
+        await Promise.race([heavy.done, new Promise((r) => setTimeout(r, 250))]);
+      }
+      await heavy.done;
     }
     data.progress = null;
     emit();
@@ -300,10 +344,15 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
           const results = installs.map((inst) => traceAddress(inst, users, r.address, { managers: builtinManagers, others: installs }));
           data.details[key] = { kind: 'trace', address: r.address, results, error: installs.length ? null : 'no installation loaded yet' };
         } else {
-          const buf = sysroot.read(r.path);
+          // A jump may land on a mailbox: a 2 GB mbox is never read whole, only its head is shown.
+          const st = sysroot.stat(r.path);
+          const big = st !== null && st.kind === 'file' && st.size > FILE_VIEW_MAX;
+          const buf = big ? sysroot.readHead(r.path, FILE_VIEW_MAX) : sysroot.read(r.path);
+          const lines = buf === null ? null : decodeBytes(buf).split('\n').map((l) => sanitize(l));
+          if (lines && big) lines.push(`… (the file is ${st!.size} bytes; only the first ${FILE_VIEW_MAX} are shown)`);
           data.details[key] = {
             kind: 'file',
-            file: buf === null ? { path: r.path, lines: null, error: 'no such file' } : { path: r.path, lines: decodeBytes(buf).split('\n').map((l) => sanitize(l)), error: null },
+            file: lines === null ? { path: r.path, lines: null, error: 'no such file' } : { path: r.path, lines, error: null },
           };
         }
       } catch (e) {
@@ -329,6 +378,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     request,
     cancel: () => {
       cancelled = true;
+      heavy?.stop();
     },
   };
 }

@@ -1,0 +1,71 @@
+// The parts of a session that take seconds on a big host (every check, the
+// veil detector, the .qmail tree, the domain matrix with managers named).
+// They run in a worker thread (load-worker.ts) so the terminal answers keys
+// while they are computed; `computeHeavyParts` is the same work inline, for
+// when a worker cannot be started.
+import { Sysroot, FsError } from '../sysroot/sysroot.js';
+import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
+import { domainMatrix, type DomainMatrix } from '../qmail/domains.js';
+import { lintInstallations, registerLintRules } from '../qmail/lint.js';
+import { findLeaks, veilLintRule, type Leak } from '../veil/index.js';
+import { sanitize } from '../text/sanitize.js';
+import { dotqmailTree, type TreeNode } from './dotqmail-tree.js';
+import type { Diagnostic } from '../qmail/model-types.js';
+
+export type HeavyMessage =
+  | { part: 'problems'; value: Diagnostic[] }
+  | { part: 'veil'; value: Leak[] }
+  | { part: 'domains'; root: string; value: DomainMatrix }
+  | { part: 'dotqmail'; value: Record<string, TreeNode[]> }
+  | { part: 'step'; text: string }
+  | { part: 'error'; text: string }
+  | { part: 'done' };
+
+export interface HeavyRequest {
+  sysrootDir: string;
+  roots: string[];
+}
+
+function describe(e: unknown): string {
+  if (e instanceof FsError) return sanitize(e.message);
+  return sanitize(e instanceof Error ? e.message : String(e));
+}
+
+export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => void): void {
+  const sysroot = new Sysroot(req.sysrootDir);
+  const users = systemUsersOf(sysroot);
+  const installs = req.roots.map((r) => loadInstallation(sysroot, r));
+  post({ part: 'step', text: 'checking (qlens check)' });
+  try {
+    // The same checks as `qlens check`, veil leaks that break mail included.
+    registerLintRules(veilLintRule);
+    post({ part: 'problems', value: lintInstallations(installs, users) });
+  } catch (e) {
+    post({ part: 'error', text: `check: ${describe(e)}` });
+  }
+  post({ part: 'step', text: 'looking for veil leaks' });
+  try {
+    post({ part: 'veil', value: findLeaks(installs, users, sysroot) });
+  } catch (e) {
+    post({ part: 'error', text: `veil: ${describe(e)}` });
+  }
+  for (const inst of installs) {
+    post({ part: 'step', text: `naming the managers of ${inst.root}'s domains` });
+    try {
+      post({ part: 'domains', root: inst.root, value: domainMatrix(inst, users) });
+    } catch (e) {
+      post({ part: 'error', text: `${sanitize(inst.root)}: domains: ${describe(e)}` });
+    }
+  }
+  const trees: Record<string, TreeNode[]> = {};
+  for (const inst of installs) {
+    post({ part: 'step', text: `reading .qmail files of ${inst.root}` });
+    try {
+      trees[inst.root] = dotqmailTree(sysroot, inst, users);
+    } catch (e) {
+      post({ part: 'error', text: `${sanitize(inst.root)}: .qmail tree: ${describe(e)}` });
+    }
+  }
+  post({ part: 'dotqmail', value: trees });
+  post({ part: 'done' });
+}
