@@ -78,3 +78,25 @@ test('colonMap: keys lower-cased (ASCII only), the last duplicate wins, lines wi
     params,
   );
 });
+
+test('control table (control.ts): any bytes in any control file, no throw; warnings name the file and a line in it', async () => {
+  const { effectiveValue, effectiveInt, controlTable, whitespaceWarnings } = await import('../../source/qmail/control.js');
+  const names = ['me', 'defaultdomain', 'plusdomain', 'envnoathost', 'bouncehost', 'concurrencylocal', 'queuelifetime', 'locals', 'rcpthosts', 'virtualdomains', 'smtproutes', 'timeoutremote', 'databytes'];
+  fc.assert(
+    fc.property(fc.constantFrom(...names), bytesArb(), fc.option(wordArb(), { nil: null }), (name, buf, me) => {
+      const path = `/var/qmail/control/${name}`;
+      const v = effectiveValue(name, buf, me, path);
+      assert.equal(v.path, path);
+      const i = effectiveInt(name, buf, 120, path);
+      assert.ok(Number.isFinite(i.value));
+      const n = lineCount(buf);
+      for (const d of whitespaceWarnings(name, buf, path)) {
+        assert.equal(d.path, path);
+        assert.ok(d.line === null || (d.line >= 1 && d.line <= n), `line ${d.line} of ${n}`);
+      }
+      const rows = controlTable('/var/qmail/control', (x) => (x === name ? buf : null), 120);
+      assert.ok(Array.isArray(rows));
+    }),
+    params,
+  );
+});
