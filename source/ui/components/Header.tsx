@@ -22,14 +22,14 @@ function progressText(data: SessionData): string {
 export function instanceLine(i: InstanceSummary, width: number): string {
   const me = i.me === null ? 'me: (no control/me)' : `me ${i.me}`;
   const accepts = i.acceptsAll ? 'accepts ALL (no rcpthosts)' : `accepts ${i.accepts}`;
-  const queue = i.queue ? `  queue ${i.queue.messages} (${i.queue.todo} todo)` : '';
+  const queue = i.queue ? `  queue ${i.queue.messages}${i.queue.todo ? ` (${i.queue.todo} todo)` : ''}` : '';
   const rootW = Math.min(16, Math.max(10, i.root.length));
   return `${cell(sanitize(i.root), rootW, 'middle')} ${fitEnd(`${me}  ${accepts} · delivers ${i.delivers} domains${queue}`, Math.max(0, width - rootW - 1))}`;
 }
 
 export function Header({ data, width, instanceLines, focused }: HeaderProps): React.ReactElement {
   const theme = useTheme();
-  const progress = progressText(data);
+  const progress = fitEnd(progressText(data), Math.floor(width / 2));
   const title = 'qlens  ' + data.source.note;
   const titleW = Math.max(0, width - progress.length - (progress ? 2 : 0));
   const shown = data.instances.slice(0, instanceLines);
