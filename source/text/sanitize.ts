@@ -3,8 +3,9 @@
 // escape sequences, bidi overrides and zero-width characters become visible
 // escapes, so a Subject line cannot retitle or repaint an admin's screen.
 
-// C0 (but not \t when allowed), DEL, C1, bidi/zero-width controls, line/para separators, BOM.
-const DANGEROUS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
+// C0 (but not \t when allowed), DEL, C1, bidi controls (U+061C and U+200E/F are
+// bidi marks too), zero-width characters, line/para separators, BOM.
+const DANGEROUS = /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
 
 function escapeChar(c: string): string {
   const code = c.charCodeAt(0);
@@ -65,7 +66,7 @@ export function sanitizeBytes(buf: Uint8Array, opts: SanitizeOptions = {}): stri
   return out;
 }
 
-const JSON_EXTRA = /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const JSON_EXTRA = /[\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /** JSON.stringify, plus \uXXXX for DEL, C1, bidi and zero-width controls (contract.md "JSON"). */
 export function toSafeJson(value: unknown, space?: number): string {
