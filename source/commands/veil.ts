@@ -2,6 +2,7 @@
 // away (contract.md "qlens veil --json"). Text output is grouped by
 // severity; every leak shows its evidence as path:line and what hides it.
 import type { CommandContext } from './context.js';
+import { UsageError } from '../cli-args.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { findLeaks, type Leak, type LeakSeverity } from '../veil/index.js';
 import { sanitize, toSafeJson } from '../text/sanitize.js';
@@ -57,6 +58,7 @@ export function formatLeaksText(instances: string[], leaks: Leak[], color: boole
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
+  if (ctx.positionals.length > 0) throw new UsageError(`veil takes no arguments (got "${ctx.positionals[0]}")`);
   const installs = ctx.instances.map((root) => loadInstallation(ctx.sysroot, root));
   const users = systemUsersOf(ctx.sysroot);
   const leaks = findLeaks(installs, users, ctx.sysroot);

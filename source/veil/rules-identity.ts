@@ -3,6 +3,7 @@
 // literals accepted, L17 bounce host, L18 double bounces cross over, L19
 // Message-ID host.
 import { claimsOf } from './domains.js';
+import { listeningIps } from './rules-domains.js';
 import { identityEvidence, leak, listWords, pairs, sameName, sourceWords } from './leak-util.js';
 import type { Evidence, HostFacts, InstanceFacts, Leak, VeilFacts } from './types.js';
 
@@ -228,12 +229,14 @@ function idHostNamesMachine(i: InstanceFacts, host: HostFacts): Leak[] {
   ];
 }
 
-function ipLiteral(inst: InstanceFacts): Leak[] {
+function ipLiteral(inst: InstanceFacts, facts: VeilFacts): Leak[] {
   const v = inst.identity.localiphost;
   if (!v?.value) return [];
   const claims = claimsOf(inst, v.value).filter((c) => c.list === 'rcpthosts' || c.list === 'locals' || c.list === 'morercpthosts');
   const accepted = claims.some((c) => c.list === 'rcpthosts' || c.list === 'morercpthosts');
   if (!accepted) return [];
+  // The example literal: another installation's listening address when the scripts show one.
+  const other = [...listeningIps(facts)].find(([, v]) => v.inst !== inst.root)?.[0] ?? '192.0.2.11';
   return [
     leak(
       'L13',
@@ -241,7 +244,7 @@ function ipLiteral(inst: InstanceFacts): Leak[] {
       'medium',
       [inst],
       [identityEvidence(inst, v), ...claims.map((c) => c.evidence)],
-      `${inst.root}'s qmail-smtpd rewrites a recipient like postmaster@[192.0.2.10] to postmaster@${v.value} whenever 192.0.2.10 is ANY ` +
+      `${inst.root}'s qmail-smtpd rewrites a recipient like postmaster@[${other}] to postmaster@${v.value} whenever ${other} is ANY ` +
         `address of this machine — the other installation's address included — and ${v.value} is in its rcpthosts, so the RCPT is accepted. ` +
         `A prober who tries the other installation's IP literal here and gets "250 ok" has proved both run on one host.`,
       `Set ${inst.root}/control/localiphost to a name listed in neither rcpthosts nor locals, so every IP literal is refused alike.`,
@@ -255,7 +258,7 @@ export function identityLeaks(facts: VeilFacts): Leak[] {
   if (insts.length < 2) return out;
   for (const [a, b] of pairs(insts)) out.push(...sameIdentity(a, b));
   for (const i of insts) out.push(...meIsMachine(i, facts.host));
-  for (const i of insts) out.push(...ipLiteral(i));
+  for (const i of insts) out.push(...ipLiteral(i, facts));
   for (const [a, b] of pairs(insts)) out.push(...bounceHost(a, b), ...bounceHostNamesOther(a, b));
   for (const i of insts) out.push(...bounceHostNamesMachine(i, facts.host));
   for (const [a, b] of pairs(insts)) out.push(...doubleBounceCrosses(a, b));
