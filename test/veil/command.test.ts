@@ -75,3 +75,21 @@ test('veil with one installation says there is nothing to compare', async () => 
   const j = await veil(files, true);
   assert.deepEqual(JSON.parse(j.out), { instances: ['/var/qmail'], leaks: [] });
 });
+
+test('veil takes no arguments', async () => {
+  const sysroot = makeFixture(withChanges({})).sysroot();
+  const ctx: CommandContext = {
+    sysroot,
+    instances: discoverInstances(sysroot),
+    instancesExplicit: false,
+    positionals: ['foo'],
+    options: {},
+    json: false,
+    color: false,
+    readOnly: true,
+    out: () => {},
+    err: () => {},
+    readStdin: async () => '',
+  };
+  await assert.rejects(() => run(ctx), /veil takes no arguments/);
+});
