@@ -33,7 +33,23 @@ const SMTPD = new Set(['rcpthosts', 'morercpthosts.cdb', 'badmailfrom', 'databyt
 const REMOTE = new Set(['smtproutes', 'helohost', 'timeoutremote', 'timeoutconnect']);
 const INJECT = new Set(['defaultdomain', 'defaulthost', 'plusdomain', 'idhost']);
 
-export function activationFor(target: EditTarget, sysPath: string): ActivationStep {
+/** How the installation's qmail-send is supervised, found from its start scripts. */
+export type SendService = { kind: 'daemontools'; dir: string } | { kind: 'systemd'; unit: string } | { kind: 'rc'; script: string };
+
+function hupCommands(svc: SendService | null | undefined, instance: string): string[] {
+  if (svc?.kind === 'daemontools') return [`svc -h ${svc.dir}`];
+  if (svc?.kind === 'systemd') return [`systemctl kill -s HUP ${svc.unit}`];
+  return [`kill -HUP <pid of the qmail-send started for ${instance}>   # qlens found no supervised service for it`];
+}
+
+function restartCommands(svc: SendService | null | undefined, instance: string): string[] {
+  if (svc?.kind === 'daemontools') return [`svc -t ${svc.dir}`];
+  if (svc?.kind === 'systemd') return [`systemctl restart ${svc.unit}`];
+  if (svc?.kind === 'rc') return [`restart qmail-send of ${instance} (started by ${svc.script})`];
+  return [`restart the qmail-send started for ${instance}`];
+}
+
+export function activationFor(target: EditTarget, sysPath: string, services: Record<string, SendService | null> = {}): ActivationStep {
   const step = (text: string, commands: string[] = []): ActivationStep => ({ path: sysPath, text, commands, needed: commands.length > 0 });
   switch (target.kind) {
     case 'assign':
@@ -47,25 +63,18 @@ export function activationFor(target: EditTarget, sysPath: string): ActivationSt
     case 'control': {
       const n = target.name;
       const svc = target.instance === '/var/qmail' ? 'qmail-send' : `qmail-send (of ${target.instance})`;
+      const service = services[target.instance];
       if (SEND_HUP.has(n)) {
-        return step(
-          `${svc} rereads control/${n} only at start and on HUP; messages it has already routed keep their route`,
-          ['svc -h /service/qmail-send        # daemontools', 'kill -HUP "$(pgrep -x qmail-send)"   # without daemontools'],
-        );
+        return step(`${svc} rereads control/${n} only at start and on HUP; messages it has already routed keep their route`, hupCommands(service, target.instance));
       }
       if (SEND_START.has(n)) {
-        return step(`${svc} reads control/${n} only at start: restart it`, [
-          'svc -t /service/qmail-send        # daemontools',
-          'qmailctl restart                  # or your init script',
-        ]);
+        return step(`${svc} reads control/${n} only at start: restart it`, restartCommands(service, target.instance));
       }
       if (n === 'morercpthosts') return step('qmail-newmrh already done: morercpthosts.cdb was compiled with this change; qmail-smtpd reads it on each connection');
       if (SMTPD.has(n)) return step(`qmail-smtpd reads control/${n} on each connection: nothing to do`);
       if (REMOTE.has(n)) return step(`qmail-remote reads control/${n} on each run: nothing to do`);
       if (INJECT.has(n)) return step(`qmail-inject reads control/${n} on each run: nothing to do`);
-      return step(`control/${n}: qlens does not know when qmail reads it; restarting qmail-send is the safe choice`, [
-        'svc -t /service/qmail-send',
-      ]);
+      return step(`control/${n}: qlens does not know when qmail reads it; restarting qmail-send is the safe choice`, restartCommands(service, target.instance));
     }
   }
 }

@@ -8,6 +8,8 @@ import { OverlaySysroot, type StagedContent } from '../sysroot/overlay.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { loadSystemUsers } from '../qmail/passwd.js';
 import { parseAssign } from '../qmail/assign.js';
+import { loadStartScripts, type StartScript } from '../qmail/startup.js';
+import type { SendService } from './activation.js';
 import type { ChangeSet, HomeOwner, StageEnv } from './stage.js';
 import { homeOf } from './stage.js';
 import { instanceOf } from './file-kind.js';
@@ -38,6 +40,24 @@ export function homeOwners(sysroot: Sysroot, instances: string[]): HomeOwner[] {
   return out;
 }
 
+/** The service (daemontools directory, systemd unit or rc script) whose script starts the installation's qmail-send. */
+export function sendServiceOf(sysroot: Sysroot, root: string): SendService | null {
+  let scripts: StartScript[];
+  try {
+    scripts = loadStartScripts(sysroot, root).scripts;
+  } catch {
+    return null;
+  }
+  const starting = scripts.filter((s) => s.qmailStart.length > 0);
+  // The supervised form first: rc is usually what a run script execs.
+  const run = starting.find((s) => s.kind === 'run') ?? scripts.find((s) => s.kind === 'run' && s.execs.some((e) => starting.some((x) => x.path === e.program)));
+  if (run) return { kind: 'daemontools', dir: path.posix.dirname(run.path) };
+  const unit = starting.find((s) => s.kind === 'systemd');
+  if (unit) return { kind: 'systemd', unit: path.posix.basename(unit.path) };
+  const rc = starting[0];
+  return rc ? { kind: 'rc', script: rc.path } : null;
+}
+
 export function stageEnv(sysroot: Sysroot, instances: string[], writer = new SysrootWriter(sysroot)): StageEnv {
   return {
     instances,
@@ -45,6 +65,7 @@ export function stageEnv(sysroot: Sysroot, instances: string[], writer = new Sys
     current: (p) => writer.current(p),
     ownerOf: (p) => writer.ownerOf(p),
     homes: homeOwners(sysroot, instances),
+    services: Object.fromEntries(instances.map((i) => [i, sendServiceOf(sysroot, i)])),
   };
 }
 

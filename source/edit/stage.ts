@@ -13,7 +13,7 @@ import { sha256, writablePath, type FileState, type OwnerMode } from '../sysroot
 import { compileUsersCdb, compileMoreRcptHostsCdb } from '../qmail/assign.js';
 import { classifyPath, type EditTarget } from './file-kind.js';
 import { validateContent, hasErrors } from './validate.js';
-import { activationFor, type ActivationStep } from './activation.js';
+import { activationFor, type ActivationStep, type SendService } from './activation.js';
 import { unifiedDiff } from './diff.js';
 
 export interface EditRequest {
@@ -44,6 +44,8 @@ export interface StageEnv {
   homes: HomeOwner[];
   /** The time of the edit (for .fsmeta modification times); default now. */
   now?: Date;
+  /** How each installation's qmail-send is supervised (for the commands of the activation plan). */
+  services?: Record<string, SendService | null>;
 }
 
 export type FileRole = 'edit' | 'derived' | 'meta';
@@ -198,7 +200,7 @@ export function stageEdits(requests: EditRequest[], env: StageEnv): ChangeSet {
     if (text !== before) add('/.fsmeta', 'meta', { kind: 'other', instance: null }, Buffer.from(text, 'utf8'));
   }
 
-  const activation = files.filter((f) => f.role === 'edit' && !(f.before && f.after && f.before.equals(f.after))).map((f) => activationFor(f.target, f.path));
+  const activation = files.filter((f) => f.role === 'edit' && !(f.before && f.after && f.before.equals(f.after))).map((f) => activationFor(f.target, f.path, env.services));
   return { files, diagnostics, activation, valid: !hasErrors(diagnostics) };
 }
 

@@ -28,6 +28,7 @@ function world(extra: Record<string, Parameters<typeof makeFixture>[0][string]> 
     '/var/qmail/alias/.qmail-postmaster': 'alice\n',
     '/home/alice/.qmail': './Maildir/\n',
     '/home/bob/.qmail-ww': { content: './Maildir/\n', mode: 0o666, uid: 1002, gid: 1002 },
+    '/service/qmail-send/run': '#!/bin/sh\nexec env - PATH="/var/qmail/bin:$PATH" qmail-start ./Maildir/\n',
     '/var/qmail2/control/me': 'other.example.com\n',
     '/var/qmail2/control/locals': 'other.example.com\n',
     ...extra,

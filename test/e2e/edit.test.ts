@@ -19,6 +19,7 @@ function fixture() {
     '/var/qmail/control/virtualdomains': 'example.net:alice\n',
     '/home/alice/.qmail': './Maildir/\n',
     '/home/bob/.qmail-info': './Info/\n',
+    '/service/qmail-send/run': '#!/bin/sh\nexec env - PATH="/var/qmail/bin:$PATH" qmail-start ./Maildir/\n',
   });
 }
 

@@ -48,7 +48,7 @@ test('quick form → confirm screen with diff, owner, impact and the y question;
   assert.match(text, /\/var\/qmail\/control\/virtualdomains {2}owner 0:0 mode 0644 kept/);
   assert.match(text, /\/var\/qmail\/control\/rcpthosts/);
   assert.match(text, /info@example\.org: remote info@example\.org → maildir \/home\/bob\/Info\//);
-  assert.match(text, /svc -h \/service\/qmail-send/);
+  assert.match(text, /kill -HUP <pid of the qmail-send started for \/var\/qmail>/);
   assert.equal(flowLines(s!, 100, 40).at(-1)!.text, CONFIRM_PROMPT);
   const after = drive(s!, [ENTER], env(fx.dir, log));
   assert.equal(after, null);
@@ -65,7 +65,7 @@ test('y applies both files as one journal entry and lists what is left to do', (
   const text = flowLines(s!, 120, 30).map((l) => l.text).join('\n');
   assert.match(text, /Applied/);
   assert.match(text, /backup: \/var\/backups\/qlens\/\d{8}T\d{6}Z-1/);
-  assert.match(text, /\$ svc -h/);
+  assert.match(text, /\$ kill -HUP/);
   assert.deepEqual(log, ['applied']);
   assert.equal(fs.readFileSync(fx.host('/var/qmail/control/virtualdomains'), 'utf8'), 'example.net:alice\nexample.org:bob\n');
   assert.equal(fs.readFileSync(fx.host('/var/qmail/control/rcpthosts'), 'utf8'), 'mail.example.com\nexample.org\n');

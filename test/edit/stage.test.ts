@@ -112,7 +112,12 @@ test('staging refuses a stale hash and a symlinked path before anything else', (
 
 test('activation plan: HUP for locals/virtualdomains, restart for start-only files, nothing for per-run files', () => {
   const a = (p: string) => activationFor(classifyPath(p, ['/var/qmail']), p);
-  assert.deepEqual(a('/var/qmail/control/virtualdomains').commands[0], 'svc -h /service/qmail-send        # daemontools');
+  assert.match(a('/var/qmail/control/virtualdomains').commands[0], /^kill -HUP <pid of the qmail-send started for \/var\/qmail>/);
+  const d = (p: string) => activationFor(classifyPath(p, ['/var/qmail']), p, { '/var/qmail': { kind: 'daemontools', dir: '/service/qmail-send' } });
+  assert.deepEqual(d('/var/qmail/control/locals').commands, ['svc -h /service/qmail-send']);
+  assert.deepEqual(d('/var/qmail/control/me').commands, ['svc -t /service/qmail-send']);
+  const u = activationFor(classifyPath('/var/qmail/control/locals', ['/var/qmail']), '/var/qmail/control/locals', { '/var/qmail': { kind: 'systemd', unit: 'qmail.service' } });
+  assert.deepEqual(u.commands, ['systemctl kill -s HUP qmail.service']);
   assert.equal(a('/var/qmail/control/me').needed, true);
   assert.match(a('/var/qmail/control/me').text, /only at start/);
   assert.equal(a('/var/qmail/control/rcpthosts').needed, false);
