@@ -2,7 +2,7 @@
 // two listeners, L9 a listener on every address, L12 the wrong run-as user,
 // L21 the rc's PATH, L22 QMAILQUEUE/QMAILREMOTE into another HOME, L24 one
 // tcprules file for two listeners, L25 the POP3 banner, L30 logs.
-import { homeOf, leak, pairs, portNumber, sameName } from './leak-util.js';
+import { homeOf, leak, listWords, pairs, portNumber, sameName } from './leak-util.js';
 import type { Evidence, InstanceFacts, Leak, TcpServerFact, VeilFacts } from './types.js';
 
 const RECEIVERS = /(^|\/)qmail-(smtpd|qmtpd|qmqpd)$/;
@@ -127,6 +127,13 @@ function userSuffix(x: InstanceFacts): { suffix: string; ev: Evidence } | null {
   return null;
 }
 
+/** The user name a listener runs as (-u NAME, `id -u NAME`, or a uid looked up in passwd). */
+function runAsName(t: TcpServerFact, facts: VeilFacts): string | null {
+  if (t.user === null) return null;
+  if (t.userName) return t.userName;
+  return /^[0-9]+$/.test(t.user) ? facts.host.passwd.find((p) => p.uid === Number(t.user))?.name ?? null : t.user;
+}
+
 function runAsUser(x: InstanceFacts, facts: VeilFacts): Leak[] {
   const s = userSuffix(x);
   if (!s) return [];
@@ -134,10 +141,13 @@ function runAsUser(x: InstanceFacts, facts: VeilFacts): Leak[] {
   const out: Leak[] = [];
   for (const t of receivers(x)) {
     if (t.user === null) continue;
-    const name = t.userName ?? (/^[0-9]+$/.test(t.user) ? facts.host.passwd.find((p) => p.uid === Number(t.user))?.name ?? null : t.user);
+    const name = runAsName(t, facts);
     if (name === expected) continue;
     const expectedPw = facts.host.passwd.find((p) => p.name === expected);
     const uid = /^[0-9]+$/.test(t.user) ? t.user : facts.host.passwd.find((p) => p.name === name)?.uid ?? '?';
+    const sharedWith = facts.instances
+      .filter((o) => o !== x && receivers(o).some((r) => r.user !== null && runAsName(r, facts) === name))
+      .map((o) => o.root);
     const ev: Evidence[] = [tcpEvidence(t)];
     if (t.userLine) ev.push({ path: t.path, line: t.userLine.line, text: t.userLine.text });
     ev.push(s.ev);
@@ -150,8 +160,8 @@ function runAsUser(x: InstanceFacts, facts: VeilFacts): Leak[] {
         ev,
         `${x.root}'s qmail-smtpd runs as ${name ?? `uid ${t.user}`}, but this installation's qmail users end in "${s.suffix}" ` +
           `(its queue belongs to qmailq${s.suffix}), so its qmaild is ${expected}${expectedPw ? ` (uid ${expectedPw.uid})` : ''}. ` +
-          `qmail-queue writes "invoked from network" only for its own qmaild; mail taken in here says "Received: (qmail N invoked by uid ${uid})" instead, ` +
-          `a uid that another installation's listener also uses.`,
+          `qmail-queue writes "invoked from network" only for its own qmaild; mail taken in here says "Received: (qmail N invoked by uid ${uid})" instead` +
+          (sharedWith.length ? `, the same uid the listener${sharedWith.length > 1 ? 's' : ''} of ${listWords(sharedWith)} run${sharedWith.length > 1 ? '' : 's'} as.` : '.'),
         `Run the listener as ${expected}: QMAILDUID=\`id -u ${expected}\` and -u "$QMAILDUID".`,
       ),
     );
