@@ -324,6 +324,29 @@ function popupHost(a: InstanceFacts, b: InstanceFacts): Leak[] {
   return out;
 }
 
+/** A POP3 banner that names another installation (its me), whether or not that one runs POP3. */
+function popupNamesOther(x: InstanceFacts, others: InstanceFacts[]): Leak[] {
+  const out: Leak[] = [];
+  for (const s of x.scripts) {
+    const p = s.popupHost;
+    if (!p || sameName(p.value, x.me.value)) continue;
+    const y = others.find((o) => sameName(o.me.value, p.value));
+    if (!y) continue;
+    out.push(
+      leak(
+        'L25',
+        'pop3-banner-names-other',
+        'medium',
+        [x, y],
+        [{ path: s.path, line: p.line, text: p.text }, { path: y.me.path ?? `${y.root}/control/me`, line: 1, text: y.me.value ?? '' }],
+        `${x.root}'s POP3 service greets with "+OK <pid.time@${p.value}>", the name of ${y.root}: every mail client of ${x.root} is told the other installation's name.`,
+        `Pass ${x.root}'s own name as qmail-popup's first argument in ${s.path}.`,
+      ),
+    );
+  }
+  return out;
+}
+
 function sharedLogs(a: InstanceFacts, b: InstanceFacts): Leak[] {
   const out: Leak[] = [];
   const la = a.scripts.flatMap((s) => s.logTargets.map((t) => ({ s, t })));
@@ -368,5 +391,6 @@ export function listenerLeaks(facts: VeilFacts): Leak[] {
   for (const x of insts) out.push(...rcPath(x, roots));
   for (const x of insts) out.push(...queueVars(x, facts, roots), ...otherBinary(x, roots));
   for (const [a, b] of pairs(insts)) out.push(...sharedRules(a, b), ...popupHost(a, b), ...sharedLogs(a, b));
+  for (const x of insts) out.push(...popupNamesOther(x, insts.filter((o) => o !== x)));
   return out;
 }

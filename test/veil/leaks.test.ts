@@ -265,6 +265,12 @@ test('L24: both listeners read one tcprules file', () => {
   assert.deepEqual(paths(l).sort(), ['/var/qmail/supervise/qmail-smtpd/run', '/var/qmail2/supervise/qmail-smtpd/run']);
 });
 
+test("L25: B's POP3 banner names A", () => {
+  const pop = '#!/bin/sh\nexec tcpserver -v -R -H -l pop.b.example 192.0.2.11 pop3 /var/qmail2/bin/qmail-popup mail.a.example /bin/checkpassword /var/qmail2/bin/qmail-pop3d Maildir\n';
+  const l = one(leaksFor(withChanges({ '/var/qmail2/supervise/qmail-pop3d/run': pop })), 'L25', 'pop3-banner-names-other');
+  assert.deepEqual(paths(l), ['/var/qmail2/supervise/qmail-pop3d/run', '/var/qmail/control/me']);
+});
+
 test('L26: a setuid qmail-queue any local user can run', () => {
   const l = one(leaksFor(withChanges({ '/var/qmail2/bin/qmail-queue': { content: '', mode: 0o4711, uid: 8794 } })), 'L26', 'local-users-can-inject');
   assert.deepEqual(paths(l), ['/var/qmail2/bin/qmail-queue']);
