@@ -21,7 +21,8 @@ export interface BulkStat {
   size: number;
 }
 
-const O_READ = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
+// O_NONBLOCK: a FIFO among the queue files must not hang the listing (it is refused after fstat).
+const O_READ = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
 
 export class BulkDir {
   /** System path as given. */

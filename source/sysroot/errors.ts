@@ -26,6 +26,7 @@ const WORDS: Record<string, string> = {
   ESCAPE: 'leads outside the sysroot (refused)',
   SYMLINK: 'is a symbolic link (refused)',
   CONFLICT: 'changed on disk since it was read',
+  NOTFILE: 'is not a regular file (a FIFO or device: not read)',
 };
 
 export class FsError extends Error {

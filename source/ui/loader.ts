@@ -39,8 +39,8 @@ export interface LoadRequest {
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const SUBJECT_HEAD = 8192;
-/** Most bytes the file view reads (a 10 MB .qmail file fits; a mailbox does not). */
-const FILE_VIEW_MAX = 16 * 1024 * 1024;
+/** Most bytes the file view reads: enough for any sane file; a mailbox or a 10 MB .qmail shows its head. */
+const FILE_VIEW_MAX = 1024 * 1024;
 
 /** The Subject header of a message head (continuation lines joined), sanitized; null when none. */
 export function subjectOf(head: Buffer): string | null {

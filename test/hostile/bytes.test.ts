@@ -153,7 +153,8 @@ test('a queued message with escapes in the envelope, the Subject and the body, a
   const fs = await import('node:fs');
   fs.writeFileSync(fxDir, latin1(`\x1b]0;x\x07no-F-record\0`));
   for (const name of ALL) await runClean(name, b.sysroot());
-  for (const opts of [{}, { message: '1000001' }, { message: '1000002' }, { shape: true }, { counts: true }]) {
+  const variants: Array<Record<string, string | boolean>> = [{}, { message: '1000001' }, { message: '1000002' }, { shape: true }, { counts: true }];
+  for (const opts of variants) {
     const r = await runClean('queue', b.sysroot(), { options: opts });
     assert.notEqual(r.status, null);
     const j = await runClean('queue', b.sysroot(), { options: opts, json: true });

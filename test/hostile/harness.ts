@@ -12,6 +12,8 @@ import { run as runDomains } from '../../source/commands/domains.js';
 import { run as runTrace } from '../../source/commands/trace.js';
 import { runQueue } from '../../source/commands/queue.js';
 import { run as runVeil } from '../../source/commands/veil.js';
+import { startLoad } from '../../source/ui/loader.js';
+import { requestKey, type DetailRequest, type SessionData } from '../../source/ui/session-data.js';
 
 export const NOW = Date.parse('2026-11-25T12:00:00Z');
 
@@ -57,13 +59,13 @@ export interface Built {
 }
 
 /** The base installation with some entries replaced or added, and (unless `queue: false`) a queue. */
-export function build(over: Record<string, FixtureEntry | null> = {}, queue: MessageSpec[] | false = BASE_QUEUE): Built {
+export function build(over: Record<string, FixtureEntry | null> = {}, queue: MessageSpec[] | false = BASE_QUEUE, base?: string): Built {
   const files = baseFiles();
   for (const [k, v] of Object.entries(over)) {
     if (v === null) delete files[k];
     else files[k] = v;
   }
-  const fx = makeFixture(files);
+  const fx = makeFixture(files, base);
   if (queue) writeQueue(fx.dir, '/var/qmail', queue, { split: 23 });
   return { fx, sysroot: (opts) => fx.sysroot(opts) };
 }
@@ -140,4 +142,17 @@ export const ALL: CommandName[] = ['check', 'domains', 'trace', 'queue', 'veil']
 /** Lines of both streams that mention a path. */
 export function linesNaming(r: RunResult, p: string): string[] {
   return (r.out + r.err).split('\n').filter((l) => l.includes(p));
+}
+
+/** Load the whole TUI session over a sysroot directory (what the Ink app shows), then read details on demand. */
+export async function loadTui(dir: string, requests: DetailRequest[] = []): Promise<SessionData> {
+  let last: SessionData | null = null;
+  const loader = startLoad({ source: { sysrootDir: dir, demo: null, note: '' }, instances: [], now: NOW }, (d) => (last = d));
+  await loader.done;
+  for (const r of requests) loader.request(r);
+  const want = requests.map(requestKey);
+  const end = Date.now() + 30_000;
+  while (!want.every((k) => last?.details[k]) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(last, 'the loader published');
+  return last!;
 }
