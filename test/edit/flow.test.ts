@@ -106,3 +106,33 @@ test('a new .qmail-EXT from the form: owner named, new file, the addresses it ma
   assert.match(text, /\/home\/alice\/\.qmail-lists {2}owner alice 1001:1001 mode 0644 \(new file\)/);
   assert.match(text, /alice-lists@mail\.example\.com: bounce .* → maildir \/home\/alice\/Lists\//);
 });
+
+test('several edits staged with Ctrl-S are confirmed and applied together, the later one seeing the earlier', () => {
+  const fx = world();
+  const log: string[] = [];
+  const CTRL_S = { ctrl: true };
+  let s: FlowState | null = openMenu(null);
+  // Stage one domain, then another (the second form reads virtualdomains as staged).
+  s = drive(s, ['a', ...'example.org', TAB, ...'bob'], env(fx.dir, log));
+  let r = flowKey(s!, 's', CTRL_S);
+  s = runEffect(r.state ?? s!, r.effect, env(fx.dir, log));
+  assert.equal(s?.step, 'menu');
+  assert.match(flowLines(s!, 100, 20).map((l) => l.text).join('\n'), /Staged, to be applied together: add example\.org → bob/);
+  s = drive(s!, ['a', ...'example.com', TAB, ...'alice', ENTER], env(fx.dir, log));
+  assert.equal(s?.step, 'confirm');
+  const text = flowLines(s!, 120, 40).map((l) => l.text).join('\n');
+  assert.match(text, /^\+example\.org:bob$/m);
+  assert.match(text, /^\+example\.com:alice$/m);
+  s = drive(s!, ['y'], env(fx.dir, log));
+  assert.equal(s?.step, 'done');
+  assert.equal(fs.readFileSync(fx.host('/var/qmail/control/virtualdomains'), 'utf8'), 'example.net:alice\nexample.org:bob\nexample.com:alice\n');
+  assert.equal(fs.readFileSync(fx.host('/var/qmail/control/rcpthosts'), 'utf8'), 'mail.example.com\nexample.org\nexample.com\n');
+  assert.equal(fs.readdirSync(fx.host('/var/backups/qlens')).length, 1, 'one journal entry');
+  // The menu offers the staged set for confirmation, and Esc drops it.
+  const m = drive(openMenu(null), ['a', ...'x.example', TAB, ...'bob'], env(fx.dir, log))!;
+  r = flowKey(m, 's', CTRL_S);
+  const menu = runEffect(r.state ?? m, r.effect, env(fx.dir, log))!;
+  assert.equal(menu.step === 'menu' && menu.items[0].key, 'c');
+  assert.equal(drive(menu, [{ escape: true }], env(fx.dir, log)), null);
+  assert.match(log.at(-1)!, /staged edits are dropped/);
+});

@@ -96,6 +96,9 @@ export function flowLines(s: FlowState, width: number, height: number): FlowLine
   switch (s.step) {
     case 'menu': {
       const lines: FlowLine[] = [{ text: 'Edit — nothing is written before the confirm screen', bold: true }, { text: '' }];
+      if (s.staged.length) {
+        lines.push({ text: `Staged, to be applied together: ${sanitize(s.staged.map((st) => st.title).join(' · '))}`, tone: 'warn' }, { text: '' });
+      }
       s.items.forEach((it, i) => lines.push({ text: `${i === s.cursor ? '▸' : ' '} ${it.key}  ${sanitize(it.label)}`, inverse: i === s.cursor }));
       lines.push({ text: '' }, { text: 'Enter or the letter picks · Esc closes', tone: 'dim' });
       return lines.slice(0, height).map((l) => ({ ...l, text: fitEnd(l.text, width) }));
@@ -109,7 +112,8 @@ export function flowLines(s: FlowState, width: number, height: number): FlowLine
       });
       lines.push({ text: '' });
       if (s.error) lines.push({ text: `✗ ${sanitize(s.error)}`, tone: 'error' });
-      lines.push({ text: 'Tab/↓ next field · Enter on the last field shows the change · Esc cancels', tone: 'dim' });
+      if (s.staged.length) lines.push({ text: `staged already: ${sanitize(s.staged.map((st) => st.title).join(' · '))}`, tone: 'warn' });
+      lines.push({ text: 'Tab/↓ next field · Enter on the last field shows the change · Ctrl-S stages it and makes another · Esc cancels', tone: 'dim' });
       return lines.slice(0, height).map((l) => ({ ...l, text: fitEnd(l.text, width) }));
     }
     case 'confirm': {

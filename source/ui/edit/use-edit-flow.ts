@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Sysroot, decodeBytes } from '../../sysroot/sysroot.js';
 import { SysrootWriter, isReadOnly } from '../../sysroot/write.js';
 import type { KeyEvent } from '../keymap.js';
-import { flowKey, openMenu, type FlowState, type FlowEffect } from './flow.js';
+import { flowKey, openMenu, stagedContent, type FlowState, type FlowEffect, type StagedEdit } from './flow.js';
 import { buildPreview, applyPreview } from './preview.js';
 import { submitForm } from './quick-forms.js';
 import { editCopy } from './external-editor.js';
@@ -32,6 +32,15 @@ export interface EditFlowHandle {
   key: (input: string, key: KeyEvent) => void;
 }
 
+function preview(env: EditFlowEnv, staged: StagedEdit[], title: string): FlowState {
+  const p = buildPreview(env.sysrootDir, env.instances, staged.flatMap((st) => st.edits), title);
+  return p.ok ? { step: 'confirm', preview: p.preview } : { step: 'done', title: 'Refused', lines: [p.message], ok: false };
+}
+
+function titleOf(staged: StagedEdit[]): string {
+  return staged.map((s) => s.title).join(' + ');
+}
+
 export function runEffect(flow: FlowState, effect: FlowEffect, env: EditFlowEnv): FlowState | null {
   switch (effect.kind) {
     case 'none':
@@ -48,14 +57,19 @@ export function runEffect(flow: FlowState, effect: FlowEffect, env: EditFlowEnv)
       } catch (e) {
         return { step: 'done', title: 'Cannot edit this file', lines: [sanitize(e instanceof Error ? e.message : String(e))], ok: false };
       }
-      const r = editCopy(cur.content ?? Buffer.alloc(0), path.posix.basename(effect.path));
+      // A file already staged is edited as it would be, not as it is.
+      const start = stagedContent(effect.staged, cur.path) ?? cur.content ?? Buffer.alloc(0);
+      const r = editCopy(start, path.posix.basename(effect.path));
       if (r.content === null) return { step: 'done', title: 'Nothing staged', lines: [sanitize(r.message ?? '')], ok: false };
-      if (cur.content !== null && r.content.equals(cur.content)) {
-        env.onClose('no change: nothing staged');
-        return null;
+      if (r.content.equals(start)) {
+        if (effect.staged.length === 0) {
+          env.onClose('no change: nothing staged');
+          return null;
+        }
+        return preview(env, effect.staged, titleOf(effect.staged));
       }
-      const p = buildPreview(env.sysrootDir, env.instances, [{ path: effect.path, content: r.content, expectSha256: cur.sha256 }], `edit ${effect.path}`);
-      return p.ok ? { step: 'confirm', preview: p.preview } : { step: 'done', title: 'Refused', lines: [p.message], ok: false };
+      const staged = [...effect.staged, { title: `edit ${effect.path}`, edits: [{ path: effect.path, content: r.content, expectSha256: cur.sha256 }] }];
+      return preview(env, staged, titleOf(staged));
     }
     case 'submit': {
       const sysroot = new Sysroot(env.sysrootDir);
@@ -63,6 +77,8 @@ export function runEffect(flow: FlowState, effect: FlowEffect, env: EditFlowEnv)
       const res = submitForm(effect.form, effect.fields, {
         instance,
         read: (p) => {
+          const st = stagedContent(effect.staged, p);
+          if (st !== undefined) return decodeBytes(st);
           try {
             const b = sysroot.read(p);
             return b === null ? null : decodeBytes(b);
@@ -72,9 +88,12 @@ export function runEffect(flow: FlowState, effect: FlowEffect, env: EditFlowEnv)
         },
       });
       if (!res.ok) return flow.step === 'form' ? { ...flow, error: res.message } : flow;
-      const p = buildPreview(env.sysrootDir, env.instances, res.edits.map((e) => ({ path: e.path, content: e.content })), res.summary);
-      return p.ok ? { step: 'confirm', preview: p.preview } : { step: 'done', title: 'Refused', lines: [p.message], ok: false };
+      const staged = [...effect.staged, { title: res.summary, edits: res.edits.map((e) => ({ path: e.path, content: e.content })) }];
+      if (effect.then === 'stage') return openMenu(effect.origin.file, effect.origin.prefill, staged);
+      return preview(env, staged, titleOf(staged));
     }
+    case 'confirmStaged':
+      return preview(env, effect.staged, titleOf(effect.staged));
     case 'apply': {
       const r = applyPreview(env.sysrootDir, effect.preview);
       if (r.ok) env.onApplied();
