@@ -21,6 +21,9 @@ const projectRoot = path.resolve(here, '..', '..');
 const cli = path.join(projectRoot, 'dist', 'source', 'cli.js');
 const probe = path.join(here, 'probe.js');
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const TIMEOUT = ['/usr/bin/timeout', '/bin/timeout'].find((p) => fs.existsSync(p)) ?? null;
+/** A process still running after this long is stopped (with its whole process group) and reported as such. */
+const limits = { processMs: 0 };
 
 interface Options {
   size: SizeName;
@@ -52,7 +55,8 @@ function parseOptions(argv: string[]): Options {
     else usage(`unknown argument ${a}`);
   }
   if (!o.runs || !Number.isInteger(o.runs) || o.runs < 1) o.runs = o.size === 'large' ? 5 : 7;
-  budget.perFigureMs = o.size === 'large' ? 60000 : 12000;
+  budget.perFigureMs = o.size === 'large' ? 40000 : 12000;
+  limits.processMs = o.size === 'large' ? 90000 : 60000;
   return o;
 }
 
@@ -80,21 +84,29 @@ function runProcess(cmd: string, args: string[], env?: NodeJS.ProcessEnv): ProcR
   const outFile = path.join(tmp, 'out');
   const rssFile = path.join(tmp, 'rss');
   const fd = fs.openSync(outFile, 'w');
-  const [file, argv] = TIME ? [TIME, ['-o', rssFile, '-f', '%M', cmd, ...args]] : [cmd, args];
+  let [file, argv] = TIME ? [TIME, ['-o', rssFile, '-f', '%M', cmd, ...args]] : [cmd, args];
+  // timeout(1) runs the command in its own process group and signals the whole group, grandchildren included.
+  if (TIMEOUT && limits.processMs > 0) [file, argv] = [TIMEOUT, ['-s', 'TERM', '-k', '5', String(Math.ceil(limits.processMs / 1000)), file, ...argv]];
   const s = performance.now();
   const r = spawnSync(file, argv, { stdio: ['ignore', fd, 'pipe'], env: env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - s;
+  const timedOut = TIMEOUT !== null && limits.processMs > 0 && (r.status === 124 || r.status === 137);
   fs.closeSync(fd);
   let rssKb: number | null = null;
   if (TIME) {
     // GNU time writes "Command exited with non-zero status N" before the figure.
-    const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
-    const n = Number(lines[lines.length - 1]);
-    rssKb = Number.isFinite(n) ? n : null;
+    try {
+      const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
+      const n = Number(lines[lines.length - 1]);
+      rssKb = Number.isFinite(n) ? n : null;
+    } catch {
+      rssKb = null;
+    }
   }
   const stdoutBytes = fs.statSync(outFile).size;
   fs.rmSync(tmp, { recursive: true, force: true });
-  return { ms, status: r.status, rssKb, stderr: r.stderr?.toString() ?? '', stdoutBytes };
+  const stderr = timedOut ? `still running after ${Math.ceil(limits.processMs / 1000)} s: stopped` : r.stderr?.toString() ?? '';
+  return { ms, status: timedOut ? null : r.status, rssKb, stderr, stdoutBytes };
 }
 
 function firstLine(s: string): string {
@@ -114,7 +126,7 @@ function measureProcess(cmd: string, args: string[] | ((i: number) => string[]),
   const argsOf = typeof args === 'function' ? args : () => args;
   const warm = runProcess(cmd, argsOf(0));
   if (warm.status === null || !okStatus.includes(warm.status)) {
-    return { measured: false, reason: `exit ${warm.status}: ${firstLine(warm.stderr) || '(no message)'}` };
+    return { measured: false, reason: warm.status === null ? firstLine(warm.stderr) : `exit ${warm.status}: ${firstLine(warm.stderr) || '(no message)'}` };
   }
   const rs: ProcRun[] = [];
   // A slow command (seconds) is not made faster by a warm cache: its warm-up
@@ -273,12 +285,12 @@ async function main(): Promise<void> {
   step('load (model)');
   results.load = measureLoad('load', genFile, o.runs);
   step('load (TUI loader)');
-  process.env.QLENS_BENCH_LOADER_BUDGET_MS = String(o.size === 'large' ? 150000 : 45000);
+  process.env.QLENS_BENCH_LOADER_BUDGET_MS = String(o.size === 'large' ? 60000 : 45000);
   results.tuiLoader = measureLoad('loader', genFile, Math.min(o.runs, 3));
   step('first TUI frame');
   results.firstFrame = await measureFrame(gen, Math.min(o.runs, 5));
   step('trace in one process');
-  results.traceInProcess = measureTrace(genFile, o.size === 'large' ? 150000 : 30000);
+  results.traceInProcess = measureTrace(genFile, o.size === 'large' ? 60000 : 30000);
 
   step('queue in one process');
   {
@@ -411,7 +423,7 @@ function table(results: Record<string, Figure>, ratios: Record<string, number | 
     if (k === 'oneShotTraceJson' && ratios.oneShotTraceJsonVsNode != null) notes.push(`${ratios.oneShotTraceJsonVsNode}x node -e 0 (paired runs)`);
     if (k === 'qlensCountsSameQueue' && ratios.queueCountsVsQstat != null) notes.push(`${ratios.queueCountsVsQstat}x qmail-qstat`);
     if (k === 'qlensListSameQueue' && ratios.queueListVsQread != null) notes.push(`${ratios.queueListVsQread}x qmail-qread`);
-    if (typeof f.stdoutBytes === 'number' && f.stdoutBytes > 4096) notes.push(`${round(f.stdoutBytes / 1048576, 1)} MB out`);
+    if (typeof f.stdoutBytes === 'number' && f.stdoutBytes > 100000) notes.push(`${round(f.stdoutBytes / 1048576, 1)} MB out`);
     if (Array.isArray(f.runsMs) && f.runsMs.length < 3) notes.push(`${f.runsMs.length} run${f.runsMs.length === 1 ? '' : 's'} (time budget)`);
     rows.push([label, fmtMs(f.medianMs), f.peakRssMb === null ? '?' : `${f.peakRssMb} MB`, notes.join('; ')]);
   }
