@@ -272,6 +272,9 @@ function opensForWriting(flags: unknown): boolean {
 test('--read-only: nothing is written, and no write is even attempted', async () => {
   const fx = world();
   const other = world();
+  // Read-only on disk too (CI runs as root, so this alone would not stop a write: the spy below does).
+  const dirs = snapshot(fx.dir).map((l) => l.split(' ')[0]).filter((rel) => fs.lstatSync(path.join(fx.dir, rel)).isDirectory());
+  for (const d of [fx.dir, ...dirs.map((rel) => path.join(fx.dir, rel))]) fs.chmodSync(d, 0o555);
   const before = snapshot(fx.dir);
   const names = ['writeFileSync', 'openSync', 'renameSync', 'mkdirSync', 'unlinkSync', 'rmSync', 'writeSync', 'appendFileSync', 'chmodSync', 'fchmodSync', 'fchownSync'] as const;
   const real = new Map<string, unknown>();
@@ -301,12 +304,14 @@ test('--read-only: nothing is written, and no write is even attempted', async ()
     for (const [n, f] of real) target[n] = f;
     syncBuiltinESMExports();
   }
+  const after = snapshot(fx.dir);
+  for (const d of [fx.dir, ...dirs.map((rel) => path.join(fx.dir, rel))]) fs.chmodSync(d, 0o755);
   assert.equal(r.status, 3);
   assert.match(r.err, /read-only/);
   assert.equal(u.status, 3);
   assert.deepEqual(attempts, []);
   assert.ok(control.some((a) => a.startsWith('renameSync')), 'the spy sees a normal apply');
-  assert.deepEqual(snapshot(fx.dir), before);
+  assert.deepEqual(after, before);
   // The preview still works under --read-only.
   const p = await qlens(fx, 'edit', ['control/virtualdomains'], { 'read-only': true }, 'example.org:bob\n');
   assert.equal(p.status, 0);
