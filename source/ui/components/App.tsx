@@ -148,7 +148,8 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     );
   }
 
-  const hints = footerHints({ ...keymap, scopes: pane ? ['global', 'list', 'view'] : ['global'] });
+  // While the edit flow is open its own line says which keys do what; the view's hints would mislead.
+  const hints = edit.flow ? [] : footerHints({ ...keymap, scopes: pane ? ['global', 'list', 'view'] : ['global'] });
   let body: React.ReactElement;
   if (edit.flow) {
     body = <EditFlow flow={edit.flow} width={width} height={layout.bodyLines} />;
