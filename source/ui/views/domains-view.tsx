@@ -14,6 +14,7 @@ import type { SessionData } from '../session-data.js';
 import type { PaneContext, PaneModel, ViewDef, ViewProps } from './view-types.js';
 import { TextPaneView, filePane, frameId, textPane, topFrame, type TextRow } from './text-pane.js';
 import type { UiState } from '../store.js';
+import { memoLast } from '../memo.js';
 
 export interface DomainLine {
   domain: string;
@@ -74,6 +75,9 @@ export function domainLines(data: SessionData, roots: string[]): DomainLine[] {
   });
 }
 
+const cachedLines = memoLast((_domains: unknown, rootsKey: string, data: SessionData) => domainLines(data, rootsKey.split('\n')));
+const cachedFilter = memoLast((lines: DomainLine[], filter: string | undefined) => applyFilter(lines, (l) => l.text, filter));
+
 function detailRows(data: SessionData, roots: string[], domain: string): TextRow[] {
   const rows: TextRow[] = [];
   const ev = (label: string, e: { path: string; line: number | null; text: string } | null, extra = ''): void => {
@@ -123,8 +127,8 @@ function pane({ data, ui }: PaneContext): PaneModel {
   if (f?.k === 'domain') {
     return textPane(`domains/${frameId(f)}`, `${showDomain(f.domain)} — every file and line naming it (Enter opens, Esc back)`, detailRows(data, roots, f.domain), ui, 'domains');
   }
-  const all = domainLines(data, roots);
-  const rows = applyFilter(all, (l) => l.text, ui.filters.domains);
+  const all = cachedLines(data.parts.domains, roots.join('\n'), data);
+  const rows = cachedFilter(all, ui.filters.domains);
   return {
     key: 'domains',
     title: 'Domains',

@@ -6,16 +6,23 @@ import React from 'react';
 import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
 import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text-pane.js';
 import { shownInstances } from './domains-view.js';
+import { memoLast } from '../memo.js';
+import type { TreeNode } from '../dotqmail-tree.js';
+
+const treeRows = memoLast((trees: Record<string, TreeNode[]> | undefined, rootsKey: string): TextRow[] => {
+  const rows: TextRow[] = [];
+  for (const root of rootsKey.split('\n')) {
+    for (const n of trees?.[root] ?? []) {
+      rows.push({ text: '  '.repeat(n.depth) + n.text, tone: n.tone, bold: n.bold, jump: n.jump, address: n.address });
+    }
+  }
+  return rows;
+});
 
 function pane({ data, ui }: PaneContext): PaneModel {
   const f = topFrame(ui, 'dotqmail');
   if (f?.k === 'file') return filePane('dotqmail', data, ui, f);
-  const rows: TextRow[] = [];
-  for (const root of shownInstances(data, ui)) {
-    for (const n of data.parts.dotqmail?.[root] ?? []) {
-      rows.push({ text: '  '.repeat(n.depth) + n.text, tone: n.tone, bold: n.bold, jump: n.jump, address: n.address });
-    }
-  }
+  const rows = treeRows(data.parts.dotqmail, shownInstances(data, ui).join('\n'));
   const files = rows.filter((r) => r.jump && r.jump.line === null && r.bold).length;
   return textPane('dotqmail', `.qmail files: ${files}  (Enter opens the file · t traces the address it answers to)`, rows, ui, 'dotqmail');
 }

@@ -14,6 +14,7 @@ import type { QueueView, SessionData } from '../session-data.js';
 import type { PaneContext, PaneModel, ViewDef, ViewProps } from './view-types.js';
 import { TextPaneView, filePane, frameId, textPane, topFrame, type Frame, type TextRow } from './text-pane.js';
 import { shownInstances } from './domains-view.js';
+import { memoLast } from '../memo.js';
 
 export interface QueueRow {
   instance: string;
@@ -52,6 +53,9 @@ export function queueRows(data: SessionData, roots: string[]): QueueRow[] {
   }
   return out;
 }
+
+const cachedRows = memoLast((_queues: unknown, rootsKey: string, data: SessionData) => queueRows(data, rootsKey.split('\n')));
+const cachedFilter = memoLast((rows: QueueRow[], filter: string | undefined) => applyFilter(rows, rowText, filter));
 
 /** Everything a row shows, for the filter: id, sender, recipients, subject, state. */
 export function rowText(r: QueueRow): string {
@@ -112,8 +116,8 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
     return textPane(key, `message #${f.id} in ${sanitize(f.instance)} (Esc back)`, rows, ui, 'queues');
   }
   const roots = shownInstances(data, ui);
-  const all = queueRows(data, roots);
-  const rows = applyFilter(all, rowText, ui.filters.queues);
+  const all = cachedRows(data.parts.queues, roots.join('\n'), data);
+  const rows = cachedFilter(all, ui.filters.queues);
   const model: PaneModel<QueueRow> = {
     key: 'queues',
     title: 'Queues',

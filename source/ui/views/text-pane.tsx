@@ -8,6 +8,7 @@ import { useTheme, type Tone } from '../theme.js';
 import { fitEnd, cell } from '../text-fit.js';
 import { START } from '../list-state.js';
 import { sanitize } from '../../text/sanitize.js';
+import { memoLast } from '../memo.js';
 import { applyFilter, type UiAction, type ViewId } from '../store.js';
 import type { SessionData } from '../session-data.js';
 import type { PaneModel, ViewProps } from './view-types.js';
@@ -61,8 +62,10 @@ export function jumpTo(view: ViewId, path: string, line: number | null): UiActio
   return { type: 'batch', actions: [{ type: 'push', view, frame: id }, { type: 'select', paneKey, index: Math.max(0, (line ?? 1) - 1) }] };
 }
 
+const filterRows = memoLast((rows: TextRow[], filter: string | undefined) => applyFilter(rows, (r) => r.text, filter));
+
 export function textPane(key: string, title: string, rows: TextRow[], ui: UiState, view: ViewId, fixedLines = 1): PaneModel<TextRow> {
-  const shown = applyFilter(rows, (r) => r.text, ui.filters[key]);
+  const shown = filterRows(rows, ui.filters[key]);
   return { key, title, rows: shown, total: rows.length, filterable: true, open: openTextRow(view), address: (r) => r.address ?? null, fixedLines };
 }
 
