@@ -1,0 +1,115 @@
+// `--read-only` guarantees no write at all, tested for real: the built
+// program runs as an unprivileged user (nobody, through setpriv) over a
+// sysroot that user cannot write, under strace, and no system call that
+// creates, changes or removes a file is even attempted. The same edit without
+// --read-only shows the detector does see write attempts. Needs root (to
+// drop privileges), setpriv and strace; skipped where they are missing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { build } from './harness.js';
+import { CLI, ROOT } from '../e2e/helpers/pty-session.js';
+
+const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const CAN = process.getuid?.() === 0 && has('setpriv') && has('strace') && fs.existsSync(CLI);
+const SKIP = CAN ? false : 'needs root, setpriv, strace and a built dist/';
+
+const MUTATING = /^(creat|rename|renameat2?|unlink|unlinkat|mkdir|mkdirat|rmdir|link|linkat|symlink|symlinkat|chmod|fchmod|fchmodat|chown|fchown|fchownat|lchown|truncate|ftruncate|utimensat|utimes)\(/;
+const SYSCALLS = 'openat,open,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,rmdir,link,linkat,symlink,symlinkat,chmod,fchmod,fchmodat,chown,fchown,fchownat,lchown,truncate,ftruncate,utimensat';
+
+/** System calls in an strace log that write: an open for writing, or any call that changes a name, mode or owner. */
+function writeAttempts(log: string): string[] {
+  const out: string[] = [];
+  for (const raw of log.split('\n')) {
+    const line = raw.replace(/^\d+\s+/, '');
+    if (line.startsWith('<...')) continue; // the second half of a call whose first half was logged
+    if (/^(openat|open)\(/.test(line) && /O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND/.test(line)) out.push(line);
+    else if (MUTATING.test(line)) out.push(line);
+  }
+  return out;
+}
+
+/** Every path under dir with its kind, size, mode and content hash. */
+function snapshot(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const n of fs.readdirSync(d).sort()) {
+      const p = path.join(d, n);
+      const st = fs.lstatSync(p);
+      const h = st.isFile() ? createHash('sha256').update(fs.readFileSync(p)).digest('hex') : '';
+      out.push(`${path.relative(dir, p)} ${st.mode.toString(8)} ${st.uid} ${st.size} ${st.mtimeMs} ${h}`);
+      if (st.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  attempts: string[];
+}
+
+function runAsNobody(sysroot: string, args: string[], input = ''): Ran {
+  const log = path.join(fs.mkdtempSync('/tmp/qlens-strace-'), 'log');
+  const r = spawnSync(
+    'strace',
+    ['-f', '-qq', '-o', log, '-e', `trace=${SYSCALLS}`, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, '--sysroot', sysroot, ...args],
+    { cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+  );
+  const text = fs.readFileSync(log, 'utf8');
+  fs.rmSync(path.dirname(log), { recursive: true, force: true });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, attempts: writeAttempts(text).filter((l) => l.includes(sysroot)) };
+}
+
+test('--read-only as an unprivileged user over a read-only sysroot: every command runs and nothing even tries to write', { skip: SKIP }, () => {
+  const b = build({
+    '/var/qmail/control/virtualdomains': 'virt.example:alice-virt\n',
+    '/var/backups/qlens/.keep': '',
+  });
+  // A journal entry to undo, made now by root without --read-only.
+  const made = spawnSync(process.execPath, [CLI, '--sysroot', b.fx.dir, 'edit', 'control/virtualdomains', '--apply', '--backup-dir', '/var/backups/qlens'], { input: 'virt.example:bob\n', encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  // Readable by everyone, writable by root only.
+  spawnSync('chmod', ['-R', 'go+rX,go-w', b.fx.dir]);
+  const before = snapshot(b.fx.dir);
+  const runs: Array<[string[], string?]> = [
+    [['check']],
+    [['domains', '--json']],
+    [['trace', 'alice@example.com', 'x@virt.example']],
+    [['queue']],
+    [['queue', '--message', '1000001']],
+    [['veil']],
+    [['edit', 'control/virtualdomains', '--apply', '--backup-dir', '/var/backups/qlens'], 'virt.example:carol\n'],
+    [['edit', '/home/alice/.qmail-new', '--apply', '--backup-dir', '/var/backups/qlens'], '&bob@example.com\n'],
+    [['undo', '--backup-dir', '/var/backups/qlens']],
+  ];
+  for (const [args, input] of runs) {
+    const r = runAsNobody(b.fx.dir, ['--read-only', ...args], input);
+    const what = `qlens --read-only ${args.join(' ')}`;
+    assert.doesNotMatch(r.stderr, /internal error/, `${what}: ${r.stderr}`);
+    assert.notEqual(r.status, 70, what);
+    assert.deepEqual(r.attempts, [], `${what} tried to write`);
+    if (args[0] !== 'edit' && args[0] !== 'undo') assert.ok(r.stdout.length > 0 && (r.status === 0 || r.status === 1), `${what}: ${r.status} ${r.stderr}`);
+    if (args[0] === 'edit' || args[0] === 'undo') {
+      assert.equal(r.status, 3, `${what}: ${r.stderr}`);
+      assert.match(r.stderr, /read-only|nothing written|nothing is written/, what);
+    }
+  }
+  assert.deepEqual(snapshot(b.fx.dir), before, 'the sysroot is byte for byte what it was');
+});
+
+test('the detector sees writes: the same edit without --read-only, as nobody, attempts one and is refused by the file system', { skip: SKIP }, () => {
+  const b = build({ '/var/backups/qlens/.keep': '' });
+  spawnSync('chmod', ['-R', 'go+rX,go-w', b.fx.dir]);
+  const before = snapshot(b.fx.dir);
+  const r = runAsNobody(b.fx.dir, ['edit', 'control/locals', '--apply', '--backup-dir', '/var/backups/qlens'], 'example.com\nexample.org\n');
+  assert.ok(r.attempts.length > 0, `no write attempt seen: ${r.stderr}`);
+  assert.notEqual(r.status, 0);
+  assert.deepEqual(snapshot(b.fx.dir), before);
+});
