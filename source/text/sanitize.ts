@@ -46,9 +46,11 @@ export function sanitizeBytes(buf: Uint8Array, opts: SanitizeOptions = {}): stri
     let ok = len > 0 && i + len <= buf.length;
     for (let k = 1; ok && k < len; k++) if ((buf[i + k] & 0xc0) !== 0x80) ok = false;
     if (ok && len > 1) {
-      const s = Buffer.from(buf.subarray(i, i + len)).toString('utf8');
-      // Overlong forms and surrogates decode to U+FFFD: treat as invalid.
-      if (s === '\uFFFD') ok = false;
+      const bytes = Buffer.from(buf.subarray(i, i + len));
+      const s = bytes.toString('utf8');
+      // Overlong forms and encoded surrogates (ED A0..BF xx) decode to one or
+      // more U+FFFD: valid only when the text encodes back to the same bytes.
+      if (!Buffer.from(s, 'utf8').equals(bytes)) ok = false;
       else {
         out += sanitize(s, opts);
         i += len;
