@@ -5,6 +5,7 @@ import type { SystemUsers, PasswdEntry } from '../qmail/model-types.js';
 import type { Sysroot } from '../sysroot/sysroot.js';
 import { FsError } from '../sysroot/sysroot.js';
 import { lcAscii } from '../qmail/control-readers.js';
+import { Access, errorStr } from './access.js';
 import type { TraceStep } from './types.js';
 
 export type GetpwResult =
@@ -25,9 +26,30 @@ export interface GetpwOptions {
   aliasUser: string;
 }
 
+/**
+ * Who qmail-getpw runs as: qmail-lspawn's nughde_get sets gid nofiles and uid
+ * qmailp first (conf-users line 5, conf-groups line 2), so its stat of a home
+ * needs search permission on the home's parents. Null when passwd has no
+ * qmailp (then nothing can be said and the stat is taken as allowed).
+ */
+function getpwIdentity(users: SystemUsers): { uid: number; gid: number } | null {
+  const p = users.byName('qmailp');
+  if (!p) return null;
+  let gid = p.gid;
+  try {
+    const g = users.group().find((e) => e.name === 'nofiles');
+    if (g) gid = g.gid;
+  } catch {
+    // no /etc/group: keep qmailp's own group
+  }
+  return { uid: p.uid, gid };
+}
+
 export function getpw(sysroot: Sysroot, users: SystemUsers, local: string, opts: GetpwOptions): GetpwResult {
   const stage = 'qmail-getpw' as const;
   const steps: TraceStep[] = [];
+  const runAs = getpwIdentity(users);
+  const access = runAs ? new Access(sysroot) : null;
   const brk = opts.breakChar.slice(0, 1) || '-';
   const notes: string[] = [];
   for (let k = local.length; k >= 0; k--) {
@@ -45,6 +67,12 @@ export function getpw(sysroot: Sysroot, users: SystemUsers, local: string, opts:
     }
     if (pw.uid === 0) {
       notes.push(`${q(name)}? uid 0, skipped`);
+      continue;
+    }
+    // stat() as qmailp: a parent it may not search gives EACCES (not temporary): skipped.
+    const denied = access && runAs ? access.reach(pw.home, runAs.uid, runAs.gid) : null;
+    if (denied === 'EACCES') {
+      notes.push(`${q(name)}: home ${pw.home} cannot be examined by qmail-getpw running as qmailp (${errorStr(denied)}), skipped`);
       continue;
     }
     let st;

@@ -1,0 +1,110 @@
+// Audit against notqmail a7012e4 (= netqmail 1.06 / qmail 1.03 where identical):
+// each test names the C function whose behaviour the tracer disagreed with.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeFixture, type FixtureEntry } from '../helpers/fixture.js';
+import { loadInstallation } from '../../source/qmail/installation.js';
+import { loadSystemUsers } from '../../source/qmail/passwd.js';
+import { traceAddress } from '../../source/trace/walk.js';
+import { injectComplete } from '../../source/trace/send.js';
+import { traceB, outcomes, ude, PASSWD, maildir, checkHops } from './baseline.js';
+
+const QMAILP = PASSWD + 'qmailp:x:7794:2108::/var/qmail:/bin/false\n';
+const GROUP = 'root:x:0:\nnofiles:x:2108:\n';
+
+// qmail-lspawn.c nughde_get runs qmail-getpw after prot_gid(auto_gidn) and
+// prot_uid(auto_uidp): qmail-getpw.c userext's stat(pw->pw_dir) is made as
+// qmailp/nofiles, so a home whose parent qmailp cannot search fails with
+// EACCES, which is not error_temp: the account is passed over.
+test('qmail-getpw.c userext: the home is stat()ed as qmailp; an unsearchable parent skips the account', () => {
+  const ch: Record<string, FixtureEntry | null> = {
+    '/etc/passwd': QMAILP.replace('joe:x:1001:100:Joe:/home/joe:', 'joe:x:1001:100:Joe:/srv/private/joe:'),
+    '/etc/group': GROUP,
+    '/home/joe/': null,
+    '/srv/private/': { dir: true, mode: 0o700, uid: 0, gid: 0 },
+    '/srv/private/joe/': { dir: true, mode: 0o755, uid: 1001, gid: 100 },
+  };
+  const r = traceB('joe-x', ch);
+  assert.equal(ude(r), 'alias/-/joe-x(alias)');
+  // Searchable by qmailp's group: the account is found as before.
+  const ok = traceB('joe-x', { ...ch, '/srv/private/': { dir: true, mode: 0o750, uid: 0, gid: 2108 } });
+  assert.equal(ude(ok), 'joe/-/x(passwd)');
+});
+
+// qmail-inject.c dorecip: quote2() first, so a local part ending in "." (no @)
+// becomes one quoted token; rwextradot only drops a trailing DOT token. And
+// "@" becomes `""@`: rwextraat drops the @, the empty quoted box stays, and
+// rwnoat appends @defaulthost.
+test('qmail-inject.c rwgeneric: "joe." keeps its dot, "@" becomes @defaulthost', () => {
+  const sysroot = makeFixture({
+    '/etc/passwd': PASSWD,
+    '/var/qmail/control/me': 'mail.example.com\n',
+    '/var/qmail/control/defaultdomain': 'example.com\n',
+  }).sysroot();
+  const inst = loadInstallation(sysroot, '/var/qmail');
+  assert.equal(injectComplete(inst, 'joe.').address, 'joe.@mail.example.com');
+  assert.equal(injectComplete(inst, '@').address, '@mail.example.com');
+  // Unchanged cases: a trailing dot of the domain and a trailing @ still go.
+  assert.equal(injectComplete(inst, 'joe@example.com.').address, 'joe@example.com');
+  assert.equal(injectComplete(inst, 'joe@').address, 'joe@mail.example.com');
+  assert.equal(injectComplete(inst, 'joe@host').address, 'joe@host.example.com');
+});
+
+// qmail-send.c injectbounce: "owner-@host-@[] -> owner-@host": the bounce of a
+// VERP message goes to the queued sender with "-@[]" cut, not to the
+// per-recipient address senderadd made for the delivery.
+test('qmail-send.c injectbounce: a VERP message bounces to owner-@host, not the expanded sender', () => {
+  const r = traceB('joe-list@example.com', {
+    '/home/joe/.qmail-list': '&nosuch@example.com\n',
+    '/home/joe/.qmail-list-owner': '',
+    '/home/joe/.qmail-list-owner-default': '',
+  });
+  assert.deepEqual(outcomes(r), ['forward nosuch@example.com', 'bounce Sorry, no mailbox here by that name. (#5.1.1)']);
+  assert.equal(r.hops[1].sender, 'joe-list-owner-nosuch=example.com@example.com');
+  const last = r.hops[1].steps[r.hops[1].steps.length - 1];
+  assert.equal(last.stage, 'qmail-send');
+  assert.match(last.text, /returns the message to "joe-list-owner-@example\.com"/);
+});
+
+// qmail-remote.c takes the smtproutes relay as written; dns.c dns_ip accepts
+// "[1.2.3.4]" (ip_scanbracket) as well as "1.2.3.4", so a bracketed route
+// reaches the same listener.
+test('qmail-remote.c smtproutes: a [literal] relay reaches the qmail-smtpd listening on that address', () => {
+  const files: Record<string, FixtureEntry> = {
+    '/etc/passwd': 'root:x:0:0::/root:/bin/sh\nalias:x:7790:2108::/var/qmail/alias:/bin/false\nalice:x:1001:1001::/home/alice:/bin/sh\n',
+    '/home/alice/': { dir: true, mode: 0o755, uid: 1001, gid: 1001 },
+    '/var/qmail/alias/': { dir: true, mode: 0o2755, uid: 7790, gid: 2108 },
+    '/var/qmail/control/me': 'mail.example.com\n',
+    '/var/qmail/control/locals': 'example.com\n',
+    '/var/qmail/control/smtproutes': 'a.example:[127.0.0.2]:25\n',
+    '/var/qmail2/control/me': 'mail.a.example\n',
+    '/var/qmail2/control/locals': 'a.example\n',
+    '/var/qmail2/control/rcpthosts': 'a.example\n',
+    '/var/qmail2/rc': '#!/bin/sh\nexec env - PATH="/var/qmail2/bin:$PATH" qmail-start ./Maildir/ splogger qmail2\n',
+    '/var/qmail2/supervise/qmail-smtpd/run': '#!/bin/sh\nexec /usr/local/bin/tcpserver -v -R -u 7791 -g 2108 127.0.0.2 25 /var/qmail2/bin/qmail-smtpd 2>&1\n',
+    ...maildir('/home/alice/Maildir', 1001, 1001),
+  };
+  const sysroot = makeFixture(files).sysroot();
+  const insts = ['/var/qmail', '/var/qmail2'].map((p) => loadInstallation(sysroot, p));
+  const r = traceAddress(insts[0], loadSystemUsers(sysroot), 'alice@a.example', { sender: 's@x.org', others: insts, now: new Date('2026-11-25T10:00:00Z') });
+  checkHops(r);
+  assert.deepEqual(outcomes(r), ['remote alice@a.example', 'maildir /home/alice/Maildir/']);
+  assert.equal(r.hops[1].instance, '/var/qmail2');
+});
+
+// qmail-local.c maildir(): maildir_child's chdir(dir) fails with ENOENT (not
+// error_temp) → _exit(2) → "Unable to chdir to maildir. (#4.2.1)", exit 111:
+// a deferral; lines already carried out stay done, later lines are not
+// reached, and the forwards collected so far are not sent. The tracer keeps
+// listing the maildir (ruling for fixtures without maildirs) but its warning
+// must say exactly that.
+test('qmail-local.c maildir: a missing maildir — the warning states the deferral and its consequences', () => {
+  const r = traceB('joe-m', { '/home/joe/.qmail-m': '&bob@example.com\n./Maildir/\n|prog\n' });
+  assert.deepEqual(outcomes(r).slice(0, 2), ['forward bob@example.com', 'maildir /home/joe/Maildir/']);
+  const w = r.hops[0].steps.find((s) => s.warn && s.path === '/home/joe/Maildir/');
+  assert.ok(w, 'a warning step on the maildir');
+  assert.match(w.text, /does not exist/);
+  assert.match(w.text, /defer.*"Unable to chdir to maildir\. \(#4\.2\.1\)"/);
+  assert.match(w.text, /line 3 .*not carried out/);
+  assert.match(w.text, /1 forward collected so far .*not sent/);
+});
