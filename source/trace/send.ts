@@ -171,37 +171,45 @@ export function injectComplete(inst: Installation, addr: string): { address: str
   const stage = 'qmail-inject' as const;
   if (addr === '') return { address: addr, steps: [{ stage, text: 'qmail-inject leaves the empty address <> alone' }] };
   if (addr.endsWith('@[]')) return { address: addr, steps: [{ stage, text: 'qmail-inject leaves an address @[] alone' }] };
-  let a = addr;
+  // dorecip quote2()s the address before rwgeneric sees its tokens: the part
+  // before the last @ (all of it when there is none) is one box, quoted when
+  // it needs to be (empty, ending in ".", holding "@", ...). So only the part
+  // after the @ can end in a "." token or be completed, and a box is never
+  // dropped: "joe." → "joe.@defaulthost", "@" → ""@ → "@defaulthost".
+  const j = addr.lastIndexOf('@');
+  const box = j < 0 ? addr : addr.slice(0, j);
+  let hasAt = j >= 0;
+  let host = j < 0 ? '' : addr.slice(j + 1);
+  const show = () => (hasAt ? box + '@' + host : box);
   // rwgeneric's order: drop a trailing dot, then a trailing @, then complete.
-  if (a.endsWith('.')) {
-    a = a.slice(0, -1);
-    steps.push({ stage, text: `qmail-inject drops the trailing dot → ${q(a)}` });
-    if (a === '') return { address: a, steps };
+  if (hasAt && host.endsWith('.')) {
+    host = host.slice(0, -1);
+    steps.push({ stage, text: `qmail-inject drops the trailing dot → ${q(show())}` });
   }
-  if (a.endsWith('@')) {
-    a = a.slice(0, -1);
-    steps.push({ stage, text: `qmail-inject drops the trailing @ → ${q(a)}` });
-    if (a === '') return { address: a, steps };
+  if (hasAt && host === '') {
+    hasAt = false;
+    steps.push({ stage, text: `qmail-inject drops the trailing @ → ${q(show())}` });
   }
-  if (!a.includes('@')) {
+  if (!hasAt) {
     const dh = inst.control('defaulthost');
     const v = dh.value ?? 'defaulthost';
-    a = a + '@' + v;
-    steps.push({ stage, text: `qmail-inject: no @, appends @defaulthost = ${q(v)} (${dh.source === 'file' ? 'control/defaulthost' : dh.source === 'me' ? 'control/me' : 'literal default'}) → ${q(a)}`, path: dh.path, line: dh.line ?? undefined });
+    hasAt = true;
+    host = v;
+    steps.push({ stage, text: `qmail-inject: no @, appends @defaulthost = ${q(v)} (${dh.source === 'file' ? 'control/defaulthost' : dh.source === 'me' ? 'control/me' : 'literal default'}) → ${q(show())}`, path: dh.path, line: dh.line ?? undefined });
   }
-  if (a.endsWith('+')) {
+  if (host.endsWith('+')) {
     const pd = inst.control('plusdomain');
     const v = pd.value ?? 'plusdomain';
-    a = a.slice(0, -1) + '.' + v;
-    steps.push({ stage, text: `qmail-inject: the address ends in +, replaced by .plusdomain = ${q(v)} → ${q(a)}`, path: pd.path, line: pd.line ?? undefined });
+    host = host.slice(0, -1) + '.' + v;
+    steps.push({ stage, text: `qmail-inject: the address ends in +, replaced by .plusdomain = ${q(v)} → ${q(show())}`, path: pd.path, line: pd.line ?? undefined });
   }
-  const at = a.lastIndexOf('@');
-  const host = a.slice(at + 1);
-  if (!host.includes('.') && !host.startsWith('[')) {
+  if (!host.includes('.') && !host.includes('[')) {
     const dd = inst.control('defaultdomain');
     const v = dd.value ?? 'defaultdomain';
-    a = a + '.' + v;
-    steps.push({ stage, text: `qmail-inject: host ${q(host)} has no dot, appends .defaultdomain = ${q(v)} → ${q(a)}`, path: dd.path, line: dd.line ?? undefined });
+    const was = host;
+    host = host + '.' + v;
+    steps.push({ stage, text: `qmail-inject: host ${q(was)} has no dot, appends .defaultdomain = ${q(v)} → ${q(show())}`, path: dd.path, line: dd.line ?? undefined });
   }
+  const a = show();
   return { address: a, steps };
 }
