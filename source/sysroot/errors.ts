@@ -25,6 +25,7 @@ const WORDS: Record<string, string> = {
   EROFS: 'read-only file system',
   ESCAPE: 'leads outside the sysroot (refused)',
   SYMLINK: 'is a symbolic link (refused)',
+  OWNER: 'belongs to another user than expected (refused)',
   CONFLICT: 'changed on disk since it was read',
   NOTFILE: 'is not a regular file (a FIFO or device: not read)',
 };
@@ -35,8 +36,15 @@ export class FsError extends Error {
   readonly path: string;
   constructor(code: FsErrorCode, sysPath: string, detail?: string) {
     const words = WORDS[code] ?? code;
-    // An escape says which link led out; other codes read best as plain words.
-    super(code === 'ESCAPE' && detail ? `${sysPath}: ${detail} (refused)` : `${sysPath}: ${words}`);
+    // An escape says which link led out, a refused symlink which component is the link, an
+    // owner refusal whose the home or file is; other codes read best as plain words.
+    const said =
+      (code === 'ESCAPE' || code === 'SYMLINK') && detail
+        ? `${sysPath}: ${detail} (refused)`
+        : code === 'OWNER' && detail
+          ? `${sysPath}: ${detail}`
+          : `${sysPath}: ${words}`;
+    super(said);
     this.name = 'FsError';
     this.code = code;
     this.path = sysPath;
