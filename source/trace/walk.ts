@@ -83,7 +83,13 @@ export function bounceAddress(inst: Installation, rewritten: string): string {
   return rewritten;
 }
 
-function bounceStep(inst: Installation, rewritten: string, sender: string): TraceStep {
+/** qmail-send's injectbounce: the bounce goes to the queued sender, a VERP "-@[]" cut off ("owner-@host-@[]" → "owner-@host"). */
+export function bounceRecipient(queuedSender: string): string {
+  return queuedSender.endsWith('-@[]') ? queuedSender.slice(0, -4) : queuedSender;
+}
+
+function bounceStep(inst: Installation, rewritten: string, queuedSender: string): TraceStep {
+  const sender = bounceRecipient(queuedSender);
   const shown = bounceAddress(inst, rewritten);
   const names = shown === rewritten ? `names the recipient as ${q(shown)}` : `names the recipient as ${q(shown)} (the virtualdomains prepend removed)`;
   if (sender === '#@[]') return { stage: 'qmail-send', text: `the failure of a double bounce (sender #@[]) is thrown away; a bounce would have ${names}` };
@@ -137,7 +143,9 @@ function smtpdListeners(inst: Installation): Listener[] {
 
 const isLoopback = (h: string) => /^127\./.test(h) || h === 'localhost' || h === '::1';
 
-function listensOn(l: Listener, host: string, port: number): boolean {
+function listensOn(l: Listener, relay: string, port: number): boolean {
+  // dns.c dns_ip takes "1.2.3.4" and "[1.2.3.4]" (ip_scanbracket) alike.
+  const host = relay.replace(/^\[([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)\]$/, '$1');
   if (l.port !== port) return false;
   if (l.host === host) return true;
   if (l.host === '0' || l.host === '0.0.0.0' || l.host === '::') return isLoopback(host);
@@ -306,7 +314,7 @@ export function traceAddress(inst: Installation, users: SystemUsers, address: st
     }
     if (lr.end.kind === 'loop') add('loop', copy.recipient);
     else add(lr.end.kind, lr.end.reason);
-    if (lr.end.kind !== 'defer') steps.push(bounceStep(copy.inst, rewritten, sender));
+    if (lr.end.kind !== 'defer') steps.push(bounceStep(copy.inst, rewritten, copy.sender));
   };
 
   const remoteHop = (copy: Copy, hop: TraceHop, index: number, rewritten: string, sender: string): void => {
