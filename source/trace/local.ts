@@ -451,7 +451,7 @@ export function qmailLocal(inp: LocalInput): LocalResult {
         actions.push({ kind: l.kind, target });
         delivered = true;
         lineStep(l.line, `line ${l.line} ${shown} → ${l.kind} ${target}${isDir ? '' : ' (appended, From_ line first)'}${chk.text ? ` (${chk.text})` : ''}`);
-        if (chk.warn) steps.push({ stage: STAGE, warn: true, text: chk.warn, path: target });
+        if (chk.warn) steps.push({ stage: STAGE, warn: true, text: chk.warn + deferConsequences(file, l.line, actions), path: target });
         continue;
       }
       case 'program': {
@@ -533,6 +533,22 @@ function literalExit(cmd: string): string | null {
   return `the shell builtin "exit ${n}": real qmail would see exit ${n}, ${what}`;
 }
 
+/**
+ * What a deferral at this line does in qmail-local (the first failing line ends
+ * the run, exit 111): earlier lines stay done and run again on each retry,
+ * later lines are not reached, the forwards collected so far are not sent.
+ */
+function deferConsequences(file: DotQmailFile, lineNo: number, actions: LocalAction[]): string {
+  const later = file.lines.filter((x) => x.line > lineNo && x.kind !== 'blank' && x.kind !== 'comment');
+  const earlier = actions.length - 1 - actions.filter((a) => a.kind === 'forward' && !a.immediate).length;
+  const parts = [
+    'qmail-local stops there with exit 111 and qmail-send retries later (until the directory exists, or until queuelifetime runs out and the message bounces)',
+    earlier > 0 ? `the ${earlier} mailbox or program line${earlier > 1 ? 's' : ''} before it ha${earlier > 1 ? 've' : 's'} already run and run${earlier > 1 ? '' : 's'} again on each retry` : '',
+    later.length > 0 ? `line ${later[0].line}${later.length > 1 ? ` and the ${later.length - 1} delivery line${later.length > 2 ? 's' : ''} after it are` : ' is'} not carried out` : '',
+  ].filter(Boolean);
+  return `; ${parts.join('; ')}${collectedNote(actions)}; the walk lists the maildir as if it existed`;
+}
+
 function collectedNote(actions: LocalAction[]): string {
   const n = actions.filter((a) => a.kind === 'forward' && !a.immediate).length;
   return n ? `; the ${n} forward${n > 1 ? 's' : ''} collected so far ${n > 1 ? 'are' : 'is'} not sent` : '';
@@ -567,7 +583,7 @@ function checkMaildir(access: Access, target: string, written: string, uid: numb
   const r = access.reach(dir, uid, gid);
   const s = access.stat(dir);
   if ('missing' in s || r === 'ENOENT') {
-    return { text: '', warn: `maildir ${target} does not exist: until it is created (maildirmake) qmail-local would defer with "Unable to chdir to maildir. (#4.2.1)"` };
+    return { text: '', warn: `maildir ${target} does not exist: real qmail-local would defer here with "Unable to chdir to maildir. (#4.2.1)" (chdir fails with ENOENT)` };
   }
   if (r || 'error' in s || s.meta.kind !== 'dir' || !may(s.meta, uid, gid, 1)) {
     return { defer: 'Unable to chdir to maildir. (#4.2.1)', text: `the user cannot enter ${dir}` };
@@ -575,7 +591,7 @@ function checkMaildir(access: Access, target: string, written: string, uid: numb
   for (const sub of ['tmp', 'new']) {
     const ss = access.stat(dir + '/' + sub);
     if (!('meta' in ss) || ss.meta.kind !== 'dir') {
-      return { text: '', warn: `${target} has no ${sub}/ directory: qmail-local would defer ("Temporary error on maildir delivery. (#4.3.0)")` };
+      return { text: '', warn: `${target} has no ${sub}/ directory: real qmail-local would defer here with "Temporary error on maildir delivery. (#4.3.0)"` };
     }
     if (!may(ss.meta, uid, gid, 3)) return { defer: 'Temporary error on maildir delivery. (#4.3.0)', text: `the user may not write ${dir}/${sub}/` };
   }

@@ -100,7 +100,7 @@ test('qmail-remote.c smtproutes: a [literal] relay reaches the qmail-smtpd liste
 // must say exactly that.
 test('qmail-local.c maildir: a missing maildir — the warning states the deferral and its consequences', () => {
   const r = traceB('joe-m', { '/home/joe/.qmail-m': '&bob@example.com\n./Maildir/\n|prog\n' });
-  assert.deepEqual(outcomes(r).slice(0, 2), ['forward bob@example.com', 'maildir /home/joe/Maildir/']);
+  assert.ok(outcomes(r).includes('maildir /home/joe/Maildir/'));
   const w = r.hops[0].steps.find((s) => s.warn && s.path === '/home/joe/Maildir/');
   assert.ok(w, 'a warning step on the maildir');
   assert.match(w.text, /does not exist/);
