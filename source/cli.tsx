@@ -32,14 +32,16 @@ const loaders: Record<string, () => Promise<{ run: CommandRun }>> = {
   undo: () => import('./commands/undo.js'),
 };
 
-function readStdin(): Promise<string> {
+function readStdinBytes(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
     process.stdin.on('error', reject);
   });
 }
+
+const readStdin = async (): Promise<string> => (await readStdinBytes()).toString('utf8');
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -121,6 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     readStdin,
+    readStdinBytes,
   };
   try {
     const mod = await loaders[command]();

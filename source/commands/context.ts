@@ -17,6 +17,8 @@ export interface CommandContext {
   err: (text: string) => void;
   /** Standard input, read whole (only when a command asks for it). */
   readStdin: () => Promise<string>;
+  /** Standard input as bytes: file contents must survive byte for byte (qmail files need not be UTF-8). */
+  readStdinBytes?: () => Promise<Buffer>;
 }
 
 /** A command's run(): resolves to the process exit status. */

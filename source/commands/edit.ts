@@ -42,7 +42,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   setReadOnly(ctx.readOnly);
 
   const target = resolveEditPath(ctx.positionals[0], ctx.instances[0]);
-  const content = Buffer.from(await ctx.readStdin(), 'utf8');
+  const content = ctx.readStdinBytes ? await ctx.readStdinBytes() : Buffer.from(await ctx.readStdin(), 'utf8');
   const writer = new SysrootWriter(ctx.sysroot);
   let cs: ChangeSet;
   try {

@@ -316,3 +316,14 @@ test('--read-only: nothing is written, and no write is even attempted', async ()
   const p = await qlens(fx, 'edit', ['control/virtualdomains'], { 'read-only': true }, 'example.org:bob\n');
   assert.equal(p.status, 0);
 });
+
+test('the real program keeps non-UTF-8 bytes from stdin byte for byte', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const fx = world();
+  const cli = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../source/cli.js');
+  // Latin-1 "Grüße" in a comment line of a .qmail file: not valid UTF-8.
+  const content = Buffer.concat([Buffer.from('# Gr'), Buffer.from([0xfc, 0xdf]), Buffer.from('e\n./Maildir/\n')]);
+  const r = spawnSync(process.execPath, [cli, 'edit', '/home/alice/.qmail', '--apply', '--sysroot', fx.dir], { input: content });
+  assert.equal(r.status, 0, r.stderr.toString());
+  assert.deepEqual(fs.readFileSync(fx.host('/home/alice/.qmail')), content);
+});
