@@ -42,7 +42,8 @@ export function classifyLine(stripped: string, lineNo: number, raw: string = str
       return { line: lineNo, raw, kind: 'program', target: cString(stripped.slice(1)) };
     case '+':
       // Undocumented: exactly "+list" turns forward-only mode on; any other "+" line is ignored.
-      return { line: lineNo, raw, kind: 'comment', target: '', flag: stripped === '+list' ? 'list' : 'ignored' };
+      // str_equal(cmds.s + i + 1, "list") compares C strings: a NUL after "+list" ends the compare.
+      return { line: lineNo, raw, kind: 'comment', target: '', flag: cString(stripped) === '+list' ? 'list' : 'ignored' };
     case '&':
       return { line: lineNo, raw, kind: 'forward', target: cString(stripped.slice(1)) };
     default:

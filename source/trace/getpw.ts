@@ -24,6 +24,8 @@ export function isTempErrno(code: string): boolean {
 export interface GetpwOptions {
   breakChar: string;
   aliasUser: string;
+  /** The installation root: qmail-lspawn chdir()s there, so a relative passwd home is looked up under it. */
+  qmailRoot?: string;
 }
 
 /**
@@ -69,15 +71,22 @@ export function getpw(sysroot: Sysroot, users: SystemUsers, local: string, opts:
       notes.push(`${q(name)}? uid 0, skipped`);
       continue;
     }
+    // stat() runs in the qmail home (qmail-lspawn chdir()s there): a relative
+    // home is found under it, an empty one is ENOENT.
+    if (pw.home === '') {
+      notes.push(`${q(name)}: home is empty (stat fails: file does not exist), skipped`);
+      continue;
+    }
+    const statPath = pw.home.startsWith('/') || !opts.qmailRoot ? pw.home : `${opts.qmailRoot}/${pw.home}`;
     // stat() as qmailp: a parent it may not search gives EACCES (not temporary): skipped.
-    const denied = access && runAs ? access.reach(pw.home, runAs.uid, runAs.gid) : null;
+    const denied = access && runAs ? access.reach(statPath, runAs.uid, runAs.gid) : null;
     if (denied === 'EACCES') {
       notes.push(`${q(name)}: home ${pw.home} cannot be examined by qmail-getpw running as qmailp (${errorStr(denied)}), skipped`);
       continue;
     }
     let st;
     try {
-      st = sysroot.stat(pw.home);
+      st = sysroot.stat(statPath);
     } catch (e) {
       const code = e instanceof FsError ? e.code : 'EIO';
       if (isTempErrno(code)) {

@@ -249,7 +249,7 @@ export function traceAddress(inst: Installation, users: SystemUsers, address: st
       user = { name: f.user, uid: scanUlong(f.uid), gid: scanUlong(f.gid), home: f.home, dash: f.dash, ext: f.ext, source: 'assign' };
     } else {
       const consts = copy.inst.consts();
-      const g = getpw(copy.inst.sysroot, users, local, { breakChar: consts.breakChar, aliasUser: consts.aliasUser });
+      const g = getpw(copy.inst.sysroot, users, local, { breakChar: consts.breakChar, aliasUser: consts.aliasUser, qmailRoot: copy.inst.root });
       for (const st of g.steps) steps.push(st); // no spread: a 10 MB .qmail gives more steps than call arguments allow
       if (g.kind === 'defer') {
         add('defer', g.reason);

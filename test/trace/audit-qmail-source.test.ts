@@ -108,3 +108,23 @@ test('qmail-local.c maildir: a missing maildir — the warning states the deferr
   assert.match(w.text, /line 3 .*not carried out/);
   assert.match(w.text, /1 forward collected so far .*not sent/);
 });
+
+// qmail-local.c main loop: `case '+': if (str_equal(cmds.s + i + 1,"list"))`
+// compares C strings, so a NUL right after "+list" still turns forward-only on.
+test('qmail-local.c +list: a NUL after "+list" still sets flagforwardonly', () => {
+  const r = traceB('joe-f', { '/home/joe/.qmail-f': '+list\0junk\n./Mailbox\n' });
+  assert.deepEqual(outcomes(r), ['defer Uh-oh: .qmail has file delivery but has x bit set. (#4.7.0)']);
+});
+
+// qmail-lspawn.c spawn(): chdir(auto_qmail) before nughde_get, so
+// qmail-getpw.c's stat(pw->pw_dir) of a relative home looks under the qmail
+// home; /home/joe does not count for a passwd home "home/joe".
+test('qmail-getpw.c userext: a relative passwd home is stat()ed under the qmail home', () => {
+  const pw = PASSWD.replace('joe:x:1001:100:Joe:/home/joe:', 'joe:x:1001:100:Joe:home/joe:');
+  const r = traceB('joe', { '/etc/passwd': pw });
+  assert.equal(ude(r), 'alias/-/joe(alias)');
+  // Under /var/qmail it is found, and qmail-local then stops with its usage error (a bounce).
+  const found = traceB('joe', { '/etc/passwd': pw, '/var/qmail/home/joe/': { dir: true, mode: 0o755, uid: 1001, gid: 100 } });
+  assert.equal(ude(found), 'joe//(passwd)');
+  assert.deepEqual(found.deliveries.map((d) => d.kind), ['bounce']);
+});
