@@ -15,7 +15,7 @@ export type GetpwResult =
 const q = (s: string) => JSON.stringify(s);
 
 /** errno values qmail's error_temp() calls temporary (a stat failing with these defers). */
-const TEMP_ERRNO = new Set(['EINTR', 'ENOMEM', 'ETXTBSY', 'EIO', 'ETIMEDOUT', 'EWOULDBLOCK', 'EAGAIN', 'ENFILE', 'EMFILE', 'EFBIG', 'ENOSPC', 'ENETDOWN', 'ENETUNREACH', 'ENETRESET', 'ECONNABORTED', 'ECONNRESET', 'ENOBUFS', 'ECONNREFUSED', 'EHOSTDOWN', 'EHOSTUNREACH', 'EDEADLK', 'ESTALE', 'EDQUOT', 'ENOLCK', 'EREMOTE']);
+const TEMP_ERRNO = new Set(['EINTR', 'ENOMEM', 'ETXTBSY', 'EIO', 'ETIMEDOUT', 'EWOULDBLOCK', 'EAGAIN', 'EDEADLK', 'EBUSY', 'ENFILE', 'EMFILE', 'EFBIG', 'ENOSPC', 'ENETDOWN', 'ENETUNREACH', 'ENETRESET', 'ECONNABORTED', 'ECONNRESET', 'ENOBUFS', 'ETOOMANYREFS', 'ECONNREFUSED', 'EHOSTDOWN', 'EHOSTUNREACH', 'EPROCLIM', 'EUSERS', 'EDQUOT', 'ESTALE', 'ENOLCK']);
 
 export function isTempErrno(code: string): boolean {
   return TEMP_ERRNO.has(code);

@@ -267,9 +267,12 @@ export function qmailLocal(inp: LocalInput): LocalResult {
   type Probe = { found: true; name: string; forwardOnly: boolean; size: number } | { found: false; note?: string } | { defer: string; text: string };
   const probe = (name: string): Probe => {
     const p = sysPathOf(name);
+    // qmeexists: an open error defers only for error_temp, EPERM or EACCES; any other errno is "not there".
+    const defers = (e: string) => isTempErrno(e) || e === 'EPERM' || e === 'EACCES';
     const r = access.reach(p, uid, gid);
     if (r === 'ENOENT' || r === 'ENOTDIR' || r === 'ELOOP') return { found: false };
     if (r === 'ESCAPE') return { found: false, note: 'leads outside the sysroot, not followed' };
+    if (r && !defers(r)) return { found: false, note: `no (${errorStr(r)})` };
     if (r) {
       const reason = `Unable to open ${name}: ${errorStr(r)}. (#4.3.0)`;
       return { defer: reason, text: `${name}: a directory on the way cannot be searched by ${user.name} (${errorStr(r)}) → defer: ${reason}` };
@@ -279,6 +282,7 @@ export function qmailLocal(inp: LocalInput): LocalResult {
     if ('error' in s) {
       if (s.error === 'ESCAPE') return { found: false, note: 'a symlink leading outside the sysroot, not followed' };
       if (s.error === 'ENOENT' || s.error === 'ENOTDIR' || s.error === 'ELOOP') return { found: false };
+      if (!defers(s.error)) return { found: false, note: `no (${errorStr(s.error)})` };
       const reason = `Unable to open ${name}: ${errorStr(s.error)}. (#4.3.0)`;
       return { defer: reason, text: `${name} cannot be opened (${errorStr(s.error)}) → defer: ${reason}` };
     }

@@ -128,3 +128,23 @@ test('qmail-getpw.c userext: a relative passwd home is stat()ed under the qmail 
   assert.equal(ude(found), 'joe//(passwd)');
   assert.deepEqual(found.deliveries.map((d) => d.kind), ['bounce']);
 });
+
+// error_temp.c: the errno values qmail treats as temporary. EBUSY,
+// ETOOMANYREFS, EPROCLIM and EUSERS are among them; EREMOTE is not.
+test('error_temp.c: the temporary errno set', async () => {
+  const { isTempErrno } = await import('../../source/trace/getpw.js');
+  for (const e of ['EINTR', 'ENOMEM', 'ETXTBSY', 'EIO', 'ETIMEDOUT', 'EWOULDBLOCK', 'EAGAIN', 'EDEADLK', 'EBUSY', 'ENFILE', 'EMFILE', 'EFBIG', 'ENOSPC', 'ENETDOWN', 'ENETUNREACH', 'ENETRESET', 'ECONNABORTED', 'ECONNRESET', 'ENOBUFS', 'ETOOMANYREFS', 'ECONNREFUSED', 'EHOSTDOWN', 'EHOSTUNREACH', 'EPROCLIM', 'EUSERS', 'EDQUOT', 'ESTALE', 'ENOLCK'])
+    assert.equal(isTempErrno(e), true, e);
+  for (const e of ['EREMOTE', 'ENOENT', 'EACCES', 'EPERM', 'ELOOP', 'ENOTDIR', 'ENAMETOOLONG']) assert.equal(isTempErrno(e), false, e);
+});
+
+// qmail-local.c qmeexists: an open error defers only when error_temp, EPERM
+// or EACCES; any other errno (ENAMETOOLONG for an extension longer than a
+// file name may be, EINVAL, ...) means "not there" and the search goes on.
+test('qmail-local.c qmeexists: ENAMETOOLONG is "not there", the -default file still serves', () => {
+  const ext = 'x'.repeat(300);
+  const r = traceB(`joe-${ext}`, { '/home/joe/.qmail-default': '|prog\n' });
+  assert.equal(r.hops[0].dotqmail, '/home/joe/.qmail-default');
+  assert.equal(r.hops[0].env.DEFAULT, ext);
+  assert.deepEqual(outcomes(r), ['program prog']);
+});
