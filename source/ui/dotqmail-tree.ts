@@ -60,9 +60,9 @@ interface Ctx {
   out: TreeNode[];
 }
 
-/** A home's .qmail files with the extension prefix given ('' lists them all). */
+/** A home's .qmail files with the extension prefix given ('' lists them all); a home that cannot be listed throws. */
 function dotqmailNames(sysroot: Sysroot, home: string, prefix: string): string[] {
-  const names = safe(() => sysroot.readdir(home) ?? [], [] as string[]);
+  const names = sysroot.readdir(home) ?? [];
   return names.filter((n) => n.startsWith('.qmail') && (n === '.qmail' || n.startsWith('.qmail' + prefix) || prefix === '')).filter((n) => n === '.qmail' || n[6] !== undefined);
 }
 
@@ -80,7 +80,13 @@ function fileNode(c: Ctx, depth: number, idBase: string, path: string, address: 
   c.out.push({ id: `${idBase}${path}`, depth, text: `${sanitize(name)}${address ? `  ← ${sanitize(address)}` : ''}${meta && meta !== 'error' ? `  ${octal(meta.mode)}` : ''}`, bold: true, group: true, jump: { path, line: null }, address: address ?? undefined });
   for (const w of warnings) c.out.push({ id: `${idBase}${path}#w${w}`, depth: depth + 1, text: w, tone: w.startsWith('✗') ? 'error' : w.startsWith('!') ? 'warn' : 'info', jump: { path, line: null } });
   if (meta === 'error' || !meta) return;
-  const buf = safe<Buffer | null>(() => c.sysroot.read(path), null);
+  let buf: Buffer | null;
+  try {
+    buf = c.sysroot.read(path);
+  } catch (e) {
+    c.out.push({ id: `${idBase}${path}#unreadable`, depth: depth + 1, text: `✗ ${sanitize(e instanceof Error ? e.message : String(e))}`, tone: 'error', jump: { path, line: null } });
+    return;
+  }
   if (buf === null) return;
   const f = parseDotQmail(path, buf);
   if (f.lines.length === 0) c.out.push({ id: `${idBase}${path}#empty`, depth: depth + 1, text: 'empty file: the default delivery applies', tone: 'info', jump: { path, line: null } });
@@ -124,7 +130,15 @@ function homeNode(c: Ctx, depth: number, idBase: string, label: string, home: st
   }
   if (meta.mode & 0o1000) c.out.push({ id: idBase + '#sticky', depth: depth + 1, text: `! home ${octal(meta.mode)} has the sticky bit: qmail-local defers (home directory is sticky)`, tone: 'warn' });
   if (meta.mode & c.patrn) c.out.push({ id: idBase + '#ww', depth: depth + 1, text: `! home ${octal(meta.mode)} is writable by others: qmail-local defers`, tone: 'warn' });
-  const names = dotqmailNames(c.sysroot, home, who.namePrefix).filter((n) => who.namePrefix === '' || n.startsWith('.qmail' + who.namePrefix));
+  let listed: string[];
+  try {
+    listed = dotqmailNames(c.sysroot, home, who.namePrefix);
+  } catch (e) {
+    // Not "no .qmail file": which files exist is unknown, so nothing is claimed about the default delivery.
+    c.out.push({ id: idBase + '#unlisted', depth: depth + 1, text: `✗ ${sanitize(e instanceof Error ? e.message : String(e))}: its .qmail files cannot be listed`, tone: 'error', jump: { path: home, line: null } });
+    return;
+  }
+  const names = listed.filter((n) => who.namePrefix === '' || n.startsWith('.qmail' + who.namePrefix));
   if (names.length === 0) {
     c.out.push({ id: idBase + '#none', depth: depth + 1, text: 'no .qmail file: the default delivery applies', tone: 'dim' });
     return;
