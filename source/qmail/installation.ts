@@ -325,17 +325,35 @@ export class LoadedInstallation implements Installation {
         });
         dd.explanation += ' (part of it could not be worked out)';
       }
+      const dropped = r.text === '' && r.unresolved.length === 0 && !/["'\\]/.test(call.arg.raw);
       for (const f of r.missing) {
         this.report({
           path: call.path,
           line: call.line,
           severity: 'error',
           code: 'default-delivery-missing-file',
-          message: `qmail-start's first argument reads ${f}, which does not exist: the default delivery is empty and mail for users without a .qmail is accepted and delivered nowhere`,
+          message: dropped
+            ? `qmail-start's first argument reads ${f}, which does not exist: the unquoted word gives nothing, so the shell drops it and qmail-start takes ${call.logger[0] !== undefined ? JSON.stringify(call.logger[0]) : 'its built-in ./Mailbox'} as the default delivery`
+            : `qmail-start's first argument reads ${f}, which does not exist: the default delivery is empty, and qmail-local defers mail for users without a .qmail (Uh-oh: first line of .qmail file is blank. (#4.2.1))`,
         });
       }
+      // qmail-local turns an empty aliasempty into "\n": a blank first line, so it defers.
       if (r.text === '' && r.unresolved.length === 0) {
-        dd.explanation += '; it is empty, so a user without a .qmail gets nothing delivered';
+        dd.explanation += '; it is empty, so qmail-local defers mail for a user without a .qmail (Uh-oh: first line of .qmail file is blank. (#4.2.1))';
+      }
+      // Unquoted, a substitution that gives nothing is no word for the shell:
+      // qmail-start's argv[1] is then the next word (qmail-start.c).
+      if (dropped) {
+        const next = call.logger[0];
+        dd = {
+          text: next ?? './Mailbox',
+          path: call.path,
+          line: call.line,
+          explanation:
+            next !== undefined
+              ? `qmail-start's first argument in ${call.path} line ${call.line} (${call.arg.raw}) gives nothing and is not quoted: the shell drops it, so qmail-start takes the next word ${JSON.stringify(next)} as the default delivery`
+              : `qmail-start's only argument in ${call.path} line ${call.line} (${call.arg.raw}) gives nothing and is not quoted: the shell drops it, so qmail-start's built-in ./Mailbox applies`,
+        };
       }
     } else if (call) {
       dd = {

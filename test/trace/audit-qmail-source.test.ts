@@ -7,7 +7,7 @@ import { loadInstallation } from '../../source/qmail/installation.js';
 import { loadSystemUsers } from '../../source/qmail/passwd.js';
 import { traceAddress } from '../../source/trace/walk.js';
 import { injectComplete } from '../../source/trace/send.js';
-import { traceB, outcomes, ude, PASSWD, maildir, checkHops } from './baseline.js';
+import { traceB, outcomes, ude, PASSWD, maildir, checkHops, baselineFiles } from './baseline.js';
 
 const QMAILP = PASSWD + 'qmailp:x:7794:2108::/var/qmail:/bin/false\n';
 const GROUP = 'root:x:0:\nnofiles:x:2108:\n';
@@ -147,4 +147,34 @@ test('qmail-local.c qmeexists: ENAMETOOLONG is "not there", the -default file st
   assert.equal(r.hops[0].dotqmail, '/home/joe/.qmail-default');
   assert.equal(r.hops[0].env.DEFAULT, ext);
   assert.deepEqual(outcomes(r), ['program prog']);
+});
+
+// qmail-start.c passes argv[1] to qmail-lspawn as aliasempty; qmail-local.c
+// main: an empty aliasempty becomes "\n", whose first line is blank: every
+// message for a user without a .qmail is deferred (#4.2.1), not dropped.
+test('qmail-start.c/qmail-local.c: a quoted empty default delivery defers; its explanation says so', () => {
+  const rc = '#!/bin/sh\nexec env - PATH="/var/qmail/bin:$PATH" \\\nqmail-start "`cat /var/qmail/control/defaultdelivery`" splogger qmail\n';
+  const sysroot = makeFixture({ ...baselineFiles(), '/var/qmail/rc': rc }).sysroot();
+  const inst = loadInstallation(sysroot, '/var/qmail');
+  const r = traceAddress(inst, loadSystemUsers(sysroot), 'joe', { sender: 's@x.org', now: new Date('2026-11-25T10:00:00Z') });
+  assert.deepEqual(outcomes(r), ['defer Uh-oh: first line of .qmail file is blank. (#4.2.1)']);
+  const dd = inst.defaultDelivery();
+  assert.equal(dd.text, '');
+  assert.doesNotMatch(dd.explanation, /nothing delivered/);
+  const diag = inst.diagnostics().find((d) => d.code === 'default-delivery-missing-file');
+  assert.ok(diag);
+  assert.doesNotMatch(diag.message, /delivered nowhere/);
+  assert.match(diag.message, /defer/);
+});
+
+// Unquoted, a `cat` that gives nothing is no word at all for the shell: the
+// next word ("splogger") becomes qmail-start's argv[1], the default delivery:
+// a forward to the address "splogger" (qmail-local.c: any other first byte).
+test('qmail-start.c: an unquoted empty substitution is dropped; the next word is the default delivery', () => {
+  const rc = '#!/bin/sh\nexec env - PATH="/var/qmail/bin:$PATH" \\\nqmail-start `cat /var/qmail/control/defaultdelivery` splogger qmail\n';
+  const sysroot = makeFixture({ ...baselineFiles(), '/var/qmail/rc': rc }).sysroot();
+  const inst = loadInstallation(sysroot, '/var/qmail');
+  assert.equal(inst.defaultDelivery().text, 'splogger');
+  const r = traceAddress(inst, loadSystemUsers(sysroot), 'joe', { sender: 's@x.org', now: new Date('2026-11-25T10:00:00Z') });
+  assert.deepEqual(outcomes(r).slice(0, 1), ['forward splogger']);
 });
