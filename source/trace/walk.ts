@@ -35,9 +35,18 @@ function scanUlong(s: string): number {
 }
 
 /** qmail-smtpd's rcpthosts (rcpthosts.c): exact or .suffix lines, then morercpthosts.cdb; no file accepts all. */
-export function rcpthostsCheck(inst: Installation, recipient: string): { accepted: boolean; text: string; path?: string; line?: number } {
+export function rcpthostsCheck(inst: Installation, recipient: string): { accepted: boolean; temp?: boolean; text: string; path?: string; line?: number } {
   const rh = inst.list('rcpthosts');
   if (!rh.present) return { accepted: true, text: 'no control/rcpthosts: qmail-smtpd would accept any recipient from outside (an open relay)', path: rh.path };
+  // rcpthosts_init: morercpthosts.cdb that exists but cannot be opened stops qmail-smtpd (die_control).
+  const more = inst.morercpthostsCdb();
+  const controlFail = (path: string) => ({
+    accepted: false,
+    temp: true,
+    text: `qmail-smtpd cannot read ${path}: it answers 421 unable to read controls (#4.3.0), a temporary failure`,
+    path,
+  });
+  if (more && 'error' in more && more.error === 'unreadable') return controlFail(more.path);
   const at = recipient.lastIndexOf('@');
   if (at < 0) return { accepted: true, text: `${q(recipient)} has no @: qmail-smtpd accepts it (envnoathost is assumed acceptable)`, path: rh.path };
   const host = lcAscii(recipient.slice(at + 1));
@@ -48,7 +57,8 @@ export function rcpthostsCheck(inst: Installation, recipient: string): { accepte
     const ln = entries.get(host.slice(j));
     if (ln !== undefined) return { accepted: true, text: `would qmail-smtpd accept ${q(recipient)} from outside? yes: ${q(host.slice(j))} in control/rcpthosts (line ${ln})`, path: rh.path, line: ln };
   }
-  const more = inst.morercpthostsCdb();
+  // A cdb that cannot be read where a lookup lands makes cdb_seek return -1: rcpthosts() gives -1, a 421.
+  if (more && 'error' in more) return controlFail(more.path);
   if (more && 'reader' in more) {
     for (let j = 0; j < host.length; j++) {
       if (j !== 0 && host[j] !== '.') continue;
@@ -56,7 +66,7 @@ export function rcpthostsCheck(inst: Installation, recipient: string): { accepte
         if (more.reader.get(Buffer.from(host.slice(j), 'latin1')) !== null)
           return { accepted: true, text: `would qmail-smtpd accept ${q(recipient)} from outside? yes: ${q(host.slice(j))} in control/morercpthosts.cdb`, path: more.path };
       } catch {
-        break;
+        return controlFail(more.path);
       }
     }
   }
@@ -192,7 +202,8 @@ export function traceAddress(inst: Installation, users: SystemUsers, address: st
       const rc = rcpthostsCheck(copy.inst, copy.recipient);
       steps.push({ stage: 'qmail-smtpd', text: rc.text + (copy.viaSmtp || rc.accepted ? '' : ' — shown, not blocking: a local injection or a forward is not checked'), path: rc.path, line: rc.line });
       if (copy.viaSmtp && !rc.accepted) {
-        add('bounce', "Sorry, that domain isn't in my list of allowed rcpthosts. (#5.7.1)");
+        if (rc.temp) add('defer', 'qmail-smtpd: 421 unable to read controls (#4.3.0)');
+        else add('bounce', "Sorry, that domain isn't in my list of allowed rcpthosts. (#5.7.1)");
         return;
       }
     }

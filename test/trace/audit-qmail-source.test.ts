@@ -178,3 +178,28 @@ test('qmail-start.c: an unquoted empty substitution is dropped; the next word is
   const r = traceAddress(inst, loadSystemUsers(sysroot), 'joe', { sender: 's@x.org', now: new Date('2026-11-25T10:00:00Z') });
   assert.deepEqual(outcomes(r).slice(0, 1), ['forward splogger']);
 });
+
+// rcpthosts.c: a morercpthosts.cdb that cannot be read makes rcpthosts()
+// return -1 and qmail-smtpd die_control()s ("421 unable to read controls
+// (#4.3.0)"): the sending qmail-remote gets a temporary failure and defers.
+// It is not the 553 refusal that bounces.
+test('rcpthosts.c: an unreadable morercpthosts.cdb is a temporary failure on the SMTP hop', () => {
+  const files: Record<string, FixtureEntry> = {
+    '/etc/passwd': 'root:x:0:0::/root:/bin/sh\nalias:x:7790:2108::/var/qmail/alias:/bin/false\nalice:x:1001:1001::/home/alice:/bin/sh\n',
+    '/home/alice/': { dir: true, mode: 0o755, uid: 1001, gid: 1001 },
+    '/var/qmail/alias/': { dir: true, mode: 0o2755, uid: 7790, gid: 2108 },
+    '/var/qmail/control/me': 'mail.example.com\n',
+    '/var/qmail/control/locals': 'example.com\n',
+    '/var/qmail/control/smtproutes': 'a.example:127.0.0.2:25\n',
+    '/var/qmail2/control/me': 'mail.a.example\n',
+    '/var/qmail2/control/locals': 'a.example\n',
+    '/var/qmail2/control/rcpthosts': 'other.example\n',
+    '/var/qmail2/control/morercpthosts.cdb': 'not a cdb',
+    '/var/qmail2/rc': '#!/bin/sh\nexec env - PATH="/var/qmail2/bin:$PATH" qmail-start ./Maildir/ splogger qmail2\n',
+    '/var/qmail2/supervise/qmail-smtpd/run': '#!/bin/sh\nexec /usr/local/bin/tcpserver -v -R -u 7791 -g 2108 127.0.0.2 25 /var/qmail2/bin/qmail-smtpd 2>&1\n',
+  };
+  const sysroot = makeFixture(files).sysroot();
+  const insts = ['/var/qmail', '/var/qmail2'].map((p) => loadInstallation(sysroot, p));
+  const r = traceAddress(insts[0], loadSystemUsers(sysroot), 'alice@a.example', { sender: 's@x.org', others: insts, now: new Date('2026-11-25T10:00:00Z') });
+  assert.deepEqual(r.deliveries.map((d) => d.kind), ['remote', 'defer']);
+});
