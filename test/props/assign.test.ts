@@ -82,3 +82,20 @@ test('compileUsersCdb: refuses only with AssignFormatError; what it writes finds
     params,
   );
 });
+
+test('morercpthosts.cdb (qmail-newmrh): any text compiles; every listed host is found lower-cased', async () => {
+  const { compileMoreRcptHostsCdb } = await import('../../source/qmail/assign.js');
+  const { readListLines, lcAscii } = await import('../../source/qmail/control-readers.js');
+  fc.assert(
+    fc.property(bytesArb(), (buf) => {
+      const r = new CdbReader(compileMoreRcptHostsCdb(buf));
+      assert.equal(r.validate(), null);
+      // qmail-newmrh reads like control_readfile; only blanks (not \n) end a line differently.
+      for (const l of readListLines(Buffer.from(buf.toString('latin1'), 'latin1')) ?? []) {
+        if (/[^\x00-\x7f]/.test(l.text)) continue; // decodeBytes may read the file as UTF-8; the cdb keeps bytes
+        assert.ok(r.get(Buffer.from(lcAscii(l.text), 'latin1')) !== null, `host ${JSON.stringify(l.text)} missing`);
+      }
+    }),
+    params,
+  );
+});
