@@ -42,7 +42,11 @@ export function firstFrame(cli: string, sysroot: string, timeBin: string | null,
       cols: 80,
       rows: 24,
       cwd: tmp,
-      env: { ...process.env, CI: 'false', TERM: 'xterm-256color', NO_COLOR: '' },
+      env: (() => {
+        const env: Record<string, string> = { ...(process.env as Record<string, string>), CI: 'false', TERM: 'xterm-256color' };
+        delete env.NO_COLOR; // colours drawn, as an admin's terminal would get them
+        return env;
+      })(),
     });
     const finish = (r: FrameResult): void => {
       if (done) return;
