@@ -544,7 +544,8 @@ function literalExit(cmd: string): string | null {
  */
 function deferConsequences(file: DotQmailFile, lineNo: number, actions: LocalAction[]): string {
   const later = file.lines.filter((x) => x.line > lineNo && x.kind !== 'blank' && x.kind !== 'comment');
-  const earlier = actions.length - 1 - actions.filter((a) => a.kind === 'forward' && !a.immediate).length;
+  // The maildir itself was just listed: what ran before it is every other mailbox or program.
+  const earlier = actions.filter((a) => a.kind === 'maildir' || a.kind === 'mbox' || a.kind === 'program').length - 1;
   const parts = [
     'qmail-local stops there with exit 111 and qmail-send retries later (until the directory exists, or until queuelifetime runs out and the message bounces)',
     earlier > 0 ? `the ${earlier} mailbox or program line${earlier > 1 ? 's' : ''} before it ha${earlier > 1 ? 've' : 's'} already run and run${earlier > 1 ? '' : 's'} again on each retry` : '',
