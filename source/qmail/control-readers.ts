@@ -53,6 +53,13 @@ export function readListLines(buf: Buffer | null): ListLine[] | null {
   parts.forEach((raw, i) => {
     const t = stripTrailing(raw);
     if (t === '' || t.startsWith('#')) return;
+    // control_readfile keeps each line NUL-terminated in one buffer and its
+    // users walk it NUL by NUL, so a NUL inside a line makes several entries
+    // (the pieces after the first skip the empty and `#` checks).
+    if (t.includes('\0')) {
+      for (const piece of t.split('\0')) out.push({ text: piece, line: i + 1 });
+      return;
+    }
     out.push({ text: t, line: i + 1 });
   });
   return out;

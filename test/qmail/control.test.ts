@@ -160,3 +160,10 @@ test('check reports control whitespace through the installation (file:line)', as
   const d = inst.controlDiagnostics();
   assert.deepEqual(d.map((x) => [x.path, x.line, x.code]), [[`${C}/me`, 1, 'control-cr']]);
 });
+
+test('a NUL inside a list line splits it into entries, as control_readfile + constmap do', async () => {
+  const { readListLines, colonMap } = await import('../../source/qmail/control-readers.js');
+  const lines = readListLines(Buffer.from('a.example\0b.example\nx.example:joe\0rest\n', 'latin1'))!;
+  assert.deepEqual(lines.map((l) => [l.text, l.line]), [['a.example', 1], ['b.example', 1], ['x.example:joe', 2], ['rest', 2]]);
+  assert.equal(colonMap(lines).map.get('x.example')!.value, 'joe');
+});
