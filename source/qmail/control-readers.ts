@@ -37,6 +37,8 @@ export interface ListLine {
   text: string;
   /** 1-based line number in the file. */
   line: number;
+  /** One of several entries a NUL byte split this line into (qmail reads them as separate entries). */
+  nulPiece?: true;
 }
 
 /**
@@ -52,12 +54,13 @@ export function readListLines(buf: Buffer | null): ListLine[] | null {
   const out: ListLine[] = [];
   parts.forEach((raw, i) => {
     const t = stripTrailing(raw);
-    if (t === '' || t.startsWith('#')) return;
+    // A line whose first byte is NUL reads as empty to control_readfile.
+    if (t === '' || t.startsWith('#') || t.startsWith('\0')) return;
     // control_readfile keeps each line NUL-terminated in one buffer and its
     // users walk it NUL by NUL, so a NUL inside a line makes several entries
     // (the pieces after the first skip the empty and `#` checks).
     if (t.includes('\0')) {
-      for (const piece of t.split('\0')) out.push({ text: piece, line: i + 1 });
+      for (const piece of t.split('\0')) out.push({ text: piece, line: i + 1, nulPiece: true });
       return;
     }
     out.push({ text: t, line: i + 1 });

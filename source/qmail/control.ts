@@ -264,6 +264,7 @@ export function whitespaceWarnings(name: string, bytes: Buffer, path: string): D
     const t = raw.replace(/[ \t\n]+$/, '');
     if (t === '' || t.startsWith('#')) return;
     if (t.includes('\r')) warn(line, 'control-cr', `carriage return kept as part of this line of control/${name} (file saved with CRLF line ends?)`);
+    if (t.includes('\0')) warn(line, 'control-nul', `NUL byte in this line of control/${name}: qmail splits the line there, so it reads as ${t.split('\0').length} entries`);
     if (/[ \t]\r$/.test(t)) warn(line, 'control-trailing-blank', `blank before the carriage return is kept in control/${name}`);
     if (/^[ \t]/.test(t)) {
       warn(line, 'control-leading-blank', /^[ \t]+#/.test(t) ? `leading blank: this is not a comment; qmail uses "${t}" as an entry` : `leading blank kept as part of the entry in control/${name}`);

@@ -30,7 +30,8 @@ test('control files with NUL, CR, escape sequences, C1, bidi and invalid UTF-8: 
   assert.match(check.out, /^\/var\/qmail\/control\/locals:3: warning: carriage return kept as part of this line/m);
   // The escape sequence is shown as visible escapes, with the line it is on.
   assert.match(check.out, /^\/var\/qmail\/control\/locals:4: .*\\x1b\]0;pwned\\x07\\x1b\[2j?evil\.example/im);
-  assert.match(check.out, /\\x00/);
+  // A NUL splits a list line into two entries, as control_readfile's NUL-separated buffer does; check says so.
+  assert.match(check.out, /^\/var\/qmail\/control\/locals:2: warning: NUL byte in this line of control\/locals: qmail splits the line there, so it reads as 2 entries/m);
   const dom = await runClean('domains', b.sysroot());
   // The good lines still load.
   assert.match(dom.out, /^  example\.com +local /m);
