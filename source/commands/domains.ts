@@ -3,7 +3,7 @@
 import type { CommandContext } from './context.js';
 import { UsageError } from '../cli-args.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
-import { domainCounts, domainMatrix, domainRowJson, type DomainMatrix, type DomainRow } from '../qmail/domains.js';
+import { domainCounts, domainMatrix, domainRowJson, managerInfoText, type DomainMatrix, type DomainRow } from '../qmail/domains.js';
 import { sanitize, toSafeJson } from '../text/sanitize.js';
 
 function cell(s: string, width: number): string {
@@ -37,6 +37,10 @@ export function formatDomains(m: DomainMatrix, me: string | null): string {
     lines.push(
       `  ${cell(sanitize(shownDomain(r)), 30)} ${cell(delivery(r), 11)} ${cell(sanitize(prepend), 14)} ${smtp.padEnd(5)} ${r.manager ?? '-'}`.trimEnd(),
     );
+    if (r.manager && r.managerInfo) {
+      lines.push(`      ${sanitize(managerInfoText(r.manager, r.managerInfo))}`);
+      for (const p of r.managerInfo.problems ?? []) lines.push(`      ! ${sanitize(p)}`);
+    }
     for (const u of r.users) lines.push(`      user ${sanitize(u.address)} -> ${u.prepend === '' ? '"" (remote)' : sanitize(u.prepend)}  (virtualdomains line ${u.line})`);
     for (const p of r.problems) lines.push(`      ! ${sanitize(p)}`);
   }
@@ -49,7 +53,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const users = systemUsersOf(ctx.sysroot);
   const results = ctx.instances.map((root) => {
     const inst = loadInstallation(ctx.sysroot, root);
-    return { inst, matrix: domainMatrix(inst, users) };
+    return { inst, matrix: domainMatrix(inst, users, { managerInfo: true }) };
   });
   // Control files that exist but cannot be read leave their domains out of the table: say so, once each.
   const unreadable = results.map(({ inst }) =>

@@ -7,6 +7,8 @@ import type { ColonEntry, ListLine } from './control-readers.js';
 import { lcAscii } from './control-readers.js';
 import { CdbReader } from './cdb.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
+import { findVpopmailDomains, summarizeVpopmailDomain, type ManagerDomainSummary } from './vpopmail-domain.js';
+import { findVmailmgrDomains, summarizeVmailmgrDomain } from './vmailmgr.js';
 
 export type Manager = 'vpopmail' | 'vmailmgr';
 
@@ -14,6 +16,16 @@ export interface Evidence {
   path: string;
   line: number | null;
   text: string;
+}
+
+/** A manager domain in numbers (the Domains view, `qlens domains`), from the manager's own summary. */
+export interface ManagerInfo {
+  users: number;
+  aliases: number;
+  /** The catch-all in words, as the manager's summary says it ("bounce-no-mailbox", "delete", "forward x@y", "path /d/", ...). */
+  catchAll: string;
+  /** What stands in the way of trusting the counts (a stale or corrupt table, a domain the summary cannot find). */
+  problems?: string[];
 }
 
 export interface DomainRow {
@@ -27,6 +39,8 @@ export interface DomainRow {
   rcpthosts: boolean;
   morercpthosts: boolean;
   manager: Manager | null;
+  /** Users, aliases and catch-all of a vpopmail or VMailMgr domain; only when asked for (DomainOptions.managerInfo). */
+  managerInfo?: ManagerInfo;
   problems: string[];
   /** Where qmail-send sends a plain address here: local (locals), virtual (a prepend), remote. */
   delivery: 'local' | 'virtual' | 'remote';
@@ -51,6 +65,66 @@ export interface DomainMatrix {
 export interface DomainOptions {
   /** Look at each virtual target's .qmail-default to name its manager (reads one file per target home). Default true. */
   managers?: boolean;
+  /**
+   * Count each manager domain's users and aliases and name its catch-all
+   * (reads the domain's vpasswd.cdb or passwd.cdb and its valias files).
+   * Default false: `qlens domains` asks for it, the TUI's first pass does not.
+   */
+  managerInfo?: boolean;
+  /** Summaries already made (managerSummaries), so a caller that also draws the users reads each table once. */
+  summaries?: ManagerSummaries;
+}
+
+/** Manager domains of an installation by virtualdomains key; summary null when it could not be made. */
+export type ManagerSummaries = Map<string, { manager: Manager; table: string; summary: ManagerDomainSummary | null; error: string | null }>;
+
+/** Every vpopmail and VMailMgr domain of an installation, summarized by the managers' own readers. */
+export function managerSummaries(inst: Installation, users: SystemUsers | null): ManagerSummaries {
+  const out: ManagerSummaries = new Map();
+  const attempt = (manager: Manager, key: string, table: string, f: () => ManagerDomainSummary): void => {
+    try {
+      out.set(key, { manager, table, summary: f(), error: null });
+    } catch (e) {
+      out.set(key, { manager, table, summary: null, error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  let vp: ReturnType<typeof findVpopmailDomains> = [];
+  try {
+    vp = findVpopmailDomains(inst);
+  } catch {
+    vp = [];
+  }
+  for (const d of vp) attempt('vpopmail', d.domain, `${d.dir}/vpasswd.cdb`, () => summarizeVpopmailDomain(inst.sysroot, d));
+  if (users) {
+    let vm: ReturnType<typeof findVmailmgrDomains> = [];
+    try {
+      vm = findVmailmgrDomains(inst, users);
+    } catch {
+      vm = [];
+    }
+    for (const d of vm) if (!out.has(lcAscii(d.domain))) attempt('vmailmgr', lcAscii(d.domain), d.table, () => summarizeVmailmgrDomain(inst.sysroot, d));
+  }
+  return out;
+}
+
+/** The row's numbers from its summary: the exact virtualdomains key first, then the key that gave its prepend. */
+function managerInfoOf(r: DomainRow, summaries: ManagerSummaries): ManagerInfo | undefined {
+  if (!r.manager) return undefined;
+  const hit = summaries.get(r.domain) ?? (r.virtualKey !== null ? summaries.get(r.virtualKey) : undefined);
+  const name = r.manager === 'vpopmail' ? 'vpopmail' : 'VMailMgr';
+  if (!hit || hit.manager !== r.manager) {
+    const why =
+      r.manager === 'vpopmail'
+        ? `no users/cdb record "+${r.domain}-" whose home's .qmail-default runs vdelivermail, with a virtualdomains prepend equal to the domain`
+        : `no passwd user "${r.virtual ?? ''}" whose ~/.qmail-default runs vdeliver`;
+    return { users: 0, aliases: 0, catchAll: 'unknown', problems: [`${name} users not counted: ${why}`] };
+  }
+  if (!hit.summary) return { users: 0, aliases: 0, catchAll: 'unknown', problems: [`${name} users not counted: ${hit.error ?? 'its files could not be read'}`] };
+  const s = hit.summary;
+  const problems = s.diagnostics.map((d) => `${d.path}: ${d.message}`);
+  // A missing table is no diagnostic of the reader, but 0 users must not read as "an empty domain, all well".
+  if (s.users === 0 && s.aliases === 0 && problems.length === 0) problems.push(`${hit.table}: no users and no aliases (the table is missing or empty)`);
+  return { users: s.users, aliases: s.aliases, catchAll: s.catchAll, ...(problems.length ? { problems } : {}) };
 }
 
 /** qmail-send's virtualdomains look-up for a domain: exact, then `.suffix` left to right (longest first), then "". */
@@ -339,6 +413,14 @@ export function domainMatrix(inst: Installation, users: SystemUsers | null, opts
     }
   }
 
+  if (wantManagers && (opts.managerInfo || opts.summaries) && [...rows.values()].some((r) => r.manager !== null)) {
+    const summaries = opts.summaries ?? managerSummaries(inst, users);
+    for (const r of rows.values()) {
+      const info = managerInfoOf(r, summaries);
+      if (info) r.managerInfo = info;
+    }
+  }
+
   const domains = [...rows.values()].sort((a, b) => (a.domain === '' ? 1 : b.domain === '' ? -1 : a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
   return { instance: inst.root, domains, problems, users: orphanUsers };
 }
@@ -368,5 +450,14 @@ export function domainRowJson(r: DomainRow): Record<string, unknown> {
     virtualKey: r.virtualKey,
     users: r.users,
     evidence: r.evidence,
+    ...(r.managerInfo ? { managerInfo: r.managerInfo } : {}),
   };
+}
+
+/** "vpopmail: 7 users, 3 aliases, catch-all bounce-no-mailbox" (not sanitized: the caller does). */
+export function managerInfoText(manager: Manager, info: ManagerInfo): string {
+  const name = manager === 'vpopmail' ? 'vpopmail' : 'VMailMgr';
+  if (info.catchAll === 'unknown' && info.users === 0 && info.aliases === 0 && info.problems?.length) return `${name}: users not counted`;
+  const n = (k: number, w: string): string => `${k} ${w}${k === 1 ? '' : w === 'alias' ? 'es' : 's'}`;
+  return `${name}: ${n(info.users, 'user')}, ${n(info.aliases, 'alias')}, catch-all ${info.catchAll}`;
 }
