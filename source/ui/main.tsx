@@ -1,11 +1,6 @@
 // The TUI's entry: choose what to open, enter the alternate screen, draw,
 // and leave the terminal as it was however the session ends.
-import React from 'react';
-import { render } from 'ink';
-import { App } from './components/App.js';
 import { chooseSource } from './start.js';
-import { startLoad } from './loader.js';
-import { emptySession } from './session-data.js';
 import { enterAlternateScreen, installExitGuards } from './terminal.js';
 import { sanitize } from '../text/sanitize.js';
 import { setReadOnly } from '../sysroot/write.js';
@@ -29,23 +24,18 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     process.stderr.write('qlens: the terminal UI needs a terminal; for scripts use a command (qlens --help)\n');
     return 2;
   }
+  // React's development build keeps debugging records of every render: on a
+  // big host (100,000 queued messages) that grows past a gigabyte. An admin's
+  // session runs the production build unless NODE_ENV says otherwise.
+  process.env.NODE_ENV ??= 'production';
+  const { runApp } = await import('./run-app.js');
   // --read-only: the writer refuses everything from here on, whatever a view asks.
   setReadOnly(opts.readOnly);
   const source = { ...choice.source, note: sanitize(choice.source.note) };
   const guard = enterAlternateScreen(process.stdout);
   const removeGuards = installExitGuards(guard, process.stdin);
   try {
-    const ink = render(
-      <App
-        initial={emptySession(source)}
-        load={(publish) => startLoad({ source, instances: opts.instances }, publish)}
-        color={opts.color}
-        readOnly={opts.readOnly}
-        extraCommands={opts.readOnly ? [] : ['edit']}
-      />,
-      { exitOnCtrlC: false, patchConsole: false },
-    );
-    await ink.waitUntilExit();
+    await runApp({ source, instances: opts.instances, color: opts.color, readOnly: opts.readOnly });
     return 0;
   } finally {
     guard.restore();
