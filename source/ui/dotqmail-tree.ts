@@ -7,8 +7,7 @@ import type { Sysroot, FileMeta } from '../sysroot/sysroot.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
 import type { Installation, SystemUsers, DotQmailLine } from '../qmail/model-types.js';
 import { parseDotQmail } from '../qmail/dotqmail.js';
-import { findVpopmailDomains, summarizeVpopmailDomain } from '../qmail/vpopmail-domain.js';
-import { findVmailmgrDomains, summarizeVmailmgrDomain } from '../qmail/vmailmgr.js';
+import { managerInfoText, managerSummaries, type ManagerSummaries } from '../qmail/domains.js';
 import { sanitize } from '../text/sanitize.js';
 import type { Tone } from './theme.js';
 
@@ -150,8 +149,8 @@ function homeNode(c: Ctx, depth: number, idBase: string, label: string, home: st
   if (names.length > MAX_FILES_PER_HOME) c.out.push({ id: idBase + '#more', depth: depth + 1, text: `… and ${names.length - MAX_FILES_PER_HOME} more .qmail files`, tone: 'dim' });
 }
 
-/** The tree of one installation, as rows with depths. */
-export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: SystemUsers): TreeNode[] {
+/** The tree of one installation, as rows with depths; `summaries` when the caller has read the manager tables already. */
+export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: SystemUsers, summaries?: ManagerSummaries): TreeNode[] {
   const consts = inst.consts();
   const me = safe(() => inst.me(), null);
   const locals = safe(() => inst.list('locals').lines, []);
@@ -185,8 +184,7 @@ export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: System
   }
 
   // Virtual domains: the prepend user's files, or the manager's users.
-  const vpop = new Map(safe(() => findVpopmailDomains(inst), []).map((d) => [d.domain, d]));
-  const vmm = new Map(safe(() => findVmailmgrDomains(inst, users), []).map((d) => [d.domain, d]));
+  const mgrs: ManagerSummaries = summaries ?? safe(() => managerSummaries(inst, users), new Map());
   const vd = safe(() => [...inst.virtualdomains().map.values()], []);
   if (vd.length) {
     c.out.push({ id: `${root}#virtual`, depth: 1, text: `virtual domains  ${vd.length} lines of control/virtualdomains`, bold: true, group: true });
@@ -194,14 +192,25 @@ export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: System
       const key = e.key.toLowerCase();
       const id = `${root}#vd:${key}`;
       const label = `${sanitize(e.key) || '"" (catch-all)'}:${sanitize(e.value)}  (line ${e.line})`;
-      const vp = vpop.get(key);
-      const vm = vmm.get(key);
-      if (vp || vm) {
-        const s = safe(() => (vp ? summarizeVpopmailDomain(sysroot, vp) : summarizeVmailmgrDomain(sysroot, vm!)), null);
-        c.out.push({ id, depth: 2, text: `${label}  ${vp ? 'vpopmail' : 'VMailMgr'}${s ? `: ${s.users} users, ${s.aliases} aliases, catch-all ${sanitize(s.catchAll)}` : ''}`, bold: true, group: true, jump: { path: `${root}/control/virtualdomains`, line: e.line } });
+      const mg = mgrs.get(key);
+      if (mg) {
+        const s = mg.summary;
+        c.out.push({ id, depth: 2, text: `${label}  ${s ? sanitize(managerInfoText(mg.manager, s)) : mg.manager === 'vpopmail' ? 'vpopmail' : 'VMailMgr'}`, bold: true, group: true, jump: { path: `${root}/control/virtualdomains`, line: e.line } });
+        if (!s && mg.error) c.out.push({ id: `${id}#error`, depth: 3, text: `✗ ${sanitize(mg.table)}: ${sanitize(mg.error)}`, tone: 'error', jump: { path: mg.table, line: null } });
+        for (const d of s?.diagnostics ?? []) {
+          c.out.push({ id: `${id}#${d.code}:${d.path}:${d.message}`, depth: 3, text: `${d.severity === 'error' ? '✗' : d.severity === 'warning' ? '!' : 'i'} ${sanitize(d.path)}: ${sanitize(d.message)}`, tone: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'info', jump: { path: d.path, line: d.line } });
+        }
+        // domain → user → deliveries: one delivery on the user's row, several as rows of their own.
         for (const en of s?.entries ?? []) {
           const addr = en.kind === 'catch-all' ? null : `${en.name}@${key}`;
-          c.out.push({ id: `${id}/${en.kind}:${en.name}`, depth: 3, text: `${en.kind.padEnd(9)} ${sanitize(en.name)}  ${en.deliveries.map((d) => sanitize(d)).join(' · ')}${en.notes.length ? '  ! ' + en.notes.map((n) => sanitize(n)).join('; ') : ''}`, tone: en.notes.length ? 'warn' : undefined, jump: { path: en.path, line: null }, address: addr ?? undefined });
+          // A user's own .qmail may hold comments; they deliver nothing.
+          const dels = en.deliveries.filter((d) => !d.startsWith('#'));
+          const many = dels.length > 1;
+          const notes = en.notes.length ? '  ! ' + en.notes.map((n) => sanitize(n)).join('; ') : '';
+          const what = many ? `${dels.length} deliveries` : dels.length === 1 ? sanitize(dels[0]) : '(no delivery)';
+          const eid = `${id}/${en.kind}:${en.name}`;
+          c.out.push({ id: eid, depth: 3, text: `${en.kind.padEnd(9)} ${sanitize(en.name)}  ${what}${notes}`, tone: en.notes.length ? 'warn' : undefined, group: many || undefined, jump: { path: en.path, line: null }, address: addr ?? undefined });
+          if (many) dels.forEach((d, i) => c.out.push({ id: `${eid}#${i}`, depth: 4, text: `→ ${sanitize(d)}`, jump: { path: en.path, line: null }, address: addr ?? undefined }));
         }
         continue;
       }

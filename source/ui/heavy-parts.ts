@@ -5,7 +5,7 @@
 // when a worker cannot be started.
 import { Sysroot, FsError } from '../sysroot/sysroot.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
-import { domainMatrix, type DomainMatrix } from '../qmail/domains.js';
+import { domainMatrix, managerSummaries, type DomainMatrix, type ManagerSummaries } from '../qmail/domains.js';
 import { lintInstallations, registerLintRules } from '../qmail/lint.js';
 import { findLeaks, veilLintRule, type Leak } from '../veil/index.js';
 import { sanitize } from '../text/sanitize.js';
@@ -49,10 +49,14 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
   } catch (e) {
     post({ part: 'error', text: `veil: ${describe(e)}` });
   }
+  // Each manager domain's table is read once, for both the Domains counts and the Dot-qmail users.
+  const summaries = new Map<string, ManagerSummaries>();
   for (const inst of installs) {
     post({ part: 'step', text: `naming the managers of ${inst.root}'s domains` });
     try {
-      post({ part: 'domains', root: inst.root, value: domainMatrix(inst, users) });
+      const sums = managerSummaries(inst, users);
+      summaries.set(inst.root, sums);
+      post({ part: 'domains', root: inst.root, value: domainMatrix(inst, users, { summaries: sums }) });
     } catch (e) {
       post({ part: 'error', text: `${sanitize(inst.root)}: domains: ${describe(e)}` });
     }
@@ -61,7 +65,7 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
   for (const inst of installs) {
     post({ part: 'step', text: `reading .qmail files of ${inst.root}` });
     try {
-      trees[inst.root] = dotqmailTree(sysroot, inst, users);
+      trees[inst.root] = dotqmailTree(sysroot, inst, users, summaries.get(inst.root));
     } catch (e) {
       post({ part: 'error', text: `${sanitize(inst.root)}: .qmail tree: ${describe(e)}` });
     }

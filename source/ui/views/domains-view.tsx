@@ -9,7 +9,7 @@ import { cell, fitEnd } from '../text-fit.js';
 import { START } from '../list-state.js';
 import { applyFilter } from '../store.js';
 import { sanitize } from '../../text/sanitize.js';
-import type { DomainRow } from '../../qmail/domains.js';
+import { managerInfoText, type DomainRow } from '../../qmail/domains.js';
 import type { SessionData } from '../session-data.js';
 import type { PaneContext, PaneModel, ViewDef, ViewProps } from './view-types.js';
 import { TextPaneView, filePane, frameId, textPane, topFrame, type TextRow } from './text-pane.js';
@@ -35,11 +35,13 @@ export function cellText(r: DomainRow | null, short: boolean): string {
   if (!r) return short ? '  —' : '— not named here';
   const prep = r.virtual === null ? '' : r.virtual === '' ? '""' : sanitize(r.virtual);
   const mgr = r.manager === 'vpopmail' ? 'vpop' : r.manager === 'vmailmgr' ? 'vmm' : '';
+  // Counts arrive with the second load pass; until then the manager alone.
+  const mi = r.managerInfo && r.managerInfo.catchAll !== 'unknown' ? r.managerInfo : null;
   const probs = r.problems.length ? `!${r.problems.length}` : '';
   if (short) {
     return [
       (r.locals ? (r.implicit ? 'l' : 'L') : '·') + (r.virtual !== null ? 'V' : '·') + (r.rcpthosts ? 'R' : '·') + (r.morercpthosts ? 'M' : '·'),
-      mgr,
+      mi ? `${mgr} ${mi.users}u/${mi.aliases}a` : mgr,
       probs,
     ]
       .filter(Boolean)
@@ -50,7 +52,7 @@ export function cellText(r: DomainRow | null, short: boolean): string {
   parts.push(r.virtual !== null ? `✓virtual=${prep}` : '·virtual');
   parts.push(r.rcpthosts ? '✓rcpt' : '·rcpt');
   parts.push(r.morercpthosts ? '✓more' : '·more');
-  if (mgr) parts.push(r.manager!);
+  if (mgr) parts.push(mi ? `${r.manager} ${mi.users} user${mi.users === 1 ? '' : 's'} ${mi.aliases} alias${mi.aliases === 1 ? '' : 'es'}` : r.manager!);
   if (probs) parts.push(`! ${r.problems.length} problem${r.problems.length > 1 ? 's' : ''}`);
   return parts.join(' ');
 }
@@ -106,7 +108,10 @@ function detailRows(data: SessionData, roots: string[], domain: string): TextRow
       const vd = `${root}/control/virtualdomains`;
       rows.push({ text: `  ${cell('user key', 14)}${vd}:${u.line}  ${sanitize(u.address)}:${sanitize(u.prepend)}`, jump: { path: vd, line: u.line }, address: u.address });
     }
-    if (r.manager) rows.push({ text: `  ${cell('manager', 14)}${r.manager}` });
+    if (r.manager) {
+      rows.push({ text: `  ${cell('manager', 14)}${r.managerInfo ? sanitize(managerInfoText(r.manager, r.managerInfo)) : r.manager}`, tone: 'accent' });
+      for (const p of r.managerInfo?.problems ?? []) rows.push({ text: `  ! warning  ${sanitize(p)}`, tone: 'warn' });
+    }
     for (const d of r.diagnostics) {
       rows.push({
         text: `  ${d.severity === 'error' ? '✗ error' : d.severity === 'warning' ? '! warning' : 'i info'}  ${d.path}${d.line !== null ? ':' + d.line : ''}  ${sanitize(d.message)}`,
@@ -150,7 +155,7 @@ function DomainsTable({ pane: p0, ui, data, width, height }: ViewProps): React.R
   const groupW = Math.max(8, Math.floor((width - domW - 1) / Math.max(1, roots.length)));
   const filter = ui.filters.domains;
   const count = p.rows.length === p.total ? `${p.total} domains` : `${p.rows.length} of ${p.total} domains`;
-  const legend = short ? '  L locals (l: as me) V virtual R rcpthosts M morercpthosts !N problems' : '';
+  const legend = short ? '  L locals (l: as me) V virtual R rcpthosts M morercpthosts !N problems Nu/Na users/aliases' : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate-end">
