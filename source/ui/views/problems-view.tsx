@@ -7,6 +7,7 @@ import type { Diagnostic } from '../../qmail/model-types.js';
 import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
 import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text-pane.js';
 import { shownInstances } from './domains-view.js';
+import { memoLast } from '../memo.js';
 
 const SEV: Record<Diagnostic['severity'], { word: string; tone: TextRow['tone'] }> = {
   error: { word: '✗ error', tone: 'error' },
@@ -22,16 +23,23 @@ export function problemRows(problems: Diagnostic[]): TextRow[] {
   }));
 }
 
+const cachedRows = memoLast(problemRows);
+const mineOf = memoLast((all: Diagnostic[], othersKey: string) => {
+  const others = othersKey.split('\n').filter(Boolean);
+  return all.filter((d) => !others.some((r) => d.path.startsWith(r + '/')));
+});
+
 function pane({ data, ui }: PaneContext): PaneModel {
   const f = topFrame(ui, 'problems');
   if (f?.k === 'file') return filePane('problems', data, ui, f);
   const roots = shownInstances(data, ui);
   const all = data.parts.problems ?? [];
   // With `:instance`, problems of the other installations step aside (host-wide files stay).
-  const mine = ui.instance ? all.filter((d) => !data.instances.some((i) => d.path.startsWith(i.root + '/') && !roots.includes(i.root))) : all;
+  const others = data.instances.map((i) => i.root).filter((r) => !roots.includes(r));
+  const mine = ui.instance ? mineOf(all, others.join('\n')) : all;
   const n = (s: Diagnostic['severity']): number => mine.filter((d) => d.severity === s).length;
   const title = `qlens check: ${n('error')} errors, ${n('warning')} warnings, ${n('info')} notes  (Enter opens the file)`;
-  const rows = mine.length ? problemRows(mine) : [{ text: '✓ ok  no problems found' , tone: 'ok' as const }];
+  const rows = mine.length ? cachedRows(mine) : [{ text: '✓ ok  no problems found', tone: 'ok' as const }];
   return textPane('problems', title, rows, ui, 'problems');
 }
 

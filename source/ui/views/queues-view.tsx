@@ -132,6 +132,17 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
   return model;
 }
 
+/** Messages past queuelifetime, counted once per listing (not on every key). */
+const expiredCounts = new WeakMap<QueueMessage[], number>();
+function expiredCount(messages: QueueMessage[]): number {
+  let n = expiredCounts.get(messages);
+  if (n === undefined) {
+    n = messages.filter((m) => m.pastLifetime).length;
+    expiredCounts.set(messages, n);
+  }
+  return n;
+}
+
 /** One line per installation: qmail-qstat's counts, what was listed, the first error. */
 function countLines(data: SessionData, roots: string[]): Array<{ text: string; tone?: Tone }> {
   const out: Array<{ text: string; tone?: Tone }> = [];
@@ -139,7 +150,7 @@ function countLines(data: SessionData, roots: string[]): Array<{ text: string; t
     const q = data.parts.queues?.[root];
     if (!q) continue;
     const listed = q.complete ? `${q.messages.length} listed` : `listing… ${q.messages.length}`;
-    const expired = q.messages.filter((m) => m.pastLifetime).length;
+    const expired = expiredCount(q.messages);
     const warn = q.problems.find((p) => p.severity === 'error');
     out.push({
       text: `${sanitize(q.instance)}  ${q.present ? `${q.counts.messages} messages, ${q.counts.todo} not yet preprocessed · ${listed}${expired ? ` · ! ${expired} past queuelifetime` : ''}` : 'no queue directory'}${warn ? `  ✗ ${sanitize(warn.message)}` : ''}`,
