@@ -78,8 +78,11 @@ export interface DomainOptions {
 /** Manager domains of an installation by virtualdomains key; summary null when it could not be made. */
 export type ManagerSummaries = Map<string, { manager: Manager; table: string; summary: ManagerDomainSummary | null; error: string | null }>;
 
-/** Every vpopmail and VMailMgr domain of an installation, summarized by the managers' own readers. */
-export function managerSummaries(inst: Installation, users: SystemUsers | null): ManagerSummaries {
+/**
+ * Every vpopmail and VMailMgr domain of an installation, summarized by the managers' own readers.
+ * `countsOnly` skips what only the users' deliveries need (a vpopmail user's own .qmail).
+ */
+export function managerSummaries(inst: Installation, users: SystemUsers | null, opts: { countsOnly?: boolean } = {}): ManagerSummaries {
   const out: ManagerSummaries = new Map();
   const attempt = (manager: Manager, key: string, table: string, f: () => ManagerDomainSummary): void => {
     try {
@@ -94,7 +97,7 @@ export function managerSummaries(inst: Installation, users: SystemUsers | null):
   } catch {
     vp = [];
   }
-  for (const d of vp) attempt('vpopmail', d.domain, `${d.dir}/vpasswd.cdb`, () => summarizeVpopmailDomain(inst.sysroot, d));
+  for (const d of vp) attempt('vpopmail', d.domain, `${d.dir}/vpasswd.cdb`, () => summarizeVpopmailDomain(inst.sysroot, d, { deliveries: !opts.countsOnly }));
   if (users) {
     let vm: ReturnType<typeof findVmailmgrDomains> = [];
     try {
@@ -414,7 +417,7 @@ export function domainMatrix(inst: Installation, users: SystemUsers | null, opts
   }
 
   if (wantManagers && (opts.managerInfo || opts.summaries) && [...rows.values()].some((r) => r.manager !== null)) {
-    const summaries = opts.summaries ?? managerSummaries(inst, users);
+    const summaries = opts.summaries ?? managerSummaries(inst, users, { countsOnly: true });
     for (const r of rows.values()) {
       const info = managerInfoOf(r, summaries);
       if (info) r.managerInfo = info;

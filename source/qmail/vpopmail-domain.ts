@@ -224,8 +224,12 @@ export interface ManagerDomainSummary {
   diagnostics: Diagnostic[];
 }
 
-/** A vpopmail domain as domain → users and valiases → their deliveries (read from vpasswd.cdb, the files vdelivermail reads). */
-export function summarizeVpopmailDomain(sysroot: Sysroot, d: VpopmailDomainInfo): ManagerDomainSummary {
+/**
+ * A vpopmail domain as domain → users and valiases → their deliveries (read from vpasswd.cdb, the files vdelivermail reads).
+ * `deliveries: false` leaves each user's own .qmail unread (every user then shows its Maildir): for callers that want
+ * the counts only, as one read per user is most of the cost on a host with many users.
+ */
+export function summarizeVpopmailDomain(sysroot: Sysroot, d: VpopmailDomainInfo, opts: { deliveries?: boolean } = {}): ManagerDomainSummary {
   const pair = loadVpasswdPair(sysroot, d.dir);
   const entries: ManagerEntry[] = [];
   const list = pair.cdb?.state === 'ok' ? vpasswdCdbEntries(pair.cdb) : pair.cdb === null && pair.text ? pair.text.entries : [];
@@ -236,7 +240,7 @@ export function summarizeVpopmailDomain(sysroot: Sysroot, d: VpopmailDomainInfo)
     if (u.quota && !u.quota.startsWith('NO')) notes.push(`quota ${u.quota}`);
     const dir = u.dir.replace(/\/+$/, '');
     let deliveries = [dir === '' ? '(directory made on first delivery)/Maildir/' : `${dir}/Maildir/`];
-    const q = dir ? readQuiet(sysroot, `${dir}/.qmail`) : { absent: true as const };
+    const q = dir && opts.deliveries !== false ? readQuiet(sysroot, `${dir}/.qmail`) : { absent: true as const };
     if ('buf' in q && q.buf.length > 0) {
       deliveries = decodeBytes(q.buf).split('\n').filter((l) => l !== '');
       notes.push(`delivery file ${dir}/.qmail`);

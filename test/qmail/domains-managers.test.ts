@@ -59,6 +59,12 @@ test('managerInfo is only computed when asked for, and precomputed summaries are
   const users = systemUsersOf(s);
   const sums = managerSummaries(inst, users);
   assert.deepEqual([...sums.keys()].sort(), ['alias.example', 'example.com', 'example.net', 'shop.example']);
+  // Counts only: the same numbers, without reading each user's own .qmail (fwd then shows its Maildir).
+  const counts = managerSummaries(inst, users, { countsOnly: true }).get('example.com')!.summary!;
+  assert.deepEqual([counts.users, counts.aliases, counts.catchAll], [7, 3, 'bounce-no-mailbox']);
+  const fwd = (x: typeof counts) => x.entries.find((e) => e.name === 'fwd')!.deliveries;
+  assert.deepEqual(fwd(sums.get('example.com')!.summary!), ['&bob@other.org']);
+  assert.deepEqual(fwd(counts), ['/home/vpopmail/domains/example.com/fwd/Maildir/']);
   // The caller's summaries are what the rows show (the TUI shares them with the Dot-qmail tree).
   const ex = sums.get('example.com')!;
   sums.set('example.com', { ...ex, summary: { ...ex.summary!, users: 99 } });
