@@ -6,7 +6,7 @@ import { Box, Text } from 'ink';
 import { WindowedList } from '../components/WindowedList.js';
 import { useTheme, type Tone } from '../theme.js';
 import { cell, fitEnd, padStart } from '../text-fit.js';
-import { START } from '../list-state.js';
+import { START, clampPos } from '../list-state.js';
 import { applyFilter, type UiState } from '../store.js';
 import { sanitize, sanitizeBytes } from '../../text/sanitize.js';
 import { isoSeconds, type QueueMessage, type QueueMessageDetail, type ShapeTable } from '../../qmail/queue.js';
@@ -34,6 +34,12 @@ export function age(ms: number): string {
 
 const showSender = (m: QueueMessage): string =>
   m.sender === null ? '(no sender)' : m.sender === '' ? '<> (bounce)' : m.senderKind === 'double-bounce' ? '#@[] (double bounce)' : sanitize(m.sender);
+
+/** The first recipient and how many more. */
+function recipientsText(m: QueueMessage): string {
+  const rc = m.recipients;
+  return rc.length === 0 ? '(none)' : sanitize(rc[0].address) + (rc.length > 1 ? ` +${rc.length - 1}` : '');
+}
 
 /** State of a message as a glyph and a word (readable without colour). */
 export function messageState(m: QueueMessage): { text: string; tone: Tone } {
@@ -203,10 +209,18 @@ function QueuesList({ pane: p0, ui, data, width, height }: ViewProps): React.Rea
   const stateW = 12;
   const instW = roots.length > 1 ? (wide ? 12 : 7) : 0;
   const rest = width - 1 - idW - ageW - stateW - instW;
-  const senderW = Math.floor(rest * 0.3);
-  const rcptW = Math.floor(rest * 0.35);
-  const subjW = rest - senderW - rcptW;
   const listH = Math.max(1, height - top.length - 2);
+  // Addresses first: on a wide terminal the rows in view get their whole sender and recipient.
+  const pos = clampPos(ui.lists.queues ?? START, p.rows.length, listH);
+  const inView = p.rows.slice(pos.top, pos.top + listH);
+  const longest = (f: (r: QueueRow) => string): number => inView.reduce((m, r) => Math.max(m, f(r).length + 1), 8);
+  let senderW = Math.floor(rest * 0.3);
+  let rcptW = Math.floor(rest * 0.35);
+  if (wide) {
+    senderW = Math.min(longest((r) => showSender(r.m)), Math.floor(rest * 0.4));
+    rcptW = Math.min(longest((r) => recipientsText(r.m)), Math.floor(rest * 0.45));
+  }
+  const subjW = rest - senderW - rcptW;
   return (
     <Box flexDirection="column" width={width} height={height}>
       {top.map((l, i) => (
@@ -229,8 +243,7 @@ function QueuesList({ pane: p0, ui, data, width, height }: ViewProps): React.Rea
         renderRow={(r, selected) => {
           const st = messageState(r.m);
           const q = data.parts.queues?.[r.instance];
-          const rc = r.m.recipients;
-          const rcpt = rc.length === 0 ? '(none)' : sanitize(rc[0].address) + (rc.length > 1 ? ` +${rc.length - 1}` : '');
+          const rcpt = recipientsText(r.m);
           return (
             <Box>
               <Text inverse={selected} wrap="truncate-end">
