@@ -85,6 +85,9 @@ test('Queues: counts, rows filtered on id, sender, recipients and subject; Enter
   const frame = draw(queuesView, ui(session.data), 120);
   assert.match(frame, /\/var\/qmail +3 messages, 1 not yet preprocessed · 3 listed/);
   assert.match(frame, /○ todo/);
+  // At 120 columns the addresses in view are whole.
+  assert.match(frame, /carol@example\.net alice@example\.com +Lunch plans/);
+  assert.match(frame, /dave@example\.net +alice@example\.com \+1/);
   assert.match(frame, /\\x1b\]0;pwned\\x07 evil/);
   // Enter: the loader reads the message; the detail shows recipients done/pending.
   const row = pane(queuesView, s).rows[0];
