@@ -69,6 +69,7 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
     } catch (e) {
       post({ part: 'error', text: `${sanitize(inst.root)}: .qmail tree: ${describe(e)}` });
     }
+    summaries.delete(inst.root);
   }
   post({ part: 'dotqmail', value: trees });
   post({ part: 'done' });
