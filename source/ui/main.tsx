@@ -4,6 +4,9 @@ import { chooseSource } from './start.js';
 import { enterAlternateScreen, installExitGuards } from './terminal.js';
 import { sanitize } from '../text/sanitize.js';
 import { setReadOnly } from '../sysroot/write.js';
+import { startLoad } from './loader.js';
+import { emptySession, type SessionData } from './session-data.js';
+import { drawPreframe } from './preframe.js';
 
 export interface TuiOptions {
   sysroot?: string;
@@ -24,18 +27,42 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     process.stderr.write('qlens: the terminal UI needs a terminal; for scripts use a command (qlens --help)\n');
     return 2;
   }
-  // React's development build keeps debugging records of every render: on a
-  // big host (100,000 queued messages) that grows past a gigabyte. An admin's
-  // session runs the production build unless NODE_ENV says otherwise.
-  process.env.NODE_ENV ??= 'production';
-  const { runApp } = await import('./run-app.js');
   // --read-only: the writer refuses everything from here on, whatever a view asks.
   setReadOnly(opts.readOnly);
   const source = { ...choice.source, note: sanitize(choice.source.note) };
   const guard = enterAlternateScreen(process.stdout);
   const removeGuards = installExitGuards(guard, process.stdin);
   try {
-    await runApp({ source, instances: opts.instances, color: opts.color, readOnly: opts.readOnly });
+    // Start reading while Ink loads; until it draws, a plain pre-frame shows what is found.
+    let latest = emptySession(source);
+    let forward: ((d: SessionData) => void) | null = null;
+    const first = startLoad({ source, instances: opts.instances }, (d) => {
+      latest = d;
+      if (forward) forward(d);
+      else drawPreframe(process.stdout, d);
+    });
+    drawPreframe(process.stdout, latest);
+    // Keys typed before Ink listens must not echo over the pre-frame; Ink reads them once it is up.
+    process.stdin.setRawMode(true);
+    // React's development build keeps debugging records of every render: on a
+    // big host (100,000 queued messages) that grows past a gigabyte. An admin's
+    // session runs the production build unless NODE_ENV says otherwise.
+    process.env.NODE_ENV ??= 'production';
+    const { runApp } = await import('./run-app.js');
+    let claimed = false;
+    await runApp({
+      initial: latest,
+      // The first load is the one already running; `r` starts new ones.
+      load: (publish) => {
+        if (claimed) return startLoad({ source, instances: opts.instances }, publish);
+        claimed = true;
+        forward = publish;
+        publish(latest);
+        return first;
+      },
+      color: opts.color,
+      readOnly: opts.readOnly,
+    });
     return 0;
   } finally {
     guard.restore();

@@ -3,21 +3,23 @@
 import React from 'react';
 import { render } from 'ink';
 import { App } from './components/App.js';
-import { startLoad } from './loader.js';
-import { emptySession, type SourceInfo } from './session-data.js';
+import type { Loader } from './loader.js';
+import type { SessionData } from './session-data.js';
 
 export interface RunAppOptions {
-  source: SourceInfo;
-  instances: string[];
+  initial: SessionData;
+  load: (publish: (data: SessionData) => void) => Loader;
   color: boolean;
   readOnly: boolean;
 }
 
 export async function runApp(opts: RunAppOptions): Promise<void> {
+  // Ink draws from the cursor: take the pre-frame away first (erase below the home position).
+  process.stdout.write('\u001b[H\u001b[J');
   const ink = render(
     <App
-      initial={emptySession(opts.source)}
-      load={(publish) => startLoad({ source: opts.source, instances: opts.instances }, publish)}
+      initial={opts.initial}
+      load={opts.load}
       color={opts.color}
       readOnly={opts.readOnly}
       extraCommands={opts.readOnly ? [] : ['edit']}

@@ -1,9 +1,9 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { useTheme } from '../theme.js';
-import { cell, fitEnd } from '../text-fit.js';
-import { sanitize } from '../../text/sanitize.js';
-import type { SessionData, InstanceSummary } from '../session-data.js';
+import { fitEnd } from '../text-fit.js';
+import { instanceLine, progressText } from '../header-text.js';
+import type { SessionData } from '../session-data.js';
 
 export interface HeaderProps {
   data: SessionData;
@@ -11,20 +11,6 @@ export interface HeaderProps {
   /** Lines available for installations (the title line is extra). */
   instanceLines: number;
   focused: string | null;
-}
-
-function progressText(data: SessionData): string {
-  const p = data.progress;
-  if (!p) return '';
-  return `loading ${p.done}/${p.total} ${p.step}…`;
-}
-
-export function instanceLine(i: InstanceSummary, width: number): string {
-  const me = i.me === null ? 'me: (no control/me)' : `me ${i.me}`;
-  const accepts = i.acceptsAll ? 'accepts ALL (no rcpthosts)' : `accepts ${i.accepts}`;
-  const queue = i.queue ? `  queue ${i.queue.messages}${i.queue.todo ? ` (${i.queue.todo} todo)` : ''}` : '';
-  const rootW = Math.min(16, Math.max(10, i.root.length));
-  return `${cell(sanitize(i.root), rootW, 'middle')} ${fitEnd(`${me}  ${accepts} · delivers ${i.delivers} domains${queue}`, Math.max(0, width - rootW - 1))}`;
 }
 
 export function Header({ data, width, instanceLines, focused }: HeaderProps): React.ReactElement {

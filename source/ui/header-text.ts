@@ -1,0 +1,20 @@
+// The header's words, as plain strings: drawn by the Header component, and
+// by the pre-frame main.tsx writes before Ink has finished loading.
+import { cell, fitEnd } from './text-fit.js';
+import { sanitize } from '../text/sanitize.js';
+import type { InstanceSummary, SessionData } from './session-data.js';
+
+export function progressText(data: SessionData): string {
+  const p = data.progress;
+  if (!p) return '';
+  return `loading ${p.done}/${p.total} ${p.step}…`;
+}
+
+export function instanceLine(i: InstanceSummary, width: number): string {
+  const me = i.me === null ? 'me: (no control/me)' : `me ${i.me}`;
+  const accepts = i.acceptsAll ? 'accepts ALL (no rcpthosts)' : `accepts ${i.accepts}`;
+  const queue = i.queue ? `  queue ${i.queue.messages}${i.queue.todo ? ` (${i.queue.todo} todo)` : ''}` : '';
+  const rootW = Math.min(16, Math.max(10, i.root.length));
+  return `${cell(sanitize(i.root), rootW, 'middle')} ${fitEnd(`${me}  ${accepts} · delivers ${i.delivers} domains${queue}`, Math.max(0, width - rootW - 1))}`;
+}
+
