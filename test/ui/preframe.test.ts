@@ -18,5 +18,7 @@ test('the pre-frame shown while Ink loads says what was opened and the facts fou
 });
 
 test('the pre-frame of a too-small terminal is the one line asking for room', () => {
-  assert.equal(preframeText(data, 50, 10), 'qlens needs at least 60x16 (now 50x10): enlarge the window, or q to quit');
+  const t = preframeText(data, 50, 10);
+  assert.ok(t.startsWith('qlens needs at least 60x16 (now 50x10)'));
+  assert.ok(!t.includes('\n') && t.length <= 50);
 });
