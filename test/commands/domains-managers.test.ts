@@ -9,7 +9,7 @@ import type { CommandContext } from '../../source/commands/context.js';
 import { run as runDomains } from '../../source/commands/domains.js';
 
 let ROOT = path.dirname(new URL(import.meta.url).pathname);
-while (!fs.existsSync(path.join(ROOT, 'package.json'))) ROOT = path.dirname(ROOT);
+while (!fs.existsSync(path.join(ROOT, 'package.json')) && ROOT !== '/') ROOT = path.dirname(ROOT);
 
 async function domains(demo: string, json: boolean): Promise<string> {
   const out: string[] = [];

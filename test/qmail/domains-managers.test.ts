@@ -13,7 +13,7 @@ import { compileUsersCdb } from '../../source/qmail/assign.js';
 import { makeFixture } from '../helpers/fixture.js';
 
 let ROOT = path.dirname(new URL(import.meta.url).pathname);
-while (!fs.existsSync(path.join(ROOT, 'package.json'))) ROOT = path.dirname(ROOT);
+while (!fs.existsSync(path.join(ROOT, 'package.json')) && ROOT !== '/') ROOT = path.dirname(ROOT);
 
 function rows(demo: string, opts: Parameters<typeof domainMatrix>[2] = { managerInfo: true }): Map<string, DomainRow> {
   const s = new Sysroot(path.join(ROOT, 'demo', demo));

@@ -16,7 +16,7 @@ import type { TextRow } from '../../source/ui/views/text-pane.js';
 import type { SessionData } from '../../source/ui/session-data.js';
 
 let ROOT = path.dirname(new URL(import.meta.url).pathname);
-while (!fs.existsSync(path.join(ROOT, 'package.json'))) ROOT = path.dirname(ROOT);
+while (!fs.existsSync(path.join(ROOT, 'package.json')) && ROOT !== '/') ROOT = path.dirname(ROOT);
 
 const vpop = (await loadSession(path.join(ROOT, 'demo/vpopmail'))).data;
 const vmm = (await loadSession(path.join(ROOT, 'demo/vmailmgr'))).data;
