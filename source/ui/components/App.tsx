@@ -96,7 +96,7 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     if (state.trace.address && canTrace) loaderRef.current?.request({ kind: 'trace', address: state.trace.address });
   }, [state.trace.address, state.reloadCount, canTrace]);
   const listHeight = Math.max(1, layout.bodyLines - (pane?.fixedLines ?? 0));
-  const helpCount = helpLines(keymap).length;
+  const helpCount = helpLines(keymap, width).length;
   // The edit flow (source/ui/edit/) takes every key while it is open, as a dialog over the view.
   const edit = useEditFlow({
     sysrootDir: state.data.source.sysrootDir,
