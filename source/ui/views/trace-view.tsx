@@ -6,7 +6,7 @@
 import React from 'react';
 import { sanitize } from '../../text/sanitize.js';
 import { STATE_TONE, stateLabel } from '../theme.js';
-import { cell } from '../text-fit.js';
+import { cell, wrapText } from '../text-fit.js';
 import type { TraceResult, Delivery } from '../../trace/types.js';
 import type { SessionData } from '../session-data.js';
 import type { UiState } from '../store.js';
@@ -29,7 +29,7 @@ function outcomeRow(d: Delivery): TextRow {
   return { text: '  ' + outcomeText(d) + `  hop ${d.hop}`, tone: STATE_TONE[d.kind] ?? 'plain', bold: true, address: follow ? d.target : undefined, action: follow ? traceAction(d.target) : undefined };
 }
 
-function stepsRows(r: TraceResult): TextRow[] {
+function stepsRows(r: TraceResult, width: number): TextRow[] {
   const rows: TextRow[] = [];
   r.hops.forEach((h, i) => {
     const who = h.user ? `  user ${sanitize(h.user.name)} ${h.user.uid}:${h.user.gid} (${h.user.source})` : '';
@@ -43,11 +43,15 @@ function stepsRows(r: TraceResult): TextRow[] {
     if (h.recipient !== h.rewritten) rows.push({ text: `        <- ${sanitize(h.recipient)}` });
     for (const s of h.steps) {
       const where = s.path ? `  [${sanitize(s.path)}${s.line ? ':' + s.line : ''}]` : '';
-      rows.push({
-        text: `  ${s.warn ? '! ' : '  '}${cell(s.stage, 13)} ${sanitize(s.text)}${where}`,
-        tone: s.warn ? 'warn' : undefined,
-        jump: s.path ? { path: s.path, line: s.line ?? null } : undefined,
-      });
+      // A trainer reads the steps aloud: they wrap under their text instead of being cut.
+      const lead = `  ${s.warn ? '! ' : '  '}${cell(s.stage, 13)} `;
+      wrapText(sanitize(s.text) + where, Math.max(20, width - lead.length - 2)).forEach((t, i) =>
+        rows.push({
+          text: (i === 0 ? lead : ' '.repeat(lead.length)) + t,
+          tone: s.warn ? 'warn' : undefined,
+          jump: s.path ? { path: s.path, line: s.line ?? null } : undefined,
+        }),
+      );
     }
   });
   for (const l of r.leaks) rows.push({ text: `  ! veil  ${sanitize(l.text)} (hop ${l.hop})`, tone: 'warn' });
@@ -112,7 +116,7 @@ export function traceRows(data: SessionData, ui: UiState, width: number): { titl
   for (const r of results) {
     rows.push({ text: ' ' });
     rows.push({ text: `${sanitize(r.instance)} — the walk`, bold: true, tone: 'accent' });
-    rows.push(...stepsRows(r));
+    rows.push(...stepsRows(r, width));
   }
   rows.push({ text: ' ' });
   rows.push(...historyRows(ui));
