@@ -248,6 +248,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       emit();
     }
     data.parts.domains = { ...matrices };
+    installsReady();
     emit();
     // 2. Checks, veil, managers, .qmail tree: seconds on a big host, so in a worker thread.
     heavy = runHeavy({ sysrootDir: req.source.sysrootDir, roots: installs.map((i) => i.root) }, (m) => {
@@ -336,11 +337,14 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
   };
 
   const pending = new Set<string>();
+  let installsReady: () => void = () => {};
+  const installsLoaded = new Promise<void>((resolve) => (installsReady = resolve));
   const request = (r: DetailRequest): void => {
     const key = requestKey(r);
     if (pending.has(key) || data.details[key]) return;
     pending.add(key);
-    void yieldTurn().then(() => {
+    // A trace waits for the installations (after `r`, the request may come first).
+    void (r.kind === 'trace' ? installsLoaded : yieldTurn()).then(() => {
       if (cancelled) return;
       try {
         if (r.kind === 'message') {
@@ -381,7 +385,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     });
   };
 
-  const done = run().catch((e: unknown) => {
+  const done = run().finally(() => installsReady()).catch((e: unknown) => {
     data.errors.push(describe(e));
     data.progress = null;
     emit();
