@@ -88,7 +88,7 @@ export function keyActions(input: string, key: KeyEvent, ctx: DispatchContext): 
   // A pane's own meaning for a key comes before the app's (never both).
   const own = pane?.commands?.[cmd];
   if (own) {
-    const a = own();
+    const a = own(selectedRow(ctx));
     return a ? [...clear, a] : clear;
   }
   const mv = MOVES[cmd];
@@ -134,6 +134,7 @@ export function keyActions(input: string, key: KeyEvent, ctx: DispatchContext): 
       return [{ type: 'reload' }];
     case 'edit':
     case 'shape':
+    case 'fold':
       return clear;
   }
   return clear;

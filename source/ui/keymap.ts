@@ -27,7 +27,8 @@ export type Command =
   | 'command'
   | 'reload'
   | 'edit'
-  | 'shape';
+  | 'shape'
+  | 'fold';
 
 /** One physical key: a printable character, or a named key of Ink's Key, with modifiers. */
 export interface KeySpec {
@@ -76,6 +77,7 @@ export const KEYMAP: Binding[] = [
   { command: 'command', keys: [{ input: ':' }], label: ':', description: 'command line: trace ADDR, instance PATH|all, view NAME, filter TEXT, reload, help, quit', scope: 'global' },
   { command: 'reload', keys: [{ input: 'r' }], label: 'r', description: 'reload everything from disk', scope: 'global' },
   { command: 'shape', keys: [{ input: 's' }], label: 's', description: 'Queues: the shape table (pending recipients by domain × age, like qshape); Esc returns to the list', scope: 'view', hint: 'shape' },
+  { command: 'fold', keys: [{ input: ' ' }], label: 'Space', description: 'Dot-qmail: fold or unfold the selected branch of the tree', scope: 'view', hint: 'fold' },
   { command: 'edit', keys: [{ input: 'e' }], label: 'e', description: 'edit the file behind the selection (nothing is written before the confirm screen)', scope: 'view', writes: true, hint: 'edit' },
 ];
 

@@ -40,6 +40,8 @@ export interface UiState {
   /** One line of feedback (command errors, reload done), cleared by the next key. */
   status: string | null;
   pendingEdits: PendingEdit[];
+  /** Folded branches of trees (Dot-qmail), by node id. */
+  folded: Record<string, boolean>;
   /** Bumped by `r`: the shell reloads when it changes. */
   reloadCount: number;
   quit: boolean;
@@ -66,7 +68,8 @@ export type UiAction =
   | { type: 'clearPendingEdits' }
   | { type: 'reload' }
   | { type: 'quit' }
-  | { type: 'batch'; actions: UiAction[] };
+  | { type: 'batch'; actions: UiAction[] }
+  | { type: 'toggleFold'; id: string };
 
 const emptyStack = (): Record<ViewId, string[]> =>
   Object.fromEntries(VIEW_IDS.map((v) => [v, []])) as unknown as Record<ViewId, string[]>;
@@ -84,6 +87,7 @@ export function initialState(data: SessionData, view: ViewId = 'domains'): UiSta
     trace: { address: null, history: [] },
     status: null,
     pendingEdits: [],
+    folded: {},
     reloadCount: 0,
     quit: false,
   };
@@ -169,6 +173,8 @@ export function reduce(s: UiState, a: UiAction): UiState {
       return { ...s, quit: true };
     case 'batch':
       return a.actions.reduce(reduce, s);
+    case 'toggleFold':
+      return { ...s, folded: { ...s.folded, [a.id]: !s.folded[a.id] } };
   }
 }
 

@@ -60,18 +60,19 @@ test('Domains → Enter: the manager line with users, aliases and the catch-all 
 });
 
 test('Dot-qmail: a manager domain, its users, and each user\'s deliveries beneath it', () => {
+  // Branches carry a fold mark ("- " open, "+ " folded); leaves two spaces.
   const rows = pane(dotqmailView, ui(vpop)).rows.map((r: TextRow) => r.text);
   const at = (re: RegExp): number => rows.findIndex((t: string) => re.test(t));
-  const dom = at(/^ {4}example\.net:example\.net +\(line 2\) +vpopmail: 3 users, 1 alias, catch-all delete$/);
+  const dom = at(/^ {4}- example\.net:example\.net +\(line 2\) +vpopmail: 3 users, 1 alias, catch-all delete$/);
   assert.ok(dom >= 0, rows.join('\n'));
-  const bob = at(/^ {6}user +bob +2 deliveries/);
+  const bob = at(/^ {6}- user +bob +2 deliveries/);
   assert.ok(bob > dom);
   // bob's own .qmail: its comment line delivers nothing and is not listed.
-  assert.deepEqual(rows.slice(bob + 1, bob + 3), ['        → ./Maildir/', '        → &archive@other.org']);
-  assert.ok(at(/^ {6}user +joe +\/home\/vpopmail\/domains\/example\.com\/joe\/Maildir\//) > at(/^ {4}example\.com:example\.com/));
-  assert.ok(at(/^ {6}catch-all \(unknown users\) +path \/home\/vpopmail\/domains\/shop\.example\/postmaster\/Maildir\//) > 0);
+  assert.deepEqual(rows.slice(bob + 1, bob + 3), ['          → ./Maildir/', '          → &archive@other.org']);
+  assert.ok(at(/^ {8}user +joe +\/home\/vpopmail\/domains\/example\.com\/joe\/Maildir\//) > at(/^ {4}- example\.com:example\.com/));
+  assert.ok(at(/^ {8}catch-all \(unknown users\) +path \/home\/vpopmail\/domains\/shop\.example\/postmaster\/Maildir\//) > 0);
 
   const vrows = pane(dotqmailView, ui(vmm)).rows.map((r: TextRow) => r.text);
-  const sales = vrows.findIndex((t: string) => /^ {6}user +sales +3 deliveries/.test(t));
-  assert.deepEqual(vrows.slice(sales + 1, sales + 4), ['        → /home/myuser/users/sales/', '        → forward a@x.net', '        → forward b@y.net']);
+  const sales = vrows.findIndex((t: string) => /^ {6}- user +sales +3 deliveries/.test(t));
+  assert.deepEqual(vrows.slice(sales + 1, sales + 4), ['          → /home/myuser/users/sales/', '          → forward a@x.net', '          → forward b@y.net']);
 });

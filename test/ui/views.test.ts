@@ -100,7 +100,7 @@ test('Queues: counts, rows filtered on id, sender, recipients and subject; Enter
   assert.match(det, /body \\x1b\[31mred/);
   assert.ok(!det.includes('\u001b'));
   // s: the shape table, Esc back.
-  s = reduce(ui(session.data), pane(queuesView, ui(session.data)).commands!.shape!()!);
+  s = reduce(ui(session.data), pane(queuesView, ui(session.data)).commands!.shape!(undefined)!);
   const shape = pane(queuesView, s).rows.map((r: TextRow) => r.text).join('\n');
   assert.match(shape, /\/var\/qmail remote +total/);
   assert.match(shape, /remote\.example +1/);
@@ -147,10 +147,18 @@ test('Dot-qmail: homes and their files, lines classified; t pre-fills the addres
   assert.match(text, /alias user alias +\/var\/qmail\/alias/);
   assert.match(text, /\.qmail-postmaster +← postmaster@example\.com/);
   assert.match(text, /1 +→ forward +alice-archive@example\.net/);
-  assert.match(text, /alice 1001:1001 \/home\/alice\n +\.qmail +← alice@example\.com/);
+  assert.match(text, /alice 1001:1001 \/home\/alice\n +- \.qmail +← alice@example\.com/);
   assert.match(text, /▸ maildir +\.\/Maildir\//);
   const f = rows.find((r) => r.text.includes('.qmail-postmaster'))!;
   assert.equal(f.address, 'postmaster@example.com');
+  // Space folds the selected branch: its rows go, the row itself stays marked "+".
+  const p = pane(dotqmailView, s);
+  const alice = (p.rows as TextRow[]).find((r) => /- alice 1001/.test(r.text))!;
+  const s2 = reduce(s, p.commands!.fold!(alice)!);
+  const folded = (pane(dotqmailView, s2).rows as TextRow[]).map((r) => r.text).join('\n');
+  assert.match(folded, /\+ alice 1001:1001/);
+  assert.ok(!folded.includes('alice@example.com'), 'the files under alice are hidden');
+  assert.ok(folded.includes('bob 1002:1002'), 'the next branch is still there');
 });
 
 test('Veil: every leak with evidence and fix', () => {

@@ -73,7 +73,7 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
       readOnly,
       available: (c: Command) => {
         if (c === 'edit') return extraCommands.includes('edit') || paneCommands.includes('edit');
-        if (c === 'shape') return paneCommands.includes(c);
+        if (c === 'shape' || c === 'fold') return paneCommands.includes(c);
         if (c === 'trace') return ids.includes('trace');
         if (/^view[1-6]$/.test(c)) return ids.includes(VIEW_IDS[Number(c.slice(4)) - 1]);
         if (c === 'nextView' || c === 'prevView') return ids.length > 1;

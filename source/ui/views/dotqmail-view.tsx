@@ -9,11 +9,20 @@ import { shownInstances } from './domains-view.js';
 import { memoLast } from '../memo.js';
 import type { TreeNode } from '../dotqmail-tree.js';
 
-const treeRows = memoLast((trees: Record<string, TreeNode[]> | undefined, rootsKey: string): TextRow[] => {
+const treeRows = memoLast((trees: Record<string, TreeNode[]> | undefined, rootsKey: string, folded: Record<string, boolean>): TextRow[] => {
   const rows: TextRow[] = [];
   for (const root of rootsKey.split('\n')) {
+    // Rows below a folded node (deeper than it) are skipped until the depth comes back up.
+    let hideBelow: number | null = null;
     for (const n of trees?.[root] ?? []) {
-      rows.push({ text: '  '.repeat(n.depth) + n.text, tone: n.tone, bold: n.bold, jump: n.jump, address: n.address });
+      if (hideBelow !== null) {
+        if (n.depth > hideBelow) continue;
+        hideBelow = null;
+      }
+      const isFolded = Boolean(n.group && folded[n.id]);
+      if (isFolded) hideBelow = n.depth;
+      const mark = n.group ? (isFolded ? '+ ' : '- ') : '  ';
+      rows.push({ id: n.group ? n.id : undefined, text: '  '.repeat(n.depth) + mark + n.text, tone: n.tone, bold: n.bold, jump: n.jump, address: n.address });
     }
   }
   return rows;
@@ -22,9 +31,10 @@ const treeRows = memoLast((trees: Record<string, TreeNode[]> | undefined, rootsK
 function pane({ data, ui }: PaneContext): PaneModel {
   const f = topFrame(ui, 'dotqmail');
   if (f?.k === 'file') return filePane('dotqmail', data, ui, f);
-  const rows = treeRows(data.parts.dotqmail, shownInstances(data, ui).join('\n'));
+  const rows = treeRows(data.parts.dotqmail, shownInstances(data, ui).join('\n'), ui.folded);
   const files = rows.filter((r) => r.jump && r.jump.line === null && r.bold).length;
-  return textPane('dotqmail', `.qmail files: ${files}  (Enter opens the file · t traces the address it answers to)`, rows, ui, 'dotqmail');
+  const pane = textPane('dotqmail', `.qmail files: ${files}  (Enter opens the file · Space folds · t traces the address it answers to)`, rows, ui, 'dotqmail');
+  return { ...pane, commands: { fold: (row: TextRow | undefined) => (row?.id ? { type: 'toggleFold', id: row.id } : null) } };
 }
 
 export const dotqmailView: ViewDef = {

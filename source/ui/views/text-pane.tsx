@@ -25,6 +25,8 @@ export interface TextRow {
   address?: string;
   /** Enter does this instead. */
   action?: UiAction;
+  /** Tree node id (Dot-qmail), for folding. */
+  id?: string;
   /** Drawn as coloured pieces (side-by-side columns, highlighted outcomes); `text` stays the whole row for the filter. */
   segments?: Array<{ text: string; tone?: Tone; bold?: boolean }>;
 }

@@ -23,7 +23,7 @@ export interface PaneModel<T = any> {
   /** The address a row stands for, to pre-fill `t`. */
   address?: (row: T) => string | null;
   /** Commands this pane gives a meaning to (view-scoped keys such as `s` in Queues). */
-  commands?: Partial<Record<Command, () => UiAction | null>>;
+  commands?: Partial<Record<Command, (row: T | undefined) => UiAction | null>>;
   /** Lines at the top of the pane that do not scroll (column headings). */
   fixedLines?: number;
 }
