@@ -83,7 +83,7 @@ test('a hostile Subject and a .qmail file with raw control bytes, opened in the 
     await s.press('/');
     await s.type('evil');
     await s.press(KEYS.enter);
-    await s.untilText(/›\s*\.qmail-evil/);
+    await s.untilText(/›\s*[-+]?\s*\.qmail-evil/);
     await s.press(KEYS.enter);
     await s.untilText(/\/home\/alice\/\.qmail-evil +\(Esc back\)/);
     t = await s.untilText(/\.\/Maildir\//);
