@@ -358,7 +358,10 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
           };
         } else if (r.kind === 'trace') {
           const users = systemUsersOf(sysroot);
-          const results = installs.map((inst) => traceAddress(inst, users, r.address, { managers: builtinManagers, others: installs }));
+          // A queued recipient is walked only where it is queued, from qmail-lspawn (local) or as remote.
+          const q = r.queued ?? null;
+          const walkIn = q ? installs.filter((i) => i.root === q.instance) : installs;
+          const results = walkIn.map((inst) => traceAddress(inst, users, r.address, { managers: builtinManagers, others: installs, channel: q?.channel }));
           data.details[key] = { kind: 'trace', address: r.address, results, error: installs.length ? null : 'no installation loaded yet' };
         } else {
           // A jump may land on a mailbox: a 2 GB mbox is never read whole, only its head is shown.

@@ -63,10 +63,17 @@ export type Detail =
   | { kind: 'file'; file: FileView }
   | { kind: 'trace'; address: string; results: TraceResult[]; error: string | null };
 
-export type DetailRequest = { kind: 'message'; instance: string; id: number } | { kind: 'file'; path: string } | { kind: 'trace'; address: string };
+export type DetailRequest =
+  | { kind: 'message'; instance: string; id: number }
+  | { kind: 'file'; path: string }
+  | { kind: 'trace'; address: string; queued?: { instance: string; channel: 'local' | 'remote' } | null };
+
+export function traceKey(address: string, queued: { instance: string; channel: string } | null): string {
+  return queued ? `trace:${queued.instance}:${queued.channel}:${address}` : `trace:${address}`;
+}
 
 export function requestKey(r: DetailRequest): string {
-  return r.kind === 'message' ? `message:${r.instance}:${r.id}` : r.kind === 'file' ? `file:${r.path}` : `trace:${r.address}`;
+  return r.kind === 'message' ? `message:${r.instance}:${r.id}` : r.kind === 'file' ? `file:${r.path}` : traceKey(r.address, r.queued ?? null);
 }
 
 export interface SessionParts {

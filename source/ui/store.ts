@@ -9,6 +9,11 @@ import type { SessionData } from './session-data.js';
 export const VIEW_IDS = ['domains', 'queues', 'dotqmail', 'trace', 'veil', 'problems'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 
+export interface QueuedTrace {
+  instance: string;
+  channel: 'local' | 'remote';
+}
+
 export type InputKind = 'filter' | 'command' | 'trace';
 
 export interface InputState {
@@ -36,7 +41,8 @@ export interface UiState {
   /** Restrict side-by-side views to one installation (`:instance PATH`), or null for all. */
   instance: string | null;
   /** Trace: the address shown, newest first history. */
-  trace: { address: string | null; history: string[] };
+  /** `queued`: a recipient as a queue holds it (already rewritten), walked from that channel in that installation. */
+  trace: { address: string | null; queued: QueuedTrace | null; history: string[] };
   /** One line of feedback (command errors, reload done), cleared by the next key. */
   status: string | null;
   pendingEdits: PendingEdit[];
@@ -61,7 +67,7 @@ export type UiAction =
   | { type: 'editInput'; action: LineAction }
   | { type: 'cancelInput' }
   | { type: 'setFilter'; paneKey: string; text: string }
-  | { type: 'trace'; address: string }
+  | { type: 'trace'; address: string; queued?: QueuedTrace }
   | { type: 'instance'; root: string | null }
   | { type: 'status'; text: string | null }
   | { type: 'addPendingEdit'; edit: PendingEdit }
@@ -84,7 +90,7 @@ export function initialState(data: SessionData, view: ViewId = 'domains'): UiSta
     input: null,
     overlay: null,
     instance: null,
-    trace: { address: null, history: [] },
+    trace: { address: null, queued: null, history: [] },
     status: null,
     pendingEdits: [],
     folded: {},
@@ -157,7 +163,7 @@ export function reduce(s: UiState, a: UiAction): UiState {
       const address = a.address.trim();
       if (!address) return { ...s, input: null };
       const history = [address, ...s.trace.history.filter((h) => h !== address)].slice(0, HISTORY_MAX);
-      return { ...s, input: null, view: 'trace', stack: { ...s.stack, trace: [] }, trace: { address, history } };
+      return { ...s, input: null, view: 'trace', stack: { ...s.stack, trace: [] }, trace: { address, queued: a.queued ?? null, history } };
     }
     case 'instance':
       return { ...s, instance: a.root };

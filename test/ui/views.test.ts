@@ -98,6 +98,14 @@ test('Queues: counts, rows filtered on id, sender, recipients and subject; Enter
   assert.match(det, /✓ done +local +alice@example\.com/);
   assert.match(det, /… pending remote bob@remote\.example/);
   assert.match(det, /body \\x1b\[31mred/);
+  // Enter on a recipient walks it as queued: from its channel, only in its installation.
+  const rcpt = (pane(queuesView, s).rows as TextRow[]).find((r) => r.text.includes('bob@remote.example'))!;
+  const traced = reduce(s, pane(queuesView, s).open!(rcpt)!);
+  assert.deepEqual(traced.trace, { address: 'bob@remote.example', queued: { instance: '/var/qmail', channel: 'remote' }, history: ['bob@remote.example'] });
+  const tdata = await session.request({ kind: 'trace', address: 'bob@remote.example', queued: traced.trace.queued });
+  const trows = (pane(traceView, reduce(traced, { type: 'data', data: tdata }), 80).rows as TextRow[]).map((r) => r.text).join('\n');
+  assert.match(trows, /⇢ remote +bob@remote\.example/);
+  assert.ok(!trows.includes('/var/qmail2'), 'walked only where it is queued');
   assert.ok(!det.includes('\u001b'));
   // s: the shape table, Esc back.
   s = reduce(ui(session.data), pane(queuesView, ui(session.data)).commands!.shape!(undefined)!);

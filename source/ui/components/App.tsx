@@ -93,8 +93,9 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
   // The installations have loaded (the tracer needs them), and an address is asked for.
   const canTrace = state.data.parts.domains !== undefined;
   useEffect(() => {
-    if (state.trace.address && canTrace) loaderRef.current?.request({ kind: 'trace', address: state.trace.address });
-  }, [state.trace.address, state.reloadCount, canTrace]);
+    if (state.trace.address && canTrace) loaderRef.current?.request({ kind: 'trace', address: state.trace.address, queued: state.trace.queued });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.trace.address, state.trace.queued, state.reloadCount, canTrace]);
   const listHeight = Math.max(1, layout.bodyLines - (pane?.fixedLines ?? 0));
   const helpCount = helpLines(keymap, width).length;
   // The edit flow (source/ui/edit/) takes every key while it is open, as a dialog over the view.

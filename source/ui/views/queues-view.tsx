@@ -7,7 +7,7 @@ import { WindowedList } from '../components/WindowedList.js';
 import { useTheme, type Tone } from '../theme.js';
 import { cell, fitEnd, padStart } from '../text-fit.js';
 import { START, clampPos } from '../list-state.js';
-import { applyFilter, type UiState } from '../store.js';
+import { applyFilter, type UiAction, type UiState } from '../store.js';
 import { sanitize, sanitizeBytes } from '../../text/sanitize.js';
 import { isoSeconds, type QueueMessage, type QueueMessageDetail, type ShapeTable } from '../../qmail/queue.js';
 import type { QueueView, SessionData } from '../session-data.js';
@@ -80,12 +80,14 @@ function detailRows(d: QueueMessageDetail, now: number): TextRow[] {
   const st = messageState(d);
   kv('state', st.text + (d.expiresMs ? `; queuelifetime ends ${isoSeconds(d.expiresMs)}` : ''), { tone: st.tone });
   if (d.todo) kv('', 'not yet preprocessed by qmail-send: recipients as injected, not yet rewritten');
-  rows.push({ text: `recipients (${d.recipients.length})`, bold: true, tone: 'accent' });
+  rows.push({ text: `recipients (${d.recipients.length}; Enter traces one as queued)`, bold: true, tone: 'accent' });
   for (const r of d.recipients) {
     const state = r.done ? '✓ done   ' : '… pending';
     const chan = r.channel ?? 'todo';
     const retry = !r.done && r.nextRetryMs ? `  next try ${isoSeconds(r.nextRetryMs)}` : '';
-    rows.push({ text: `  ${state} ${cell(chan, 7)}${sanitizeBytes(r.bytes)}${retry}`, tone: r.done ? 'ok' : 'warn', address: r.address });
+    // Enter walks the recipient as the queue holds it: from its channel, in this installation (todo ones as injected).
+    const action: UiAction = r.channel ? { type: 'trace', address: r.address, queued: { instance: d.instance, channel: r.channel } } : { type: 'trace', address: r.address };
+    rows.push({ text: `  ${state} ${cell(chan, 7)}${sanitizeBytes(r.bytes)}${retry}`, tone: r.done ? 'ok' : 'warn', address: r.address, action });
     if (r.prediction) rows.push({ text: `            ${sanitize(r.prediction.text)}`, tone: 'info' });
   }
   if (d.bounce && d.bounce.length) {

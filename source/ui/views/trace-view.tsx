@@ -8,7 +8,7 @@ import { sanitize } from '../../text/sanitize.js';
 import { STATE_TONE, stateLabel } from '../theme.js';
 import { cell, wrapText } from '../text-fit.js';
 import type { TraceResult, Delivery } from '../../trace/types.js';
-import type { SessionData } from '../session-data.js';
+import { traceKey, type SessionData } from '../session-data.js';
 import type { UiState } from '../store.js';
 import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
 import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text-pane.js';
@@ -95,8 +95,10 @@ export function traceRows(data: SessionData, ui: UiState, width: number): { titl
       rows: [{ text: 'Press t and type an address (for example postmaster@' + (data.instances[0]?.me ?? 'example.com') + '), then Enter.' }, { text: ' ' }, ...historyRows(ui)],
     };
   }
-  const det = data.details[`trace:${addr}`];
-  const title = `trace ${sanitize(addr)}  (Enter on a step opens its file · on an address traces it · t new)`;
+  const q = ui.trace.queued;
+  const det = data.details[traceKey(addr, q)];
+  const as = q ? ` as queued in ${sanitize(q.instance)} (${q.channel} channel, already rewritten)` : '';
+  const title = `trace ${sanitize(addr)}${as}  (Enter on a step opens its file · on an address traces it · t new)`;
   if (!det || det.kind !== 'trace') return { title, rows: [{ text: 'tracing…' }] };
   if (det.error) return { title, rows: [{ text: `✗ error  ${det.error}`, tone: 'error' }, ...historyRows(ui)] };
   const roots = shownInstances(data, ui);
