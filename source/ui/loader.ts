@@ -18,10 +18,11 @@ import {
   scanQueue,
   readQueueMessage,
   readQueuelifetime,
-  shapeOf,
+  addToShape,
+  ShapeBuilder,
   type QueueLayout,
-  type QueueMessage,
 } from '../qmail/queue.js';
+import { Interner, queueItem, type QueueItem } from './queue-items.js';
 import { sanitize } from '../text/sanitize.js';
 import { traceAddress } from '../trace/walk.js';
 import { builtinManagers } from '../trace/managers.js';
@@ -171,14 +172,17 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     const layout = layouts.get(root) ?? readQueueLayout(sysroot, root, problems);
     const counts = data.parts.queues?.[root]?.counts ?? countQueue(sysroot, layout, problems);
     const lifetime = readQueuelifetime(sysroot, root);
-    const messages: QueueMessage[] = [];
+    const messages: QueueItem[] = [];
+    // The shape is added up while scanning, so no full message outlives its row.
+    const shape = new ShapeBuilder(now);
+    const intern = new Interner();
     const put = (complete: boolean): void => {
       const qv: QueueView = {
         instance: root,
         present: layout.present,
         counts,
         messages: complete ? messages : messages.slice(),
-        shape: complete ? shapeOf(messages, now) : null,
+        shape: complete ? { local: shape.table('local'), remote: shape.table('remote') } : null,
         problems: [...problems.list],
         complete,
         now,
@@ -191,7 +195,8 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     let published = Date.now();
     for (const m of scanQueue(sysroot, layout, problems, { now, queuelifetime: lifetime })) {
       if (cancelled) return;
-      messages.push(m);
+      messages.push(queueItem(m, intern));
+      addToShape(shape, m);
       if (++n % SCAN_CHUNK === 0) {
         if (Date.now() - published >= PUBLISH_MS) {
           step(`reading queue of ${root}: ${n} of ${counts.messages} messages`);

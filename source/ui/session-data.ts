@@ -6,7 +6,8 @@ import type { DomainMatrix } from '../qmail/domains.js';
 import type { TraceResult } from '../trace/types.js';
 import type { Leak } from '../veil/index.js';
 import type { TreeNode } from './dotqmail-tree.js';
-import type { QueueCounts, QueueMessage, QueueMessageDetail, ShapeTable } from '../qmail/queue.js';
+import type { QueueCounts, QueueMessageDetail, ShapeTable } from '../qmail/queue.js';
+import type { QueueItem } from './queue-items.js';
 
 export interface SourceInfo {
   /** Host directory standing for `/`. */
@@ -40,7 +41,8 @@ export interface QueueView {
   instance: string;
   present: boolean;
   counts: QueueCounts;
-  messages: QueueMessage[];
+  /** One compact row per message (queue-items.ts); the whole message is read on Enter. */
+  messages: QueueItem[];
   shape: { local: ShapeTable; remote: ShapeTable } | null;
   problems: Diagnostic[];
   complete: boolean;

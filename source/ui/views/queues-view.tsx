@@ -9,7 +9,8 @@ import { cell, fitEnd, padStart } from '../text-fit.js';
 import { START, clampPos } from '../list-state.js';
 import { applyFilter, type UiAction, type UiState } from '../store.js';
 import { sanitize, sanitizeBytes } from '../../text/sanitize.js';
-import { isoSeconds, type QueueMessage, type QueueMessageDetail, type ShapeTable } from '../../qmail/queue.js';
+import { isoSeconds, type QueueMessageDetail, type ShapeTable } from '../../qmail/queue.js';
+import { queueItem, type QueueItem } from '../queue-items.js';
 import type { QueueView, SessionData } from '../session-data.js';
 import type { PaneContext, PaneModel, ViewDef, ViewProps } from './view-types.js';
 import { TextPaneView, filePane, frameId, textPane, topFrame, type Frame, type TextRow } from './text-pane.js';
@@ -18,7 +19,7 @@ import { memoLast } from '../memo.js';
 
 export interface QueueRow {
   instance: string;
-  m: QueueMessage;
+  m: QueueItem;
   subject: string | null;
 }
 
@@ -32,22 +33,20 @@ export function age(ms: number): string {
   return `${Math.floor(h / 24)}d${h % 24 ? h % 24 + 'h' : ''}`;
 }
 
-const showSender = (m: QueueMessage): string =>
+const showSender = (m: Pick<QueueItem, 'sender' | 'senderKind'>): string =>
   m.sender === null ? '(no sender)' : m.sender === '' ? '<> (bounce)' : m.senderKind === 'double-bounce' ? '#@[] (double bounce)' : sanitize(m.sender);
 
 /** The first recipient and how many more. */
-function recipientsText(m: QueueMessage): string {
-  const rc = m.recipients;
-  return rc.length === 0 ? '(none)' : sanitize(rc[0].address) + (rc.length > 1 ? ` +${rc.length - 1}` : '');
+function recipientsText(m: QueueItem): string {
+  return m.firstRecipient === null ? '(none)' : sanitize(m.firstRecipient) + (m.recipientCount > 1 ? ` +${m.recipientCount - 1}` : '');
 }
 
 /** State of a message as a glyph and a word (readable without colour). */
-export function messageState(m: QueueMessage): { text: string; tone: Tone } {
+export function messageState(m: QueueItem): { text: string; tone: Tone } {
   if (m.todo) return { text: '○ todo', tone: 'warn' };
   if (m.bouncing) return { text: '✗ bouncing', tone: 'error' };
   if (m.pastLifetime) return { text: '! expired', tone: 'error' };
-  const pending = m.recipients.filter((r) => !r.done).length;
-  return pending ? { text: `… ${pending} pending`, tone: 'warn' } : { text: '✓ done', tone: 'ok' };
+  return m.pending ? { text: `… ${m.pending} pending`, tone: 'warn' } : { text: '✓ done', tone: 'ok' };
 }
 
 export function queueRows(data: SessionData, roots: string[]): QueueRow[] {
@@ -65,7 +64,7 @@ const cachedFilter = memoLast((rows: QueueRow[], filter: string | undefined) => 
 
 /** Everything a row shows, for the filter: id, sender, recipients, subject, state. */
 export function rowText(r: QueueRow): string {
-  return `${r.instance} ${r.m.id} ${showSender(r.m)} ${r.m.recipients.map((x) => sanitize(x.address)).join(' ')} ${r.subject ?? ''} ${messageState(r.m).text}`;
+  return `${r.instance} ${r.m.id} ${showSender(r.m)} ${sanitize(r.m.allRecipients ?? r.m.firstRecipient ?? '')} ${r.subject ?? ''} ${messageState(r.m).text}`;
 }
 
 function detailRows(d: QueueMessageDetail, now: number): TextRow[] {
@@ -77,7 +76,7 @@ function detailRows(d: QueueMessageDetail, now: number): TextRow[] {
   kv('queued', `${isoSeconds(d.queuedMs)} (${age(now - d.queuedMs)} ago, from the ${d.queuedFrom} file)`);
   kv('size', `${d.size} bytes`);
   kv('sender', d.senderBytes ? sanitizeBytes(d.senderBytes) || '<> (bounce)' : showSender(d), { address: d.sender || undefined });
-  const st = messageState(d);
+  const st = messageState(queueItem(d));
   kv('state', st.text + (d.expiresMs ? `; queuelifetime ends ${isoSeconds(d.expiresMs)}` : ''), { tone: st.tone });
   if (d.todo) kv('', 'not yet preprocessed by qmail-send: recipients as injected, not yet rewritten');
   rows.push({ text: `recipients (${d.recipients.length}; Enter traces one as queued)`, bold: true, tone: 'accent' });
@@ -135,14 +134,14 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
     fixedLines: countLines(data, roots).length + 2,
     commands: { shape: () => ({ type: 'push', view: 'queues', frame: frameId(SHAPE) }) },
     open: (r) => ({ type: 'push', view: 'queues', frame: frameId({ k: 'message', instance: r.instance, id: r.m.id }) }),
-    address: (r) => r.m.recipients[0]?.address ?? null,
+    address: (r) => r.m.firstRecipient,
   };
   return model;
 }
 
 /** Messages past queuelifetime, counted once per listing (not on every key). */
-const expiredCounts = new WeakMap<QueueMessage[], number>();
-function expiredCount(messages: QueueMessage[]): number {
+const expiredCounts = new WeakMap<QueueItem[], number>();
+function expiredCount(messages: QueueItem[]): number {
   let n = expiredCounts.get(messages);
   if (n === undefined) {
     n = messages.filter((m) => m.pastLifetime).length;
