@@ -95,19 +95,27 @@ function assignDb(entries: AssignEntry[]): UsersDb {
   return db;
 }
 
+// Only keys are indexed; a record's value is made when a look-up lands on it
+// (a one-shot trace asks for a handful of the 50,000 entries of a big file).
 function buildAssignDb(entries: AssignEntry[]): UsersDb {
-  const map = new Map<string, string>();
+  const map = new Map<string, AssignEntry>();
   let marker = '';
   for (const e of entries) {
     const key = entryKey(e);
-    if (!map.has(key)) map.set(key, [e.user, e.uid, e.gid, e.home, e.dash, e.ext].map(toBin).join('\0'));
-    const written = toBin(e.local);
-    if (e.kind === '+' && written.length > 0) {
+    if (!map.has(key)) map.set(key, e);
+    if (e.kind === '+' && e.local.length > 0) {
+      const written = toBin(e.local);
       const c = written[written.length - 1];
       if (!marker.includes(c)) marker += c;
     }
   }
-  return { get: (k) => map.get(k) ?? null, marker };
+  return {
+    get: (k) => {
+      const e = map.get(k);
+      return e === undefined ? null : [e.user, e.uid, e.gid, e.home, e.dash, e.ext].map(toBin).join('\0');
+    },
+    marker,
+  };
 }
 
 function describe(r: Lookup): string {
