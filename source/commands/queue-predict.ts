@@ -4,6 +4,7 @@ import type { Sysroot } from '../sysroot/sysroot.js';
 import type { Delivery, TraceResult } from '../trace/types.js';
 import type { QueuePrediction, RecipientPredictor } from '../qmail/queue.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
+import { SnapshotSysroot } from '../sysroot/snapshot.js';
 import { traceAddress } from '../trace/walk.js';
 import { builtinManagers } from '../trace/managers.js';
 
@@ -65,9 +66,12 @@ const MEMO_MAX = 50000;
  * depend on the envelope sender, so predictions are shared across senders.
  */
 export function tracerPredictor(sysroot: Sysroot, instance: string, allInstances: string[], now: number): RecipientPredictor {
-  const installs = allInstances.map((r) => loadInstallation(sysroot, r));
-  const inst = installs[allInstances.indexOf(instance)] ?? loadInstallation(sysroot, instance);
-  const users = systemUsersOf(sysroot);
+  // One snapshot of the tree for the whole listing: every prediction stats
+  // the same homes and domain directories, and parses the same tables.
+  const snap = new SnapshotSysroot(sysroot);
+  const installs = allInstances.map((r) => loadInstallation(snap, r));
+  const inst = installs[allInstances.indexOf(instance)] ?? loadInstallation(snap, instance);
+  const users = systemUsersOf(snap);
   const memo = new Map<string, QueuePrediction | null>();
   // Whether a remote hop goes out plainly or crosses into another loaded
   // installation is decided by its domain alone (smtproutes, listeners), so

@@ -228,19 +228,36 @@ export function loadVmmTable(sysroot: Sysroot, home: string): { table: VmmTable;
   const base = setting.value ?? 'passwd';
   const path = base.startsWith('/') ? `${base}.cdb` : `${home.replace(/\/+$/, '')}/${base}.cdb`;
   const r = readQuiet(sysroot, path);
+  if ('buf' in r) {
+    // The sysroot hands out the same Buffer for the same file until it is
+    // reopened: a queue listing asks for one base user's table thousands of
+    // times, and checking and decoding every record each time was most of it.
+    let byPath = openedTables.get(r.buf);
+    if (!byPath) openedTables.set(r.buf, (byPath = new Map()));
+    let opened = byPath.get(path);
+    if (!opened) byPath.set(path, (opened = openVmmTableChecked(r.buf, path)));
+    return { table: opened.table, setting, diagnostics: opened.diagnostics.slice() };
+  }
   const diagnostics: Diagnostic[] = [];
   let table: VmmTable;
-  if ('buf' in r) table = openVmmTable(r.buf, path);
-  else if ('error' in r) table = { state: 'unreadable', path, message: r.error };
+  if ('error' in r) table = { state: 'unreadable', path, message: r.error };
   else table = { state: 'absent', path };
-  if (table.state === 'corrupt') diagnostics.push({ path, line: null, severity: 'error', code: 'vmm-table-corrupt', message: `${table.message}; vdeliver's lookups in it cannot be predicted` });
   if (table.state === 'unreadable') diagnostics.push({ path, line: null, severity: 'error', code: 'vmm-table-unreadable', message: `cannot read passwd.cdb (${table.message})` });
+  return { table, setting, diagnostics };
+}
+
+const openedTables = new WeakMap<Buffer, Map<string, { table: VmmTable; diagnostics: Diagnostic[] }>>();
+
+function openVmmTableChecked(buf: Buffer, path: string): { table: VmmTable; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const table = openVmmTable(buf, path);
+  if (table.state === 'corrupt') diagnostics.push({ path, line: null, severity: 'error', code: 'vmm-table-corrupt', message: `${table.message}; vdeliver's lookups in it cannot be predicted` });
   if (table.state === 'ok') {
     for (const e of vmmEntries(table)) {
       if (!e.decoded.ok) diagnostics.push({ path, line: null, severity: 'warning', code: 'vmm-record-invalid', message: `record "${e.name}" is invalid (${e.decoded.reason}): vdeliver treats the user as unknown` });
     }
   }
-  return { table, setting, diagnostics };
+  return { table, diagnostics };
 }
 
 /** Does argv[0] name VMailMgr's delivery program? */

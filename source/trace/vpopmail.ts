@@ -160,7 +160,7 @@ function vauthGetpw(run: Run, st: State, name: string): VpasswdEntry | null {
   const cdbPath = `${dir}/vpasswd.cdb`;
   const r = readUser(run, cdbPath);
   if (r && 'buf' in r) {
-    const cdb = openVpasswdCdb(r.buf, cdbPath);
+    const cdb = openVpasswdCdbOnce(r.buf, cdbPath);
     if (cdb.state === 'corrupt') {
       run.end('defer', `qlens cannot trace further: ${cdb.message}`, `${cdb.message}. vdelivermail's cdb lookup in a damaged file cannot be predicted (it may find nothing and use the catch-all); qlens stops here. Rebuild it with vmkpasswd ${st.domain}.`, cdbPath);
     }
@@ -212,8 +212,28 @@ function vauthGetpw(run: Run, st: State, name: string): VpasswdEntry | null {
 function textRecord(sysroot: Sysroot, dir: string, name: string): { line: number; value: string } | null | 'no-file' {
   const r = readQuiet(sysroot, `${dir}/vpasswd`);
   if (!('buf' in r)) return 'no-file';
-  const rec = parseVpasswdText(r.buf, `${dir}/vpasswd`).builderRecords.find((x) => x.key === name);
-  return rec ? { line: rec.line, value: rec.value } : null;
+  let byName = vpasswdTextRecords.get(r.buf);
+  if (!byName) {
+    byName = new Map();
+    // The first line of a name is the one the rebuild keeps looking up (find).
+    for (const x of parseVpasswdText(r.buf, `${dir}/vpasswd`).builderRecords) if (!byName.has(x.key)) byName.set(x.key, { line: x.line, value: x.value });
+    vpasswdTextRecords.set(r.buf, byName);
+  }
+  return byName.get(name) ?? null;
+}
+
+// Parsed once per file's bytes: the sysroot hands out the same Buffer for a
+// file until it is reopened, and a queue listing walks every user of a
+// domain through the same vpasswd and vpasswd.cdb.
+const vpasswdTextRecords = new WeakMap<Buffer, Map<string, { line: number; value: string }>>();
+const openedCdbs = new WeakMap<Buffer, Map<string, ReturnType<typeof openVpasswdCdb>>>();
+
+function openVpasswdCdbOnce(buf: Buffer, path: string): ReturnType<typeof openVpasswdCdb> {
+  let byPath = openedCdbs.get(buf);
+  if (!byPath) openedCdbs.set(buf, (byPath = new Map()));
+  let cdb = byPath.get(path);
+  if (!cdb) byPath.set(path, (cdb = openVpasswdCdb(buf, path)));
+  return cdb;
 }
 
 /** A message text file (.no-user.msg, .over-quota.msg): D first, then V/domains. */
