@@ -9,6 +9,9 @@ import type { Installation, SystemUsers, DotQmailLine } from '../qmail/model-typ
 import { parseDotQmail } from '../qmail/dotqmail.js';
 import { managerInfoText, managerSummaries, type ManagerSummaries } from '../qmail/domains.js';
 import { sanitize } from '../text/sanitize.js';
+import { findVpopmailDomains, summarizeVpopmailDomain, type ManagerDomainSummary } from '../qmail/vpopmail-domain.js';
+import { findVmailmgrDomains, summarizeVmailmgrDomain } from '../qmail/vmailmgr.js';
+import { lcAscii } from '../qmail/control-readers.js';
 import type { Tone } from './theme.js';
 
 export interface TreeNode {
@@ -21,7 +24,19 @@ export interface TreeNode {
   group?: boolean;
   jump?: { path: string; line: number | null };
   address?: string;
+  /** Its rows are read when it is opened (dotqmailBranch): a big host's tree is not read whole. */
+  lazy?: boolean;
 }
+
+export interface TreeOptions {
+  /** Branches (homes, manager domains) as single rows, their files read when opened. */
+  lazy?: boolean;
+  /** Build only the branch with this id, whole (the rest is skipped). */
+  only?: string;
+}
+
+/** More homes and domains than this, and the tree is read branch by branch as the admin opens them. */
+export const LAZY_BRANCHES = 1000;
 
 /** Most .qmail files listed per home: a home with thousands is summarized, not listed. */
 const MAX_FILES_PER_HOME = 200;
@@ -57,7 +72,12 @@ interface Ctx {
   breakChar: string;
   domain: string;
   out: TreeNode[];
+  lazy: boolean;
+  only: string | null;
 }
+
+/** Whether the branch with this id is skipped (another one is asked for). */
+const skip = (c: Ctx, id: string): boolean => c.only !== null && c.only !== id;
 
 /** A home's .qmail files with the extension prefix given ('' lists them all); a home that cannot be listed throws. */
 function dotqmailNames(sysroot: Sysroot, home: string, prefix: string): string[] {
@@ -117,6 +137,10 @@ interface Who {
 }
 
 function homeNode(c: Ctx, depth: number, idBase: string, label: string, home: string, who: Who): void {
+  if (c.lazy) {
+    c.out.push({ id: idBase, depth, text: label, bold: true, group: true, lazy: true });
+    return;
+  }
   const meta = safe<FileMeta | null | 'error'>(() => c.sysroot.stat(home), 'error');
   c.out.push({ id: idBase, depth, text: label, bold: true, group: true });
   if (meta === 'error') {
@@ -150,25 +174,26 @@ function homeNode(c: Ctx, depth: number, idBase: string, label: string, home: st
 }
 
 /** The tree of one installation, as rows with depths; `summaries` when the caller has read the manager tables already. */
-export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: SystemUsers, summaries?: ManagerSummaries): TreeNode[] {
+export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: SystemUsers, summaries?: ManagerSummaries, opts: TreeOptions = {}): TreeNode[] {
   const consts = inst.consts();
   const me = safe(() => inst.me(), null);
   const locals = safe(() => inst.list('locals').lines, []);
   const domain = sanitize(locals[0]?.text ?? me ?? 'localhost');
-  const c: Ctx = { sysroot, inst, patrn: consts.patrn, breakChar: consts.breakChar, domain, out: [] };
+  const c: Ctx = { sysroot, inst, patrn: consts.patrn, breakChar: consts.breakChar, domain, out: [], lazy: Boolean(opts.lazy) && !opts.only, only: opts.only ?? null };
   const root = inst.root;
   c.out.push({ id: root, depth: 0, text: `${sanitize(root)}  (addresses shown at ${domain})`, bold: true, tone: 'accent', group: true });
 
   // The alias user: every address nobody else takes (.qmail-postmaster, .qmail-default).
   const alias = users.byName(consts.aliasUser);
   const aliasHome = alias?.home ?? `${root}/alias`;
-  homeNode(c, 1, `${root}#alias`, `alias user ${sanitize(consts.aliasUser)}  ${sanitize(aliasHome)}${alias ? '' : '  (not in /etc/passwd: qmail-lspawn fails)'}`, aliasHome, { uid: alias?.uid ?? -1, namePrefix: '', addressOf: (n) => (n.length > 7 ? `${extOf(n)}@${domain}` : null) });
+  if (!skip(c, `${root}#alias`)) homeNode(c, 1, `${root}#alias`, `alias user ${sanitize(consts.aliasUser)}  ${sanitize(aliasHome)}${alias ? '' : '  (not in /etc/passwd: qmail-lspawn fails)'}`, aliasHome, { uid: alias?.uid ?? -1, namePrefix: '', addressOf: (n) => (n.length > 7 ? `${extOf(n)}@${domain}` : null) });
 
   // users/assign: qmail-lspawn's table, checked before passwd.
   const assign = safe(() => inst.assign(), null);
   if (assign && assign.present) {
     c.out.push({ id: `${root}#assign`, depth: 1, text: `users/assign  ${assign.entries.length} entries`, bold: true, group: true, jump: { path: assign.path, line: null } });
     for (const e of assign.entries) {
+      if (skip(c, `${root}#assign:${e.line}`)) continue;
       const label = `${e.kind}${sanitize(e.local)}  → user ${sanitize(e.user)} ${e.uid}:${e.gid} ${sanitize(e.home)}  dash "${sanitize(e.dash)}" ${e.kind === '+' ? 'pre' : 'ext'} "${sanitize(e.ext)}"  (line ${e.line})`;
       homeNode(c, 2, `${root}#assign:${e.line}`, label, e.home, {
         uid: Number(e.uid),
@@ -184,18 +209,23 @@ export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: System
   }
 
   // Virtual domains: the prepend user's files, or the manager's users.
-  const mgrs: ManagerSummaries = summaries ?? safe(() => managerSummaries(inst, users), new Map());
+  // One branch asked for: only its own manager domain (if it is one) is summarized.
+  const only = c.only;
+  const mgrs: ManagerSummaries =
+    summaries ?? safe(() => (only === null ? managerSummaries(inst, users) : only.startsWith(`${root}#vd:`) ? managerSummaryOf(inst, users, only.slice(`${root}#vd:`.length)) : new Map()), new Map());
   const vd = safe(() => [...inst.virtualdomains().map.values()], []);
   if (vd.length) {
     c.out.push({ id: `${root}#virtual`, depth: 1, text: `virtual domains  ${vd.length} lines of control/virtualdomains`, bold: true, group: true });
     for (const e of vd) {
       const key = e.key.toLowerCase();
       const id = `${root}#vd:${key}`;
+      if (skip(c, id)) continue;
       const label = `${sanitize(e.key) || '"" (catch-all)'}:${sanitize(e.value)}  (line ${e.line})`;
       const mg = mgrs.get(key);
       if (mg) {
         const s = mg.summary;
-        c.out.push({ id, depth: 2, text: `${label}  ${s ? sanitize(managerInfoText(mg.manager, s)) : mg.manager === 'vpopmail' ? 'vpopmail' : 'VMailMgr'}`, bold: true, group: true, jump: { path: `${root}/control/virtualdomains`, line: e.line } });
+        c.out.push({ id, depth: 2, text: `${label}  ${s ? sanitize(managerInfoText(mg.manager, s)) : mg.manager === 'vpopmail' ? 'vpopmail' : 'VMailMgr'}`, bold: true, group: true, jump: { path: `${root}/control/virtualdomains`, line: e.line }, lazy: c.lazy || undefined });
+        if (c.lazy) continue;
         if (!s && mg.error) c.out.push({ id: `${id}#error`, depth: 3, text: `✗ ${sanitize(mg.table)}: ${sanitize(mg.error)}`, tone: 'error', jump: { path: mg.table, line: null } });
         for (const d of s?.diagnostics ?? []) {
           c.out.push({ id: `${id}#${d.code}:${d.path}:${d.message}`, depth: 3, text: `${d.severity === 'error' ? '✗' : d.severity === 'warning' ? '!' : 'i'} ${sanitize(d.path)}: ${sanitize(d.message)}`, tone: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'info', jump: { path: d.path, line: d.line } });
@@ -242,6 +272,7 @@ export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: System
   if (sys.length) {
     c.out.push({ id: `${root}#users`, depth: 1, text: `system users  ${sys.length} with a home under /home`, bold: true, group: true, jump: { path: '/etc/passwd', line: null } });
     for (const p of sys) {
+      if (skip(c, `${root}#user:${p.name}`)) continue;
       const hm = safe(() => sysroot.stat(p.home), null);
       const owned = !hm || hm.uid === p.uid;
       const label = `${sanitize(p.name)} ${p.uid}:${p.gid} ${sanitize(p.home)}${owned ? '' : `  ! home owned by uid ${hm!.uid}: qmail-getpw passes over ${sanitize(p.name)}`}`;
@@ -250,6 +281,47 @@ export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: System
     }
   }
   return c.out;
+}
+
+/** How many branches the tree of an installation has (homes and domains): above LAZY_BRANCHES it is read lazily. */
+export function branchCount(inst: Installation, users: SystemUsers): number {
+  const assign = safe(() => inst.assign(), null);
+  const vd = safe(() => inst.virtualdomains().map.size, 0);
+  const sys = safe(() => users.passwd().length, 0);
+  return (assign?.present ? assign.entries.length : 0) + vd + sys;
+}
+
+/**
+ * The rows beneath one branch of a lazily built tree (its id from the lazy
+ * row), read now: the home's files and lines, or the manager domain's users.
+ */
+export function dotqmailBranch(sysroot: Sysroot, inst: Installation, users: SystemUsers, id: string): TreeNode[] {
+  const rows = dotqmailTree(sysroot, inst, users, undefined, { only: id });
+  const at = rows.findIndex((n) => n.id === id);
+  if (at < 0) return [];
+  const depth = rows[at].depth;
+  const out: TreeNode[] = [];
+  for (let i = at + 1; i < rows.length && rows[i].depth > depth; i++) out.push(rows[i]);
+  return out;
+}
+
+/** One manager domain's summary, whole (its users' deliveries read), without summarizing the others. */
+function managerSummaryOf(inst: Installation, users: SystemUsers, key: string): ManagerSummaries {
+  const out: ManagerSummaries = new Map();
+  const attempt = (manager: 'vpopmail' | 'vmailmgr', table: string, f: () => ManagerDomainSummary): void => {
+    try {
+      out.set(key, { manager, table, summary: f(), error: null });
+    } catch (e) {
+      out.set(key, { manager, table, summary: null, error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const vp = safe(() => findVpopmailDomains(inst), []).find((d) => d.domain === key);
+  if (vp) attempt('vpopmail', `${vp.dir}/vpasswd.cdb`, () => summarizeVpopmailDomain(inst.sysroot, vp, { deliveries: true }));
+  else {
+    const vm = safe(() => findVmailmgrDomains(inst, users), []).find((d) => lcAscii(d.domain) === key);
+    if (vm) attempt('vmailmgr', vm.table, () => summarizeVmailmgrDomain(inst.sysroot, vm));
+  }
+  return out;
 }
 
 export { decodeBytes };

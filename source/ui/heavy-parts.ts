@@ -9,7 +9,7 @@ import { domainMatrix, managerSummaries, type DomainMatrix, type ManagerSummarie
 import { lintInstallations, registerLintRules } from '../qmail/lint.js';
 import { findLeaks, veilLintRule, type Leak } from '../veil/index.js';
 import { sanitize } from '../text/sanitize.js';
-import { dotqmailTree, type TreeNode } from './dotqmail-tree.js';
+import { dotqmailTree, branchCount, LAZY_BRANCHES, type TreeNode } from './dotqmail-tree.js';
 import type { Diagnostic } from '../qmail/model-types.js';
 
 export type HeavyMessage =
@@ -29,6 +29,14 @@ export interface HeavyRequest {
 function describe(e: unknown): string {
   if (e instanceof FsError) return sanitize(e.message);
   return sanitize(e instanceof Error ? e.message : String(e));
+}
+
+function safeCount(f: () => number): number {
+  try {
+    return f();
+  } catch {
+    return 0;
+  }
 }
 
 export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => void): void {
@@ -51,10 +59,12 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
   }
   // Each manager domain's table is read once, for both the Domains counts and the Dot-qmail users.
   const summaries = new Map<string, ManagerSummaries>();
+  // A big host's tree is read branch by branch when opened: then only the managers' counts are needed now.
+  const lazy = new Map(installs.map((i) => [i.root, safeCount(() => branchCount(i, users)) > LAZY_BRANCHES]));
   for (const inst of installs) {
     post({ part: 'step', text: `naming the managers of ${inst.root}'s domains` });
     try {
-      const sums = managerSummaries(inst, users);
+      const sums = managerSummaries(inst, users, { countsOnly: lazy.get(inst.root) });
       summaries.set(inst.root, sums);
       post({ part: 'domains', root: inst.root, value: domainMatrix(inst, users, { summaries: sums }) });
     } catch (e) {
@@ -65,7 +75,7 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
   for (const inst of installs) {
     post({ part: 'step', text: `reading .qmail files of ${inst.root}` });
     try {
-      trees[inst.root] = dotqmailTree(sysroot, inst, users, summaries.get(inst.root));
+      trees[inst.root] = dotqmailTree(sysroot, inst, users, summaries.get(inst.root), { lazy: lazy.get(inst.root) });
     } catch (e) {
       post({ part: 'error', text: `${sanitize(inst.root)}: .qmail tree: ${describe(e)}` });
     }

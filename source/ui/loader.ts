@@ -10,6 +10,7 @@ import { domainMatrix, type DomainMatrix } from '../qmail/domains.js';
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { dotqmailBranch } from './dotqmail-tree.js';
 import { computeHeavyParts, type HeavyMessage, type HeavyRequest } from './heavy-parts.js';
 import {
   QueueProblems,
@@ -349,7 +350,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     if (pending.has(key) || data.details[key]) return;
     pending.add(key);
     // A trace waits for the installations (after `r`, the request may come first).
-    void (r.kind === 'trace' ? installsLoaded : yieldTurn()).then(() => {
+    void (r.kind === 'trace' || r.kind === 'branch' ? installsLoaded : yieldTurn()).then(() => {
       if (cancelled) return;
       try {
         if (r.kind === 'message') {
@@ -361,6 +362,11 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
             message,
             error: message ? null : problems.list.map((d) => sanitize(d.message)).join('; ') || `message ${r.id} is no longer in the queue`,
           };
+        } else if (r.kind === 'branch') {
+          const inst = installs.find((i) => i.root === r.instance);
+          data.details[key] = inst
+            ? { kind: 'branch', nodes: dotqmailBranch(sysroot, inst, systemUsersOf(sysroot), r.id), error: null }
+            : { kind: 'branch', nodes: [], error: `${sanitize(r.instance)} is not loaded` };
         } else if (r.kind === 'trace') {
           const users = systemUsersOf(sysroot);
           // A queued recipient is walked only where it is queued, from qmail-lspawn (local) or as remote.
@@ -386,6 +392,8 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
             ? { kind: 'message', message: null, error: describe(e) }
             : r.kind === 'trace'
               ? { kind: 'trace', address: r.address, results: [], error: describe(e) }
+              : r.kind === 'branch'
+                ? { kind: 'branch', nodes: [], error: describe(e) }
               : { kind: 'file', file: { path: r.path, lines: null, error: describe(e) } };
       }
       pending.delete(key);

@@ -63,11 +63,14 @@ export interface FileView {
 export type Detail =
   | { kind: 'message'; message: QueueMessageDetail | null; error: string | null }
   | { kind: 'file'; file: FileView }
-  | { kind: 'trace'; address: string; results: TraceResult[]; error: string | null };
+  | { kind: 'trace'; address: string; results: TraceResult[]; error: string | null }
+  | { kind: 'branch'; nodes: TreeNode[]; error: string | null };
 
 export type DetailRequest =
   | { kind: 'message'; instance: string; id: number }
   | { kind: 'file'; path: string }
+  /** The rows beneath a lazily read Dot-qmail branch (TreeNode.lazy). */
+  | { kind: 'branch'; instance: string; id: string }
   | { kind: 'trace'; address: string; queued?: { instance: string; channel: 'local' | 'remote' } | null };
 
 export function traceKey(address: string, queued: { instance: string; channel: string } | null): string {
@@ -75,6 +78,7 @@ export function traceKey(address: string, queued: { instance: string; channel: s
 }
 
 export function requestKey(r: DetailRequest): string {
+  if (r.kind === 'branch') return `branch:${r.instance}:${r.id}`;
   return r.kind === 'message' ? `message:${r.instance}:${r.id}` : r.kind === 'file' ? `file:${r.path}` : traceKey(r.address, r.queued ?? null);
 }
 

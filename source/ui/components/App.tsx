@@ -90,6 +90,12 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     if (frame.k === 'message') loaderRef.current?.request({ kind: 'message', instance: frame.instance, id: frame.id });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [frameKey, state.reloadCount]);
+  // Rows in view that need reading (a Dot-qmail branch opened on a big host).
+  const needsKey = pane?.needs?.length ? JSON.stringify(pane.needs) : '';
+  useEffect(() => {
+    for (const r of pane?.needs ?? []) loaderRef.current?.request(r);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [needsKey, state.reloadCount]);
   // The installations have loaded (the tracer needs them), and an address is asked for.
   const canTrace = state.data.parts.domains !== undefined;
   useEffect(() => {

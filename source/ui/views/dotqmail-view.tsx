@@ -8,33 +8,57 @@ import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text
 import { shownInstances } from './domains-view.js';
 import { memoLast } from '../memo.js';
 import type { TreeNode } from '../dotqmail-tree.js';
+import { requestKey, type DetailRequest, type SessionData } from '../session-data.js';
 
-const treeRows = memoLast((trees: Record<string, TreeNode[]> | undefined, rootsKey: string, folded: Record<string, boolean>): TextRow[] => {
-  const rows: TextRow[] = [];
-  for (const root of rootsKey.split('\n')) {
+interface TreeOut {
+  rows: TextRow[];
+  /** Lazy branches opened whose rows have not been read yet. */
+  needs: DetailRequest[];
+  lazy: boolean;
+}
+
+const treeRows = memoLast((trees: Record<string, TreeNode[]> | undefined, rootsKey: string, folded: Record<string, boolean>, details: SessionData['details']): TreeOut => {
+  const out: TreeOut = { rows: [], needs: [], lazy: false };
+  const walk = (root: string, nodes: TreeNode[]): void => {
     // Rows below a folded node (deeper than it) are skipped until the depth comes back up.
     let hideBelow: number | null = null;
-    for (const n of trees?.[root] ?? []) {
+    for (const n of nodes) {
       if (hideBelow !== null) {
         if (n.depth > hideBelow) continue;
         hideBelow = null;
       }
-      const isFolded = Boolean(n.group && folded[n.id]);
+      // A lazy branch starts folded: for it the flag means "opened".
+      const isFolded = Boolean(n.group && (n.lazy ? !folded[n.id] : folded[n.id]));
       if (isFolded) hideBelow = n.depth;
       const mark = n.group ? (isFolded ? '+ ' : '- ') : '  ';
-      rows.push({ id: n.group ? n.id : undefined, text: '  '.repeat(n.depth) + mark + n.text, tone: n.tone, bold: n.bold, jump: n.jump, address: n.address });
+      out.rows.push({ id: n.group ? n.id : undefined, text: '  '.repeat(n.depth) + mark + n.text, tone: n.tone, bold: n.bold, jump: n.jump, address: n.address });
+      if (!n.lazy) continue;
+      out.lazy = true;
+      if (isFolded) continue;
+      const d = details[requestKey({ kind: 'branch', instance: root, id: n.id })];
+      const pad = '  '.repeat(n.depth + 1) + '  ';
+      if (!d || d.kind !== 'branch') {
+        out.needs.push({ kind: 'branch', instance: root, id: n.id });
+        out.rows.push({ text: pad + 'reading…', tone: 'dim' });
+      } else if (d.error) out.rows.push({ text: `${pad}✗ ${d.error}`, tone: 'error' });
+      else walk(root, d.nodes);
     }
-  }
-  return rows;
+  };
+  for (const root of rootsKey.split('\n')) walk(root, trees?.[root] ?? []);
+  return out;
 });
 
 function pane({ data, ui }: PaneContext): PaneModel {
   const f = topFrame(ui, 'dotqmail');
   if (f?.k === 'file') return filePane('dotqmail', data, ui, f);
-  const rows = treeRows(data.parts.dotqmail, shownInstances(data, ui).join('\n'), ui.folded);
+  const tree = treeRows(data.parts.dotqmail, shownInstances(data, ui).join('\n'), ui.folded, data.details);
+  const rows = tree.rows;
   const files = rows.filter((r) => r.jump && r.jump.line === null && r.bold).length;
-  const pane = textPane('dotqmail', `.qmail files: ${files}  (Enter opens the file · Space folds · t traces the address it answers to)`, rows, ui, 'dotqmail');
-  return { ...pane, commands: { fold: (row: TextRow | undefined) => (row?.id ? { type: 'toggleFold', id: row.id } : null) } };
+  const title = tree.lazy
+    ? `.qmail files: read as each home is opened (Space opens · Enter opens the file · t traces the address it answers to)`
+    : `.qmail files: ${files}  (Enter opens the file · Space folds · t traces the address it answers to)`;
+  const pane = textPane('dotqmail', title, rows, ui, 'dotqmail');
+  return { ...pane, needs: tree.needs, commands: { fold: (row: TextRow | undefined) => (row?.id ? { type: 'toggleFold', id: row.id } : null) } };
 }
 
 export const dotqmailView: ViewDef = {

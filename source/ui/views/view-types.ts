@@ -3,7 +3,7 @@
 // draws it. Input never reaches a view directly: the one dispatcher reads the
 // pane model to know how many rows there are and what opening one means.
 import type { ReactElement } from 'react';
-import type { SessionData } from '../session-data.js';
+import type { DetailRequest, SessionData } from '../session-data.js';
 import type { UiAction, UiState, ViewId } from '../store.js';
 import type { Command } from '../keymap.js';
 
@@ -26,6 +26,8 @@ export interface PaneModel<T = any> {
   commands?: Partial<Record<Command, (row: T | undefined) => UiAction | null>>;
   /** Lines at the top of the pane that do not scroll (column headings). */
   fixedLines?: number;
+  /** Things the rows shown need read (a lazily read branch just opened); the app asks the loader. */
+  needs?: DetailRequest[];
 }
 
 export interface PaneContext {
