@@ -22,6 +22,8 @@ export interface ParsedAssign extends AssignFile {
   entries: AssignEntryDetail[];
   /** The wildcard characters qmail-newu stores under the "" key, as written, in order of first appearance. */
   wildChars: string;
+  /** The same as the bytes qmail-newu stores (latin1), not decoded for display. */
+  wildBytes?: string;
 }
 
 export const ASSIGN_FORMAT = 'bad format in users/assign';
@@ -52,8 +54,13 @@ interface Scan {
   terminatorLine: number | null;
 }
 
-/** qmail-newu's loop over the file (bytes as latin1). */
-function scanAssign(bin: string, path: string): Scan {
+/**
+ * qmail-newu's loop over the file (bytes as latin1). It works on offsets, not
+ * on a copy of each line: every line is checked, but only the lines `want`
+ * accepts (all, without it) are cut into fields — a look-up of one local part
+ * need not allocate 50,000 of them.
+ */
+function scanAssign(bin: string, path: string, want?: (from: number, to: number) => boolean): Scan {
   const lines: RawLine[] = [];
   const errors: Diagnostic[] = [];
   let wildChars = '';
@@ -63,6 +70,9 @@ function scanAssign(bin: string, path: string): Scan {
   };
   let pos = 0;
   let lineNo = 0;
+  // The first NUL at or after some offset not past `pos` (-1: none left), so each line's test is O(1).
+  let nul = bin.indexOf('\0');
+  const colons: number[] = [];
   while (true) {
     if (pos >= bin.length) {
       // getln at end of file with nothing read: no terminator.
@@ -72,9 +82,10 @@ function scanAssign(bin: string, path: string): Scan {
     lineNo++;
     const nl = bin.indexOf('\n', pos);
     const hasNl = nl >= 0;
-    const line = hasNl ? bin.slice(pos, nl) : bin.slice(pos);
+    const start = pos;
+    const end = hasNl ? nl : bin.length;
     pos = hasNl ? nl + 1 : bin.length;
-    if (line.length > 0 && line[0] === '.') {
+    if (end > start && bin.charCodeAt(start) === 46 /* . */) {
       terminatorLine = lineNo;
       break;
     }
@@ -82,44 +93,40 @@ function scanAssign(bin: string, path: string): Scan {
       err(lineNo, 'the last line has no newline and the "." line is missing');
       break;
     }
-    if (line.includes('\0')) {
+    if (nul !== -1 && nul < start) nul = bin.indexOf('\0', start);
+    if (nul !== -1 && nul < end) {
       err(lineNo, 'line holds a NUL byte');
       continue;
     }
-    const c = line.indexOf(':');
-    if (c < 0) {
-      err(lineNo, line === '' ? 'blank line (users/assign has no blank lines)' : 'line has no ":" (users/assign has no comments)');
+    const c = bin.indexOf(':', start);
+    if (c < 0 || c >= end) {
+      err(lineNo, end === start ? 'blank line (users/assign has no blank lines)' : 'line has no ":" (users/assign has no comments)');
       continue;
     }
-    if (c === 0) {
+    if (c === start) {
       err(lineNo, 'line starts with ":"');
       continue;
     }
-    const lead = line[0];
-    const local = line.slice(1, c);
-    const rest = line.slice(c + 1);
-    const fields: string[] = [];
-    let start = 0;
-    while (fields.length < 6) {
-      const k = rest.indexOf(':', start);
-      if (k < 0) break;
-      fields.push(rest.slice(start, k));
-      start = k + 1;
+    colons.length = 0;
+    for (let k = c; colons.length < 6; ) {
+      k = bin.indexOf(':', k + 1);
+      if (k < 0 || k >= end) break;
+      colons.push(k);
     }
-    if (fields.length < 6) {
-      err(lineNo, `only ${fields.length} of the 6 ":"-terminated fields after the name (user:uid:gid:home:dash:ext: — is the last ":" missing?)`);
+    if (colons.length < 6) {
+      err(lineNo, `only ${colons.length} of the 6 ":"-terminated fields after the name (user:uid:gid:home:dash:ext: — is the last ":" missing?)`);
       continue;
     }
-    let key: string;
-    if (lead === '+') {
-      key = '!' + lcAscii(local);
-      if (local.length > 0) {
-        const last = local[local.length - 1];
-        if (!wildChars.includes(last)) wildChars += last;
-      }
-    } else {
-      key = '!' + lcAscii(local) + '\0';
+    const lead = bin[start];
+    if (lead === '+' && c > start + 1) {
+      const last = bin[c - 1];
+      if (!wildChars.includes(last)) wildChars += last;
     }
+    if (want && !want(start + 1, c)) continue;
+    const local = bin.slice(start + 1, c);
+    const fields: string[] = [];
+    for (let i = 0, from = c + 1; i < 6; from = colons[i] + 1, i++) fields.push(bin.slice(from, colons[i]));
+    const key = lead === '+' ? '!' + lcAscii(local) : '!' + lcAscii(local) + '\0';
     lines.push({ lead, local, fields, key, line: lineNo });
   }
   return { lines, errors, wildChars, terminatorLine };
@@ -129,7 +136,10 @@ function scanAssign(bin: string, path: string): Scan {
 export function parseAssign(buf: Buffer | null, path = '/var/qmail/users/assign'): ParsedAssign {
   if (buf === null) return { path, present: false, entries: [], errors: [], terminatorLine: null, wildChars: '' };
   const bin = buf.toString('latin1');
-  const scan = scanAssign(bin, path);
+  return fromScan(buf, bin, scanAssign(bin, path), path);
+}
+
+function fromScan(buf: Buffer, bin: string, scan: Scan, path: string): ParsedAssign {
   // Decode shown fields as UTF-8 only when the whole file is valid UTF-8, as decodeBytes would.
   const utf8 = /[\x80-\xff]/.test(bin) && decodeBytes(buf) !== bin;
   const show = (s: string): string => (utf8 && /[\x80-\xff]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s);
@@ -146,7 +156,35 @@ export function parseAssign(buf: Buffer | null, path = '/var/qmail/users/assign'
     lead: show(l.lead),
     key: l.key,
   }));
-  return { path, present: true, entries, errors: scan.errors, terminatorLine: scan.terminatorLine, wildChars: show(scan.wildChars) };
+  return { path, present: true, entries, errors: scan.errors, terminatorLine: scan.terminatorLine, wildChars: show(scan.wildChars), wildBytes: scan.wildChars };
+}
+
+/** users/assign as one look-up sees it: every format error, but only the entries it can land on. */
+export interface AssignProbe extends ParsedAssign {
+  /** `entries` holds only the lines whose key a look-up of the probed local part can meet. */
+  partial: true;
+}
+
+/**
+ * The lines of users/assign a look-up of `lowerBin` (a local part's bytes as
+ * latin1, ASCII lower-cased) can land on — those whose key, lower-cased, is
+ * a prefix of it — with the file's format errors and wildcard characters,
+ * without cutting every line into fields. For a one-shot trace of a big file.
+ */
+export function probeAssign(buf: Buffer | null, lowerBin: string, path = '/var/qmail/users/assign'): AssignProbe {
+  if (buf === null) return { path, present: false, entries: [], errors: [], terminatorLine: null, wildChars: '', wildBytes: '', partial: true };
+  const bin = buf.toString('latin1');
+  const want = (from: number, to: number): boolean => {
+    if (to - from > lowerBin.length) return false;
+    for (let i = from; i < to; i++) {
+      let b = bin.charCodeAt(i);
+      if (b >= 65 && b <= 90) b += 32;
+      if (b !== lowerBin.charCodeAt(i - from)) return false;
+    }
+    return true;
+  };
+  const scan = scanAssign(bin, path, want);
+  return { ...fromScan(buf, bin, scan, path), partial: true };
 }
 
 /** The records qmail-newu would write, in order, or the format errors that make it refuse. */

@@ -6,7 +6,7 @@ import { FsError, decodeBytes } from '../sysroot/sysroot.js';
 import { CdbReader } from './cdb.js';
 import { colonMap, readLineValue, readListLines, type ListLine } from './control-readers.js';
 import { CONTROL_BY_NAME, controlTable, effectiveInt, effectiveValue, unknownControlFiles, whitespaceWarnings, type ControlRow } from './control.js';
-import { parseAssign, type ParsedAssign } from './assign.js';
+import { parseAssign, probeAssign, type AssignProbe, type ParsedAssign } from './assign.js';
 import { findQmailStart, loadStartScripts, resolveWord, type StartScript } from './startup.js';
 import { loadSystemUsers, type LoadedSystemUsers } from './passwd.js';
 import type {
@@ -39,6 +39,9 @@ export function systemUsersOf(sysroot: Sysroot): LoadedSystemUsers {
   return u;
 }
 
+/** Look-ups served by scanning users/assign before it is parsed whole (a scan costs a few percent of a parse). */
+const ASSIGN_PROBES = 8;
+
 type MoreRcpt = { reader: CdbReader; path: string } | { error: string; path: string } | null;
 
 export class LoadedInstallation implements Installation {
@@ -52,6 +55,7 @@ export class LoadedInstallation implements Installation {
   private _consts: InstallationConsts | null = null;
   private _me: { v: string | null } | null = null;
   private _assign: ParsedAssign | null = null;
+  private assignProbes = 0;
   private _usersCdb: UsersCdb | null = null;
   private _more: { v: MoreRcpt } | null = null;
   private _scripts: StartScript[] | null = null;
@@ -287,6 +291,19 @@ export class LoadedInstallation implements Installation {
     const a = parseAssign(this.readFile(path), path);
     for (const e of a.errors) this.report(e);
     this._assign = a;
+    return a;
+  }
+
+  /**
+   * The first few look-ups scan users/assign for their own entries only (a
+   * one-shot trace needs one or two); after that the whole file is parsed
+   * once and shared, as for a session that traces thousands of addresses.
+   */
+  assignFor(lowerBin: string): ParsedAssign | AssignProbe {
+    if (this._assign || ++this.assignProbes > ASSIGN_PROBES) return this.assign();
+    const path = `${this.root}/users/assign`;
+    const a = probeAssign(this.readFile(path), lowerBin, path);
+    for (const e of a.errors) this.report(e);
     return a;
   }
 

@@ -174,6 +174,13 @@ export interface Installation {
   morercpthostsCdb(): { reader: CdbReader; path: string } | { error: string; path: string } | null;
   usersCdb(): UsersCdb;
   assign(): AssignFile;
+  /**
+   * users/assign for a look-up of one local part (its bytes as latin1, ASCII
+   * lower-cased): every format error, but with `partial` set only the entries
+   * that look-up can land on, and `wildBytes` the wildcard characters as
+   * stored. Lets a one-shot trace skip building every entry of a big file.
+   */
+  assignFor?(lowerBin: string): AssignFile & { partial?: true; wildBytes?: string };
   defaultDelivery(): DefaultDelivery;
 }
 

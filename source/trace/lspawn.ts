@@ -2,7 +2,7 @@
 // exact key first, then wildcard prefixes from the longest, then qmail-getpw.
 // qmail reads only the cdb; users/assign is compared with it to warn when
 // qmail-newu has not been run since the last edit.
-import type { AssignEntry, Installation } from '../qmail/model-types.js';
+import type { AssignEntry, AssignFile, Installation } from '../qmail/model-types.js';
 import { lcAscii } from '../qmail/control-readers.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
 import type { TraceStep } from './types.js';
@@ -87,23 +87,23 @@ function entryKey(e: AssignEntry & { key?: string }): string {
 const assignDbs = new WeakMap<AssignEntry[], UsersDb>();
 
 /** users/assign as qmail-newu would compile it (first duplicate wins; wildcard chars as written). */
-function assignDb(entries: AssignEntry[]): UsersDb {
+function assignDb(entries: AssignEntry[], wildBytes?: string): UsersDb {
   const cached = assignDbs.get(entries);
   if (cached) return cached;
-  const db = buildAssignDb(entries);
+  const db = buildAssignDb(entries, wildBytes);
   assignDbs.set(entries, db);
   return db;
 }
 
 // Only keys are indexed; a record's value is made when a look-up lands on it
 // (a one-shot trace asks for a handful of the 50,000 entries of a big file).
-function buildAssignDb(entries: AssignEntry[]): UsersDb {
+function buildAssignDb(entries: AssignEntry[], wildBytes?: string): UsersDb {
   const map = new Map<string, AssignEntry>();
-  let marker = '';
+  let marker = wildBytes ?? '';
   for (const e of entries) {
     const key = entryKey(e);
     if (!map.has(key)) map.set(key, e);
-    if (e.kind === '+' && e.local.length > 0) {
+    if (wildBytes === undefined && e.kind === '+' && e.local.length > 0) {
       const written = toBin(e.local);
       const c = written[written.length - 1];
       if (!marker.includes(c)) marker += c;
@@ -180,9 +180,9 @@ export function lspawnLookup(inst: Installation, local: string): LspawnResult {
 }
 
 function compareWithAssign(inst: Installation, local: string, real: Lookup | null, steps: TraceStep[]): void {
-  let assign;
+  let assign: AssignFile & { partial?: true; wildBytes?: string };
   try {
-    assign = inst.assign();
+    assign = inst.assignFor ? inst.assignFor(lcAscii(toBin(local))) : inst.assign();
   } catch {
     return;
   }
@@ -193,7 +193,7 @@ function compareWithAssign(inst: Installation, local: string, real: Lookup | nul
     steps.push({ stage, warn: true, text: `users/assign has a format error (${e.message}): qmail-newu would refuse it and keep the old users/cdb`, path: assign.path, line: e.line ?? undefined });
     return;
   }
-  const fromAssign = lookup(assignDb(assign.entries), local);
+  const fromAssign = lookup(assign.partial ? buildAssignDb(assign.entries, assign.wildBytes) : assignDb(assign.entries, assign.wildBytes), local);
   const actual: Lookup = real ?? { kind: 'none', tried: [] };
   if (!sameLookup(fromAssign, actual)) {
     const entry = fromAssign.kind === 'found' ? assign.entries.find((e) => entryKey(e) === fromAssign.key) : undefined;

@@ -1,0 +1,41 @@
+// probeAssign must agree with parseAssign on everything a look-up reads:
+// the format errors, the wildcard bytes, and the entries it can land on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAssign, probeAssign } from '../../source/qmail/assign.js';
+
+const files: Array<[string, Buffer]> = [
+  ['plain', Buffer.from('=joe:joe:1001:100:/home/joe:::\n+joe-:joe:1001:100:/home/joe:-::\n+:alias:7790:2108:/var/qmail/alias:-::\n=Ann:ann:1002:100:/home/ann:::\n.\n')],
+  ['errors', Buffer.from('=joe:joe:1:1:/h:::\nno colon\n\n:x\n=a\0b:a:1:1:/h:::\n+bob:bob:1:1:/h:\n=joe:dup:2:2:/d:::\n')],
+  ['latin1', Buffer.concat([Buffer.from('+caf'), Buffer.from([0xe9]), Buffer.from(':u:1:1:/h:-::\n=r'), Buffer.from([0xe9]), Buffer.from('n:u:1:1:/h:::\n.\n')])],
+  ['utf8', Buffer.from('+café:u:1:1:/hé:-::\n=rén:u:1:1:/h:::\n.\n')],
+  ['no terminator', Buffer.from('=joe:joe:1:1:/h:::\n=x:y:1:1:/h:::')],
+  ['empty', Buffer.alloc(0)],
+];
+const locals = ['joe', 'JOE', 'joe-list', 'ann', 'nobody', '', 'café-x', 'rén', 'bob'];
+
+for (const [name, buf] of files) {
+  test(`probeAssign agrees with parseAssign: ${name}`, () => {
+    const full = parseAssign(buf, '/var/qmail/users/assign');
+    for (const local of locals) {
+      const lowerBin = Buffer.from(local, 'utf8').toString('latin1').replace(/[A-Z]/g, (c) => c.toLowerCase());
+      const p = probeAssign(buf, lowerBin, '/var/qmail/users/assign');
+      assert.equal(p.partial, true);
+      assert.deepEqual(p.errors, full.errors);
+      assert.equal(p.terminatorLine, full.terminatorLine);
+      assert.equal(p.wildChars, full.wildChars);
+      assert.equal(p.wildBytes, full.wildBytes);
+      const can = full.entries.filter((e) => {
+        const k = e.key.slice(1).replace(/\0$/, '');
+        return lowerBin.startsWith(k);
+      });
+      assert.deepEqual(p.entries, can, local);
+    }
+  });
+}
+
+test('probeAssign of an absent file', () => {
+  const p = probeAssign(null, 'joe');
+  assert.equal(p.present, false);
+  assert.deepEqual(p.entries, []);
+});
