@@ -53,11 +53,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   queue: {
     summary: 'what is in each queue, read directly from disk',
-    usage: 'qlens queue [--json] [--counts | --shape | --message ID]',
+    usage: 'qlens queue [--json] [--counts | --shape | --message ID] [--no-predict | --predict-all]',
     options: {
       counts: { help: "only qmail-qstat's two counts (a directory walk, no file opened)" },
       shape: { help: 'recipient domain x age table (like qshape)' },
       message: { value: true, arg: 'ID', help: "one message: envelope, headers, body preview" },
+      'no-predict': { help: 'list without the tracer\'s prediction under each pending recipient (as fast as qmail-qread)' },
+      'predict-all': { help: 'predict every pending recipient, however long a huge queue takes (default: the first 2000 distinct)' },
     },
   },
   veil: {

@@ -275,3 +275,72 @@ test('the default run predicts with the tracer: a world-writable ~bob/.qmail def
   const bob = json.messages[0].recipients.find((r: { address: string }) => r.address === 'bob@a.example');
   assert.equal(bob.prediction.kind, 'defer');
 });
+
+function predictFixture(): Fixture {
+  const fx = makeFixture({
+    '/etc/passwd': 'root:x:0:0::/root:/bin/sh\nbob:x:1002:1002::/home/bob:/bin/sh\ncarol:x:1003:1003::/home/carol:/bin/sh\n',
+    '/var/qmail/control/me': 'a.example\n',
+    '/var/qmail/control/locals': 'a.example\n',
+    '/home/bob/.qmail': { content: './Maildir/\n', mode: 0o666, uid: 1002, gid: 1002 },
+    '/home/carol/.qmail': { content: './Maildir/\n', uid: 1003, gid: 1003 },
+  });
+  writeQueue(fx.dir, '/var/qmail', [
+    { id: 500, sender: 'x@x.example', recipients: [{ address: 'bob@a.example', channel: 'local' }] },
+    { id: 501, sender: 'y@x.example', recipients: [{ address: 'carol@a.example', channel: 'local' }] },
+    { id: 502, sender: 'z@x.example', recipients: [{ address: 'bob@a.example', channel: 'local' }] },
+  ]);
+  return fx;
+}
+
+function cliCtx(fx: Fixture, options: CommandContext['options'], out: string[], json = false): CommandContext {
+  return {
+    sysroot: fx.sysroot(),
+    instances: ['/var/qmail'],
+    instancesExplicit: false,
+    positionals: [],
+    options,
+    json,
+    color: false,
+    readOnly: true,
+    out: (t) => out.push(t),
+    err: () => {},
+    readStdin: async () => '',
+  };
+}
+
+test('--no-predict lists as qmail-qread does, without a prediction line; it goes alone with --predict-all', async () => {
+  const out: string[] = [];
+  assert.equal(await run(cliCtx(predictFixture(), { 'no-predict': true }, out)), 0);
+  const text = out.join('');
+  assert.match(text, /\tlocal\tbob@a\.example\n\t\tnext try[^\n]*\n(?!\t\t)/);
+  assert.doesNotMatch(text, /would deliver|deferred:/);
+  await assert.rejects(run(cliCtx(predictFixture(), { 'no-predict': true, 'predict-all': true }, [])), UsageError);
+});
+
+test('the prediction budget: a recipient already walked costs nothing, the rest are counted and said', async () => {
+  const { tracerPredictor } = await import('../../source/commands/queue-predict.js');
+  const fx = predictFixture();
+  const budget = { left: 1, skipped: 0, limit: 1 };
+  const predict = tracerPredictor(fx.sysroot(), '/var/qmail', ['/var/qmail'], NOW, budget);
+  assert.equal(predict('bob@a.example', 'local', 'x@x.example')?.kind, 'defer');
+  // The same recipient for another sender: the answer is known (the sender changes no delivery).
+  assert.equal(predict('bob@a.example', 'local', 'other@x.example')?.kind, 'defer');
+  assert.equal(predict('carol@a.example', 'local', 'y@x.example'), null);
+  assert.deepEqual(budget, { left: 0, skipped: 1, limit: 1 });
+
+  const out: string[] = [];
+  const fx2 = predictFixture();
+  const b2 = { left: 1, skipped: 0, limit: 1 };
+  const deps: QueueRunDeps = { now: NOW, budget: b2, predictorFor: (i) => tracerPredictor(fx2.sysroot(), i, ['/var/qmail'], NOW, b2) };
+  assert.equal(await runQueue(cliCtx(fx2, {}, out), deps), 0);
+  const text = out.join('');
+  assert.match(text, /\tlocal\tcarol@a\.example\n\t\tnext try[^\n]*\n(?!\t\t)/);
+  assert.equal(text.match(/deferred: /g)?.length, 2);
+  assert.match(text, /\n1 pending recipients listed without a prediction: a listing traces 1 distinct recipients at most/);
+  out.length = 0;
+  const b3 = { left: 1, skipped: 0, limit: 1 };
+  await runQueue(cliCtx(fx2, {}, out, true), { now: NOW, budget: b3, predictorFor: (i) => tracerPredictor(fx2.sysroot(), i, ['/var/qmail'], NOW, b3) });
+  const json = JSON.parse(out.join(''));
+  assert.equal(json.summary.notPredicted, 1);
+  assert.equal(json.summary.predictLimit, 1);
+});
