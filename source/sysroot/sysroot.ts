@@ -59,8 +59,7 @@ export class Sysroot {
   private readonly readCache = new Map<string, Buffer | null>();
   private readonly resolveCache = new Map<string, string>();
   private fsmetaMap: Map<string, FsmetaEntry> | null = null;
-  private homes: Array<{ home: string; uid: number; gid: number }> | null = null;
-  /** The same homes by path (first passwd line wins), for a look-up per ancestor instead of a scan. */
+  /** Homes in /etc/passwd by path (first line of a home wins), for a look-up per ancestor instead of a scan. */
   private homeByPath: Map<string, { uid: number; gid: number }> | null = null;
 
   constructor(hostRoot: string, opts: SysrootOptions = {}) {
@@ -362,31 +361,37 @@ export class Sysroot {
    * it is under (the longest matching home in /etc/passwd), else to root.
    */
   private defaultOwner(sysPath: string): { uid: number; gid: number } {
-    if (!this.homes) {
-      this.homes = [];
+    if (!this.homeByPath) {
+      // One pass over the bytes, no line or field arrays: the first stat of a
+      // one-shot command pays for it, and /etc/passwd may hold thousands of users.
+      const map = new Map<string, { uid: number; gid: number }>();
       let text = '';
       try {
         text = fs.readFileSync(path.join(this.hostRoot, 'etc/passwd'), 'latin1');
       } catch {
         text = '';
       }
-      for (const line of text.split('\n')) {
-        const f = line.split(':');
-        if (f.length < 7) continue;
-        const uid = Number(f[2]);
-        const gid = Number(f[3]);
-        if (!Number.isInteger(uid) || !Number.isInteger(gid) || !f[5].startsWith('/')) continue;
-        const home = normalizeSystemPath(f[5]);
-        if (home === '/') continue;
-        this.homes.push({ home, uid, gid });
+      const c = [0, 0, 0, 0, 0, 0];
+      for (let pos = 0; pos < text.length; ) {
+        let nl = text.indexOf('\n', pos);
+        if (nl < 0) nl = text.length;
+        // name:pw:uid:gid:gecos:home:shell — at least six colons (seven fields).
+        let n = 0;
+        for (let k = pos - 1; n < 6; n++) {
+          k = text.indexOf(':', k + 1);
+          if (k < 0 || k >= nl) break;
+          c[n] = k;
+        }
+        pos = nl + 1;
+        if (n < 6 || text.charCodeAt(c[4] + 1) !== 47 /* / */) continue;
+        const uid = Number(text.slice(c[1] + 1, c[2]));
+        const gid = Number(text.slice(c[2] + 1, c[3]));
+        if (!Number.isInteger(uid) || !Number.isInteger(gid)) continue;
+        const home = normalizeSystemPath(text.slice(c[4] + 1, c[5]));
+        // The first passwd line of a home wins.
+        if (home !== '/' && !map.has(home)) map.set(home, { uid, gid });
       }
-      // Longest home first, so /home/a/b wins over /home/a; first passwd line wins a tie.
-      this.homes.sort((a, b) => b.home.length - a.home.length);
-    }
-    if (!this.homeByPath) {
-      this.homeByPath = new Map();
-      // Sorted longest first and stable, so the first passwd line of a length wins, as in the scan it replaces.
-      for (const h of this.homes) if (!this.homeByPath.has(h.home)) this.homeByPath.set(h.home, { uid: h.uid, gid: h.gid });
+      this.homeByPath = map;
     }
     // The longest home that is the path or one of its ancestors.
     for (let p = sysPath; p !== '/' && p !== ''; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
