@@ -358,6 +358,25 @@ interface ScanContext {
   todoIds: Set<number>;
   bounceIds: Set<number>;
   startedMs: number;
+  /**
+   * Ids with a local/ or remote/ file when the scan started, or null when a
+   * directory could not be listed. Saves opening a file that is not there
+   * (some 80,000 failed opens on a 100,000-message queue): qmail-send makes
+   * them only while preprocessing, before info, so a message whose info is
+   * older than this listing cannot grow one later.
+   */
+  channelIds: { local: Set<number> | null; remote: Set<number> | null };
+}
+
+/** Ids in a split directory set, or null when one cannot be listed (then every file is opened). */
+function quietIdSet(dirs: BulkDir[]): Set<number> | null {
+  const out = new Set<number>();
+  try {
+    for (const d of dirs) for (const n of d.names()) if (DIGITS.test(n)) out.add(Number(n));
+  } catch {
+    return null;
+  }
+  return out;
 }
 
 function idSet(dirs: BulkDir[], problems: QueueProblems): Set<number> {
@@ -375,6 +394,7 @@ function idSet(dirs: BulkDir[], problems: QueueProblems): Set<number> {
 function makeContext(sysroot: Sysroot, layout: QueueLayout, problems: QueueProblems, opts: ScanOptions): ScanContext {
   const dirs = new QueueDirs(sysroot, layout);
   const now = opts.now ?? Date.now();
+  const startedMs = Date.now();
   return {
     dirs,
     problems,
@@ -384,7 +404,8 @@ function makeContext(sysroot: Sysroot, layout: QueueLayout, problems: QueueProbl
     includeTodo: opts.includeTodo !== false,
     todoIds: idSet(dirs.todo, problems),
     bounceIds: idSet([dirs.bounce], problems),
-    startedMs: Date.now(),
+    startedMs,
+    channelIds: { local: quietIdSet(dirs.local), remote: quietIdSet(dirs.remote) },
   };
 }
 
@@ -476,7 +497,11 @@ function readOne(cx: ScanContext, id: number): ReadResult {
   const recipients: QueueRecipient[] = [];
   const retry: QueueMessage['retry'] = {};
   let anyChannel = false;
+  // Named when the scan began is only trusted for a message preprocessed before it (2 s for coarse mtimes).
+  const oldInfo = born < cx.startedMs - 2000;
   for (const ch of ['local', 'remote'] as const) {
+    const known = cx.channelIds[ch];
+    if (known && oldInfo && !known.has(id)) continue;
     const f = (ch === 'local' ? dirs.local : dirs.remote)[s].read(String(id));
     if (!f) continue;
     anyChannel = true;
