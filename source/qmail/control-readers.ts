@@ -104,3 +104,40 @@ export function colonMap(lines: ListLine[]): { map: Map<string, ColonEntry>; noC
   }
   return { map, noColon };
 }
+
+/**
+ * The entries of a colon list for these keys (already ASCII lower-cased), as
+ * colonMap(readListLines(buf)).map would hold them — the last duplicate wins,
+ * the first colon splits — without making an entry per line. Null when the
+ * bytes are not plain ASCII without NUL: then decoding and NUL pieces matter
+ * and the caller reads the whole list.
+ */
+export function colonLookup(buf: Buffer, keys: Iterable<string>): Map<string, ColonEntry> | null {
+  const text = buf.toString('latin1');
+  if (/[\0\x80-\xff]/.test(text)) return null;
+  const want = new Set(keys);
+  const lengths = new Set<number>();
+  for (const k of want) lengths.add(k.length);
+  const out = new Map<string, ColonEntry>();
+  let line = 0;
+  for (let pos = 0; pos < text.length; ) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    line++;
+    const start = pos;
+    pos = nl + 1;
+    let end = nl;
+    while (end > start) {
+      const ch = text.charCodeAt(end - 1);
+      if (ch === 32 || ch === 9) end--;
+      else break;
+    }
+    if (end === start || text.charCodeAt(start) === 35 /* # */) continue;
+    const c = text.indexOf(':', start);
+    if (c < 0 || c >= end || !lengths.has(c - start)) continue;
+    const key = text.slice(start, c);
+    const lk = lcAscii(key);
+    if (want.has(lk)) out.set(lk, { key, value: text.slice(c + 1, end), line });
+  }
+  return out;
+}

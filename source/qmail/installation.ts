@@ -4,7 +4,7 @@
 import type { Sysroot } from '../sysroot/sysroot.js';
 import { FsError, decodeBytes } from '../sysroot/sysroot.js';
 import { CdbReader } from './cdb.js';
-import { colonMap, readLineValue, readListLines, type ListLine } from './control-readers.js';
+import { colonLookup, colonMap, readLineValue, readListLines, type ColonEntry, type ListLine } from './control-readers.js';
 import { CONTROL_BY_NAME, controlTable, effectiveInt, effectiveValue, unknownControlFiles, whitespaceWarnings, type ControlRow } from './control.js';
 import { parseAssign, probeAssign, type AssignProbe, type ParsedAssign } from './assign.js';
 import { findQmailStart, loadStartScripts, resolveWord, type StartScript } from './startup.js';
@@ -39,7 +39,7 @@ export function systemUsersOf(sysroot: Sysroot): LoadedSystemUsers {
   return u;
 }
 
-/** Look-ups served by scanning users/assign before it is parsed whole (a scan costs a few percent of a parse). */
+/** Look-ups served by scanning users/assign (or a colon list) before it is parsed whole (a scan costs a fraction of a parse). */
 const ASSIGN_PROBES = 8;
 
 type MoreRcpt = { reader: CdbReader; path: string } | { error: string; path: string } | null;
@@ -56,6 +56,7 @@ export class LoadedInstallation implements Installation {
   private _me: { v: string | null } | null = null;
   private _assign: ParsedAssign | null = null;
   private assignProbes = 0;
+  private readonly colonScans = new Map<string, number>();
   private _usersCdb: UsersCdb | null = null;
   private _more: { v: MoreRcpt } | null = null;
   private _scripts: StartScript[] | null = null;
@@ -221,6 +222,26 @@ export class LoadedInstallation implements Installation {
     const out: ColonList = { ...base, map, ignored: noColon };
     this.maps.set(name, out);
     return out;
+  }
+
+  colonLookup(name: 'virtualdomains' | 'smtproutes', keys: string[]): Pick<ColonList, 'present' | 'path' | 'map'> {
+    // A scan per look-up beats building the map for a few; a session tracing many builds it once.
+    const n = (this.colonScans.get(name) ?? 0) + 1;
+    this.colonScans.set(name, n);
+    const full = this.maps.get(name) ?? (n > ASSIGN_PROBES ? this.colonList(name) : undefined);
+    const path = `${this.controlDir}/${name}`;
+    const buf = full ? null : this.controlBytes(name);
+    const map = buf === null ? null : colonLookup(buf, keys);
+    if (map === null) {
+      const l = full ?? this.colonList(name);
+      const some = new Map<string, ColonEntry>();
+      for (const k of keys) {
+        const e = l.map.get(k);
+        if (e) some.set(k, e);
+      }
+      return { present: l.present, path: l.path, map: some };
+    }
+    return { present: true, path, map };
   }
 
   virtualdomains(): ColonList {

@@ -39,12 +39,14 @@ export function rewrite(inst: Installation, recipient: string): SendResult {
   const stage = 'qmail-send' as const;
   let locals: ControlList;
   let percenthack: ControlList;
-  let vd: ReturnType<Installation['virtualdomains']>;
+  // Only the keys this address can meet (a one-shot trace of a 20,000-line file reads no other entry).
+  let vdFor: (keys: string[]) => Pick<ReturnType<Installation['virtualdomains']>, 'present' | 'path' | 'map'>;
   let envnoathost: ReturnType<Installation['control']>;
   try {
     locals = inst.list('locals');
     percenthack = inst.list('percenthack');
-    vd = inst.virtualdomains();
+    vdFor = inst.colonLookup ? (keys) => inst.colonLookup!('virtualdomains', keys) : () => inst.virtualdomains();
+    vdFor([]);
     envnoathost = inst.control('envnoathost');
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
@@ -113,7 +115,9 @@ export function rewrite(inst: Installation, recipient: string): SendResult {
   steps.push({ stage, text: `${q(domain)} in locals? no (${listWhere(locals)})`, path: locals.path });
 
   const tried: string[] = [];
-  for (const cand of virtualdomainCandidates(a)) {
+  const cands = virtualdomainCandidates(a);
+  const vd = vdFor(cands.map(lcAscii));
+  for (const cand of cands) {
     const e = vd.map.get(lcAscii(cand));
     if (!e) {
       tried.push(cand === '' ? '"" (catch-all)' : q(cand));

@@ -82,7 +82,9 @@ export function bounceAddress(inst: Installation, rewritten: string): string {
   const at = rewritten.lastIndexOf('@');
   if (at < 0) return rewritten;
   const domain = rewritten.slice(at + 1);
-  const vd = inst.virtualdomains();
+  const keys: string[] = [];
+  for (let i = 0; i <= domain.length; i++) if (i === 0 || i === domain.length || domain[i] === '.') keys.push(lcAscii(domain.slice(i)));
+  const vd = inst.colonLookup ? inst.colonLookup('virtualdomains', keys) : inst.virtualdomains();
   for (let i = 0; i <= domain.length; i++) {
     if (!(i === 0 || i === domain.length || domain[i] === '.')) continue;
     const e = vd.map.get(lcAscii(domain.slice(i)));

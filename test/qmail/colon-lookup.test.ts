@@ -1,0 +1,34 @@
+// colonLookup must give, for the keys asked, what colonMap(readListLines())
+// gives: last duplicate wins, first colon splits, keys ASCII case-insensitive.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { colonLookup, colonMap, readListLines } from '../../source/qmail/control-readers.js';
+
+const text = [
+  'example.com:alice',
+  '# comment:x',
+  '',
+  '  .Example.COM:wild  \t',
+  'EXAMPLE.com:bob',
+  'no colon here',
+  ':catchall',
+  'joe@example.com:j:with:colons',
+  '.com:',
+  'last.example:end',
+].join('\n');
+const keys = ['example.com', '.example.com', '', 'joe@example.com', '.com', 'last.example', 'missing.example', '  .example.com'];
+
+test('colonLookup agrees with colonMap on the keys asked', () => {
+  for (const t of [text, text + '\n', text + '\r\n']) {
+    const buf = Buffer.from(t);
+    const full = colonMap(readListLines(buf)!).map;
+    const some = colonLookup(buf, keys)!;
+    for (const k of keys) assert.deepEqual(some.get(k), full.get(k), k);
+    assert.equal(some.has('missing.example'), false);
+  }
+});
+
+test('colonLookup leaves non-ASCII or NUL bytes to the full reader', () => {
+  assert.equal(colonLookup(Buffer.from('café.example:x\n'), ['café.example']), null);
+  assert.equal(colonLookup(Buffer.from('a.example:x\0y\n'), ['a.example']), null);
+});
