@@ -116,28 +116,34 @@ export function colonLookup(buf: Buffer, keys: Iterable<string>): Map<string, Co
   const text = buf.toString('latin1');
   if (/[\0\x80-\xff]/.test(text)) return null;
   const want = new Set(keys);
-  const lengths = new Set<number>();
-  for (const k of want) lengths.add(k.length);
   const out = new Map<string, ColonEntry>();
-  let line = 0;
-  for (let pos = 0; pos < text.length; ) {
-    let nl = text.indexOf('\n', pos);
-    if (nl < 0) nl = text.length;
-    line++;
-    const start = pos;
-    pos = nl + 1;
-    let end = nl;
+  // The regex engine finds the few candidate lines; each is then read as reader D would.
+  // ASCII text: the `i` flag folds exactly A-Z/a-z here, as lcAscii does.
+  // A key never holds a colon (the first one ends it): such a candidate cannot match.
+  const alts = [...want].filter((k) => !k.includes(':')).map((k) => k.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
+  if (alts.length === 0) return out;
+  const re = new RegExp(`^(?:${alts.join('|')}):`, 'gim');
+  let line = 1;
+  let counted = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const start = m.index;
+    // `m` also treats \r as a line break; qmail splits at \n only.
+    if (start > 0 && text.charCodeAt(start - 1) !== 10) continue;
+    if (text.charCodeAt(start) === 35 /* # */) continue;
+    for (let p = text.indexOf('\n', counted); p >= 0 && p < start; p = text.indexOf('\n', p + 1)) {
+      line++;
+      counted = p + 1;
+    }
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
     while (end > start) {
       const ch = text.charCodeAt(end - 1);
       if (ch === 32 || ch === 9) end--;
       else break;
     }
-    if (end === start || text.charCodeAt(start) === 35 /* # */) continue;
-    const c = text.indexOf(':', start);
-    if (c < 0 || c >= end || !lengths.has(c - start)) continue;
+    const c = start + m[0].length - 1;
     const key = text.slice(start, c);
-    const lk = lcAscii(key);
-    if (want.has(lk)) out.set(lk, { key, value: text.slice(c + 1, end), line });
+    out.set(lcAscii(key), { key, value: text.slice(c + 1, end), line });
   }
   return out;
 }

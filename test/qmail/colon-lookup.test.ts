@@ -15,8 +15,14 @@ const text = [
   'joe@example.com:j:with:colons',
   '.com:',
   'last.example:end',
+  'a:b@c.example:colon',
+  'x\ry.example:cr',
+  '#hidden.example:no',
+  'y.example:plain',
+  'dup.example:one',
+  'DUP.example:two   ',
 ].join('\n');
-const keys = ['example.com', '.example.com', '', 'joe@example.com', '.com', 'last.example', 'missing.example', '  .example.com'];
+const keys = ['a', 'a:b@c.example', 'y.example', 'x\ry.example', '#hidden.example', 'dup.example', 'example.com', '.example.com', '', 'joe@example.com', '.com', 'last.example', 'missing.example', '  .example.com'];
 
 test('colonLookup agrees with colonMap on the keys asked', () => {
   for (const t of [text, text + '\n', text + '\r\n']) {
