@@ -10,7 +10,7 @@ import { FsError, Sysroot, type FileMeta } from './sysroot.js';
 type Memo<T> = { ok: T } | { err: unknown };
 
 /** Entries kept per kind before the memo starts over (bounded memory on a huge listing). */
-const MAX_ENTRIES = 250000;
+const MAX_ENTRIES = 100000;
 
 export class SnapshotSysroot extends Sysroot {
   private readonly base: Sysroot;
