@@ -72,12 +72,22 @@ interface Ctx {
   breakChar: string;
   domain: string;
   out: TreeNode[];
+  /** Homes and manager domains as lazy rows. */
   lazy: boolean;
+  /** The sections (users/assign, virtual domains, system users) as lazy rows themselves. */
+  sections: boolean;
   only: string | null;
 }
 
-/** Whether the branch with this id is skipped (another one is asked for). */
-const skip = (c: Ctx, id: string): boolean => c.only !== null && c.only !== id;
+/** Whether the branch with this id, in the section with that id, is skipped (another one is asked for). */
+const skip = (c: Ctx, section: string, id: string): boolean => c.only !== null && c.only !== id && c.only !== section;
+
+/** A section's row; true when its rows are left for later (a lazy section) or another branch is asked for. */
+function sectionNode(c: Ctx, node: TreeNode, prefix: string): boolean {
+  if (c.only !== null && c.only !== node.id && !c.only.startsWith(prefix)) return true;
+  c.out.push(c.sections ? { ...node, lazy: true } : node);
+  return c.sections;
+}
 
 /** A home's .qmail files with the extension prefix given ('' lists them all); a home that cannot be listed throws. */
 function dotqmailNames(sysroot: Sysroot, home: string, prefix: string): string[] {
@@ -179,21 +189,22 @@ export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: System
   const me = safe(() => inst.me(), null);
   const locals = safe(() => inst.list('locals').lines, []);
   const domain = sanitize(locals[0]?.text ?? me ?? 'localhost');
-  const c: Ctx = { sysroot, inst, patrn: consts.patrn, breakChar: consts.breakChar, domain, out: [], lazy: Boolean(opts.lazy) && !opts.only, only: opts.only ?? null };
   const root = inst.root;
+  const only = opts.only ?? null;
+  const sectionAsked = only !== null && [`${root}#assign`, `${root}#virtual`, `${root}#users`].includes(only);
+  const c: Ctx = { sysroot, inst, patrn: consts.patrn, breakChar: consts.breakChar, domain, out: [], lazy: Boolean(opts.lazy) && (only === null || sectionAsked), sections: Boolean(opts.lazy) && only === null, only };
   c.out.push({ id: root, depth: 0, text: `${sanitize(root)}  (addresses shown at ${domain})`, bold: true, tone: 'accent', group: true });
 
   // The alias user: every address nobody else takes (.qmail-postmaster, .qmail-default).
   const alias = users.byName(consts.aliasUser);
   const aliasHome = alias?.home ?? `${root}/alias`;
-  if (!skip(c, `${root}#alias`)) homeNode(c, 1, `${root}#alias`, `alias user ${sanitize(consts.aliasUser)}  ${sanitize(aliasHome)}${alias ? '' : '  (not in /etc/passwd: qmail-lspawn fails)'}`, aliasHome, { uid: alias?.uid ?? -1, namePrefix: '', addressOf: (n) => (n.length > 7 ? `${extOf(n)}@${domain}` : null) });
+  if (!skip(c, `${root}#alias`, `${root}#alias`)) homeNode(c, 1, `${root}#alias`, `alias user ${sanitize(consts.aliasUser)}  ${sanitize(aliasHome)}${alias ? '' : '  (not in /etc/passwd: qmail-lspawn fails)'}`, aliasHome, { uid: alias?.uid ?? -1, namePrefix: '', addressOf: (n) => (n.length > 7 ? `${extOf(n)}@${domain}` : null) });
 
   // users/assign: qmail-lspawn's table, checked before passwd.
   const assign = safe(() => inst.assign(), null);
-  if (assign && assign.present) {
-    c.out.push({ id: `${root}#assign`, depth: 1, text: `users/assign  ${assign.entries.length} entries`, bold: true, group: true, jump: { path: assign.path, line: null } });
+  if (assign && assign.present && !sectionNode(c, { id: `${root}#assign`, depth: 1, text: `users/assign  ${assign.entries.length} entries`, bold: true, group: true, jump: { path: assign.path, line: null } }, `${root}#assign:`)) {
     for (const e of assign.entries) {
-      if (skip(c, `${root}#assign:${e.line}`)) continue;
+      if (skip(c, `${root}#assign`, `${root}#assign:${e.line}`)) continue;
       const label = `${e.kind}${sanitize(e.local)}  → user ${sanitize(e.user)} ${e.uid}:${e.gid} ${sanitize(e.home)}  dash "${sanitize(e.dash)}" ${e.kind === '+' ? 'pre' : 'ext'} "${sanitize(e.ext)}"  (line ${e.line})`;
       homeNode(c, 2, `${root}#assign:${e.line}`, label, e.home, {
         uid: Number(e.uid),
@@ -210,16 +221,28 @@ export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: System
 
   // Virtual domains: the prepend user's files, or the manager's users.
   // One branch asked for: only its own manager domain (if it is one) is summarized.
-  const only = c.only;
+  // The whole section asked for, its manager domains lazy: their counts only.
   const mgrs: ManagerSummaries =
-    summaries ?? safe(() => (only === null ? managerSummaries(inst, users) : only.startsWith(`${root}#vd:`) ? managerSummaryOf(inst, users, only.slice(`${root}#vd:`.length)) : new Map()), new Map());
+    summaries ??
+    safe(
+      () =>
+        only === null
+          ? c.sections
+            ? new Map()
+            : managerSummaries(inst, users)
+          : only === `${root}#virtual`
+            ? managerSummaries(inst, users, { countsOnly: c.lazy })
+            : only.startsWith(`${root}#vd:`)
+              ? managerSummaryOf(inst, users, only.slice(`${root}#vd:`.length))
+              : new Map(),
+      new Map(),
+    );
   const vd = safe(() => [...inst.virtualdomains().map.values()], []);
-  if (vd.length) {
-    c.out.push({ id: `${root}#virtual`, depth: 1, text: `virtual domains  ${vd.length} lines of control/virtualdomains`, bold: true, group: true });
+  if (vd.length && !sectionNode(c, { id: `${root}#virtual`, depth: 1, text: `virtual domains  ${vd.length} lines of control/virtualdomains`, bold: true, group: true }, `${root}#vd:`)) {
     for (const e of vd) {
       const key = e.key.toLowerCase();
       const id = `${root}#vd:${key}`;
-      if (skip(c, id)) continue;
+      if (skip(c, `${root}#virtual`, id)) continue;
       const label = `${sanitize(e.key) || '"" (catch-all)'}:${sanitize(e.value)}  (line ${e.line})`;
       const mg = mgrs.get(key);
       if (mg) {
@@ -269,10 +292,9 @@ export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: System
 
   // System users with .qmail files (qmail-getpw: uid not 0, home owned by the user).
   const sys = safe(() => users.passwd(), []).filter((p) => p.uid !== 0 && p.name !== consts.aliasUser && p.home.startsWith('/home/'));
-  if (sys.length) {
-    c.out.push({ id: `${root}#users`, depth: 1, text: `system users  ${sys.length} with a home under /home`, bold: true, group: true, jump: { path: '/etc/passwd', line: null } });
+  if (sys.length && !sectionNode(c, { id: `${root}#users`, depth: 1, text: `system users  ${sys.length} with a home under /home`, bold: true, group: true, jump: { path: '/etc/passwd', line: null } }, `${root}#user:`)) {
     for (const p of sys) {
-      if (skip(c, `${root}#user:${p.name}`)) continue;
+      if (skip(c, `${root}#users`, `${root}#user:${p.name}`)) continue;
       const hm = safe(() => sysroot.stat(p.home), null);
       const owned = !hm || hm.uid === p.uid;
       const label = `${sanitize(p.name)} ${p.uid}:${p.gid} ${sanitize(p.home)}${owned ? '' : `  ! home owned by uid ${hm!.uid}: qmail-getpw passes over ${sanitize(p.name)}`}`;
@@ -296,7 +318,7 @@ export function branchCount(inst: Installation, users: SystemUsers): number {
  * row), read now: the home's files and lines, or the manager domain's users.
  */
 export function dotqmailBranch(sysroot: Sysroot, inst: Installation, users: SystemUsers, id: string): TreeNode[] {
-  const rows = dotqmailTree(sysroot, inst, users, undefined, { only: id });
+  const rows = dotqmailTree(sysroot, inst, users, undefined, { lazy: true, only: id });
   const at = rows.findIndex((n) => n.id === id);
   if (at < 0) return [];
   const depth = rows[at].depth;

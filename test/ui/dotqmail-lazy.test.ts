@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { FIXTURE, loadSession } from './helpers/session.js';
 import { Sysroot } from '../../source/sysroot/sysroot.js';
 import { loadInstallation, systemUsersOf } from '../../source/qmail/installation.js';
-import { dotqmailTree, dotqmailBranch } from '../../source/ui/dotqmail-tree.js';
+import { dotqmailTree, dotqmailBranch, type TreeNode } from '../../source/ui/dotqmail-tree.js';
 import { initialState, reduce } from '../../source/ui/store.js';
 import { dotqmailView } from '../../source/ui/views/dotqmail-view.js';
 import { requestKey, type SessionData } from '../../source/ui/session-data.js';
@@ -18,17 +18,26 @@ const users = systemUsersOf(sysroot);
 const eager = dotqmailTree(sysroot, inst, users);
 const lazy = dotqmailTree(sysroot, inst, users, undefined, { lazy: true });
 
-test('a lazy tree holds each branch as one folded row; opening it reads the rows the whole tree holds', () => {
-  const branches = lazy.filter((n) => n.lazy);
-  assert.ok(branches.length >= 3, 'alias, assign and system user homes at least');
-  assert.ok(lazy.length < eager.length);
-  for (const b of branches) {
-    const at = eager.findIndex((n) => n.id === b.id);
-    assert.ok(at >= 0, b.id);
-    const below: unknown[] = [];
-    for (let i = at + 1; i < eager.length && eager[i].depth > eager[at].depth; i++) below.push(eager[i]);
-    assert.deepEqual(dotqmailBranch(sysroot, inst, users, b.id), below, b.id);
+/** A lazy tree with every branch opened, as the rows would be read one branch at a time. */
+function opened(nodes: TreeNode[]): TreeNode[] {
+  const out: TreeNode[] = [];
+  for (const n of nodes) {
+    const { lazy, ...rest } = n;
+    out.push(rest);
+    if (lazy) out.push(...opened(dotqmailBranch(sysroot, inst, users, n.id)));
   }
+  return out;
+}
+
+test('a lazy tree holds each section, then each branch, as one folded row; opening them reads the rows the whole tree holds', () => {
+  assert.deepEqual(
+    lazy.filter((n) => n.depth === 1).map((n) => [n.id, n.lazy]),
+    eager.filter((n) => n.depth === 1).map((n) => [n.id, true]),
+  );
+  assert.ok(lazy.every((n) => n.depth <= 1));
+  const section = dotqmailBranch(sysroot, inst, users, '/var/qmail#users');
+  assert.ok(section.length > 0 && section.every((n) => n.depth === 2 && n.lazy), 'a section opened lists its homes, each lazy');
+  assert.deepEqual(opened(lazy), eager);
   assert.deepEqual(dotqmailBranch(sysroot, inst, users, '/var/qmail#user:nobody-here'), []);
 });
 
@@ -36,18 +45,25 @@ test('Dot-qmail view: a lazy branch starts folded, Space asks for its rows, and 
   const session = await loadSession(FIXTURE);
   const data: SessionData = { ...session.data, parts: { ...session.data.parts, dotqmail: { '/var/qmail': lazy } }, details: {} };
   const s = reduce(initialState(data), { type: 'view', view: 'dotqmail' });
-  const p = dotqmailView.pane({ data: s.data, ui: s, width: 100, height: 20 });
+  const users0 = dotqmailView.pane({ data: s.data, ui: s, width: 100, height: 20 });
+  const section = (users0.rows as TextRow[]).find((r) => /system users/.test(r.text))!;
+  assert.match(section.text, /\+ system users/);
+  const sreq = { kind: 'branch' as const, instance: '/var/qmail', id: section.id! };
+  const opened1 = reduce(s, users0.commands!.fold!(section)!);
+  assert.deepEqual(dotqmailView.pane({ data: opened1.data, ui: opened1, width: 100, height: 20 }).needs, [sreq]);
+  const s1 = { ...opened1, data: { ...opened1.data, details: { [requestKey(sreq)]: { kind: 'branch' as const, nodes: dotqmailBranch(sysroot, inst, users, section.id!), error: null } } } };
+  const p = dotqmailView.pane({ data: s1.data, ui: s1, width: 100, height: 20 });
   const alice = (p.rows as TextRow[]).find((r) => /alice 1001:1001/.test(r.text))!;
   assert.match(alice.text, /\+ alice 1001:1001/);
   assert.ok(!(p.rows as TextRow[]).some((r) => r.text.includes('alice@example.com')));
   assert.deepEqual(p.needs, []);
-  const s2 = reduce(s, p.commands!.fold!(alice)!);
+  const s2 = reduce(s1, p.commands!.fold!(alice)!);
   const p2 = dotqmailView.pane({ data: s2.data, ui: s2, width: 100, height: 20 });
   const req = { kind: 'branch' as const, instance: '/var/qmail', id: alice.id! };
   assert.deepEqual(p2.needs, [req]);
   assert.ok((p2.rows as TextRow[]).some((r) => r.text.includes('reading…')));
   const nodes = dotqmailBranch(sysroot, inst, users, alice.id!);
-  const s3 = { ...s2, data: { ...s2.data, details: { [requestKey(req)]: { kind: 'branch' as const, nodes, error: null } } } };
+  const s3 = { ...s2, data: { ...s2.data, details: { ...s1.data.details, [requestKey(req)]: { kind: 'branch' as const, nodes, error: null } } } };
   const p3 = dotqmailView.pane({ data: s3.data, ui: s3, width: 100, height: 20 });
   const text = (p3.rows as TextRow[]).map((r) => r.text).join('\n');
   assert.match(text, /- alice 1001:1001 \/home\/alice\n +- \.qmail +← alice@example\.com/);
