@@ -7,7 +7,7 @@ import { Sysroot, FsError, normalizeSystemPath, decodeBytes } from '../sysroot/s
 import { discoverInstances } from '../qmail/discover.js';
 import { loadInstallation, systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
 import { domainMatrix, type DomainMatrix } from '../qmail/domains.js';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dotqmailBranch } from './dotqmail-tree.js';
@@ -103,6 +103,15 @@ export function summarize(inst: LoadedInstallation, matrix: DomainMatrix): Insta
 const WORKER_URL = new URL('./load-worker.js', import.meta.url);
 
 /**
+ * The worker's heap, kept small: with V8's defaults its garbage grows to a few
+ * hundred megabytes before it is collected (the checks allocate fast), which
+ * on a big host doubled the TUI's peak memory. A small young generation and a
+ * capped old one make V8 collect early; live data stays well below the cap (and a
+ * worker that outgrows it is started again without it).
+ */
+const HEAVY_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 };
+
+/**
  * Run the heavy parts in a worker thread; inline (after a turn of the event
  * loop) when the compiled worker file is not there (tests run from source).
  */
@@ -114,18 +123,33 @@ export function runHeavy(req: HeavyRequest, on: (m: HeavyMessage) => void): { do
     });
     return { done, stop: () => (stopped = true) };
   }
-  const worker = new Worker(WORKER_URL, { workerData: req });
+  let worker: Worker;
   const done = new Promise<void>((resolve) => {
-    worker.on('message', (m: HeavyMessage) => {
-      if (!stopped) on(m);
-      if (m.part === 'done') resolve();
-    });
-    worker.on('error', (e) => {
-      if (!stopped) on({ part: 'error', text: `background reading failed: ${sanitize(e.message)}` });
-      on({ part: 'done' });
-      resolve();
-    });
-    worker.on('exit', () => resolve());
+    const start = (limits: ResourceLimits | undefined): void => {
+      let finished = false;
+      const w = new Worker(WORKER_URL, { workerData: req, resourceLimits: limits });
+      worker = w;
+      w.on('message', (m: HeavyMessage) => {
+        if (m.part === 'done') finished = true;
+        if (!stopped) on(m);
+        if (m.part === 'done') resolve();
+      });
+      w.on('error', (e: Error & { code?: string }) => {
+        // Outgrew the small heap: start again with V8's own limits (the parts posted so far are posted again).
+        if (limits && e.code === 'ERR_WORKER_OUT_OF_MEMORY' && !stopped) {
+          start(undefined);
+          return;
+        }
+        if (!stopped) on({ part: 'error', text: `background reading failed: ${sanitize(e.message)}` });
+        on({ part: 'done' });
+        resolve();
+      });
+      w.on('exit', () => {
+        if (finished || stopped || worker !== w) return;
+        resolve();
+      });
+    };
+    start(HEAVY_LIMITS);
   });
   return {
     done,
