@@ -199,7 +199,7 @@ export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise
         out.put(`\n${parts.join(', ')}\n`);
         if (tallyJson.notPredicted) {
           out.put(
-            `${tallyJson.notPredicted} pending recipients listed without a prediction: a listing traces ${tallyJson.predictLimit} distinct recipients at most ` +
+            `${tallyJson.notPredicted} pending recipient${tallyJson.notPredicted === 1 ? '' : 's'} listed without a prediction: a listing traces ${tallyJson.predictLimit} distinct recipients at most ` +
               `(each walk stats real homes and maildirs); qlens queue --message ID or qlens trace --channel CH ADDRESS predicts one, --predict-all every one\n`,
           );
         }

@@ -336,7 +336,7 @@ test('the prediction budget: a recipient already walked costs nothing, the rest 
   const text = out.join('');
   assert.match(text, /\tlocal\tcarol@a\.example\n\t\tnext try[^\n]*\n(?!\t\t)/);
   assert.equal(text.match(/deferred: /g)?.length, 2);
-  assert.match(text, /\n1 pending recipients listed without a prediction: a listing traces 1 distinct recipients at most/);
+  assert.match(text, /\n1 pending recipient listed without a prediction: a listing traces 1 distinct recipients at most/);
   out.length = 0;
   const b3 = { left: 1, skipped: 0, limit: 1 };
   await runQueue(cliCtx(fx2, {}, out, true), { now: NOW, budget: b3, predictorFor: (i) => tracerPredictor(fx2.sysroot(), i, ['/var/qmail'], NOW, b3) });
