@@ -11,8 +11,11 @@ const files: Array<[string, Buffer]> = [
   ['utf8', Buffer.from('+café:u:1:1:/hé:-::\n=rén:u:1:1:/h:::\n.\n')],
   ['no terminator', Buffer.from('=joe:joe:1:1:/h:::\n=x:y:1:1:/h:::')],
   ['empty', Buffer.alloc(0)],
+  ['carriage returns', Buffer.from('=x\r+y:a:1:1:/h:::\n+Jo\re-:jo:1:1:/h:-::\n=joe:joe:1:1:/h:a:b:c:\n.rest\n=after:a:1:1:/h:::\n')],
+  ['terminator without newline', Buffer.from('+:alias:7:7:/a:-::\n=joe:joe:1:1:/h:::\n.')],
+  ['regex characters', Buffer.from('=a.b*c:u:1:1:/h:::\n+a.:u:1:1:/h:-::\n+a(:u:1:1:/h:-::\n.\n')],
 ];
-const locals = ['joe', 'JOE', 'joe-list', 'ann', 'nobody', '', 'café-x', 'rén', 'bob'];
+const locals = ['a.b*c', 'a(x', 'axb', 'jo\re-x', 'y', 'joe:x', 'joe', 'JOE', 'joe-list', 'ann', 'nobody', '', 'café-x', 'rén', 'bob'];
 
 for (const [name, buf] of files) {
   test(`probeAssign agrees with parseAssign: ${name}`, () => {
