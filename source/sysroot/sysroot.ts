@@ -59,8 +59,12 @@ export class Sysroot {
   private readonly readCache = new Map<string, Buffer | null>();
   private readonly resolveCache = new Map<string, string>();
   private fsmetaMap: Map<string, FsmetaEntry> | null = null;
-  /** Homes in /etc/passwd by path (first line of a home wins), for a look-up per ancestor instead of a scan. */
+  /** /etc/passwd as latin1 text, read on the first default owner asked for. */
+  private passwdText: string | null = null;
+  /** Every home by path (first line wins), built only when some home needs normalizing. */
   private homeByPath: Map<string, { uid: number; gid: number }> | null = null;
+  /** Homes searched for in passwdText so far (null: no line has that home). */
+  private readonly homeSearched = new Map<string, { uid: number; gid: number } | null>();
 
   constructor(hostRoot: string, opts: SysrootOptions = {}) {
     const abs = path.resolve(hostRoot);
@@ -361,45 +365,77 @@ export class Sysroot {
    * it is under (the longest matching home in /etc/passwd), else to root.
    */
   private defaultOwner(sysPath: string): { uid: number; gid: number } {
-    if (!this.homeByPath) {
-      // One pass over the bytes, no line or field arrays: the first stat of a
-      // one-shot command pays for it, and /etc/passwd may hold thousands of users.
-      const map = new Map<string, { uid: number; gid: number }>();
-      let text = '';
+    if (this.passwdText === null) {
       try {
-        text = fs.readFileSync(path.join(this.hostRoot, 'etc/passwd'), 'latin1');
+        this.passwdText = fs.readFileSync(path.join(this.hostRoot, 'etc/passwd'), 'latin1');
       } catch {
-        text = '';
+        this.passwdText = '';
       }
-      const c = [0, 0, 0, 0, 0, 0];
-      for (let pos = 0; pos < text.length; ) {
-        let nl = text.indexOf('\n', pos);
-        if (nl < 0) nl = text.length;
-        // name:pw:uid:gid:gecos:home:shell — at least six colons (seven fields).
-        let n = 0;
-        for (let k = pos - 1; n < 6; n++) {
-          k = text.indexOf(':', k + 1);
-          if (k < 0 || k >= nl) break;
-          c[n] = k;
-        }
-        pos = nl + 1;
-        if (n < 6 || text.charCodeAt(c[4] + 1) !== 47 /* / */) continue;
-        const uid = Number(text.slice(c[1] + 1, c[2]));
-        const gid = Number(text.slice(c[2] + 1, c[3]));
-        if (!Number.isInteger(uid) || !Number.isInteger(gid)) continue;
-        const home = normalizeSystemPath(text.slice(c[4] + 1, c[5]));
-        // The first passwd line of a home wins.
-        if (home !== '/' && !map.has(home)) map.set(home, { uid, gid });
-      }
-      this.homeByPath = map;
+      // Any home field that normalizing would change (a doubled slash, a . or .. segment, a
+      // trailing slash)? Then build the whole map; else each home can be searched for as written.
+      if (/\/\/|\/\.\.?[/:]|[^:]\/:/.test(this.passwdText)) this.homeByPath = allHomes(this.passwdText);
     }
     // The longest home that is the path or one of its ancestors.
     for (let p = sysPath; p !== '/' && p !== ''; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
-      const h = this.homeByPath.get(p);
+      if (this.homeByPath) {
+        const h = this.homeByPath.get(p);
+        if (h) return h;
+        continue;
+      }
+      let h = this.homeSearched.get(p);
+      if (h === undefined) {
+        h = searchHome(this.passwdText, p);
+        this.homeSearched.set(p, h);
+      }
       if (h) return h;
     }
     return { uid: 0, gid: 0 };
   }
+}
+
+/** One /etc/passwd line (from `pos` to `nl`) as the default-owner rule reads it: its home and owner, or null. */
+function passwdHome(text: string, pos: number, nl: number): { raw: string; at: number; uid: number; gid: number } | null {
+  // name:pw:uid:gid:gecos:home:shell — at least six colons (seven fields).
+  const c = [0, 0, 0, 0, 0, 0];
+  let n = 0;
+  for (let k = pos - 1; n < 6; n++) {
+    k = text.indexOf(':', k + 1);
+    if (k < 0 || k >= nl) break;
+    c[n] = k;
+  }
+  if (n < 6 || text.charCodeAt(c[4] + 1) !== 47 /* / */) return null;
+  const uid = Number(text.slice(c[1] + 1, c[2]));
+  const gid = Number(text.slice(c[2] + 1, c[3]));
+  if (!Number.isInteger(uid) || !Number.isInteger(gid)) return null;
+  return { raw: text.slice(c[4] + 1, c[5]), at: c[4], uid, gid };
+}
+
+/** Every home in /etc/passwd, normalized; the first line of a home wins. */
+function allHomes(text: string): Map<string, { uid: number; gid: number }> {
+  const map = new Map<string, { uid: number; gid: number }>();
+  for (let pos = 0; pos < text.length; ) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    const h = passwdHome(text, pos, nl);
+    pos = nl + 1;
+    if (!h) continue;
+    const home = ABNORMAL.test(h.raw) ? normalizeSystemPath(h.raw) : h.raw;
+    if (home !== '/' && !map.has(home)) map.set(home, { uid: h.uid, gid: h.gid });
+  }
+  return map;
+}
+
+/** The owner of the first line whose home is exactly `home` (every home in the file is already normal). */
+function searchHome(text: string, home: string): { uid: number; gid: number } | null {
+  const needle = ':' + home + ':';
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+    const pos = text.lastIndexOf('\n', i) + 1;
+    let nl = text.indexOf('\n', i);
+    if (nl < 0) nl = text.length;
+    const h = passwdHome(text, pos, nl);
+    if (h && h.at === i && h.raw === home) return { uid: h.uid, gid: h.gid };
+  }
+  return null;
 }
 
 /**
