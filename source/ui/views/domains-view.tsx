@@ -77,7 +77,9 @@ export function domainLines(data: SessionData, roots: string[]): DomainLine[] {
   });
 }
 
-const cachedLines = memoLast((_domains: unknown, rootsKey: string, data: SessionData) => domainLines(data, rootsKey.split('\n')));
+// Keyed on the domain part alone: the session object is new with every load step, and 40,000 lines
+// rebuilt on each one was most of the main thread's work (and garbage) while a big host loads.
+const cachedLines = memoLast((domains: SessionData['parts']['domains'], rootsKey: string) => domainLines({ parts: { domains } } as SessionData, rootsKey.split('\n')));
 const cachedFilter = memoLast((lines: DomainLine[], filter: string | undefined) => applyFilter(lines, (l) => l.text, filter));
 
 function detailRows(data: SessionData, roots: string[], domain: string): TextRow[] {
@@ -132,7 +134,7 @@ function pane({ data, ui }: PaneContext): PaneModel {
   if (f?.k === 'domain') {
     return textPane(`domains/${frameId(f)}`, `${showDomain(f.domain)} — every file and line naming it (Enter opens, Esc back)`, detailRows(data, roots, f.domain), ui, 'domains');
   }
-  const all = cachedLines(data.parts.domains, roots.join('\n'), data);
+  const all = cachedLines(data.parts.domains, roots.join('\n'));
   const rows = cachedFilter(all, ui.filters.domains);
   return {
     key: 'domains',

@@ -59,7 +59,8 @@ export function queueRows(data: SessionData, roots: string[]): QueueRow[] {
   return out;
 }
 
-const cachedRows = memoLast((_queues: unknown, rootsKey: string, data: SessionData) => queueRows(data, rootsKey.split('\n')));
+// Keyed on the queue part alone (the session object is new with every load step).
+const cachedRows = memoLast((queues: SessionData['parts']['queues'], rootsKey: string) => queueRows({ parts: { queues } } as SessionData, rootsKey.split('\n')));
 const cachedFilter = memoLast((rows: QueueRow[], filter: string | undefined) => applyFilter(rows, rowText, filter));
 
 /** Everything a row shows, for the filter: id, sender, recipients, subject, state. */
@@ -123,7 +124,7 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
     return textPane(key, `message #${f.id} in ${sanitize(f.instance)} (Esc back)`, rows, ui, 'queues');
   }
   const roots = shownInstances(data, ui);
-  const all = cachedRows(data.parts.queues, roots.join('\n'), data);
+  const all = cachedRows(data.parts.queues, roots.join('\n'));
   const rows = cachedFilter(all, ui.filters.queues);
   const model: PaneModel<QueueRow> = {
     key: 'queues',
