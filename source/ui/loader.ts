@@ -16,14 +16,11 @@ import {
   QueueProblems,
   readQueueLayout,
   countQueue,
-  scanQueue,
   readQueueMessage,
-  readQueuelifetime,
-  addToShape,
-  ShapeBuilder,
   type QueueLayout,
 } from '../qmail/queue.js';
-import { Interner, queueItem, type QueueItem } from './queue-items.js';
+import { Interner, type QueueItem } from './queue-items.js';
+import { scanQueues, type QueueScanMessage, type QueueScanRequest } from './queue-scan.js';
 import { sanitize } from '../text/sanitize.js';
 import { traceAddress } from '../trace/walk.js';
 import { builtinManagers } from '../trace/managers.js';
@@ -40,47 +37,10 @@ export interface LoadRequest {
 /** Lets key handling and drawing run between load steps. */
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-const SUBJECT_HEAD = 4096;
-const SUBJECT_FIRST = 1024;
+export { subjectOf } from './queue-scan.js';
 
-/** The head holds the blank line that ends the header. */
-function headerEnded(head: Buffer): boolean {
-  return head.indexOf('\n\n') >= 0 || head.indexOf('\n\r\n') >= 0 || head[0] === 0x0a;
-}
 /** Most bytes the file view reads: enough for any sane file; a mailbox or a 10 MB .qmail shows its head. */
 const FILE_VIEW_MAX = 1024 * 1024;
-
-/**
- * The Subject header of a message head (continuation lines joined),
- * sanitized; null when none. Only the header's own bytes are decoded, so the
- * string kept for 100,000 messages does not pin each message's head in memory.
- */
-export function subjectOf(head: Buffer): string | null {
-  let pos = 0;
-  while (pos < head.length) {
-    let nl = head.indexOf(0x0a, pos);
-    if (nl < 0) nl = head.length;
-    const line = head.subarray(pos, nl);
-    if (line.length === 0 || (line.length === 1 && line[0] === 0x0d)) return null;
-    if (line.length >= 8 && line.subarray(0, 8).toString('latin1').toLowerCase() === 'subject:') {
-      let end = nl;
-      // Continuation lines start with a blank.
-      while (end + 1 < head.length && (head[end + 1] === 0x20 || head[end + 1] === 0x09)) {
-        const next = head.indexOf(0x0a, end + 1);
-        end = next < 0 ? head.length : next;
-      }
-      const text = decodeBytes(Buffer.from(head.subarray(pos + 8, end)));
-      return sanitize(text.replace(/\r?\n[ \t]+/g, ' ').replace(/\r$/, '').trim());
-    }
-    pos = nl + 1;
-  }
-  return null;
-}
-
-/** Messages read between two yields while scanning a queue. */
-const SCAN_CHUNK = 250;
-/** A partial listing is published at most this often (each publish copies the list so far). */
-const PUBLISH_MS = 400;
 
 function describe(e: unknown): string {
   if (e instanceof FsError) return sanitize(e.message);
@@ -101,25 +61,33 @@ export function summarize(inst: LoadedInstallation, matrix: DomainMatrix): Insta
 }
 
 const WORKER_URL = new URL('./load-worker.js', import.meta.url);
+const QUEUE_WORKER_URL = new URL('./queue-worker.js', import.meta.url);
 
 /**
- * The worker's heap, kept small: with V8's defaults its garbage grows to a few
+ * The workers' heaps, kept small: with V8's defaults its garbage grows to a few
  * hundred megabytes before it is collected (the checks allocate fast), which
  * on a big host doubled the TUI's peak memory. A small young generation and a
  * capped old one make V8 collect early; live data stays well below the cap (and a
  * worker that outgrows it is started again without it).
  */
-const HEAVY_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 };
+const WORKER_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 };
 
 /**
- * Run the heavy parts in a worker thread; inline (after a turn of the event
- * loop) when the compiled worker file is not there (tests run from source).
+ * Run `inline`'s work in a worker thread (the compiled `url`), posting its
+ * messages to `on`; inline (after a turn of the event loop) when the compiled
+ * worker file is not there (tests run from source).
  */
-export function runHeavy(req: HeavyRequest, on: (m: HeavyMessage) => void): { done: Promise<void>; stop(): void } {
+function runInWorker<Req, Msg extends { part: string }>(
+  url: URL,
+  inline: (req: Req, post: (m: Msg) => void) => void,
+  req: Req,
+  on: (m: Msg) => void,
+  failed: (text: string) => Msg,
+): { done: Promise<void>; stop(): void } {
   let stopped = false;
-  if (!existsSync(fileURLToPath(WORKER_URL))) {
+  if (!existsSync(fileURLToPath(url))) {
     const done = yieldTurn().then(() => {
-      if (!stopped) computeHeavyParts(req, (m) => !stopped && on(m));
+      if (!stopped) inline(req, (m) => !stopped && on(m));
     });
     return { done, stop: () => (stopped = true) };
   }
@@ -127,9 +95,9 @@ export function runHeavy(req: HeavyRequest, on: (m: HeavyMessage) => void): { do
   const done = new Promise<void>((resolve) => {
     const start = (limits: ResourceLimits | undefined): void => {
       let finished = false;
-      const w = new Worker(WORKER_URL, { workerData: req, resourceLimits: limits });
+      const w = new Worker(url, { workerData: req, resourceLimits: limits });
       worker = w;
-      w.on('message', (m: HeavyMessage) => {
+      w.on('message', (m: Msg) => {
         if (m.part === 'done') finished = true;
         if (!stopped) on(m);
         if (m.part === 'done') resolve();
@@ -140,8 +108,8 @@ export function runHeavy(req: HeavyRequest, on: (m: HeavyMessage) => void): { do
           start(undefined);
           return;
         }
-        if (!stopped) on({ part: 'error', text: `background reading failed: ${sanitize(e.message)}` });
-        on({ part: 'done' });
+        if (!stopped) on(failed(`background reading failed: ${sanitize(e.message)}`));
+        on({ part: 'done' } as Msg);
         resolve();
       });
       w.on('exit', () => {
@@ -149,7 +117,7 @@ export function runHeavy(req: HeavyRequest, on: (m: HeavyMessage) => void): { do
         resolve();
       });
     };
-    start(HEAVY_LIMITS);
+    start(WORKER_LIMITS);
   });
   return {
     done,
@@ -158,6 +126,11 @@ export function runHeavy(req: HeavyRequest, on: (m: HeavyMessage) => void): { do
       void worker.terminate();
     },
   };
+}
+
+/** The checks, veil, managers and .qmail tree (heavy-parts.ts) in a worker thread. */
+export function runHeavy(req: HeavyRequest, on: (m: HeavyMessage) => void): { done: Promise<void>; stop(): void } {
+  return runInWorker<HeavyRequest, HeavyMessage>(WORKER_URL, computeHeavyParts, req, on, (text) => ({ part: 'error', text }));
 }
 
 export interface Loader {
@@ -190,55 +163,12 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
   // What the worker is doing, shown while the main thread has nothing else to say.
   let heavyStep: string | null = null;
   let heavy: { done: Promise<void>; stop(): void } | null = null;
+  let queues: { done: Promise<void>; stop(): void } | null = null;
   const step = (name: string): void => {
     if (data.progress) data.progress = { ...data.progress, step: name };
   };
   const advance = (): void => {
     if (data.progress) data.progress = { ...data.progress, done: data.progress.done + 1 };
-  };
-
-  const scanOne = async (inst: LoadedInstallation): Promise<void> => {
-    const root = inst.root;
-    const problems = new QueueProblems();
-    const layout = layouts.get(root) ?? readQueueLayout(sysroot, root, problems);
-    const counts = data.parts.queues?.[root]?.counts ?? countQueue(sysroot, layout, problems);
-    const lifetime = readQueuelifetime(sysroot, root);
-    const messages: QueueItem[] = [];
-    // The shape is added up while scanning, so no full message outlives its row.
-    const shape = new ShapeBuilder(now);
-    const intern = new Interner();
-    const put = (complete: boolean): void => {
-      const qv: QueueView = {
-        instance: root,
-        present: layout.present,
-        counts,
-        messages: complete ? messages : messages.slice(),
-        shape: complete ? { local: shape.table('local'), remote: shape.table('remote') } : null,
-        problems: [...problems.list],
-        complete,
-        now,
-        subjects: new Map(),
-        subjectsRead: 0,
-      };
-      data.parts.queues = { ...data.parts.queues, [root]: qv };
-    };
-    let n = 0;
-    let published = Date.now();
-    for (const m of scanQueue(sysroot, layout, problems, { now, queuelifetime: lifetime })) {
-      if (cancelled) return;
-      messages.push(queueItem(m, intern));
-      addToShape(shape, m);
-      if (++n % SCAN_CHUNK === 0) {
-        if (Date.now() - published >= PUBLISH_MS) {
-          step(`reading queue of ${root}: ${n} of ${counts.messages} messages`);
-          put(false);
-          emit();
-          published = Date.now();
-        }
-        await yieldTurn();
-      }
-    }
-    put(true);
   };
 
   const run = async (): Promise<void> => {
@@ -315,56 +245,67 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       }
       emit();
     });
-    // 4. The queues, in chunks.
-    for (const inst of installs) {
-      if (cancelled) return;
-      step(`reading queue of ${inst.root}`);
-      emit();
-      await yieldTurn();
-      try {
-        await scanOne(inst);
-      } catch (e) {
-        data.errors.push(`${sanitize(inst.root)}: queue: ${describe(e)}`);
-      }
-      advance();
-      emit();
-    }
-    // 5. Subjects, for the filter and the list (one small read per message).
-    for (const inst of installs) {
-      if (cancelled) return;
-      const qv = data.parts.queues?.[inst.root];
-      const layout = layouts.get(inst.root);
-      if (!qv || !layout || !layout.present || layout.split === 0) continue;
-      step(`reading subjects in ${inst.root}`);
-      let n = 0;
-      let published = Date.now();
-      for (const m of qv.messages) {
+    // 4. The queues and their subjects, read in a worker of their own: only compact rows come back.
+    const lists = new Map<string, QueueView>();
+    const putQueue = (qv: QueueView): void => {
+      lists.set(qv.instance, qv);
+      data.parts.queues = { ...data.parts.queues, [qv.instance]: qv };
+    };
+    const scans = new Map<string, QueueItem[]>();
+    const interners = new Map<string, Interner>();
+    queues = runInWorker<QueueScanRequest, QueueScanMessage>(
+      QUEUE_WORKER_URL,
+      scanQueues,
+      { sysrootDir: req.source.sysrootDir, roots: installs.map((i) => i.root), now },
+      (m) => {
         if (cancelled) return;
-        try {
-          const file = `${layout.queueDir}/mess/${m.id % layout.split}/${m.id}`;
-          // Most subjects sit in the first KB: a 4 KB read per message is churn for 100,000 of them.
-          let head = sysroot.readHead(file, SUBJECT_FIRST);
-          let subj = head ? subjectOf(head) : null;
-          if (head && subj === null && head.length === SUBJECT_FIRST && !headerEnded(head)) {
-            head = sysroot.readHead(file, SUBJECT_HEAD);
-            subj = head ? subjectOf(head) : null;
+        switch (m.part) {
+          case 'step':
+            step(m.text);
+            break;
+          case 'listing': {
+            let items = scans.get(m.root);
+            if (!items) scans.set(m.root, (items = []));
+            // Strings come over the thread boundary one copy per row: intern them again.
+            let intern = interners.get(m.root);
+            if (!intern) interners.set(m.root, (intern = new Interner()));
+            for (const it of m.items) {
+              if (it.sender !== null) it.sender = intern.get(it.sender);
+              if (it.firstRecipient !== null) it.firstRecipient = intern.get(it.firstRecipient);
+              items.push(it);
+            }
+            // A copy while scanning, so the list's memo sees a new array with each chunk.
+            putQueue({ instance: m.root, present: m.present, counts: m.counts, messages: items.slice(), shape: null, problems: [], complete: false, now, subjects: new Map(), subjectsRead: 0 });
+            break;
           }
-          if (subj !== null) qv.subjects.set(m.id, subj);
-        } catch {
-          // a message delivered meanwhile, or unreadable: it keeps no subject
-        }
-        if (++n % SCAN_CHUNK === 0) {
-          if (Date.now() - published >= PUBLISH_MS) {
-            step(`reading subjects in ${inst.root}: ${n} of ${qv.messages.length}`);
-            data.parts.queues = { ...data.parts.queues, [inst.root]: { ...qv, subjectsRead: n } };
-            emit();
-            published = Date.now();
+          case 'listed': {
+            const qv = lists.get(m.root);
+            if (qv) putQueue({ ...qv, messages: scans.get(m.root) ?? [], shape: m.shape, problems: m.problems, complete: true });
+            scans.delete(m.root);
+            interners.delete(m.root);
+            advance();
+            break;
           }
-          await yieldTurn();
+          case 'subjects': {
+            const qv = lists.get(m.root);
+            if (!qv) break;
+            m.ids.forEach((id, k) => qv.subjects.set(id, m.subjects[k]));
+            putQueue({ ...qv, subjectsRead: m.read });
+            break;
+          }
+          case 'error':
+            data.errors.push(m.text);
+            advance();
+            break;
+          case 'done':
+            return;
         }
-      }
-      data.parts.queues = { ...data.parts.queues, [inst.root]: { ...qv, subjectsRead: n } };
-    }
+        emit();
+      },
+      (text) => ({ part: 'error', root: '', text }),
+    );
+    await queues.done;
+    if (cancelled) return;
     if (heavy) {
       step('');
       while (heavyStep !== null && !cancelled) {
@@ -448,6 +389,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     cancel: () => {
       cancelled = true;
       heavy?.stop();
+      queues?.stop();
     },
   };
 }
