@@ -383,6 +383,11 @@ export class Sysroot {
         continue;
       }
       let h = this.homeSearched.get(p);
+      if (h === undefined && this.homeSearched.size >= HOME_SEARCHES) {
+        // A long session (TUI, queue listing) asks about thousands of paths: map every home once.
+        this.homeByPath = allHomes(this.passwdText);
+        return this.defaultOwner(sysPath);
+      }
       if (h === undefined) {
         h = searchHome(this.passwdText, p);
         this.homeSearched.set(p, h);
@@ -392,6 +397,9 @@ export class Sysroot {
     return { uid: 0, gid: 0 };
   }
 }
+
+/** Paths searched for in /etc/passwd before the whole home map is built instead (a search reads the whole text). */
+const HOME_SEARCHES = 64;
 
 /** One /etc/passwd line (from `pos` to `nl`) as the default-owner rule reads it: its home and owner, or null. */
 function passwdHome(text: string, pos: number, nl: number): { raw: string; at: number; uid: number; gid: number } | null {
