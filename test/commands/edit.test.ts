@@ -320,7 +320,10 @@ test('--read-only: nothing is written, and no write is even attempted', async ()
 test('the real program keeps non-UTF-8 bytes from stdin byte for byte', async () => {
   const { spawnSync } = await import('node:child_process');
   const fx = world();
-  const cli = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../source/cli.js');
+  // The built bin, whether this test runs compiled (dist/test/commands) or from source (test/commands).
+  let root = path.dirname(new URL(import.meta.url).pathname);
+  while (!fs.existsSync(path.join(root, 'package.json'))) root = path.dirname(root);
+  const cli = path.join(root, 'dist/source/cli.js');
   // Latin-1 "Grüße" in a comment line of a .qmail file: not valid UTF-8.
   const content = Buffer.concat([Buffer.from('# Gr'), Buffer.from([0xfc, 0xdf]), Buffer.from('e\n./Maildir/\n')]);
   const r = spawnSync(process.execPath, [cli, 'edit', '/home/alice/.qmail', '--apply', '--sysroot', fx.dir], { input: content });
