@@ -32,6 +32,8 @@ export interface LoadRequest {
   instances: string[];
   /** The time queue ages are measured from (tests fix it). */
   now?: number;
+  /** The background reading (worker threads) waits for this: the TUI's first frame with the domain rows. */
+  background?: Promise<void>;
 }
 
 /** Lets key handling and drawing run between load steps. */
@@ -94,11 +96,9 @@ function runInWorker<Req, Msg extends { part: string }>(
   let worker: Worker;
   const done = new Promise<void>((resolve) => {
     const start = (limits: ResourceLimits | undefined): void => {
-      let finished = false;
       const w = new Worker(url, { workerData: req, resourceLimits: limits });
       worker = w;
       w.on('message', (m: Msg) => {
-        if (m.part === 'done') finished = true;
         if (!stopped) on(m);
         if (m.part === 'done') resolve();
       });
@@ -112,9 +112,9 @@ function runInWorker<Req, Msg extends { part: string }>(
         on({ part: 'done' } as Msg);
         resolve();
       });
+      // A worker given up for a bigger one (above) exits without ending the run.
       w.on('exit', () => {
-        if (finished || stopped || worker !== w) return;
-        resolve();
+        if (worker === w) resolve();
       });
     };
     start(WORKER_LIMITS);
@@ -216,6 +216,9 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     data.parts.domains = { ...matrices };
     installsReady();
     emit();
+    // The workers load modules and read files on both cores: until the first frame is drawn they would slow it down.
+    if (req.background) await req.background;
+    if (cancelled) return;
     // 2. Checks, veil, managers, .qmail tree: seconds on a big host, so in a worker thread.
     heavy = runHeavy({ sysrootDir: req.source.sysrootDir, roots: installs.map((i) => i.root) }, (m) => {
       if (cancelled) return;

@@ -8,6 +8,9 @@ import { startLoad } from './loader.js';
 import { emptySession, type SessionData } from './session-data.js';
 import { drawPreframe } from './preframe.js';
 
+/** Longest the background reading waits for Ink's first frame. */
+const BACKGROUND_WAIT_MS = 3000;
+
 export interface TuiOptions {
   sysroot?: string;
   instances: string[];
@@ -36,7 +39,13 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     // Start reading while Ink loads; until it draws, a plain pre-frame shows what is found.
     let latest = emptySession(source);
     let forward: ((d: SessionData) => void) | null = null;
-    const first = startLoad({ source, instances: opts.instances }, (d) => {
+    // The background reading starts once Ink has drawn (or after a few seconds whatever happens).
+    let drawn: () => void = () => {};
+    const background = new Promise<void>((resolve) => {
+      drawn = resolve;
+      setTimeout(resolve, BACKGROUND_WAIT_MS).unref();
+    });
+    const first = startLoad({ source, instances: opts.instances, background }, (d) => {
       latest = d;
       if (forward) forward(d);
       else drawPreframe(process.stdout, d);
@@ -58,6 +67,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         claimed = true;
         forward = publish;
         publish(latest);
+        // A moment for Ink to paint what it was just given.
+        setTimeout(drawn, 50);
         return first;
       },
       color: opts.color,
