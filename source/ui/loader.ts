@@ -85,6 +85,7 @@ function runInWorker<Req, Msg extends { part: string }>(
   req: Req,
   on: (m: Msg) => void,
   failed: (text: string) => Msg,
+  limits: ResourceLimits = WORKER_LIMITS,
 ): { done: Promise<void>; stop(): void } {
   let stopped = false;
   if (!existsSync(fileURLToPath(url))) {
@@ -117,7 +118,7 @@ function runInWorker<Req, Msg extends { part: string }>(
         if (worker === w) resolve();
       });
     };
-    start(WORKER_LIMITS);
+    start(limits);
   });
   return {
     done,
@@ -267,7 +268,8 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
             step(m.text);
             break;
           case 'listing': {
-            let items = scans.get(m.root);
+            // The first chunk of a listing (again, if the worker was started again) starts it afresh.
+            let items = m.scanned === 0 ? undefined : scans.get(m.root);
             if (!items) scans.set(m.root, (items = []));
             // Strings come over the thread boundary one copy per row: intern them again.
             let intern = interners.get(m.root);
