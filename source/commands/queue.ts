@@ -96,7 +96,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (ctx.options.counts || ctx.options.shape) return runQueue(ctx, { now });
   if (ctx.options['no-predict'] && ctx.options['predict-all']) throw new UsageError('--no-predict and --predict-all go one at a time');
   if (ctx.options['no-predict']) return runQueue(ctx, { now });
-  const { tracerPredictor } = await import('./queue-predict.js');
+  const { tracerPredictor } = await import('../trace/queue-predict.js');
   // One message is always predicted whole; a listing within the budget.
   const limit = ctx.options['predict-all'] || ctx.options.message ? Infinity : DEFAULT_PREDICT_LIMIT;
   const budget = { left: limit, skipped: 0, limit };

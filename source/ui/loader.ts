@@ -24,6 +24,7 @@ import { scanQueues, type QueueScanMessage, type QueueScanRequest } from './queu
 import { sanitize } from '../text/sanitize.js';
 import { traceAddress } from '../trace/walk.js';
 import { builtinManagers } from '../trace/managers.js';
+import { tracerPredictor } from '../trace/queue-predict.js';
 import { requestKey, type DetailRequest, type InstanceSummary, type QueueView, type SessionData, type SourceInfo } from './session-data.js';
 
 export interface LoadRequest {
@@ -332,13 +333,16 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     if (pending.has(key) || data.details[key]) return;
     pending.add(key);
     // A trace waits for the installations (after `r`, the request may come first).
-    void (r.kind === 'trace' || r.kind === 'branch' ? installsLoaded : yieldTurn()).then(() => {
+    // A message waits too: each pending recipient gets the tracer's prediction.
+    void (r.kind === 'trace' || r.kind === 'branch' || r.kind === 'message' ? installsLoaded : yieldTurn()).then(() => {
       if (cancelled) return;
       try {
         if (r.kind === 'message') {
           const problems = new QueueProblems();
           const layout = layouts.get(r.instance) ?? readQueueLayout(sysroot, r.instance, problems);
-          const message = readQueueMessage(sysroot, layout, r.id, problems, { now });
+          const roots = installs.map((i) => i.root);
+          const predict = roots.includes(r.instance) ? tracerPredictor(sysroot, r.instance, roots, now) : undefined;
+          const message = readQueueMessage(sysroot, layout, r.id, problems, { now, predict });
           data.details[key] = {
             kind: 'message',
             message,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { makeFixture, type Fixture } from '../helpers/fixture.js';
 import { writeQueue, type MessageSpec } from '../helpers/queue-writer.js';
 import { run, runQueue, type QueueRunDeps } from '../../source/commands/queue.js';
-import { predictionFromTrace } from '../../source/commands/queue-predict.js';
+import { predictionFromTrace } from '../../source/trace/queue-predict.js';
 import type { CommandContext } from '../../source/commands/context.js';
 import { UsageError } from '../../source/cli-args.js';
 import type { SysrootOptions } from '../../source/sysroot/sysroot.js';
@@ -318,7 +318,7 @@ test('--no-predict lists as qmail-qread does, without a prediction line; it goes
 });
 
 test('the prediction budget: a recipient already walked costs nothing, the rest are counted and said', async () => {
-  const { tracerPredictor } = await import('../../source/commands/queue-predict.js');
+  const { tracerPredictor } = await import('../../source/trace/queue-predict.js');
   const fx = predictFixture();
   const budget = { left: 1, skipped: 0, limit: 1 };
   const predict = tracerPredictor(fx.sysroot(), '/var/qmail', ['/var/qmail'], NOW, budget);

@@ -107,6 +107,11 @@ test('Queues: counts, rows filtered on id, sender, recipients and subject; Enter
   assert.match(trows, /⇢ remote +bob@remote\.example/);
   assert.ok(!trows.includes('/var/qmail2'), 'walked only where it is queued');
   assert.ok(!det.includes('\u001b'));
+  // A pending local recipient carries the tracer's prediction in the message view.
+  const d101 = await session.request({ kind: 'message', instance: '/var/qmail', id: 101 });
+  const s101 = reduce(reduce(ui(session.data), pane(queuesView, ui(session.data)).open!(pane(queuesView, ui(session.data)).rows[0])!), { type: 'data', data: d101 });
+  const det101 = pane(queuesView, s101).rows.map((r: TextRow) => r.text).join('\n');
+  assert.match(det101, /… pending local +alice@example\.com[^\n]*\n +would deliver to \/home\/alice\/Maildir\//);
   // s: the shape table, Esc back.
   s = reduce(ui(session.data), pane(queuesView, ui(session.data)).commands!.shape!(undefined)!);
   const shape = pane(queuesView, s).rows.map((r: TextRow) => r.text).join('\n');

@@ -1,12 +1,12 @@
 // The tracer's answer for a queued recipient, said in one line for the queue
 // listing ("would deliver to /home/bob/Maildir/", "deferred: ...").
 import type { Sysroot } from '../sysroot/sysroot.js';
-import type { Delivery, TraceResult } from '../trace/types.js';
+import type { Delivery, TraceResult } from './types.js';
 import type { QueuePrediction, RecipientPredictor } from '../qmail/queue.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { SnapshotSysroot } from '../sysroot/snapshot.js';
-import { traceAddress } from '../trace/walk.js';
-import { builtinManagers } from '../trace/managers.js';
+import { traceAddress } from './walk.js';
+import { builtinManagers } from './managers.js';
 
 function words(d: Delivery): string {
   switch (d.kind) {
