@@ -80,13 +80,17 @@ export type ManagerSummaries = Map<string, { manager: Manager; table: string; su
 
 /**
  * Every vpopmail and VMailMgr domain of an installation, summarized by the managers' own readers.
- * `countsOnly` skips what only the users' deliveries need (a vpopmail user's own .qmail).
+ * `countsOnly` skips what only the users' deliveries need (a vpopmail user's own .qmail);
+ * `noEntries` keeps no entries (counts, catch-all and diagnostics only), for a caller that lists no users.
  */
-export function managerSummaries(inst: Installation, users: SystemUsers | null, opts: { countsOnly?: boolean } = {}): ManagerSummaries {
+export function managerSummaries(inst: Installation, users: SystemUsers | null, opts: { countsOnly?: boolean; noEntries?: boolean } = {}): ManagerSummaries {
   const out: ManagerSummaries = new Map();
   const attempt = (manager: Manager, key: string, table: string, f: () => ManagerDomainSummary): void => {
     try {
-      out.set(key, { manager, table, summary: f(), error: null });
+      const summary = f();
+      // The entries (100,000 users on a big host, ~60 MB) go as soon as each domain is counted.
+      if (opts.noEntries) summary.entries = [];
+      out.set(key, { manager, table, summary, error: null });
     } catch (e) {
       out.set(key, { manager, table, summary: null, error: e instanceof Error ? e.message : String(e) });
     }

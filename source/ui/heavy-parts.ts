@@ -3,6 +3,7 @@
 // They run in a worker thread (load-worker.ts) so the terminal answers keys
 // while they are computed; `computeHeavyParts` is the same work inline, for
 // when a worker cannot be started.
+import { isMainThread } from 'node:worker_threads';
 import { Sysroot, FsError } from '../sysroot/sysroot.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { domainMatrix, managerSummaries, type DomainMatrix, type ManagerSummaries } from '../qmail/domains.js';
@@ -24,6 +25,19 @@ export type HeavyMessage =
 export interface HeavyRequest {
   sysrootDir: string;
   roots: string[];
+  /**
+   * Set to non-zero (Atomics) by the loader when the queue scan has finished:
+   * in a worker the checks wait for it, because they allocate fast and beside
+   * the queue worker's scan they pushed the process's peak memory up by tens of MB.
+   */
+  gate?: SharedArrayBuffer;
+}
+
+/** Block this worker until the loader opens the gate (never on the main thread, where it would hang). */
+function waitForGate(gate: SharedArrayBuffer | undefined): void {
+  if (!gate || isMainThread) return;
+  const flag = new Int32Array(gate);
+  while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0, 1000);
 }
 
 function describe(e: unknown): string {
@@ -43,20 +57,6 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
   const sysroot = new Sysroot(req.sysrootDir);
   const users = systemUsersOf(sysroot);
   const installs = req.roots.map((r) => loadInstallation(sysroot, r));
-  post({ part: 'step', text: 'checking (qlens check)' });
-  try {
-    // The same checks as `qlens check`, veil leaks that break mail included.
-    registerLintRules(veilLintRule);
-    post({ part: 'problems', value: lintInstallations(installs, users) });
-  } catch (e) {
-    post({ part: 'error', text: `check: ${describe(e)}` });
-  }
-  post({ part: 'step', text: 'looking for veil leaks' });
-  try {
-    post({ part: 'veil', value: findLeaks(installs, users, sysroot) });
-  } catch (e) {
-    post({ part: 'error', text: `veil: ${describe(e)}` });
-  }
   // Each manager domain's table is read once, for both the Domains counts and the Dot-qmail users.
   const summaries = new Map<string, ManagerSummaries>();
   // A big host's tree is read branch by branch when opened: then only the managers' counts are needed now.
@@ -64,7 +64,8 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
   for (const inst of installs) {
     post({ part: 'step', text: `naming the managers of ${inst.root}'s domains` });
     try {
-      const sums = managerSummaries(inst, users, { countsOnly: lazy.get(inst.root) });
+      // A lazy tree lists no manager users now: only the counts are kept, each domain's entries dropped as it is read.
+      const sums = managerSummaries(inst, users, { countsOnly: lazy.get(inst.root), noEntries: lazy.get(inst.root) });
       summaries.set(inst.root, sums);
       post({ part: 'domains', root: inst.root, value: domainMatrix(inst, users, { summaries: sums }) });
     } catch (e) {
@@ -82,5 +83,20 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
     summaries.delete(inst.root);
   }
   post({ part: 'dotqmail', value: trees });
+  waitForGate(req.gate);
+  post({ part: 'step', text: 'checking (qlens check)' });
+  try {
+    // The same checks as `qlens check`, veil leaks that break mail included.
+    registerLintRules(veilLintRule);
+    post({ part: 'problems', value: lintInstallations(installs, users) });
+  } catch (e) {
+    post({ part: 'error', text: `check: ${describe(e)}` });
+  }
+  post({ part: 'step', text: 'looking for veil leaks' });
+  try {
+    post({ part: 'veil', value: findLeaks(installs, users, sysroot) });
+  } catch (e) {
+    post({ part: 'error', text: `veil: ${describe(e)}` });
+  }
   post({ part: 'done' });
 }

@@ -166,6 +166,12 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
   let heavyStep: string | null = null;
   let heavy: { done: Promise<void>; stop(): void } | null = null;
   let queues: { done: Promise<void>; stop(): void } | null = null;
+  const gate = new SharedArrayBuffer(4);
+  const openGate = (): void => {
+    const flag = new Int32Array(gate);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  };
   const step = (name: string): void => {
     if (data.progress) data.progress = { ...data.progress, step: name };
   };
@@ -222,7 +228,8 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     if (req.background) await req.background;
     if (cancelled) return;
     // 2. Checks, veil, managers, .qmail tree: seconds on a big host, so in a worker thread.
-    heavy = runHeavy({ sysrootDir: req.source.sysrootDir, roots: installs.map((i) => i.root) }, (m) => {
+    // The checks wait in the worker until the queue scan is over (see HeavyRequest.gate).
+    heavy = runHeavy({ sysrootDir: req.source.sysrootDir, roots: installs.map((i) => i.root), gate }, (m) => {
       if (cancelled) return;
       switch (m.part) {
         case 'step':
@@ -311,6 +318,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       (text) => ({ part: 'error', root: '', text }),
     );
     await queues.done;
+    openGate();
     if (cancelled) return;
     if (heavy) {
       step('');
@@ -387,7 +395,11 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     });
   };
 
-  const done = run().finally(() => installsReady()).catch((e: unknown) => {
+  // The gate opens however the run ends, so the heavy worker never waits for ever.
+  const done = run().finally(() => {
+    installsReady();
+    openGate();
+  }).catch((e: unknown) => {
     data.errors.push(describe(e));
     data.progress = null;
     emit();
@@ -397,6 +409,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     request,
     cancel: () => {
       cancelled = true;
+      openGate();
       heavy?.stop();
       queues?.stop();
     },
