@@ -3,9 +3,8 @@
 // They run in a worker thread (load-worker.ts) so the terminal answers keys
 // while they are computed; `computeHeavyParts` is the same work inline, for
 // when a worker cannot be started.
-import { isMainThread } from 'node:worker_threads';
 import { Sysroot, FsError } from '../sysroot/sysroot.js';
-import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
+import { loadInstallation, systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
 import { domainMatrix, managerSummaries, type DomainMatrix, type ManagerSummaries } from '../qmail/domains.js';
 import { lintInstallations, registerLintRules } from '../qmail/lint.js';
 import { findLeaks, veilLintRule, type Leak } from '../veil/index.js';
@@ -26,18 +25,12 @@ export interface HeavyRequest {
   sysrootDir: string;
   roots: string[];
   /**
-   * Set to non-zero (Atomics) by the loader when the queue scan has finished:
-   * in a worker the checks wait for it, because they allocate fast and beside
-   * the queue worker's scan they pushed the process's peak memory up by tens of MB.
+   * Which half: 'names' (managers, domain matrix, .qmail tree) or 'checks'
+   * (qlens check and the veil search, which allocate fast: the loader runs
+   * them in a worker of their own once the queue scan is over, and the first
+   * worker's heap is gone by then). Default both.
    */
-  gate?: SharedArrayBuffer;
-}
-
-/** Block this worker until the loader opens the gate (never on the main thread, where it would hang). */
-function waitForGate(gate: SharedArrayBuffer | undefined): void {
-  if (!gate || isMainThread) return;
-  const flag = new Int32Array(gate);
-  while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0, 1000);
+  parts?: 'names' | 'checks';
 }
 
 function describe(e: unknown): string {
@@ -57,6 +50,12 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
   const sysroot = new Sysroot(req.sysrootDir);
   const users = systemUsersOf(sysroot);
   const installs = req.roots.map((r) => loadInstallation(sysroot, r));
+  if (req.parts !== 'checks') computeNames(sysroot, installs, users, post);
+  if (req.parts !== 'names') computeChecks(sysroot, installs, users, post);
+  post({ part: 'done' });
+}
+
+function computeNames(sysroot: Sysroot, installs: LoadedInstallation[], users: ReturnType<typeof systemUsersOf>, post: (m: HeavyMessage) => void): void {
   // Each manager domain's table is read once, for both the Domains counts and the Dot-qmail users.
   const summaries = new Map<string, ManagerSummaries>();
   // A big host's tree is read branch by branch when opened: then only the managers' counts are needed now.
@@ -83,7 +82,9 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
     summaries.delete(inst.root);
   }
   post({ part: 'dotqmail', value: trees });
-  waitForGate(req.gate);
+}
+
+function computeChecks(sysroot: Sysroot, installs: LoadedInstallation[], users: ReturnType<typeof systemUsersOf>, post: (m: HeavyMessage) => void): void {
   post({ part: 'step', text: 'checking (qlens check)' });
   try {
     // The same checks as `qlens check`, veil leaks that break mail included.
@@ -98,5 +99,4 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
   } catch (e) {
     post({ part: 'error', text: `veil: ${describe(e)}` });
   }
-  post({ part: 'done' });
 }

@@ -166,12 +166,6 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
   let heavyStep: string | null = null;
   let heavy: { done: Promise<void>; stop(): void } | null = null;
   let queues: { done: Promise<void>; stop(): void } | null = null;
-  const gate = new SharedArrayBuffer(4);
-  const openGate = (): void => {
-    const flag = new Int32Array(gate);
-    Atomics.store(flag, 0, 1);
-    Atomics.notify(flag, 0);
-  };
   const step = (name: string): void => {
     if (data.progress) data.progress = { ...data.progress, step: name };
   };
@@ -228,8 +222,9 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     if (req.background) await req.background;
     if (cancelled) return;
     // 2. Checks, veil, managers, .qmail tree: seconds on a big host, so in a worker thread.
-    // The checks wait in the worker until the queue scan is over (see HeavyRequest.gate).
-    heavy = runHeavy({ sysrootDir: req.source.sysrootDir, roots: installs.map((i) => i.root), gate }, (m) => {
+    // The checks run in a second worker once the queue scan is over (see HeavyRequest.parts).
+    // Only the checks' worker ends the step (the names' worker may end before or after it).
+    const onHeavy = (last: boolean) => (m: HeavyMessage): void => {
       if (cancelled) return;
       switch (m.part) {
         case 'step':
@@ -251,12 +246,15 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
           data.errors.push(m.text);
           break;
         case 'done':
+          if (!last) return;
           heavyStep = null;
           advance();
           break;
       }
       emit();
-    });
+    };
+    const names = runHeavy({ sysrootDir: req.source.sysrootDir, roots: installs.map((i) => i.root), parts: 'names' }, onHeavy(false));
+    heavy = names;
     // 4. The queues and their subjects, read in a worker of their own: only compact rows come back.
     const lists = new Map<string, QueueView>();
     const putQueue = (qv: QueueView): void => {
@@ -318,11 +316,21 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       (text) => ({ part: 'error', root: '', text }),
     );
     await queues.done;
-    openGate();
     if (cancelled) return;
-    if (heavy) {
+    const checks = runHeavy({ sysrootDir: req.source.sysrootDir, roots: installs.map((i) => i.root), parts: 'checks' }, onHeavy(true));
+    heavy = {
+      done: Promise.all([names.done, checks.done]).then(() => undefined),
+      stop: () => {
+        names.stop();
+        checks.stop();
+      },
+    };
+    {
       step('');
-      while (heavyStep !== null && !cancelled) {
+      // A step the names' worker posts late must not keep this loop going once both are over.
+      let over = false;
+      void heavy.done.then(() => (over = true));
+      while (heavyStep !== null && !over && !cancelled) {
         step(heavyStep);
         emit();
         await Promise.race([heavy.done, new Promise((r) => setTimeout(r, 250))]);
@@ -395,11 +403,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     });
   };
 
-  // The gate opens however the run ends, so the heavy worker never waits for ever.
-  const done = run().finally(() => {
-    installsReady();
-    openGate();
-  }).catch((e: unknown) => {
+  const done = run().finally(() => installsReady()).catch((e: unknown) => {
     data.errors.push(describe(e));
     data.progress = null;
     emit();
@@ -409,7 +413,6 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     request,
     cancel: () => {
       cancelled = true;
-      openGate();
       heavy?.stop();
       queues?.stop();
     },
