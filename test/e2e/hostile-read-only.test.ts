@@ -9,46 +9,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import * as pty from '@lydell/node-pty';
+import { STRACE_SKIP, SYSCALLS, writeAttempts, snapshot } from '../hostile/strace.js';
 import { build } from '../hostile/harness.js';
 import { CLI, ROOT } from './helpers/pty-session.js';
 import { Screen } from '../ui/helpers/screen.js';
 import { KEYS } from '../ui/helpers/keys.js';
 
-const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const CAN = process.getuid?.() === 0 && has('setpriv') && has('strace') && fs.existsSync(CLI);
-const SKIP = CAN ? false : 'needs root, setpriv, strace and a built dist/';
-
-const SYSCALLS = 'openat,open,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,rmdir,link,linkat,symlink,symlinkat,chmod,fchmod,fchmodat,chown,fchown,fchownat,lchown,truncate,ftruncate,utimensat';
-const MUTATING = /^(creat|rename|renameat2?|unlink|unlinkat|mkdir|mkdirat|rmdir|link|linkat|symlink|symlinkat|chmod|fchmod|fchmodat|chown|fchown|fchownat|lchown|truncate|ftruncate|utimensat)\(/;
-
-function writeAttempts(log: string): string[] {
-  const out: string[] = [];
-  for (const raw of log.split('\n')) {
-    const line = raw.replace(/^\d+\s+/, '');
-    if (line.startsWith('<...')) continue;
-    if (/^(openat|open)\(/.test(line) && /O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND/.test(line)) out.push(line);
-    else if (MUTATING.test(line)) out.push(line);
-  }
-  return out;
-}
-
-function snapshot(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const n of fs.readdirSync(d).sort()) {
-      const p = path.join(d, n);
-      const st = fs.lstatSync(p);
-      const h = st.isFile() ? createHash('sha256').update(fs.readFileSync(p)).digest('hex') : '';
-      out.push(`${path.relative(d === dir ? dir : dir, p)} ${st.mode.toString(8)} ${st.size} ${st.mtimeMs} ${h}`);
-      if (st.isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
+const SKIP = STRACE_SKIP;
 
 test('the TUI with --read-only, as nobody under strace: every view, a message, a file, e, reload, quit; nothing tries to write', { skip: SKIP, timeout: 90_000 }, async () => {
   const b = build({ '/var/backups/qlens/.keep': '' });

@@ -8,45 +8,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { STRACE_SKIP, SYSCALLS, writeAttempts, snapshot } from './strace.js';
 import { build } from './harness.js';
 import { CLI, ROOT } from '../e2e/helpers/pty-session.js';
 
-const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const CAN = process.getuid?.() === 0 && has('setpriv') && has('strace') && fs.existsSync(CLI);
-const SKIP = CAN ? false : 'needs root, setpriv, strace and a built dist/';
-
-const MUTATING = /^(creat|rename|renameat2?|unlink|unlinkat|mkdir|mkdirat|rmdir|link|linkat|symlink|symlinkat|chmod|fchmod|fchmodat|chown|fchown|fchownat|lchown|truncate|ftruncate|utimensat|utimes)\(/;
-const SYSCALLS = 'openat,open,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,rmdir,link,linkat,symlink,symlinkat,chmod,fchmod,fchmodat,chown,fchown,fchownat,lchown,truncate,ftruncate,utimensat';
-
-/** System calls in an strace log that write: an open for writing, or any call that changes a name, mode or owner. */
-function writeAttempts(log: string): string[] {
-  const out: string[] = [];
-  for (const raw of log.split('\n')) {
-    const line = raw.replace(/^\d+\s+/, '');
-    if (line.startsWith('<...')) continue; // the second half of a call whose first half was logged
-    if (/^(openat|open)\(/.test(line) && /O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND/.test(line)) out.push(line);
-    else if (MUTATING.test(line)) out.push(line);
-  }
-  return out;
-}
-
-/** Every path under dir with its kind, size, mode and content hash. */
-function snapshot(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const n of fs.readdirSync(d).sort()) {
-      const p = path.join(d, n);
-      const st = fs.lstatSync(p);
-      const h = st.isFile() ? createHash('sha256').update(fs.readFileSync(p)).digest('hex') : '';
-      out.push(`${path.relative(dir, p)} ${st.mode.toString(8)} ${st.uid} ${st.size} ${st.mtimeMs} ${h}`);
-      if (st.isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
+const SKIP = STRACE_SKIP;
 
 interface Ran {
   status: number | null;
