@@ -156,19 +156,13 @@ export class LoadedSystemUsers implements SystemUsers {
   }
 
   byName(name: string): PasswdEntry | null {
-    if (!this.names) {
-      this.names = new Map();
-      for (const e of this.passwd()) if (!this.names.has(e.name)) this.names.set(e.name, e);
-    }
+    this.names ??= firstBy(this.passwd(), (e) => e.name);
     return this.names.get(name) ?? null;
   }
 
   /** First passwd line with this uid (for naming owners). */
   byUid(uid: number): PasswdEntry | null {
-    if (!this.uids) {
-      this.uids = new Map();
-      for (const e of this.passwd()) if (!this.uids.has(e.uid)) this.uids.set(e.uid, e);
-    }
+    this.uids ??= firstBy(this.passwd(), (e) => e.uid);
     return this.uids.get(uid) ?? null;
   }
 
@@ -186,16 +180,20 @@ export class LoadedSystemUsers implements SystemUsers {
   }
 
   groupByGid(gid: number): GroupEntry | null {
-    if (!this.gids) {
-      this.gids = new Map();
-      for (const g of this.group()) if (!this.gids.has(g.gid)) this.gids.set(g.gid, g);
-    }
+    this.gids ??= firstBy(this.group(), (g) => g.gid);
     return this.gids.get(gid) ?? null;
   }
 
   diagnostics(): Diagnostic[] {
     return [...this.diags];
   }
+}
+
+/** An index where the first line with a key wins, as getpwnam/getpwuid/getgrgid return the first match. */
+function firstBy<T, K>(items: T[], key: (item: T) => K): Map<K, T> {
+  const m = new Map<K, T>();
+  for (const it of items) if (!m.has(key(it))) m.set(key(it), it);
+  return m;
 }
 
 export function loadSystemUsers(sysroot: Sysroot): LoadedSystemUsers {
