@@ -153,6 +153,15 @@ export interface QueueMessageDetail extends QueueMessage {
 export interface ScanOptions {
   /** The time the estimates are made for (epoch ms). Default: now. */
   now?: number;
+  /**
+   * When the scan began (epoch ms; default now): the listings of todo/,
+   * bounce/, local/ and remote/ are made no earlier. Workers sharing one
+   * listing are given the main thread's.
+   */
+  startedMs?: number;
+  /** todo/ and bounce/ as listed by whoever started the scan (else listed here). */
+  todoIds?: Iterable<number>;
+  bounceIds?: Iterable<number>;
   /** Seconds; default control/queuelifetime of the installation (read once). */
   queuelifetime?: number;
   predict?: RecipientPredictor;
@@ -328,7 +337,7 @@ class QueueDirs {
   readonly todo: BulkDir[] = [];
   readonly bounce: BulkDir;
   constructor(
-    sysroot: Sysroot,
+    readonly sysroot: Sysroot,
     readonly layout: QueueLayout,
   ) {
     const q = layout.queueDir;
@@ -347,7 +356,7 @@ class QueueDirs {
   }
 }
 
-interface ScanContext {
+export interface ScanContext {
   dirs: QueueDirs;
   problems: QueueProblems;
   now: number;
@@ -359,31 +368,41 @@ interface ScanContext {
   bounceIds: Set<number>;
   startedMs: number;
   /**
-   * Ids with a local/ or remote/ file when the scan started, or null when a
-   * directory could not be listed. Saves opening a file that is not there
-   * (some 80,000 failed opens on a 100,000-message queue): qmail-send makes
-   * them only while preprocessing, before info, so a message whose info is
-   * older than this listing cannot grow one later.
+   * Per split directory, listed when first needed (after startedMs): the ids
+   * with a local/ or remote/ file, or null when the directory could not be
+   * listed. Saves opening a file that is not there (some 80,000 failed opens
+   * on a 100,000-message queue): qmail-send makes them only while
+   * preprocessing, before info, so a message whose info is older than the
+   * listing cannot grow one later.
    */
-  channelIds: { local: Set<number> | null; remote: Set<number> | null };
+  channelIds: Array<{ local: Set<number> | null; remote: Set<number> | null } | undefined>;
 }
 
-/** Ids in a split directory set, or null when one cannot be listed (then every file is opened). */
-function quietIdSet(dirs: BulkDir[]): Set<number> | null {
+/** Ids in one split directory, or null when it cannot be listed (then every file is opened). */
+function quietIdSet(dir: BulkDir): Set<number> | null {
   const out = new Set<number>();
   try {
-    for (const d of dirs) for (const n of d.names()) if (DIGITS.test(n)) out.add(Number(n));
+    for (const n of dir.list()) if (DIGITS.test(n)) out.add(Number(n));
   } catch {
     return null;
   }
   return out;
 }
 
+function channelIdsOf(cx: ScanContext, s: number): { local: Set<number> | null; remote: Set<number> | null } {
+  let ids = cx.channelIds[s];
+  if (!ids) {
+    ids = { local: quietIdSet(cx.dirs.local[s]), remote: quietIdSet(cx.dirs.remote[s]) };
+    cx.channelIds[s] = ids;
+  }
+  return ids;
+}
+
 function idSet(dirs: BulkDir[], problems: QueueProblems): Set<number> {
   const out = new Set<number>();
   for (const d of dirs) {
     try {
-      for (const n of d.names()) if (DIGITS.test(n)) out.add(Number(n));
+      for (const n of d.list()) if (DIGITS.test(n)) out.add(Number(n));
     } catch (e) {
       problems.fsError(asFsError(e, d.sysDir));
     }
@@ -391,10 +410,16 @@ function idSet(dirs: BulkDir[], problems: QueueProblems): Set<number> {
   return out;
 }
 
-function makeContext(sysroot: Sysroot, layout: QueueLayout, problems: QueueProblems, opts: ScanOptions): ScanContext {
+/**
+ * What a scan needs before its first message: the directories, todo/ and
+ * bounce/ listed (problems go to `problems`). Workers scanning split
+ * directories in parallel each open one, given the listings of the thread
+ * that started the scan.
+ */
+export function openScan(sysroot: Sysroot, layout: QueueLayout, problems: QueueProblems, opts: ScanOptions): ScanContext {
   const dirs = new QueueDirs(sysroot, layout);
   const now = opts.now ?? Date.now();
-  const startedMs = Date.now();
+  const startedMs = opts.startedMs ?? Date.now();
   return {
     dirs,
     problems,
@@ -402,10 +427,10 @@ function makeContext(sysroot: Sysroot, layout: QueueLayout, problems: QueueProbl
     lifetimeMs: (opts.queuelifetime ?? readQueuelifetime(sysroot, layout.instance)) * 1000,
     predict: opts.predict,
     includeTodo: opts.includeTodo !== false,
-    todoIds: idSet(dirs.todo, problems),
-    bounceIds: idSet([dirs.bounce], problems),
+    todoIds: opts.todoIds ? new Set(opts.todoIds) : idSet(dirs.todo, problems),
+    bounceIds: opts.bounceIds ? new Set(opts.bounceIds) : idSet([dirs.bounce], problems),
     startedMs,
-    channelIds: { local: quietIdSet(dirs.local), remote: quietIdSet(dirs.remote) },
+    channelIds: [],
   };
 }
 
@@ -447,7 +472,7 @@ function todoMessage(cx: ScanContext, id: number, messMtime: number, size: numbe
         channel: null,
         done: false,
         nextRetryMs: null,
-        prediction: cx.predict ? cx.predict(address, null, sender ?? '') : null,
+        prediction: null,
       };
     }),
     retry: {},
@@ -499,8 +524,9 @@ function readOne(cx: ScanContext, id: number): ReadResult {
   let anyChannel = false;
   // Named when the scan began is only trusted for a message preprocessed before it (2 s for coarse mtimes).
   const oldInfo = born < cx.startedMs - 2000;
+  const channelIds = oldInfo ? channelIdsOf(cx, s) : null;
   for (const ch of ['local', 'remote'] as const) {
-    const known = cx.channelIds[ch];
+    const known = channelIds?.[ch];
     if (known && oldInfo && !known.has(id)) continue;
     const f = (ch === 'local' ? dirs.local : dirs.remote)[s].read(String(id));
     if (!f) continue;
@@ -519,7 +545,7 @@ function readOne(cx: ScanContext, id: number): ReadResult {
         channel: ch,
         done: r.done,
         nextRetryMs: r.done || !est ? null : est.nextMs,
-        prediction: !r.done && cx.predict ? cx.predict(address, ch, sender ?? '') : null,
+        prediction: null,
       });
     }
   }
@@ -558,6 +584,77 @@ export interface ScanTally {
   incomplete: boolean;
 }
 
+/** Fill in the predictions of a message's pending recipients, in the order they are listed. */
+export function predictRecipients(m: QueueMessage, predict: RecipientPredictor | undefined): void {
+  if (!predict) return;
+  const sender = m.sender ?? '';
+  for (const r of m.recipients) if (!r.done) r.prediction = predict(r.address, r.channel, sender);
+}
+
+export function newTally(): ScanTally {
+  return { listed: 0, todo: 0, vanished: 0, inFlight: 0, incomplete: false };
+}
+
+/**
+ * The messages of one split directory (mess/d), ids ascending, without
+ * predictions. Returns true when the whole listing must stop (a permission
+ * error on a directory: the rest would fail the same way).
+ */
+export function* scanSplit(cx: ScanContext, d: number, tally: ScanTally, openDirs = new Map<string, boolean>()): Generator<QueueMessage, boolean> {
+  const { layout } = cx.dirs;
+  const { problems } = cx;
+  const sysroot = cx.dirs.sysroot;
+  const messDir = cx.dirs.mess[d] ?? new BulkDir(sysroot, `${layout.queueDir}/mess/${d}`);
+  const ids: number[] = [];
+  try {
+    // One split directory's names at once (a few thousand numbers even for
+    // a 100,000-message queue): they are sorted anyway, and one readdir
+    // call is far cheaper than iterating in small batches.
+    for (const n of messDir.list()) if (DIGITS.test(n)) ids.push(Number(n));
+  } catch (e) {
+    if (problems.fsError(asFsError(e, messDir.sysDir))) {
+      tally.incomplete = true;
+      return true;
+    }
+    return false;
+  }
+  ids.sort((a, b) => a - b);
+  for (const id of ids) {
+    if (id % layout.split !== d) {
+      problems.once({
+        path: `${messDir.sysDir}/${id}`,
+        line: null,
+        severity: 'warning',
+        code: 'queue-split-mismatch',
+        message: `message ${id} lies in mess/${d}, but ${id} mod ${layout.split} is ${id % layout.split}: qmail looks for it elsewhere (was the queue made with another conf-split?)`,
+      });
+      continue;
+    }
+    let r: ReadResult;
+    try {
+      r = readOne(cx, id);
+    } catch (e) {
+      const err = asFsError(e, `${messDir.sysDir}/${id}`);
+      if (problems.fsError(err, id)) {
+        tally.incomplete = true;
+        // A closed directory (info/ is 0700 qmails) stops the listing; one
+        // unreadable file in an open directory is skipped and the rest go on.
+        if (!dirOpen(sysroot, err.path, openDirs)) return true;
+      }
+      continue;
+    }
+    if (r === 'vanished') tally.vanished++;
+    else if (r === 'skip') {
+      if (!cx.todoIds.has(id)) tally.inFlight++;
+    } else {
+      tally.listed++;
+      if (r.todo) tally.todo++;
+      yield r;
+    }
+  }
+  return false;
+}
+
 /**
  * Every message, streamed. Problems go to `problems`; the optional `tally`
  * is filled as the scan goes.
@@ -567,59 +664,21 @@ export function* scanQueue(
   layout: QueueLayout,
   problems: QueueProblems,
   opts: ScanOptions = {},
-  tally: ScanTally = { listed: 0, todo: 0, vanished: 0, inFlight: 0, incomplete: false },
+  tally: ScanTally = newTally(),
 ): Generator<QueueMessage> {
   if (!layout.present || layout.split === 0) return;
-  const cx = makeContext(sysroot, layout, problems, opts);
+  const cx = openScan(sysroot, layout, problems, opts);
   const openDirs = new Map<string, boolean>();
   for (const d of layout.splitDirs) {
-    const messDir = new BulkDir(sysroot, `${layout.queueDir}/mess/${d}`);
-    const ids: number[] = [];
-    try {
-      // One split directory's names at once (a few thousand numbers even for
-      // a 100,000-message queue): they are sorted anyway, and one readdir
-      // call is far cheaper than iterating in small batches.
-      for (const n of sysroot.readdir(messDir.sysDir) ?? []) if (DIGITS.test(n)) ids.push(Number(n));
-    } catch (e) {
-      if (problems.fsError(asFsError(e, messDir.sysDir))) {
-        tally.incomplete = true;
-        return;
+    const it = scanSplit(cx, d, tally, openDirs);
+    for (;;) {
+      const step = it.next();
+      if (step.done) {
+        if (step.value) return;
+        break;
       }
-      continue;
-    }
-    ids.sort((a, b) => a - b);
-    for (const id of ids) {
-      if (id % layout.split !== d) {
-        problems.once({
-          path: `${messDir.sysDir}/${id}`,
-          line: null,
-          severity: 'warning',
-          code: 'queue-split-mismatch',
-          message: `message ${id} lies in mess/${d}, but ${id} mod ${layout.split} is ${id % layout.split}: qmail looks for it elsewhere (was the queue made with another conf-split?)`,
-        });
-        continue;
-      }
-      let r: ReadResult;
-      try {
-        r = readOne(cx, id);
-      } catch (e) {
-        const err = asFsError(e, `${messDir.sysDir}/${id}`);
-        if (problems.fsError(err, id)) {
-          tally.incomplete = true;
-          // A closed directory (info/ is 0700 qmails) stops the listing; one
-          // unreadable file in an open directory is skipped and the rest go on.
-          if (!dirOpen(sysroot, err.path, openDirs)) return;
-        }
-        continue;
-      }
-      if (r === 'vanished') tally.vanished++;
-      else if (r === 'skip') {
-        if (!cx.todoIds.has(id)) tally.inFlight++;
-      } else {
-        tally.listed++;
-        if (r.todo) tally.todo++;
-        yield r;
-      }
+      predictRecipients(step.value, cx.predict);
+      yield step.value;
     }
   }
 }
@@ -637,13 +696,14 @@ export function readQueueMessage(
   opts: ScanOptions = {},
 ): QueueMessageDetail | null {
   if (!layout.present || layout.split === 0) return null;
-  const cx = makeContext(sysroot, layout, problems, { ...opts, includeTodo: true });
+  const cx = openScan(sysroot, layout, problems, { ...opts, includeTodo: true });
   const s = id % layout.split;
   let m: ReadResult;
   let head;
   try {
     m = readOne(cx, id);
     if (m === 'vanished') return null;
+    if (m !== 'skip') predictRecipients(m, cx.predict);
     head = cx.dirs.mess[s].read(String(id), HEAD_MAX);
   } catch (e) {
     problems.fsError(asFsError(e, `${layout.queueDir}/mess/${s}/${id}`), id);
@@ -762,7 +822,7 @@ export function loadQueue(sysroot: Sysroot, instance: string, opts: ScanOptions 
   const queuelifetime = opts.queuelifetime ?? readQueuelifetime(sysroot, instance);
   const layout = readQueueLayout(sysroot, instance, problems);
   const counts = countQueue(sysroot, layout, problems);
-  const tally: ScanTally = { listed: 0, todo: 0, vanished: 0, inFlight: 0, incomplete: false };
+  const tally = newTally();
   const messages = [...scanQueue(sysroot, layout, problems, { ...opts, now, queuelifetime }, tally)];
   return { layout, counts, messages, tally, problems: problems.list, permissionDenied: problems.permissionDenied, now, queuelifetime };
 }
