@@ -11,6 +11,7 @@ import {
   ShapeBuilder,
   addToShape,
   countQueue,
+  newTally,
   readQueueLayout,
   readQueueMessage,
   readQueuelifetime,
@@ -30,6 +31,9 @@ import {
   shapeText,
 } from './queue-format.js';
 import type { Diagnostic } from '../qmail/model-types.js';
+import { renderQueue, type PoolOptions } from './queue-pool.js';
+import { spliceChunk } from './queue-render.js';
+import { randomBytes } from 'node:crypto';
 
 export interface QueueRunDeps {
   /** The time estimates are made for (tests fix it). */
@@ -38,6 +42,8 @@ export interface QueueRunDeps {
   predictorFor?: (instance: string) => RecipientPredictor | null;
   /** The walks the predictors may still make; `skipped` counts recipients left unpredicted. */
   budget?: { left: number; skipped: number; limit: number };
+  /** Reading a big queue with worker threads (queue-pool.ts); `{ workers: 0 }` reads in this thread. */
+  pool?: PoolOptions;
 }
 
 /**
@@ -147,29 +153,34 @@ export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise
     }
 
     if (!countsOnly) {
-      const tally: ScanTally = { listed: 0, todo: 0, vanished: 0, inFlight: 0, incomplete: false };
+      const tally: ScanTally = newTally();
       const skippedBefore = deps.budget?.skipped ?? 0;
       const summary = { bouncing: 0, pastLifetime: 0, pendingRecipients: 0 };
       const shapeB = shape ? new ShapeBuilder(now) : null;
-      if (ctx.json && !shape) out.put(',"messages":[');
-      let first = true;
-      for (const m of scanQueue(ctx.sysroot, layout, problems, scanOpts, tally)) {
-        if (m.bouncing) summary.bouncing++;
-        if (m.pastLifetime) summary.pastLifetime++;
-        for (const r of m.recipients) if (!r.done) summary.pendingRecipients++;
-        if (shapeB) {
+      if (shapeB) {
+        for (const m of scanQueue(ctx.sysroot, layout, problems, scanOpts, tally)) {
+          if (m.bouncing) summary.bouncing++;
+          if (m.pastLifetime) summary.pastLifetime++;
+          for (const r of m.recipients) if (!r.done) summary.pendingRecipients++;
           addToShape(shapeB, m);
-          continue;
         }
-        let flushed: boolean;
-        if (ctx.json) {
-          flushed = out.put((first ? '' : ',') + toSafeJson(messageJson(m)));
-        } else {
-          if (first) out.put('\n');
-          flushed = out.put(messageText(m, now));
+      } else {
+        if (ctx.json) out.put(',"messages":[');
+        const render = { json: ctx.json, now, predict: predict !== undefined, marker: `qlens-prediction-${randomBytes(16).toString('hex')}` };
+        let first = true;
+        for await (const chunk of renderQueue(ctx.sysroot, layout, problems, scanOpts, render, tally, counts.messages, deps.pool)) {
+          summary.bouncing += chunk.bouncing;
+          summary.pastLifetime += chunk.pastLifetime;
+          summary.pendingRecipients += chunk.pendingRecipients;
+          for (const text of spliceChunk(chunk, ctx.json, predict)) {
+            let flushed: boolean;
+            if (ctx.json) flushed = out.put(first ? text : ',' + text);
+            else flushed = out.put(first ? '\n' + text : text);
+            first = false;
+            // Let the event loop run now and then: a closed pipe then ends us.
+            if (flushed) await new Promise((resolve) => setImmediate(resolve));
+          }
         }
-        first = false;
-        if (flushed) await new Promise((resolve) => setImmediate(resolve));
       }
       const tallyJson = {
         listed: tally.listed,

@@ -79,6 +79,11 @@ export class Sysroot {
     return new Sysroot(this.hostRoot, { faults: this.faults, onDiagnostic: this.onDiagnostic });
   }
 
+  /** The injected faults, to open the same view in a worker thread. */
+  faultMap(): FaultMap {
+    return { ...this.faults };
+  }
+
   /** The injected fault for a system path, if any (for readers in source/sysroot/ that bypass read()). */
   faultAt(sysPath: string): FsErrorCode | null {
     for (const _ in this.faults) return this.fault(normalizeSystemPath(sysPath));

@@ -1,0 +1,109 @@
+// Messages of the queue listing rendered ahead of the tracer's predictions.
+// A chunk holds the text (or JSON) of a run of messages, cut at each pending
+// recipient's prediction line, and the recipients to ask the tracer about.
+// Rendering can then happen where the messages are read (a worker thread,
+// queue-scan-worker.ts), while the predictions, which share one budget and
+// one memo in listing order, are made and spliced in by the consumer.
+import { toSafeJson, sanitize } from '../text/sanitize.js';
+import type { QueueMessage, QueuePrediction, RecipientPredictor } from '../qmail/queue.js';
+import { messageJson, messageText } from './queue-format.js';
+
+export interface RenderOptions {
+  json: boolean;
+  now: number;
+  /** Leave a place for a prediction under each pending recipient. */
+  predict: boolean;
+  /**
+   * Stands in for a prediction while rendering; random per listing, so no
+   * byte sequence in a queue file can be mistaken for it.
+   */
+  marker: string;
+}
+
+export interface RenderedChunk {
+  /** Per message: its text in pieces, one more than its pending recipients when predicting, else one. */
+  parts: string[];
+  /** Per message: how many pending recipients it asks about (0 when not predicting). */
+  asks: number[];
+  /** Per message asking: the envelope sender. */
+  senders: string[];
+  /** Per pending recipient, in order: address, then channel ('' for a recipient still in todo). */
+  recipients: string[];
+  /** Summary counters over the chunk's messages. */
+  bouncing: number;
+  pastLifetime: number;
+  pendingRecipients: number;
+  /** The id of the chunk's last message. */
+  lastId?: number;
+}
+
+export function emptyChunk(): RenderedChunk {
+  return { parts: [], asks: [], senders: [], recipients: [], bouncing: 0, pastLifetime: 0, pendingRecipients: 0 };
+}
+
+function placeholder(marker: string): QueuePrediction {
+  return { kind: '', target: '', text: marker };
+}
+
+/** The rendered form of a placeholder, where the listing is cut. */
+function cutAt(o: RenderOptions): string {
+  return o.json ? `,"prediction":${toSafeJson(placeholder(o.marker))}` : `\t\t${o.marker}\n`;
+}
+
+/** Add one message to a chunk. */
+export function renderInto(chunk: RenderedChunk, m: QueueMessage, o: RenderOptions): void {
+  chunk.lastId = m.id;
+  let pending = 0;
+  for (const r of m.recipients) if (!r.done) pending++;
+  chunk.pendingRecipients += pending;
+  if (m.bouncing) chunk.bouncing++;
+  if (m.pastLifetime) chunk.pastLifetime++;
+  const ask = o.predict ? pending : 0;
+  if (ask > 0) {
+    const mark = placeholder(o.marker);
+    for (const r of m.recipients) if (!r.done) r.prediction = mark;
+  }
+  const text = o.json ? toSafeJson(messageJson(m)) : messageText(m, o.now);
+  if (ask === 0) {
+    chunk.parts.push(text);
+    chunk.asks.push(0);
+    return;
+  }
+  const pieces = text.split(cutAt(o));
+  if (pieces.length !== ask + 1) throw new Error(`queue listing: message #${m.id} rendered with ${pieces.length - 1} places for ${ask} predictions`);
+  chunk.parts.push(...pieces);
+  chunk.asks.push(ask);
+  chunk.senders.push(m.sender ?? '');
+  for (const r of m.recipients) if (!r.done) chunk.recipients.push(r.address, r.channel ?? '');
+}
+
+/** The line (or JSON member) a prediction adds under its recipient. */
+export function predictionText(p: QueuePrediction, json: boolean): string {
+  return json ? `,"prediction":${toSafeJson(p)}` : `\t\t${sanitize(p.text)}\n`;
+}
+
+/**
+ * Each message of a chunk with its predictions spliced in, asking `predict`
+ * in listing order; `put` gets one message at a time.
+ */
+export function* spliceChunk(chunk: RenderedChunk, json: boolean, predict: RecipientPredictor | undefined): Generator<string> {
+  let part = 0;
+  let rec = 0;
+  let asker = 0;
+  for (const n of chunk.asks) {
+    if (n === 0) {
+      yield chunk.parts[part++];
+      continue;
+    }
+    const sender = chunk.senders[asker++];
+    let out = '';
+    for (let i = 0; i < n; i++) {
+      const address = chunk.recipients[rec++];
+      const channel = chunk.recipients[rec++];
+      const p = predict ? predict(address, channel === '' ? null : (channel as 'local' | 'remote'), sender) : null;
+      out += chunk.parts[part++];
+      if (p) out += predictionText(p, json);
+    }
+    yield out + chunk.parts[part++];
+  }
+}

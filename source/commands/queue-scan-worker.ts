@@ -1,0 +1,94 @@
+// Worker thread entry for `qlens queue`: reads split directories of one
+// queue, claimed one at a time from a shared counter, and posts their
+// messages rendered, in chunks (queue-pool.ts puts them back in order). It
+// never runs ahead of the printing by more than `ahead` directories, so a
+// slow consumer (a pager, the tracer's predictions) keeps memory bounded.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Sysroot, type FaultMap } from '../sysroot/sysroot.js';
+import { QueueProblems, newTally, openScan, scanSplit, type QueueLayout } from '../qmail/queue.js';
+import { emptyChunk, renderInto, type RenderOptions, type RenderedChunk } from './queue-render.js';
+import type { Diagnostic } from '../qmail/model-types.js';
+
+export interface ScanWorkerRequest {
+  hostRoot: string;
+  faults: FaultMap;
+  layout: QueueLayout;
+  now: number;
+  queuelifetime: number;
+  startedMs: number;
+  todoIds: number[];
+  bounceIds: number[];
+  includeTodo: boolean;
+  /** Int32Array over it: [0] next index into layout.splitDirs to claim, [1] directories finished by the consumer, [2] stop. */
+  control: SharedArrayBuffer;
+  ahead: number;
+  chunk: number;
+  render: RenderOptions;
+}
+
+export type ScanWorkerMessage =
+  | { kind: 'chunk'; index: number; chunk: RenderedChunk }
+  | {
+      kind: 'end';
+      index: number;
+      tally: ReturnType<typeof newTally>;
+      problems: Diagnostic[];
+      onceCodes: string[];
+      /** A permission error closed the listing: nothing after this directory. */
+      stop: boolean;
+    }
+  | { kind: 'idle' };
+
+export const CLAIM = 0;
+export const FINISHED = 1;
+export const STOP = 2;
+
+function work(req: ScanWorkerRequest, post: (m: ScanWorkerMessage) => void): void {
+  const control = new Int32Array(req.control);
+  const sysroot = new Sysroot(req.hostRoot, { faults: req.faults });
+  const problems = new QueueProblems();
+  const cx = openScan(sysroot, req.layout, problems, {
+    now: req.now,
+    queuelifetime: req.queuelifetime,
+    startedMs: req.startedMs,
+    todoIds: req.todoIds,
+    bounceIds: req.bounceIds,
+    includeTodo: req.includeTodo,
+  });
+  const openDirs = new Map<string, boolean>();
+  for (;;) {
+    const index = Atomics.add(control, CLAIM, 1);
+    if (index >= req.layout.splitDirs.length) break;
+    for (;;) {
+      if (Atomics.load(control, STOP)) return post({ kind: 'idle' });
+      const finished = Atomics.load(control, FINISHED);
+      if (index < finished + req.ahead) break;
+      Atomics.wait(control, FINISHED, finished, 1000);
+    }
+    const tally = newTally();
+    const it = scanSplit(cx, req.layout.splitDirs[index], tally, openDirs);
+    let chunk = emptyChunk();
+    let stop = false;
+    for (;;) {
+      const step = it.next();
+      if (step.done) {
+        stop = step.value;
+        break;
+      }
+      renderInto(chunk, step.value, req.render);
+      if (chunk.asks.length >= req.chunk) {
+        post({ kind: 'chunk', index, chunk });
+        chunk = emptyChunk();
+      }
+    }
+    if (chunk.asks.length > 0) post({ kind: 'chunk', index, chunk });
+    post({ kind: 'end', index, tally, problems: problems.list.splice(0), onceCodes: problems.onceCodes(), stop });
+    if (stop) break;
+  }
+  post({ kind: 'idle' });
+}
+
+if (parentPort) {
+  const port = parentPort;
+  work(workerData as ScanWorkerRequest, (m) => port.postMessage(m));
+}
