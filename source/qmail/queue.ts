@@ -190,6 +190,28 @@ export class QueueProblems {
     this.list.push(d);
   }
 
+  /** The codes added with once() so far. */
+  onceCodes(): string[] {
+    return [...this.seen];
+  }
+
+  /**
+   * Take in what another reader of the same queue met (a worker scanning
+   * later split directories), keeping the once-only rules as if one reader
+   * had met it all in order.
+   */
+  absorb(list: Diagnostic[], onceCodes: Iterable<string>): void {
+    const once = new Set(onceCodes);
+    for (const d of list) {
+      if (d.code === 'queue-permission') {
+        if (this.permissionDenied) continue;
+        this.permissionDenied = true;
+        this.list.push(d);
+      } else if (once.has(d.code)) this.once(d);
+      else this.list.push(d);
+    }
+  }
+
   /** An FsError met on `what` (a path or "#id"); true when it was a permission error. */
   fsError(e: FsError, id?: number): boolean {
     if (e.code === 'EACCES' || e.code === 'EPERM') {
