@@ -123,13 +123,19 @@ function scanAssign(bin: string, path: string, want?: (from: number, to: number)
       if (!wildChars.includes(last)) wildChars += last;
     }
     if (want && !want(start + 1, c)) continue;
-    const local = bin.slice(start + 1, c);
-    const fields: string[] = [];
-    for (let i = 0, from = c + 1; i < 6; from = colons[i] + 1, i++) fields.push(bin.slice(from, colons[i]));
-    const key = lead === '+' ? '!' + lcAscii(local) : '!' + lcAscii(local) + '\0';
-    lines.push({ lead, local, fields, key, line: lineNo });
+    lines.push(cutLine(bin, start, c, colons, lineNo));
   }
   return { lines, errors, wildChars, terminatorLine };
+}
+
+/** One accepted line cut into its parts; `colons` holds the six colons after the first one (at `c`). */
+function cutLine(bin: string, start: number, c: number, colons: number[], line: number): RawLine {
+  const lead = bin[start];
+  const local = bin.slice(start + 1, c);
+  const fields: string[] = [];
+  for (let i = 0, from = c + 1; i < 6; from = colons[i] + 1, i++) fields.push(bin.slice(from, colons[i]));
+  const key = lead === '+' ? '!' + lcAscii(local) : '!' + lcAscii(local) + '\0';
+  return { lead, local, fields, key, line };
 }
 
 /** Parse users/assign (null = the file does not exist). Never throws. */
@@ -140,9 +146,14 @@ export function parseAssign(buf: Buffer | null, path = '/var/qmail/users/assign'
 }
 
 function fromScan(buf: Buffer, bin: string, scan: Scan, path: string): ParsedAssign {
-  // Decode shown fields as UTF-8 only when the whole file is valid UTF-8, as decodeBytes would.
-  const utf8 = /[\x80-\xff]/.test(bin) && decodeBytes(buf) !== bin;
-  const show = (s: string): string => (utf8 && /[\x80-\xff]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s);
+  // Decode shown fields as UTF-8 only when the whole file is valid UTF-8, as
+  // decodeBytes would; the file is tested only once a field has a high byte.
+  let utf8: boolean | undefined;
+  const show = (s: string): string => {
+    if (!/[\x80-\xff]/.test(s)) return s;
+    utf8 ??= decodeBytes(buf) !== bin;
+    return utf8 ? Buffer.from(s, 'latin1').toString('utf8') : s;
+  };
   const entries: AssignEntryDetail[] = scan.lines.map((l) => ({
     kind: l.lead === '+' ? '+' : '=',
     local: show(l.local),
@@ -183,8 +194,70 @@ export function probeAssign(buf: Buffer | null, lowerBin: string, path = '/var/q
     }
     return true;
   };
-  const scan = scanAssign(bin, path, want);
+  // A file qmail-newu accepts is found by one regular expression; any other
+  // goes through the line-by-line scan, which names its errors.
+  const scan = probeValid(bin, lowerBin, want) ?? scanAssign(bin, path, want);
   return { ...fromScan(buf, bin, scan, path), partial: true };
+}
+
+/** A line qmail-newu accepts, newline included: a first byte that is not ".", ":" or NUL, a name up to the first ":", six ":"-terminated fields, no NUL. */
+const GOOD_LINE = '[^\\n\\0:.][^\\n\\0:]*:(?:[^\\n\\0:]*:){6}[^\\n\\0]*\\n';
+const GOOD_FIRST = new RegExp(GOOD_LINE, 'y');
+
+/** A regular-expression piece matching any prefix of `lowerBin` (its bytes, A-Z matching a-z too), the longest first. */
+function prefixPattern(lowerBin: string): string {
+  let alt = '';
+  for (let i = lowerBin.length - 1; i >= 0; i--) {
+    const c = lowerBin.charCodeAt(i);
+    const hex = (x: number): string => '\\x' + x.toString(16).padStart(2, '0');
+    alt = `(?:${c >= 97 && c <= 122 ? `[${hex(c)}${hex(c - 32)}]` : hex(c)}${alt})?`;
+  }
+  return alt;
+}
+
+/**
+ * scanAssign's result for a file without format errors, from one native
+ * regular-expression search instead of a loop over every line: it stops at
+ * each line that is not a good line (the "." terminator, or an error), that
+ * starts with "+" (a wildcard character), or whose name could be a prefix of
+ * `lowerBin` (checked exactly by `want`). Null when the file has a format
+ * error or `lowerBin` holds a newline: the caller then scans line by line.
+ */
+function probeValid(bin: string, lowerBin: string, want: (from: number, to: number) => boolean): Scan | null {
+  if (lowerBin.includes('\n')) return null;
+  const stops = new RegExp(`\\n(?:(?!${GOOD_LINE})|(?=\\+|[^\\n]${prefixPattern(lowerBin)}:))`, 'g');
+  const lines: RawLine[] = [];
+  const colons: number[] = [];
+  let wildChars = '';
+  let lineNo = 1;
+  let counted = 0;
+  /** The 1-based number of the line starting at `start` (newlines counted as far as needed). */
+  const numberOf = (start: number): number => {
+    for (let k = bin.indexOf('\n', counted); k !== -1 && k < start; k = bin.indexOf('\n', k + 1)) lineNo++;
+    counted = start;
+    return lineNo;
+  };
+  for (let start = 0; ; ) {
+    GOOD_FIRST.lastIndex = start;
+    if (!GOOD_FIRST.test(bin)) {
+      if (start < bin.length && bin.charCodeAt(start) === 46 /* . */) return { lines, errors: [], wildChars, terminatorLine: numberOf(start) };
+      return null;
+    }
+    const c = bin.indexOf(':', start);
+    if (bin.charCodeAt(start) === 43 /* + */ && c > start + 1) {
+      const last = bin[c - 1];
+      if (!wildChars.includes(last)) wildChars += last;
+    }
+    if (want(start + 1, c)) {
+      colons.length = 0;
+      for (let k = c, i = 0; i < 6; i++) colons.push((k = bin.indexOf(':', k + 1)));
+      lines.push(cutLine(bin, start, c, colons, numberOf(start)));
+    }
+    stops.lastIndex = start;
+    const m = stops.exec(bin);
+    if (m === null) return null;
+    start = m.index + 1;
+  }
 }
 
 /** The records qmail-newu would write, in order, or the format errors that make it refuse. */

@@ -42,3 +42,30 @@ test('probeAssign of an absent file', () => {
   assert.equal(p.present, false);
   assert.deepEqual(p.entries, []);
 });
+
+test('probeAssign agrees with parseAssign on generated files (good lines, errors, terminators, case, bytes)', async () => {
+  const fc = (await import('fast-check')).default;
+  const chars = ['a', 'A', 'b', 'B', '-', '.', '+', '=', 'x', '\r', '\xe9', '\xc3', '\xa9', '*', '(', '?', '\\'];
+  const word = fc.array(fc.constantFrom(...chars), { maxLength: 4 }).map((a) => a.join(''));
+  const goodLine = fc
+    .tuple(fc.constantFrom('+', '=', 'x', '-', 'A', '\xe9'), word, fc.array(word, { minLength: 6, maxLength: 6 }), fc.constantFrom('', 'rest', ':more:', '\r'))
+    .map(([lead, local, f, rest]) => `${lead}${local}:${f.join(':')}:${rest}\n`);
+  const badLine = fc.constantFrom('\n', 'no colon\n', ':x:1:1:/h:::\n', '=a\0b:a:1:1:/h:::\n', '+bob:bob:1:1:/h:\n', '=x:y:1:1:/h:::');
+  const file = fc
+    .tuple(fc.array(fc.oneof({ arbitrary: goodLine, weight: 8 }, { arbitrary: badLine, weight: 1 }), { maxLength: 12 }), fc.constantFrom('', '.\n', '.', '.x\n=after:a:1:1:/h:::\n', '.\n\0junk\n'))
+    .map(([ls, end]) => Buffer.from(ls.join('') + end, 'latin1'));
+  const local = fc.array(fc.constantFrom('a', 'b', '-', '.', 'x', '\r', '\xe9', '*', '(', '?', '\\', ':'), { maxLength: 5 }).map((a) => a.join(''));
+  fc.assert(
+    fc.property(file, local, (buf, lowerBin) => {
+      const full = parseAssign(buf, '/var/qmail/users/assign');
+      const p = probeAssign(buf, lowerBin, '/var/qmail/users/assign');
+      assert.deepEqual(p.errors, full.errors);
+      assert.equal(p.terminatorLine, full.terminatorLine);
+      assert.equal(p.wildChars, full.wildChars);
+      assert.equal(p.wildBytes, full.wildBytes);
+      const can = full.entries.filter((e) => lowerBin.startsWith(e.key.slice(1).replace(/\0$/, '')));
+      assert.deepEqual(p.entries, can);
+    }),
+    { numRuns: 3000, seed: 7 },
+  );
+});
