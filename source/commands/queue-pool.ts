@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { Sysroot } from '../sysroot/sysroot.js';
 import {
   newTally,
@@ -37,9 +37,27 @@ export interface PoolOptions {
   chunk?: number;
   /** Told how many workers read (0: this thread). */
   onStart?: (workers: number) => void;
+  /** The workers' heap limits. */
+  limits?: ResourceLimits;
 }
 
 export const DEFAULT_MIN_MESSAGES = 5000;
+
+/**
+ * Split directories read ahead of the printing: enough for the workers to
+ * read on while the first recipients' predictions are made (they come
+ * first, in listing order), a few megabytes of rendered text on a
+ * 100,000-message queue.
+ */
+export const DEFAULT_AHEAD = 8;
+
+/**
+ * A small young generation: V8's default lets each worker's short-lived
+ * garbage (a Stats object and a buffer per file, the rendered text) grow to
+ * some 40 MB before it is collected; 8 MB takes ~15 MB off each worker at
+ * no measurable cost in time.
+ */
+const WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 8 };
 
 export function defaultWorkers(): number {
   return Math.min(4, Math.max(1, availableParallelism()));
@@ -139,7 +157,7 @@ export async function* renderQueue(
     bounceIds: [...cx.bounceIds],
     includeTodo: cx.includeTodo,
     control,
-    ahead: pool.ahead ?? workers + 2,
+    ahead: pool.ahead ?? Math.max(workers + 2, DEFAULT_AHEAD),
     chunk: chunkSize,
     render,
   };
@@ -160,7 +178,7 @@ export async function* renderQueue(
   const threads: Worker[] = [];
   let running = workers;
   for (let n = 0; n < workers; n++) {
-    const w = new Worker(WORKER_URL, { workerData: req });
+    const w = new Worker(WORKER_URL, { workerData: req, resourceLimits: pool.limits ?? WORKER_LIMITS });
     w.on('message', (m: ScanWorkerMessage) => {
       if (m.kind === 'chunk') pendingOf(m.index).chunks.push(m.chunk);
       else if (m.kind === 'end') pendingOf(m.index).end = m;

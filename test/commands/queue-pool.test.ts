@@ -182,3 +182,10 @@ test('messages in the wrong split directory: warned once, from the first in list
   assert.match(one.err, /message 700000 lies in mess\/3/);
   sameRun(one, await list(fx, MANY));
 });
+
+test('workers that die (here: out of memory at once) are replaced by reading in this thread: nothing lost, nothing twice', async () => {
+  const fx = fixture();
+  const one = await list(fx, ONE, { predictLimit: 2000 });
+  const dying = await list(fx, { ...MANY, limits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } }, { predictLimit: 2000 });
+  sameRun(one, dying);
+});
