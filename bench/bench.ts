@@ -313,12 +313,14 @@ async function main(): Promise<void> {
     ? measureProcess(process.execPath, [cli, 'queue', ...countArgs, '--instance', '/var/qmail', '--sysroot', gen.sysroot], o.runs)
     : { measured: false, reason: 'qlens queue has no counts-only option (--count/--stat) yet' };
   results.queueList = measureProcess(process.execPath, [cli, 'queue', '--instance', '/var/qmail', '--sysroot', gen.sysroot], o.runs);
+  results.queueListNoPredict = measureProcess(process.execPath, [cli, 'queue', '--no-predict', '--instance', '/var/qmail', '--sysroot', gen.sysroot], o.runs);
   results.queueListJson = measureProcess(process.execPath, [cli, 'queue', '--json', '--instance', '/var/qmail', '--sysroot', gen.sysroot], o.runs);
 
   // qmail's own tools read only their compiled-in queue, so the comparison
   // runs on that installation's queue, read by qlens through --sysroot /.
   let qstatRatio: number | null = null;
   let qreadRatio: number | null = null;
+  let qreadNoPredictRatio: number | null = null;
   if (o.qmailBin) {
     const home = path.dirname(o.qmailBin);
     step(`qmail-qstat / qmail-qread in ${o.qmailBin}`);
@@ -338,6 +340,10 @@ async function main(): Promise<void> {
       results.qmailQread = p.b;
       results.qlensListSameQueue = p.a;
       qreadRatio = p.ratio;
+      // What qmail-qread itself does: the listing without the tracer's predictions.
+      const np = measurePair({ cmd: process.execPath, args: () => [cli, 'queue', '--no-predict', '--sysroot', '/', '--instance', home] }, { cmd: qread, args: () => [] }, o.runs);
+      results.qlensListNoPredictSameQueue = np.a;
+      qreadNoPredictRatio = np.ratio;
     } else {
       results.qmailQread = { measured: false, reason: `${qread} not found` };
       results.qlensListSameQueue = { measured: false, reason: `${qread} not found` };
@@ -353,6 +359,7 @@ async function main(): Promise<void> {
     oneShotTraceJsonVsNode: pairJson.ratio,
     queueCountsVsQstat: qstatRatio,
     queueListVsQread: qreadRatio,
+    queueListNoPredictVsQread: qreadNoPredictRatio,
   };
   const summary = {
     tool: 'qlens-bench',
@@ -390,11 +397,13 @@ const LABELS: Record<string, string> = {
   oneShotTraceJson: 'qlens trace ADDRESS --json (process)',
   queueCounts: 'qlens queue counts (process)',
   queueList: 'qlens queue, full listing (process)',
+  queueListNoPredict: 'qlens queue --no-predict (process)',
   queueListJson: 'qlens queue --json (process)',
   qmailQstat: 'qmail-qstat',
   qmailQread: 'qmail-qread',
   qlensCountsSameQueue: 'qlens counts, same queue as qstat',
   qlensListSameQueue: 'qlens listing, same queue as qread',
+  qlensListNoPredictSameQueue: 'qlens --no-predict, same queue as qread',
 };
 
 function fmtMs(n: number): string {
@@ -428,6 +437,7 @@ function table(results: Record<string, Figure>, ratios: Record<string, number | 
     if (k === 'oneShotTraceJson' && ratios.oneShotTraceJsonVsNode != null) notes.push(`${ratios.oneShotTraceJsonVsNode}x node -e 0 (paired runs)`);
     if (k === 'qlensCountsSameQueue' && ratios.queueCountsVsQstat != null) notes.push(`${ratios.queueCountsVsQstat}x qmail-qstat`);
     if (k === 'qlensListSameQueue' && ratios.queueListVsQread != null) notes.push(`${ratios.queueListVsQread}x qmail-qread`);
+    if (k === 'qlensListNoPredictSameQueue' && ratios.queueListNoPredictVsQread != null) notes.push(`${ratios.queueListNoPredictVsQread}x qmail-qread`);
     if (typeof f.stdoutBytes === 'number' && f.stdoutBytes > 100000) notes.push(`${round(f.stdoutBytes / 1048576, 1)} MB out`);
     if (Array.isArray(f.runsMs) && f.runsMs.length < 3) notes.push(`${f.runsMs.length} run${f.runsMs.length === 1 ? '' : 's'} (time budget)`);
     rows.push([label, fmtMs(f.medianMs), f.peakRssMb === null ? '?' : `${f.peakRssMb} MB`, notes.join('; ')]);
