@@ -112,9 +112,29 @@ export class Sysroot {
     if (this.isRealRoot) return norm;
     const cached = this.resolveCache.get(norm);
     if (cached !== undefined) return cached;
-    const out = this.resolveUncached(sysPath);
+    const out = norm === sysPath ? this.resolveLast(norm) : this.resolveUncached(sysPath);
     this.resolveCache.set(norm, out);
     return out;
+  }
+
+  /**
+   * A normal path: its parent resolved (from the cache, mostly: a walk stats
+   * many files in the same few directories) and one lstat for the last
+   * component. A link there takes the long way.
+   */
+  private resolveLast(norm: string): string {
+    const slash = norm.lastIndexOf('/');
+    if (slash <= 0) return this.resolveUncached(norm);
+    const parent = this.resolve(norm.slice(0, slash));
+    const candidate = (parent === '/' ? '' : parent) + norm.slice(slash);
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.lstatSync(this.hostOf(candidate), { throwIfNoEntry: false });
+    } catch {
+      st = undefined;
+    }
+    if (!st || !st.isSymbolicLink()) return candidate;
+    return this.resolveUncached(norm);
   }
 
   private resolveUncached(sysPath: string): string {
