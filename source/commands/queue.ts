@@ -31,9 +31,7 @@ import {
   shapeText,
 } from './queue-format.js';
 import type { Diagnostic } from '../qmail/model-types.js';
-import { renderQueue, type PoolOptions } from './queue-pool.js';
-import { spliceChunk } from './queue-render.js';
-import { randomBytes } from 'node:crypto';
+import type { PoolOptions } from './queue-pool.js';
 
 export interface QueueRunDeps {
   /** The time estimates are made for (tests fix it). */
@@ -166,6 +164,8 @@ export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise
         }
       } else {
         if (ctx.json) out.put(',"messages":[');
+        // Loaded for a listing only: --counts stays a directory walk in a process that starts fast.
+        const [{ renderQueue }, { spliceChunk }, { randomBytes }] = await Promise.all([import('./queue-pool.js'), import('./queue-render.js'), import('node:crypto')]);
         const render = { json: ctx.json, now, predict: predict !== undefined, marker: `qlens-prediction-${randomBytes(16).toString('hex')}` };
         let first = true;
         for await (const chunk of renderQueue(ctx.sysroot, layout, problems, scanOpts, render, tally, counts.messages, deps.pool)) {
