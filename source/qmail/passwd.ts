@@ -31,37 +31,58 @@ export function parsePasswd(text: string, path = PASSWD_PATH): { entries: Passwd
   const diagnostics: Diagnostic[] = [];
   const lines = splitLines(text);
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    if (skippable(raw)) continue;
-    const lineNo = i + 1;
-    const bad = (message: string): void => {
-      diagnostics.push({ path, line: lineNo, severity: 'warning', code: 'passwd-format', message });
-    };
-    if (raw.startsWith('+') || raw.startsWith('-')) {
-      bad('NIS compat entry ("+"/"-"): not read by the files backend; qlens ignores it');
-      continue;
-    }
-    const f = raw.split(':');
-    if (f.length < 7) {
-      bad(`malformed passwd line: ${f.length} fields, 7 expected (getpwnam skips it)`);
-      continue;
-    }
-    if (f.length > 7) {
-      bad(`malformed passwd line: ${f.length} fields, 7 expected (getpwnam skips it)`);
-      continue;
-    }
-    const [name, , uidText, gidText, , home, shell] = f;
-    if (name === '') {
-      bad('passwd line with an empty login name (skipped)');
-      continue;
-    }
-    if (!isNumeric(uidText) || !isNumeric(gidText)) {
-      bad(`passwd line for "${name}": uid "${uidText}" / gid "${gidText}" is not a number (getpwnam skips it)`);
-      continue;
-    }
-    entries.push({ name, uid: Number(uidText), gid: Number(gidText), home, shell, line: lineNo });
+    const e = passwdLine(lines[i], i + 1, path, diagnostics);
+    if (e) entries.push(e);
   }
   return { entries, diagnostics };
+}
+
+/** One line as the files backend reads it: the entry, or null when skipped (a malformed line is reported into `diagnostics` when given). */
+function passwdLine(raw: string, lineNo: number, path: string, diagnostics?: Diagnostic[]): PasswdEntry | null {
+  if (skippable(raw)) return null;
+  const bad = (message: string): null => {
+    diagnostics?.push({ path, line: lineNo, severity: 'warning', code: 'passwd-format', message });
+    return null;
+  };
+  if (raw.startsWith('+') || raw.startsWith('-')) return bad('NIS compat entry ("+"/"-"): not read by the files backend; qlens ignores it');
+  const f = raw.split(':');
+  if (f.length !== 7) return bad(`malformed passwd line: ${f.length} fields, 7 expected (getpwnam skips it)`);
+  const [name, , uidText, gidText, , home, shell] = f;
+  if (name === '') return bad('passwd line with an empty login name (skipped)');
+  if (!isNumeric(uidText) || !isNumeric(gidText)) return bad(`passwd line for "${name}": uid "${uidText}" / gid "${gidText}" is not a number (getpwnam skips it)`);
+  return { name, uid: Number(uidText), gid: Number(gidText), home, shell, line: lineNo };
+}
+
+/**
+ * The first good line of `text` that `accept` takes, read at the line
+ * starts `candidates` yields (in file order; each a superset filter, never
+ * missing a line that could match), as getpwnam/getpwuid stop at the first
+ * match: a look-up need not parse the whole file.
+ */
+function firstLine(text: string, candidates: Iterable<number>, accept: (e: PasswdEntry) => boolean): PasswdEntry | null {
+  let lineNo = 1;
+  let counted = 0;
+  for (const start of candidates) {
+    for (let k = text.indexOf('\n', counted); k !== -1 && k < start; k = text.indexOf('\n', k + 1)) lineNo++;
+    counted = start;
+    const nl = text.indexOf('\n', start);
+    const e = passwdLine(text.slice(start, nl === -1 ? text.length : nl), lineNo, PASSWD_PATH);
+    if (e && accept(e)) return e;
+  }
+  return null;
+}
+
+/** Starts of the lines a regular expression (global, matching at a line start after an optional "\n") finds. */
+function* lineStarts(text: string, re: RegExp): Generator<number> {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    yield m[0].startsWith('\n') ? m.index + 1 : m.index;
+    re.lastIndex = m.index + 1;
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 }
 
 export function parseGroup(text: string, path = GROUP_PATH): { entries: GroupEntry[]; diagnostics: Diagnostic[] } {
@@ -95,6 +116,7 @@ export function parseGroup(text: string, path = GROUP_PATH): { entries: GroupEnt
 
 /** The host's users, read on first use. Extra look-ups beyond SystemUsers for lint and veil. */
 export class LoadedSystemUsers implements SystemUsers {
+  private text: string | null | undefined = undefined;
   private pw: PasswdEntry[] | null = null;
   private gr: GroupEntry[] | null = null;
   private names: Map<string, PasswdEntry> | null = null;
@@ -117,8 +139,9 @@ export class LoadedSystemUsers implements SystemUsers {
     }
   }
 
-  passwd(): PasswdEntry[] {
-    if (this.pw) return this.pw;
+  /** /etc/passwd's text, read once; null when absent or unreadable (both recorded). */
+  private passwdText(): string | null {
+    if (this.text !== undefined) return this.text;
     let text: string | null = null;
     let failed = false;
     try {
@@ -140,6 +163,15 @@ export class LoadedSystemUsers implements SystemUsers {
           message: 'no /etc/passwd: qmail-getpw finds no user and the alias user cannot be found',
         });
       }
+    }
+    this.text = text;
+    return text;
+  }
+
+  passwd(): PasswdEntry[] {
+    if (this.pw) return this.pw;
+    const text = this.passwdText();
+    if (text === null) {
       this.pw = [];
       return this.pw;
     }
@@ -151,17 +183,31 @@ export class LoadedSystemUsers implements SystemUsers {
 
   /** 'absent' when /etc/passwd does not exist, 'error' when it cannot be read. */
   passwdStatus(): 'present' | 'absent' | 'error' {
-    this.passwd();
+    this.passwdText();
     return this.passwdState;
   }
 
+  // Until the whole file is parsed (lint, veil and the TUI do), a look-up
+  // reads only the lines that can match, up to the first good one: a
+  // one-shot trace asks for two or three names of thousands.
   byName(name: string): PasswdEntry | null {
-    this.names ??= firstBy(this.passwd(), (e) => e.name);
+    if (!this.pw) {
+      const text = this.passwdText();
+      if (text === null || name === '' || name.includes('\n')) return null;
+      return firstLine(text, lineStarts(text, new RegExp(`(?:^|\\n)${escapeRegExp(name)}:`, 'g')), (e) => e.name === name);
+    }
+    this.names ??= firstBy(this.pw, (e) => e.name);
     return this.names.get(name) ?? null;
   }
 
   /** First passwd line with this uid (for naming owners). */
   byUid(uid: number): PasswdEntry | null {
+    // A uid field equal to a safe integer is its digits after any zeros; a larger one goes through the whole parse.
+    if (!this.pw && Number.isSafeInteger(uid) && uid >= 0) {
+      const text = this.passwdText();
+      if (text === null) return null;
+      return firstLine(text, lineStarts(text, new RegExp(`(?:^|\\n)[^:\\n]*:[^:\\n]*:0*${uid}:`, 'g')), (e) => e.uid === uid);
+    }
     this.uids ??= firstBy(this.passwd(), (e) => e.uid);
     return this.uids.get(uid) ?? null;
   }
@@ -184,7 +230,9 @@ export class LoadedSystemUsers implements SystemUsers {
     return this.gids.get(gid) ?? null;
   }
 
+  /** What reading met; once /etc/passwd has been read, its malformed lines too (as when every look-up parsed it whole). */
   diagnostics(): Diagnostic[] {
+    if (this.text != null) this.passwd();
     return [...this.diags];
   }
 }

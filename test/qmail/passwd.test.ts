@@ -61,3 +61,31 @@ test('loadSystemUsers: missing and unreadable passwd are reported, not thrown', 
   assert.equal(denied.diagnostics()[0].code, 'passwd-unreadable');
   assert.deepEqual(denied.group(), []);
 });
+
+test('loadSystemUsers: a look-up before the whole parse finds what the parsed file gives (first good line wins), and the same object after it', async () => {
+  const fc = (await import('fast-check')).default;
+  const { LoadedSystemUsers } = await import('../../source/qmail/passwd.js');
+  const name = fc.constantFrom('joe', 'JOE', 'jo', 'a.b', 'a*b', 'x(', '', ' joe', '#joe', '+joe', 'joe\r', 'é');
+  const num = fc.constantFrom('0', '7', '07', '007', '1002', '10020', 'x', '', '9007199254740993');
+  const line = fc.oneof(
+    fc.tuple(name, num, num, fc.constantFrom('/h', '', '/home/joe')).map(([n, u, g, h]) => `${n}:x:${u}:${g}::${h}:/bin/sh`),
+    fc.constantFrom('', '# joe:x:1:1::/h:/bin/sh', '  joe:x:5:5::/h:/bin/sh', 'joe:x:1:1', 'joe:x:1:1::/h:/bin/sh:extra', 'joe:x:1:1::/h:/bin/sh\r'),
+  );
+  const file = fc.tuple(fc.array(line, { maxLength: 10 }), fc.boolean()).map(([ls, nl]) => ls.join('\n') + (nl ? '\n' : ''));
+  const asked = fc.array(fc.oneof(fc.tuple(fc.constant('name'), name), fc.tuple(fc.constant('uid'), fc.constantFrom(0, 7, 1002, 10020, 9007199254740992))), { maxLength: 6 });
+  fc.assert(
+    fc.property(file, asked, (text, looks) => {
+      const sysroot = { read: () => Buffer.from(text, 'utf8') } as unknown as ConstructorParameters<typeof LoadedSystemUsers>[0];
+      const { entries } = parsePasswd(text, '/etc/passwd');
+      const lazy = new LoadedSystemUsers(sysroot);
+      for (const [kind, v] of looks) {
+        const want = entries.find((e) => (kind === 'name' ? e.name === v : e.uid === v)) ?? null;
+        assert.deepEqual(kind === 'name' ? lazy.byName(v as string) : lazy.byUid(v as number), want, `${kind} ${JSON.stringify(v)} in ${JSON.stringify(text)}`);
+      }
+      // After the whole parse, look-ups return the parsed objects themselves (lint compares them by identity).
+      const all = lazy.passwd();
+      for (const e of all) assert.equal(lazy.byName(e.name) === e || all.find((x) => x.name === e.name) !== e, true);
+    }),
+    { numRuns: 2000, seed: 11 },
+  );
+});
