@@ -31,6 +31,12 @@ export interface SysrootOptions {
   faults?: FaultMap;
   /** Report (not throw) problems met while reading .fsmeta. */
   onDiagnostic?: (d: { path: string; line: number | null; message: string }) => void;
+  /**
+   * Keep at most this many bytes of file contents for re-reads, oldest dropped
+   * first (default: every file read, until reopen()). A pass that reads each of
+   * a big host's thousands of vpasswd files once need not hold them all.
+   */
+  readCacheBytes?: number;
 }
 
 const MAX_SYMLINKS = 40;
@@ -57,6 +63,8 @@ export class Sysroot {
   private readonly faults: FaultMap;
   private readonly onDiagnostic?: SysrootOptions['onDiagnostic'];
   private readonly readCache = new Map<string, Buffer | null>();
+  private readonly readCacheMax: number;
+  private readCacheSize = 0;
   private readonly resolveCache = new Map<string, string>();
   private fsmetaMap: Map<string, FsmetaEntry> | null = null;
   /** /etc/passwd as latin1 text, read on the first default owner asked for. */
@@ -72,11 +80,12 @@ export class Sysroot {
     this.isRealRoot = abs === '/';
     this.faults = opts.faults ?? {};
     this.onDiagnostic = opts.onDiagnostic;
+    this.readCacheMax = opts.readCacheBytes ?? Infinity;
   }
 
   /** A fresh view of the same tree with empty caches (what "reload" means). */
   reopen(): Sysroot {
-    return new Sysroot(this.hostRoot, { faults: this.faults, onDiagnostic: this.onDiagnostic });
+    return new Sysroot(this.hostRoot, { faults: this.faults, onDiagnostic: this.onDiagnostic, readCacheBytes: this.readCacheMax });
   }
 
   /** The injected faults, to open the same view in a worker thread. */
@@ -216,7 +225,19 @@ export class Sysroot {
       else throw this.mapError(err, norm);
     }
     this.readCache.set(norm, buf);
+    if (this.readCacheMax !== Infinity) this.boundReadCache(norm, buf);
     return buf;
+  }
+
+  private boundReadCache(norm: string, buf: Buffer | null): void {
+    // An absent file's entry costs its key and the map's slot.
+    const cost = (k: string, b: Buffer | null): number => k.length + 64 + (b?.length ?? 0);
+    this.readCacheSize += cost(norm, buf);
+    for (const [k, b] of this.readCache) {
+      if (this.readCacheSize <= this.readCacheMax || k === norm) break;
+      this.readCache.delete(k);
+      this.readCacheSize -= cost(k, b);
+    }
   }
 
   /** Read at most `max` bytes from the start of a file (for previews of large files). */

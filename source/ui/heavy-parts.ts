@@ -5,17 +5,23 @@
 // when a worker cannot be started.
 import { Sysroot, FsError } from '../sysroot/sysroot.js';
 import { loadInstallation, systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
-import { domainMatrix, managerSummaries, type DomainMatrix, type ManagerSummaries } from '../qmail/domains.js';
-import { lintInstallations, registerLintRules } from '../qmail/lint.js';
-import { findLeaks, veilLintRule, type Leak } from '../veil/index.js';
+import { domainMatrix, managerSummaries, type Manager, type ManagerInfo, type ManagerSummaries } from '../qmail/domains.js';
+import { lintInstallations, registerLintRules, type LintRule } from '../qmail/lint.js';
+import { findLeaks, veilProblemsFromLeaks, type Leak } from '../veil/index.js';
 import { sanitize } from '../text/sanitize.js';
 import { dotqmailTree, branchCount, LAZY_BRANCHES, type TreeNode } from './dotqmail-tree.js';
 import type { Diagnostic } from '../qmail/model-types.js';
 
+/**
+ * What the managers' pass adds to the first pass's domain matrix (loader.ts
+ * withManagers): the rows whose virtual target is a manager's, by domain.
+ */
+export type DomainManagers = Array<{ domain: string; manager: Manager; managerInfo?: ManagerInfo }>;
+
 export type HeavyMessage =
   | { part: 'problems'; value: Diagnostic[] }
   | { part: 'veil'; value: Leak[] }
-  | { part: 'domains'; root: string; value: DomainMatrix }
+  | { part: 'managers'; root: string; value: DomainManagers }
   | { part: 'dotqmail'; value: Record<string, TreeNode[]> }
   | { part: 'step'; text: string }
   | { part: 'error'; text: string }
@@ -46,8 +52,15 @@ function safeCount(f: () => number): number {
   }
 }
 
+/**
+ * File contents the workers keep for re-reads. The checks and the managers'
+ * names read each virtual domain's vpasswd (thousands on a big host) once or
+ * twice: holding every one for the worker's life cost tens of megabytes.
+ */
+const READ_CACHE_BYTES = 4 * 1024 * 1024;
+
 export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => void): void {
-  const sysroot = new Sysroot(req.sysrootDir);
+  const sysroot = new Sysroot(req.sysrootDir, { readCacheBytes: READ_CACHE_BYTES });
   const users = systemUsersOf(sysroot);
   const installs = req.roots.map((r) => loadInstallation(sysroot, r));
   if (req.parts !== 'checks') computeNames(sysroot, installs, users, post);
@@ -66,7 +79,11 @@ function computeNames(sysroot: Sysroot, installs: LoadedInstallation[], users: R
       // A lazy tree lists no manager users now: only the counts are kept, each domain's entries dropped as it is read.
       const sums = managerSummaries(inst, users, { countsOnly: lazy.get(inst.root), noEntries: lazy.get(inst.root) });
       summaries.set(inst.root, sums);
-      post({ part: 'domains', root: inst.root, value: domainMatrix(inst, users, { summaries: sums }) });
+      const value: DomainManagers = [];
+      for (const r of domainMatrix(inst, users, { summaries: sums }).domains) {
+        if (r.manager) value.push(r.managerInfo ? { domain: r.domain, manager: r.manager, managerInfo: r.managerInfo } : { domain: r.domain, manager: r.manager });
+      }
+      post({ part: 'managers', root: inst.root, value });
     } catch (e) {
       post({ part: 'error', text: `${sanitize(inst.root)}: domains: ${describe(e)}` });
     }
@@ -85,18 +102,24 @@ function computeNames(sysroot: Sysroot, installs: LoadedInstallation[], users: R
 }
 
 function computeChecks(sysroot: Sysroot, installs: LoadedInstallation[], users: ReturnType<typeof systemUsersOf>, post: (m: HeavyMessage) => void): void {
-  post({ part: 'step', text: 'checking (qlens check)' });
+  post({ part: 'step', text: 'looking for veil leaks' });
+  let leaks: Leak[] = [];
   try {
-    // The same checks as `qlens check`, veil leaks that break mail included.
-    registerLintRules(veilLintRule);
+    leaks = findLeaks(installs, users, sysroot);
+    post({ part: 'veil', value: leaks });
+  } catch (e) {
+    post({ part: 'error', text: `veil: ${describe(e)}` });
+  }
+  post({ part: 'step', text: 'checking (qlens check)' });
+  // The same checks as `qlens check`, veil leaks that break mail included: those
+  // from the leaks just found, as qlens check's veil rule would find them again.
+  const veilRule: LintRule = (all) => (all.length < 2 ? [] : veilProblemsFromLeaks(leaks));
+  const unregister = registerLintRules(veilRule);
+  try {
     post({ part: 'problems', value: lintInstallations(installs, users) });
   } catch (e) {
     post({ part: 'error', text: `check: ${describe(e)}` });
-  }
-  post({ part: 'step', text: 'looking for veil leaks' });
-  try {
-    post({ part: 'veil', value: findLeaks(installs, users, sysroot) });
-  } catch (e) {
-    post({ part: 'error', text: `veil: ${describe(e)}` });
+  } finally {
+    unregister();
   }
 }

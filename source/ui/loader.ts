@@ -6,12 +6,12 @@
 import { Sysroot, FsError, normalizeSystemPath, decodeBytes } from '../sysroot/sysroot.js';
 import { discoverInstances } from '../qmail/discover.js';
 import { loadInstallation, systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
-import { domainMatrix, type DomainMatrix } from '../qmail/domains.js';
+import { domainMatrix, type DomainMatrix, type DomainRow } from '../qmail/domains.js';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dotqmailBranch } from './dotqmail-tree.js';
-import { computeHeavyParts, type HeavyMessage, type HeavyRequest } from './heavy-parts.js';
+import { computeHeavyParts, type DomainManagers, type HeavyMessage, type HeavyRequest } from './heavy-parts.js';
 import {
   QueueProblems,
   readQueueLayout,
@@ -19,8 +19,8 @@ import {
   readQueueMessage,
   type QueueLayout,
 } from '../qmail/queue.js';
-import { Interner, type QueueItem } from './queue-items.js';
-import { scanQueues, type QueueScanMessage, type QueueScanRequest } from './queue-scan.js';
+import type { QueueItem } from './queue-items.js';
+import { scanQueues, fromColumns, type QueueScanMessage, type QueueScanRequest } from './queue-scan.js';
 import { sanitize } from '../text/sanitize.js';
 import { traceAddress } from '../trace/walk.js';
 import { builtinManagers } from '../trace/managers.js';
@@ -61,6 +61,24 @@ export function summarize(inst: LoadedInstallation, matrix: DomainMatrix): Insta
     delivers: matrix.domains.filter((d) => d.delivery !== 'remote').length,
     acceptsAll,
   };
+}
+
+/**
+ * The matrix with each domain's manager named (the worker's second pass): new
+ * rows only where a manager was found, so the first pass's rows are kept
+ * rather than a second copy of the whole table coming over from the worker.
+ */
+export function withManagers(matrix: DomainMatrix, managers: DomainManagers): DomainMatrix {
+  if (managers.length === 0) return matrix;
+  const byDomain = new Map(managers.map((x) => [x.domain, x]));
+  const domains = matrix.domains.map((r) => {
+    const x = byDomain.get(r.domain);
+    if (!x) return r;
+    const row: DomainRow = { ...r, manager: x.manager };
+    if (x.managerInfo) row.managerInfo = x.managerInfo;
+    return row;
+  });
+  return { ...matrix, domains };
 }
 
 const WORKER_URL = new URL('./load-worker.js', import.meta.url);
@@ -236,9 +254,11 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
         case 'veil':
           data.parts.veil = m.value;
           break;
-        case 'domains':
-          data.parts.domains = { ...data.parts.domains, [m.root]: m.value };
+        case 'managers': {
+          const matrix = data.parts.domains?.[m.root];
+          if (matrix) data.parts.domains = { ...data.parts.domains, [m.root]: withManagers(matrix, m.value) };
           break;
+        }
         case 'dotqmail':
           data.parts.dotqmail = m.value;
           break;
@@ -262,7 +282,14 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       data.parts.queues = { ...data.parts.queues, [qv.instance]: qv };
     };
     const scans = new Map<string, QueueItem[]>();
-    const interners = new Map<string, Interner>();
+    // Each installation's strings (senders, recipients, subjects) by the worker's numbers.
+    const tables = new Map<string, string[]>();
+    const more = (root: string, strings: string[]): string[] => {
+      let table = tables.get(root);
+      if (!table) tables.set(root, (table = []));
+      for (const x of strings) table.push(x);
+      return table;
+    };
     queues = runInWorker<QueueScanRequest, QueueScanMessage>(
       QUEUE_WORKER_URL,
       scanQueues,
@@ -275,16 +302,14 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
             break;
           case 'listing': {
             // The first chunk of a listing (again, if the worker was started again) starts it afresh.
-            let items = m.scanned === 0 ? undefined : scans.get(m.root);
-            if (!items) scans.set(m.root, (items = []));
-            // Strings come over the thread boundary one copy per row: intern them again.
-            let intern = interners.get(m.root);
-            if (!intern) interners.set(m.root, (intern = new Interner()));
-            for (const it of m.items) {
-              if (it.sender !== null) it.sender = intern.get(it.sender);
-              if (it.firstRecipient !== null) it.firstRecipient = intern.get(it.firstRecipient);
-              items.push(it);
+            if (m.scanned === 0) {
+              scans.delete(m.root);
+              tables.delete(m.root);
             }
+            let items = scans.get(m.root);
+            if (!items) scans.set(m.root, (items = []));
+            const table = more(m.root, m.strings);
+            if (m.items) fromColumns(m.items, table, items);
             // A copy while scanning, so the list's memo sees a new array with each chunk.
             putQueue({ instance: m.root, present: m.present, counts: m.counts, messages: items.slice(), shape: null, problems: [], complete: false, now, subjects: new Map(), subjectsRead: 0 });
             break;
@@ -293,14 +318,14 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
             const qv = lists.get(m.root);
             if (qv) putQueue({ ...qv, messages: scans.get(m.root) ?? [], shape: m.shape, problems: m.problems, complete: true });
             scans.delete(m.root);
-            interners.delete(m.root);
             advance();
             break;
           }
           case 'subjects': {
             const qv = lists.get(m.root);
+            const table = more(m.root, m.strings);
             if (!qv) break;
-            m.ids.forEach((id, k) => qv.subjects.set(id, m.subjects[k]));
+            m.ids.forEach((id, k) => qv.subjects.set(id, table[m.subjects[k]]));
             putQueue({ ...qv, subjectsRead: m.read });
             break;
           }
@@ -316,6 +341,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       (text) => ({ part: 'error', root: '', text }),
     );
     await queues.done;
+    tables.clear();
     if (cancelled) return;
     const checks = runHeavy({ sysrootDir: req.source.sysrootDir, roots: installs.map((i) => i.root), parts: 'checks' }, onHeavy(true));
     heavy = {
