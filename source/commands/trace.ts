@@ -8,7 +8,6 @@ import { Sysroot, FsError, decodeBytes } from '../sysroot/sysroot.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { traceAddress, messageHeaderLines } from '../trace/walk.js';
 import { injectComplete } from '../trace/send.js';
-import { formatTrace, formatSideBySide } from '../trace/format.js';
 import { managerOf, shellWords } from '../trace/local.js';
 import { toSafeJson, sanitize } from '../text/sanitize.js';
 import type { Installation } from '../qmail/model-types.js';
@@ -31,6 +30,9 @@ function str(v: unknown): string | undefined {
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
+  // The text formatter is loaded only for text output, and its loading starts
+  // now so that it overlaps the walk (--json never loads it).
+  const formatting = ctx.json ? null : import('../trace/format.js');
   const o = ctx.options;
   const check = Boolean(o.check);
   const usage = check ? 64 : 2;
@@ -140,6 +142,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (ctx.json) {
     for (const row of results) for (const r of row) ctx.out(toSafeJson(r) + '\n');
   } else {
+    const { formatTrace, formatSideBySide } = await (formatting ?? import('../trace/format.js'));
     const parts: string[] = [];
     for (const row of results) parts.push(row.length > 1 ? formatSideBySide(row) : formatTrace(row[0]));
     ctx.out(parts.join('\n'));

@@ -196,8 +196,14 @@ export function probeAssign(buf: Buffer | null, lowerBin: string, path = '/var/q
   };
   // A file qmail-newu accepts is found by one regular expression; any other
   // goes through the line-by-line scan, which names its errors.
-  const scan = probeValid(bin, lowerBin, want) ?? scanAssign(bin, path, want);
-  return { ...fromScan(buf, bin, scan, path), partial: true };
+  const fast = probeValid(bin, lowerBin, want);
+  const out: AssignProbe = { ...fromScan(buf, bin, fast ?? scanAssign(bin, path, want), path), partial: true };
+  // The terminator's line number costs a count of every newline before it; nothing a trace shows needs it.
+  if (fast) {
+    let line: number | undefined;
+    Object.defineProperty(out, 'terminatorLine', { enumerable: true, configurable: true, get: () => (line ??= fast.terminatorLineOf()) });
+  }
+  return out;
 }
 
 /** A line qmail-newu accepts, newline included: a first byte that is not ".", ":" or NUL, a name up to the first ":", six ":"-terminated fields, no NUL. */
@@ -223,7 +229,7 @@ function prefixPattern(lowerBin: string): string {
  * `lowerBin` (checked exactly by `want`). Null when the file has a format
  * error or `lowerBin` holds a newline: the caller then scans line by line.
  */
-function probeValid(bin: string, lowerBin: string, want: (from: number, to: number) => boolean): Scan | null {
+function probeValid(bin: string, lowerBin: string, want: (from: number, to: number) => boolean): (Scan & { terminatorLineOf: () => number }) | null {
   if (lowerBin.includes('\n')) return null;
   const stops = new RegExp(`\\n(?:(?!${GOOD_LINE})|(?=\\+|[^\\n]${prefixPattern(lowerBin)}:))`, 'g');
   const lines: RawLine[] = [];
@@ -240,7 +246,7 @@ function probeValid(bin: string, lowerBin: string, want: (from: number, to: numb
   for (let start = 0; ; ) {
     GOOD_FIRST.lastIndex = start;
     if (!GOOD_FIRST.test(bin)) {
-      if (start < bin.length && bin.charCodeAt(start) === 46 /* . */) return { lines, errors: [], wildChars, terminatorLine: numberOf(start) };
+      if (start < bin.length && bin.charCodeAt(start) === 46 /* . */) return { lines, errors: [], wildChars, terminatorLine: null, terminatorLineOf: () => numberOf(start) };
       return null;
     }
     const c = bin.indexOf(':', start);

@@ -215,4 +215,3 @@ export interface TraceOptions {
   maxHops?: number;
 }
 
-export const DEFAULT_SENDER = 'sender@example.invalid';

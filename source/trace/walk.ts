@@ -9,7 +9,9 @@ import { lspawnLookup } from './lspawn.js';
 import { getpw } from './getpw.js';
 import { qmailLocal } from './local.js';
 import type { Delivery, TraceHop, TraceLeak, TraceOptions, TraceResult, TraceStep, TraceUser } from './types.js';
-import { DEFAULT_SENDER } from './types.js';
+
+/** The envelope sender when none is given (kept here, not in types.ts, so that types.ts stays types only and is never loaded). */
+export const DEFAULT_SENDER = 'sender@example.invalid';
 
 /** qmail-local steps kept per hop; the rest are counted in one step. */
 const MAX_LOCAL_STEPS = 1000;
