@@ -175,7 +175,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
   const emit = (): void => {
     if (!cancelled) publish({ ...data, instances: [...data.instances], errors: [...data.errors], parts: { ...data.parts }, details: { ...data.details } });
   };
-  const sysroot = new Sysroot(req.source.sysrootDir);
+  let sysroot = new Sysroot(req.source.sysrootDir);
   const installs: LoadedInstallation[] = [];
   const layouts = new Map<string, QueueLayout>();
   const now = req.now ?? Date.now();
@@ -205,7 +205,6 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     // installations × (summary, queue scan) + problems
     data.progress = { done: 0, total: roots.length * 2 + 1, step: 'reading control files' };
     emit();
-    const users = systemUsersOf(sysroot);
     const matrices: Record<string, DomainMatrix> = {};
     // 1. What the first screen shows: me, domain counts, queue counts.
     for (const root of roots) {
@@ -218,7 +217,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
           const inst = loadInstallation(sysroot, root);
           installs.push(inst);
           // Managers are named in the second pass: that reads one .qmail-default per virtual domain.
-          const matrix = domainMatrix(inst, users, { managers: false });
+          const matrix = domainMatrix(inst, systemUsersOf(sysroot), { managers: false });
           matrices[root] = matrix;
           const summary = summarize(inst, matrix);
           const problems = new QueueProblems();
@@ -239,6 +238,11 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     // The workers load modules and read files on both cores: until the first frame is drawn they would slow it down.
     if (req.background) await req.background;
     if (cancelled) return;
+    // What the first screen read (users/cdb, virtualdomains, the passwd table,
+    // tens of megabytes on a big host) is not kept while the workers run: a
+    // trace or a message reads again what it needs, through a fresh view.
+    sysroot = sysroot.reopen();
+    installs.splice(0, installs.length, ...installs.map((i) => loadInstallation(sysroot, i.root)));
     // 2. Checks, veil, managers, .qmail tree: seconds on a big host, so in a worker thread.
     // The checks run in a second worker once the queue scan is over (see HeavyRequest.parts).
     // Only the checks' worker ends the step (the names' worker may end before or after it).
