@@ -187,23 +187,40 @@ export class LoadedSystemUsers implements SystemUsers {
     return this.passwdState;
   }
 
-  // Until the whole file is parsed (lint, veil and the TUI do), a look-up
-  // reads only the lines that can match, up to the first good one: a
-  // one-shot trace asks for two or three names of thousands.
+  /**
+   * Until the whole file is parsed (lint, veil and the TUI do), a look-up
+   * reads only the lines that can match, up to the first good one: a
+   * one-shot trace asks for two or three names of thousands. Each such
+   * look-up searches the whole text, though, so a process that asks for
+   * many (the queue listing's predictions, a trace of many addresses)
+   * parses the file once and answers from the index after a few.
+   */
+  private lazyLeft = 16;
+
+  private lazy(): boolean {
+    if (this.pw) return false;
+    if (this.lazyLeft > 0) {
+      this.lazyLeft--;
+      return true;
+    }
+    this.passwd();
+    return false;
+  }
+
   byName(name: string): PasswdEntry | null {
-    if (!this.pw) {
+    if (this.lazy()) {
       const text = this.passwdText();
       if (text === null || name === '' || name.includes('\n')) return null;
       return firstLine(text, lineStarts(text, new RegExp(`(?:^|\\n)${escapeRegExp(name)}:`, 'g')), (e) => e.name === name);
     }
-    this.names ??= firstBy(this.pw, (e) => e.name);
+    this.names ??= firstBy(this.passwd(), (e) => e.name);
     return this.names.get(name) ?? null;
   }
 
   /** First passwd line with this uid (for naming owners). */
   byUid(uid: number): PasswdEntry | null {
     // A uid field equal to a safe integer is its digits after any zeros; a larger one goes through the whole parse.
-    if (!this.pw && Number.isSafeInteger(uid) && uid >= 0) {
+    if (Number.isSafeInteger(uid) && uid >= 0 && this.lazy()) {
       const text = this.passwdText();
       if (text === null) return null;
       return firstLine(text, lineStarts(text, new RegExp(`(?:^|\\n)[^:\\n]*:[^:\\n]*:0*${uid}:`, 'g')), (e) => e.uid === uid);

@@ -45,6 +45,8 @@ const ABNORMAL = /\/\/|\/\.\.?(\/|$)|.\/$/;
 
 /** Normalise a system path: absolute, no `.`/`..`/doubled slashes. `..` never climbs above `/`. */
 export function normalizeSystemPath(p: string): string {
+  // Most paths asked for are normal already (a walk asks for thousands).
+  if (p.charCodeAt(0) === 47 && !ABNORMAL.test(p)) return p;
   const parts: string[] = [];
   for (const seg of p.split('/')) {
     if (seg === '' || seg === '.') continue;
@@ -61,6 +63,7 @@ export class Sysroot {
   readonly hostRoot: string;
   readonly isRealRoot: boolean;
   private readonly faults: FaultMap;
+  private readonly anyFault: boolean;
   private readonly onDiagnostic?: SysrootOptions['onDiagnostic'];
   private readonly readCache = new Map<string, Buffer | null>();
   private readonly readCacheMax: number;
@@ -79,6 +82,7 @@ export class Sysroot {
     this.hostRoot = abs;
     this.isRealRoot = abs === '/';
     this.faults = opts.faults ?? {};
+    this.anyFault = Object.keys(this.faults).length > 0;
     this.onDiagnostic = opts.onDiagnostic;
     this.readCacheMax = opts.readCacheBytes ?? Infinity;
   }
@@ -100,6 +104,7 @@ export class Sysroot {
   }
 
   private fault(sysPath: string): FsErrorCode | null {
+    if (!this.anyFault) return null;
     for (const [p, code] of Object.entries(this.faults)) {
       if (sysPath === p || sysPath.startsWith(p.endsWith('/') ? p : p + '/')) return code;
     }
