@@ -11,11 +11,23 @@ import { injectComplete } from '../trace/send.js';
 import { managerOf, shellWords } from '../trace/local.js';
 import { toSafeJson, sanitize } from '../text/sanitize.js';
 import type { Installation } from '../qmail/model-types.js';
-import type { ManagerHandlers, TraceOptions, TraceResult } from '../trace/types.js';
+import type { ManagerHandler, ManagerHandlers, ManagerKind, TraceOptions, TraceResult } from '../trace/types.js';
 
-/** Did the walk meet a vdelivermail/vdeliver line it could not follow (no handlers loaded yet)? */
-function needsManagers(r: TraceResult): boolean {
-  return r.deliveries.some((d) => d.kind === 'program' && managerOf(shellWords(d.target, r.hops[d.hop]?.env ?? {})) !== null);
+/** Each manager's handler, loaded on its own (trace/managers.ts imports both at once, for the UI and tests). */
+const managerLoaders: Record<ManagerKind, () => Promise<ManagerHandler>> = {
+  vpopmail: async () => (await import('../trace/vpopmail.js')).vpopmailHandler,
+  vmailmgr: async () => (await import('../trace/vmailmgr.js')).vmailmgrHandler,
+};
+
+/** The managers whose vdelivermail/vdeliver lines the walk met without their handler loaded. */
+function missingManagers(r: TraceResult, loaded: ManagerHandlers): ManagerKind[] {
+  const out = new Set<ManagerKind>();
+  for (const d of r.deliveries) {
+    if (d.kind !== 'program') continue;
+    const kind = managerOf(shellWords(d.target, r.hops[d.hop]?.env ?? {}));
+    if (kind !== null && !loaded[kind]) out.add(kind);
+  }
+  return [...out];
 }
 
 /** Would qmail refuse to queue this recipient at all? (qmail-queue's envelope cannot carry NUL; a newline breaks every reader.) */
@@ -102,9 +114,10 @@ export async function run(ctx: CommandContext): Promise<number> {
     headerLines,
     others: installs,
   };
-  // The manager modules are loaded only when a walk meets their program:
-  // a plain address keeps the process close to Node's own start-up.
-  let managers: ManagerHandlers | undefined;
+  // A manager's module is loaded only when a walk meets its program (then
+  // the walk runs again with it): a plain address keeps the process close to
+  // Node's own start-up, and a vpopmail address does not load VMailMgr's.
+  const managers: ManagerHandlers = {};
 
   const results: TraceResult[][] = [];
   try {
@@ -119,8 +132,8 @@ export async function run(ctx: CommandContext): Promise<number> {
           pre = c.steps;
         }
         let r = traceAddress(inst, users, addr, { ...opts, managers });
-        if (!managers && needsManagers(r)) {
-          managers = (await import('../trace/managers.js')).builtinManagers;
+        for (let missing = missingManagers(r, managers); missing.length > 0; missing = missingManagers(r, managers)) {
+          for (const kind of missing) managers[kind] = await managerLoaders[kind]();
           r = traceAddress(inst, users, addr, { ...opts, managers });
         }
         if (o.inject) {

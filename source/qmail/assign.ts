@@ -210,28 +210,34 @@ export function probeAssign(buf: Buffer | null, lowerBin: string, path = '/var/q
 const GOOD_LINE = '[^\\n\\0:.][^\\n\\0:]*:(?:[^\\n\\0:]*:){6}[^\\n\\0]*\\n';
 const GOOD_FIRST = new RegExp(GOOD_LINE, 'y');
 
+const hex = (x: number): string => '\\x' + x.toString(16).padStart(2, '0');
+
 /** A regular-expression piece matching any prefix of `lowerBin` (its bytes, A-Z matching a-z too), the longest first. */
 function prefixPattern(lowerBin: string): string {
   let alt = '';
   for (let i = lowerBin.length - 1; i >= 0; i--) {
     const c = lowerBin.charCodeAt(i);
-    const hex = (x: number): string => '\\x' + x.toString(16).padStart(2, '0');
     alt = `(?:${c >= 97 && c <= 122 ? `[${hex(c)}${hex(c - 32)}]` : hex(c)}${alt})?`;
   }
   return alt;
 }
 
 /**
- * scanAssign's result for a file without format errors, from one native
- * regular-expression search instead of a loop over every line: it stops at
- * each line that is not a good line (the "." terminator, or an error), that
- * starts with "+" (a wildcard character), or whose name could be a prefix of
- * `lowerBin` (checked exactly by `want`). Null when the file has a format
- * error or `lowerBin` holds a newline: the caller then scans line by line.
+ * scanAssign's result for a file without format errors, from native
+ * regular-expression searches instead of a loop over every line: a search
+ * stops only at a line that is not a good line (the "." terminator, or an
+ * error), whose name could be a prefix of `lowerBin` (then checked exactly
+ * by `want`), or that starts with "+" and ends its name with a wildcard
+ * character not seen yet (so a file of 2,500 "+name-:" lines stops once).
+ * Null when the file has a format error or `lowerBin` holds a newline: the
+ * caller then scans line by line.
  */
 function probeValid(bin: string, lowerBin: string, want: (from: number, to: number) => boolean): (Scan & { terminatorLineOf: () => number }) | null {
   if (lowerBin.includes('\n')) return null;
-  const stops = new RegExp(`\\n(?:(?!${GOOD_LINE})|(?=\\+|[^\\n]${prefixPattern(lowerBin)}:))`, 'g');
+  const candidate = `[^\\n]${prefixPattern(lowerBin)}:`;
+  const stopsFor = (wild: string): RegExp =>
+    new RegExp(`\\n(?:(?!${GOOD_LINE})|(?=${candidate}|\\+[^\\n:]*[^\\n:${[...wild].map((ch) => hex(ch.charCodeAt(0))).join('')}]:))`, 'g');
+  let stops = stopsFor('');
   const lines: RawLine[] = [];
   const colons: number[] = [];
   let wildChars = '';
@@ -252,7 +258,10 @@ function probeValid(bin: string, lowerBin: string, want: (from: number, to: numb
     const c = bin.indexOf(':', start);
     if (bin.charCodeAt(start) === 43 /* + */ && c > start + 1) {
       const last = bin[c - 1];
-      if (!wildChars.includes(last)) wildChars += last;
+      if (!wildChars.includes(last)) {
+        wildChars += last;
+        stops = stopsFor(wildChars);
+      }
     }
     if (want(start + 1, c)) {
       colons.length = 0;

@@ -42,6 +42,9 @@ export function systemUsersOf(sysroot: Sysroot): LoadedSystemUsers {
 /** Look-ups served by scanning users/assign (or a colon list) before it is parsed whole (a scan costs a fraction of a parse). */
 const ASSIGN_PROBES = 8;
 
+/** Colon-list answers kept for asking again; a long session builds the whole map after ASSIGN_PROBES scans anyway. */
+const MEMO_MAX = 256;
+
 type MoreRcpt = { reader: CdbReader; path: string } | { error: string; path: string } | null;
 
 export class LoadedInstallation implements Installation {
@@ -56,6 +59,10 @@ export class LoadedInstallation implements Installation {
   private _me: { v: string | null } | null = null;
   private _assign: ParsedAssign | null = null;
   private assignProbes = 0;
+  /** Probes already made, by local part (at most ASSIGN_PROBES of them). */
+  private readonly assignMemo = new Map<string, AssignProbe>();
+  /** Colon-list look-ups already answered (a few per address). */
+  private readonly colonMemo = new Map<string, Pick<ColonList, 'present' | 'path' | 'map'>>();
   private readonly colonScans = new Map<string, number>();
   private _usersCdb: UsersCdb | null = null;
   private _more: { v: MoreRcpt } | null = null;
@@ -225,12 +232,25 @@ export class LoadedInstallation implements Installation {
   }
 
   colonLookup(name: 'virtualdomains' | 'smtproutes', keys: string[]): Pick<ColonList, 'present' | 'path' | 'map'> {
+    // The same look-up again (a walk is re-run once the manager handlers are
+    // loaded) is answered from memory: the file's bytes are read once anyway.
+    const memoKey = `${name}\0${keys.join('\0')}`;
+    const memo = this.colonMemo.get(memoKey);
+    if (memo) return memo;
+    const out = this.colonLookupUncached(name, keys);
+    if (this.colonMemo.size < MEMO_MAX) this.colonMemo.set(memoKey, out);
+    return out;
+  }
+
+  private colonLookupUncached(name: 'virtualdomains' | 'smtproutes', keys: string[]): Pick<ColonList, 'present' | 'path' | 'map'> {
     // A scan per look-up beats building the map for a few; a session tracing many builds it once.
     const n = (this.colonScans.get(name) ?? 0) + 1;
     this.colonScans.set(name, n);
     const full = this.maps.get(name) ?? (n > ASSIGN_PROBES ? this.colonList(name) : undefined);
     const path = `${this.controlDir}/${name}`;
     const buf = full ? null : this.controlBytes(name);
+    // No key: only whether the file is there (no need to look at its bytes).
+    if (buf !== null && keys.length === 0) return { present: true, path, map: new Map() };
     const map = buf === null ? null : colonLookup(buf, keys);
     if (map === null) {
       const l = full ?? this.colonList(name);
@@ -321,10 +341,14 @@ export class LoadedInstallation implements Installation {
    * once and shared, as for a session that traces thousands of addresses.
    */
   assignFor(lowerBin: string): ParsedAssign | AssignProbe {
-    if (this._assign || ++this.assignProbes > ASSIGN_PROBES) return this.assign();
+    if (this._assign) return this._assign;
+    const memo = this.assignMemo.get(lowerBin);
+    if (memo) return memo;
+    if (++this.assignProbes > ASSIGN_PROBES) return this.assign();
     const path = `${this.root}/users/assign`;
     const a = probeAssign(this.readFile(path), lowerBin, path);
     for (const e of a.errors) this.report(e);
+    this.assignMemo.set(lowerBin, a);
     return a;
   }
 

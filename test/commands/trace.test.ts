@@ -191,3 +191,43 @@ test('a vdelivermail line is followed (the manager modules load on demand): the 
   assert.deepEqual(first.deliveries.map((d: { kind: string }) => d.kind), ['maildir']);
   assert.ok(first.hops[0].steps.some((s: { stage: string }) => s.stage === 'vdelivermail'));
 });
+
+test('managers loaded one at a time give the same traces as both handlers at once (demo vpopmail and vmailmgr, every README address)', async () => {
+  let root = path.dirname(new URL(import.meta.url).pathname);
+  while (!fs.existsSync(path.join(root, 'package.json'))) root = path.dirname(root);
+  const { Sysroot } = await import('../../source/sysroot/sysroot.js');
+  const { loadInstallation, systemUsersOf } = await import('../../source/qmail/installation.js');
+  const { traceAddress } = await import('../../source/trace/walk.js');
+  const { builtinManagers } = await import('../../source/trace/managers.js');
+  const { toSafeJson } = await import('../../source/text/sanitize.js');
+  let managed = 0;
+  for (const demo of ['vpopmail', 'vmailmgr']) {
+    const dir = path.join(root, 'demo', demo);
+    const addresses = [...new Set(fs.readFileSync(path.join(dir, 'README.md'), 'utf8').match(/[A-Za-z0-9._+%=-]*@[A-Za-z0-9.-]+/g) ?? [])];
+    const now = '2026-11-25T10:00:00Z';
+    const out: string[] = [];
+    const c: CommandContext = {
+      sysroot: new Sysroot(dir),
+      instances: ['/var/qmail'],
+      instancesExplicit: false,
+      positionals: addresses,
+      options: { json: true, now },
+      json: true,
+      color: false,
+      readOnly: true,
+      out: (t) => out.push(t),
+      err: () => undefined,
+      readStdin: async () => '',
+    };
+    assert.equal(await run(c), 0);
+    const got = out.join('').trim().split('\n');
+    const sysroot = new Sysroot(dir);
+    const inst = loadInstallation(sysroot, '/var/qmail');
+    addresses.forEach((a, i) => {
+      const want = traceAddress(inst, systemUsersOf(sysroot), a, { managers: builtinManagers, now: new Date(now), others: [inst] });
+      if (want.hops.some((h) => h.steps.some((s) => s.stage === 'vdelivermail' || s.stage === 'vdeliver'))) managed++;
+      assert.equal(got[i], toSafeJson(want), `${demo} ${a}`);
+    });
+  }
+  assert.ok(managed >= 10, `only ${managed} traces went through a manager`);
+});
