@@ -2,8 +2,10 @@
 // goes astray. Each rule set is a pure function over loaded installations
 // and the host's users; other modules (veil, managers) add theirs with
 // registerLintRules().
-import type { Diagnostic, Installation, SystemUsers, PasswdEntry } from './model-types.js';
-import { usersCdbRecords, type AssignEntryDetail } from './assign.js';
+import type { AssignFile, Diagnostic, Installation, SystemUsers, PasswdEntry } from './model-types.js';
+import { isAscii } from 'node:buffer';
+import { usersCdbRecords, type AssignEntryDetail, type ParsedAssign } from './assign.js';
+import type { CdbReader } from './cdb.js';
 import { domainMatrix } from './domains.js';
 import { LoadedInstallation } from './installation.js';
 import { lcAscii } from './control-readers.js';
@@ -129,7 +131,7 @@ export const assignRules: LintRule = (installs, users) => {
           });
         } else {
           const bytes = readSafe(inst, apath);
-          const diff = bytes ? compareUsersCdb(bytes, cdb.reader, apath) : null;
+          const diff = bytes ? (sameAsParsed(bytes, a, cdb.reader) ? [] : compareUsersCdb(bytes, cdb.reader, apath)) : null;
           if (diff && diff.length > 0) {
             out.push({
               path: cdb.path,
@@ -249,6 +251,34 @@ export const assignRules: LintRule = (installs, users) => {
   }
   return out;
 };
+
+/**
+ * users/cdb holds, in order, exactly the records qmail-newu makes of the
+ * parsed users/assign: told record by record against the entries already
+ * parsed, keeping nothing (compareUsersCdb parses the file again and holds
+ * every record of a 50,000-line file at once). False when it cannot tell
+ * this way (a byte above ASCII, whose shown fields are decoded): the caller
+ * then compares in full.
+ */
+function sameAsParsed(bytes: Buffer, a: AssignFile, reader: CdbReader): boolean {
+  const wildBytes = (a as Partial<ParsedAssign>).wildBytes;
+  if (a.errors.length > 0 || wildBytes === undefined || !isAscii(bytes)) return false;
+  const entries = a.entries as AssignEntryDetail[];
+  let i = 0;
+  try {
+    for (const h of reader.records()) {
+      if (i < entries.length) {
+        const e = entries[i];
+        if (e.key === undefined || h.key.toString('latin1') !== e.key) return false;
+        if (h.value.toString('latin1') !== `${e.user}\0${e.uid}\0${e.gid}\0${e.home}\0${e.dash}\0${e.ext}`) return false;
+      } else if (i > entries.length || h.key.length !== 0 || h.value.toString('latin1') !== wildBytes) return false;
+      i++;
+    }
+  } catch {
+    return false;
+  }
+  return i === entries.length + 1;
+}
 
 /** Differences between users/cdb and what qmail-newu would compile from users/assign, in words. */
 export function compareUsersCdb(assignBytes: Buffer, reader: import('./cdb.js').CdbReader, assignPath: string): string[] {

@@ -31,12 +31,15 @@ export interface HeavyRequest {
   sysrootDir: string;
   roots: string[];
   /**
-   * Which half: 'names' (managers, domain matrix, .qmail tree) or 'checks'
-   * (qlens check and the veil search, which allocate fast: the loader runs
-   * them in a worker of their own once the queue scan is over, and the first
-   * worker's heap is gone by then). Default both.
+   * Which part: 'names' (managers, domain matrix, .qmail tree), 'veil' (the
+   * veil search) or 'checks' (qlens check). The veil search and the checks
+   * allocate fast: the loader runs each in a worker of its own, one after the
+   * other once the queue scan is over, so no worker's garbage sits beside
+   * another's. Default all three.
    */
-  parts?: 'names' | 'checks';
+  parts?: 'names' | 'veil' | 'checks';
+  /** The leaks a 'veil' worker found: the checks' veil rule takes them instead of looking again. */
+  leaks?: Leak[];
 }
 
 function describe(e: unknown): string {
@@ -63,8 +66,10 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
   const sysroot = new Sysroot(req.sysrootDir, { readCacheBytes: READ_CACHE_BYTES });
   const users = systemUsersOf(sysroot);
   const installs = req.roots.map((r) => loadInstallation(sysroot, r));
-  if (req.parts !== 'checks') computeNames(sysroot, installs, users, post);
-  if (req.parts !== 'names') computeChecks(sysroot, installs, users, post);
+  if (req.parts === undefined || req.parts === 'names') computeNames(sysroot, installs, users, post);
+  let leaks = req.leaks;
+  if (req.parts === 'veil' || (req.parts !== 'names' && !leaks)) leaks = computeVeil(sysroot, installs, users, post);
+  if (req.parts === undefined || req.parts === 'checks') computeChecks(installs, users, leaks ?? [], post);
   post({ part: 'done' });
 }
 
@@ -101,18 +106,23 @@ function computeNames(sysroot: Sysroot, installs: LoadedInstallation[], users: R
   post({ part: 'dotqmail', value: trees });
 }
 
-function computeChecks(sysroot: Sysroot, installs: LoadedInstallation[], users: ReturnType<typeof systemUsersOf>, post: (m: HeavyMessage) => void): void {
+/** The veil leaks, posted; empty when the search failed (the error is posted). */
+function computeVeil(sysroot: Sysroot, installs: LoadedInstallation[], users: ReturnType<typeof systemUsersOf>, post: (m: HeavyMessage) => void): Leak[] {
   post({ part: 'step', text: 'looking for veil leaks' });
-  let leaks: Leak[] = [];
   try {
-    leaks = findLeaks(installs, users, sysroot);
+    const leaks = findLeaks(installs, users, sysroot);
     post({ part: 'veil', value: leaks });
+    return leaks;
   } catch (e) {
     post({ part: 'error', text: `veil: ${describe(e)}` });
+    return [];
   }
+}
+
+function computeChecks(installs: LoadedInstallation[], users: ReturnType<typeof systemUsersOf>, leaks: Leak[], post: (m: HeavyMessage) => void): void {
   post({ part: 'step', text: 'checking (qlens check)' });
   // The same checks as `qlens check`, veil leaks that break mail included: those
-  // from the leaks just found, as qlens check's veil rule would find them again.
+  // from the leaks already found, as qlens check's veil rule would find them again.
   const veilRule: LintRule = (all) => (all.length < 2 ? [] : veilProblemsFromLeaks(leaks));
   const unregister = registerLintRules(veilRule);
   try {

@@ -20,6 +20,7 @@ import {
   type QueueLayout,
 } from '../qmail/queue.js';
 import type { QueueItem } from './queue-items.js';
+import type { Leak } from '../veil/index.js';
 import { scanQueues, fromColumns, type QueueScanMessage, type QueueScanRequest } from './queue-scan.js';
 import { sanitize } from '../text/sanitize.js';
 import { traceAddress } from '../trace/walk.js';
@@ -347,26 +348,36 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     await queues.done;
     tables.clear();
     if (cancelled) return;
-    const checks = runHeavy({ sysrootDir: req.source.sysrootDir, roots: installs.map((i) => i.root), parts: 'checks' }, onHeavy(true));
-    heavy = {
-      done: Promise.all([names.done, checks.done]).then(() => undefined),
-      stop: () => {
-        names.stop();
-        checks.stop();
-      },
-    };
-    {
+    // The veil search, then the checks, each in a worker of its own: the
+    // first one's heap is gone before the second starts. The checks take the
+    // leaks found (their veil rule would look for them again).
+    const loaded = installs.map((i) => i.root);
+    const later: Array<{ done: Promise<void>; stop(): void }> = [names];
+    heavy = { done: Promise.resolve(), stop: () => later.forEach((w) => w.stop()) };
+    // The worker's steps, shown until `done` (a step the names' worker posts late must not keep this loop going).
+    const showSteps = async (done: Promise<void>): Promise<void> => {
       step('');
-      // A step the names' worker posts late must not keep this loop going once both are over.
       let over = false;
-      void heavy.done.then(() => (over = true));
+      void done.then(() => (over = true));
       while (heavyStep !== null && !over && !cancelled) {
         step(heavyStep);
         emit();
-        await Promise.race([heavy.done, new Promise((r) => setTimeout(r, 250))]);
+        await Promise.race([done, new Promise((r) => setTimeout(r, 250))]);
       }
-      await heavy.done;
-    }
+      await done;
+    };
+    let leaks: Leak[] = [];
+    const onVeil = onHeavy(false);
+    const veil = runHeavy({ sysrootDir: req.source.sysrootDir, roots: loaded, parts: 'veil' }, (m) => {
+      if (m.part === 'veil') leaks = m.value;
+      onVeil(m);
+    });
+    later.push(veil);
+    await showSteps(veil.done);
+    if (cancelled) return;
+    const checks = runHeavy({ sysrootDir: req.source.sysrootDir, roots: loaded, parts: 'checks', leaks }, onHeavy(true));
+    later.push(checks);
+    await showSteps(Promise.all([names.done, checks.done]).then(() => undefined));
     data.progress = null;
     emit();
   };

@@ -120,6 +120,30 @@ test('the checks pass posts the veil leaks and the problems, veil problems inclu
   assert.equal(new Set(keys).size, keys.length);
 });
 
+test('the veil search and the checks in two passes (the leaks handed over) give what one pass gives', () => {
+  const roots = ['/var/qmail', '/var/qmail2'];
+  const one: HeavyMessage[] = [];
+  computeHeavyParts({ sysrootDir: FIXTURE, roots, parts: 'checks' }, (m) => one.push(m));
+  const veil: HeavyMessage[] = [];
+  computeHeavyParts({ sysrootDir: FIXTURE, roots, parts: 'veil' }, (m) => veil.push(m));
+  assert.deepEqual(veil.filter((m) => m.part !== 'step').map((m) => m.part), ['veil', 'done']);
+  const leaks = veil.find((m) => m.part === 'veil');
+  assert.ok(leaks && leaks.part === 'veil');
+  assert.ok(leaks.value.length > 0, 'the fixture has leaks between its two installations');
+  const checks: HeavyMessage[] = [];
+  computeHeavyParts({ sysrootDir: FIXTURE, roots, parts: 'checks', leaks: leaks.value }, (m) => checks.push(m));
+  assert.deepEqual(checks.filter((m) => m.part !== 'step').map((m) => m.part), ['problems', 'done']);
+  assert.deepEqual(
+    checks.find((m) => m.part === 'problems'),
+    one.find((m) => m.part === 'problems'),
+  );
+  assert.deepEqual(leaks, one.find((m) => m.part === 'veil'));
+  // The leaks that break mail are among the problems, once.
+  const problems = checks.find((m) => m.part === 'problems');
+  assert.ok(problems && problems.part === 'problems');
+  assert.equal(problems.value.filter((d) => d.code === 'veil-shared-passwd-users').length, 1);
+});
+
 test('a bounded read cache drops the oldest files and reads them again, with the same bytes', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qlens-cache-'));
   try {
