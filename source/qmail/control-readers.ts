@@ -1,6 +1,7 @@
 // qmail's three control-file readers (control.c), as pure functions over the
 // file's bytes. `null` input means the file does not exist, which qmail
 // treats differently from an empty file.
+import { isAscii } from 'node:buffer';
 import { decodeBytes } from '../sysroot/sysroot.js';
 
 /** ASCII-only lower-casing, as qmail's case_lowerb: bytes above 0x7f are left alone. */
@@ -113,22 +114,22 @@ export function colonMap(lines: ListLine[]): { map: Map<string, ColonEntry>; noC
  * and the caller reads the whole list.
  */
 export function colonLookup(buf: Buffer, keys: Iterable<string>): Map<string, ColonEntry> | null {
+  if (!isAscii(buf) || buf.indexOf(0) !== -1) return null;
   const text = buf.toString('latin1');
-  if (/[\0\x80-\xff]/.test(text)) return null;
   const want = new Set(keys);
   const out = new Map<string, ColonEntry>();
   // The regex engine finds the few candidate lines; each is then read as reader D would.
   // ASCII text: the `i` flag folds exactly A-Z/a-z here, as lcAscii does.
-  // A key never holds a colon (the first one ends it): such a candidate cannot match.
-  const alts = [...want].filter((k) => !k.includes(':')).map((k) => k.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
+  // A key never holds a colon (the first one ends it) or a newline (lines end there): such a candidate cannot match.
+  const alts = [...want].filter((k) => !k.includes(':') && !k.includes('\n')).map((k) => k.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
   if (alts.length === 0) return out;
-  const re = new RegExp(`^(?:${alts.join('|')}):`, 'gim');
+  // Line starts are found as "\n" (the first line by a sticky match at 0): a `^` with the `m` flag tests every position, several times slower.
+  const first = new RegExp(`(?:${alts.join('|')}):`, 'iy');
+  const re = new RegExp(`\\n(?:${alts.join('|')}):`, 'gi');
   let line = 1;
   let counted = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const start = m.index;
-    // `m` also treats \r as a line break; qmail splits at \n only.
-    if (start > 0 && text.charCodeAt(start - 1) !== 10) continue;
+  for (let m = first.exec(text) ?? re.exec(text); m !== null; m = re.exec(text)) {
+    const start = text.charCodeAt(m.index) === 10 ? m.index + 1 : m.index;
     if (text.charCodeAt(start) === 35 /* # */) continue;
     for (let p = text.indexOf('\n', counted); p >= 0 && p < start; p = text.indexOf('\n', p + 1)) {
       line++;
@@ -141,7 +142,7 @@ export function colonLookup(buf: Buffer, keys: Iterable<string>): Map<string, Co
       if (ch === 32 || ch === 9) end--;
       else break;
     }
-    const c = start + m[0].length - 1;
+    const c = m.index + m[0].length - 1;
     const key = text.slice(start, c);
     out.set(lcAscii(key), { key, value: text.slice(c + 1, end), line });
   }

@@ -38,3 +38,21 @@ test('colonLookup leaves non-ASCII or NUL bytes to the full reader', () => {
   assert.equal(colonLookup(Buffer.from('café.example:x\n'), ['café.example']), null);
   assert.equal(colonLookup(Buffer.from('a.example:x\0y\n'), ['a.example']), null);
 });
+
+test('colonLookup agrees with colonMap on generated lists (first line, comments, case, blanks, duplicates)', async () => {
+  const fc = (await import('fast-check')).default;
+  const part = fc.constantFrom('a', 'A', 'b', '.', '#', ' ', '\t', '\r', '@', '-', '');
+  const word = fc.array(part, { maxLength: 4 }).map((a) => a.join(''));
+  const line = fc.oneof(fc.tuple(word, word).map(([k, v]) => `${k}:${v}`), word);
+  const list = fc.tuple(fc.array(line, { maxLength: 8 }), fc.constantFrom('', '\n', '\r\n')).map(([ls, end]) => ls.join('\n') + end);
+  fc.assert(
+    fc.property(list, fc.array(word, { maxLength: 5 }), (t, asked) => {
+      const keys = asked.map((k) => k.toLowerCase());
+      const buf = Buffer.from(t);
+      const full = colonMap(readListLines(buf) ?? []).map;
+      const some = colonLookup(buf, keys)!;
+      for (const k of keys) assert.deepEqual(some.get(k), full.get(k), `${JSON.stringify(k)} in ${JSON.stringify(t)}`);
+    }),
+    { numRuns: 3000, seed: 5 },
+  );
+});
