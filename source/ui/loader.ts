@@ -21,7 +21,7 @@ import {
 } from '../qmail/queue.js';
 import type { QueueItem } from './queue-items.js';
 import type { Leak } from '../veil/index.js';
-import { scanQueues, fromColumns, type QueueScanMessage, type QueueScanRequest } from './queue-scan.js';
+import { scanQueues, fromColumns, messageId, type QueueScanMessage, type QueueScanRequest } from './queue-scan.js';
 import { sanitize } from '../text/sanitize.js';
 import { traceAddress } from '../trace/walk.js';
 import { builtinManagers } from '../trace/managers.js';
@@ -330,7 +330,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
             const qv = lists.get(m.root);
             const table = more(m.root, m.strings);
             if (!qv) break;
-            m.ids.forEach((id, k) => qv.subjects.set(id, table[m.subjects[k]]));
+            for (let k = 0; k < m.ids.length; k++) qv.subjects.set(messageId(m.ids, k), table[m.subjects[k]]);
             putQueue({ ...qv, subjectsRead: m.read });
             break;
           }

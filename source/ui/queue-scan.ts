@@ -76,13 +76,23 @@ function toColumns(items: QueueItem[], strings: StringTable): ItemColumns {
   return c;
 }
 
+/**
+ * A message number read from a Float64Array as a small integer where it is
+ * one: as read, each is a boxed double (16 bytes more per row, and per key of
+ * the subjects' map).
+ */
+export function messageId(ids: Float64Array, k: number): number {
+  const n = ids[k];
+  return n >= 0 && n <= 0x3fffffff ? n | 0 : n;
+}
+
 /** The rows of a chunk, appended to `into`; `table` has the chunk's strings appended first. */
 export function fromColumns(c: ItemColumns, table: string[], into: QueueItem[]): void {
   const str = (k: number): string | null => (k < 0 ? null : table[k]);
   for (let k = 0; k < c.id.length; k++) {
     const f = c.flags[k];
     into.push({
-      id: c.id[k],
+      id: messageId(c.id, k),
       queuedMs: c.queuedMs[k],
       sender: str(c.sender[k]),
       senderKind: SENDER_KINDS[f >> 3] ?? 'unknown',
