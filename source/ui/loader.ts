@@ -183,7 +183,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
 
   // What the worker is doing, shown while the main thread has nothing else to say.
   let heavyStep: string | null = null;
-  let heavy: { done: Promise<void>; stop(): void } | null = null;
+  let heavy: { stop(): void } | null = null;
   let queues: { done: Promise<void>; stop(): void } | null = null;
   const step = (name: string): void => {
     if (data.progress) data.progress = { ...data.progress, step: name };
@@ -244,8 +244,8 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     // trace or a message reads again what it needs, through a fresh view.
     sysroot = sysroot.reopen();
     installs.splice(0, installs.length, ...installs.map((i) => loadInstallation(sysroot, i.root)));
-    // 2. Checks, veil, managers, .qmail tree: seconds on a big host, so in a worker thread.
-    // The checks run in a second worker once the queue scan is over (see HeavyRequest.parts).
+    // 2. Checks, veil, managers, .qmail tree: seconds on a big host, so in worker threads.
+    // The veil search and the checks run after the queue scan, each in a worker of its own (see HeavyRequest.parts).
     // Only the checks' worker ends the step (the names' worker may end before or after it).
     const onHeavy = (last: boolean) => (m: HeavyMessage): void => {
       if (cancelled) return;
@@ -353,7 +353,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     // leaks found (their veil rule would look for them again).
     const loaded = installs.map((i) => i.root);
     const later: Array<{ done: Promise<void>; stop(): void }> = [names];
-    heavy = { done: Promise.resolve(), stop: () => later.forEach((w) => w.stop()) };
+    heavy = { stop: () => later.forEach((w) => w.stop()) };
     // The worker's steps, shown until `done` (a step the names' worker posts late must not keep this loop going).
     const showSteps = async (done: Promise<void>): Promise<void> => {
       step('');
