@@ -72,11 +72,16 @@ function firstLine(text: string, candidates: Iterable<number>, accept: (e: Passw
   return null;
 }
 
-/** Starts of the lines a regular expression (global, matching at a line start after an optional "\n") finds. */
-function* lineStarts(text: string, re: RegExp): Generator<number> {
-  re.lastIndex = 0;
+/**
+ * Starts of the lines whose beginning matches `line` (a regular-expression
+ * source): the first line by a sticky match at 0, the others found as "\n"
+ * plus `line` (a "^" alternative would be tried at every position).
+ */
+function* lineStarts(text: string, line: string): Generator<number> {
+  if (new RegExp(line, 'y').test(text)) yield 0;
+  const re = new RegExp(`\\n${line}`, 'g');
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    yield m[0].startsWith('\n') ? m.index + 1 : m.index;
+    yield m.index + 1;
     re.lastIndex = m.index + 1;
   }
 }
@@ -211,7 +216,7 @@ export class LoadedSystemUsers implements SystemUsers {
     if (this.lazy()) {
       const text = this.passwdText();
       if (text === null || name === '' || name.includes('\n')) return null;
-      return firstLine(text, lineStarts(text, new RegExp(`(?:^|\\n)${escapeRegExp(name)}:`, 'g')), (e) => e.name === name);
+      return firstLine(text, lineStarts(text, `${escapeRegExp(name)}:`), (e) => e.name === name);
     }
     this.names ??= firstBy(this.passwd(), (e) => e.name);
     return this.names.get(name) ?? null;
@@ -223,7 +228,7 @@ export class LoadedSystemUsers implements SystemUsers {
     if (Number.isSafeInteger(uid) && uid >= 0 && this.lazy()) {
       const text = this.passwdText();
       if (text === null) return null;
-      return firstLine(text, lineStarts(text, new RegExp(`(?:^|\\n)[^:\\n]*:[^:\\n]*:0*${uid}:`, 'g')), (e) => e.uid === uid);
+      return firstLine(text, lineStarts(text, `[^:\\n]*:[^:\\n]*:0*${uid}:`), (e) => e.uid === uid);
     }
     this.uids ??= firstBy(this.passwd(), (e) => e.uid);
     return this.uids.get(uid) ?? null;
