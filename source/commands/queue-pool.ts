@@ -137,7 +137,12 @@ export async function* renderQueue(
   const dirs = layout.splitDirs;
   const workers = Math.min(pool.workers ?? defaultWorkers(), dirs.length);
   const usable =
-    workers > 0 && expected >= (pool.minMessages ?? DEFAULT_MIN_MESSAGES) && sysroot instanceof Sysroot && existsSync(fileURLToPath(WORKER_URL));
+    workers > 0 &&
+    expected >= (pool.minMessages ?? DEFAULT_MIN_MESSAGES) &&
+    // A worker opens a plain Sysroot on the same directory: a view with
+    // more to it (a snapshot, staged edits) is read here.
+    sysroot.constructor === Sysroot &&
+    existsSync(fileURLToPath(WORKER_URL));
   pool.onStart?.(usable ? workers : 0);
   if (!usable) {
     yield* renderHere(cx, dirs, 0, -1, render, tally, chunkSize);

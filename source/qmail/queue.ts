@@ -633,7 +633,7 @@ export function* scanSplit(cx: ScanContext, d: number, tally: ScanTally, openDir
     // One split directory's names at once (a few thousand numbers even for
     // a 100,000-message queue): they are sorted anyway, and one readdir
     // call is far cheaper than iterating in small batches.
-    for (const n of messDir.list()) if (DIGITS.test(n)) ids.push(Number(n));
+    for (const n of sysroot.readdir(messDir.sysDir) ?? []) if (DIGITS.test(n)) ids.push(Number(n));
   } catch (e) {
     if (problems.fsError(asFsError(e, messDir.sysDir))) {
       tally.incomplete = true;
