@@ -66,10 +66,11 @@ function retryText(est: RetryEstimate, now: number): string {
   return `next try ~${qreadDate(est.nextMs)} (${relative(est.nextMs, now)}; ${how})`;
 }
 
-function recipientLines(r: QueueRecipient, m: QueueMessage, now: number): string {
+/** `retryTexts` keeps each channel's line for the next recipient of the same message (they share the estimate). */
+function recipientLines(r: QueueRecipient, m: QueueMessage, now: number, retryTexts: { local?: string; remote?: string } = {}): string {
   const addr = safeBytes(r.bytes);
   let out = r.channel === null ? `\ttodo\t${addr}\n` : `${r.done ? '  done' : ''}\t${r.channel}\t${addr}\n`;
-  if (!r.done && r.channel && m.retry[r.channel]) out += `\t\t${retryText(m.retry[r.channel]!, now)}\n`;
+  if (!r.done && r.channel && m.retry[r.channel]) out += `\t\t${(retryTexts[r.channel] ??= retryText(m.retry[r.channel]!, now))}\n`;
   if (r.prediction) out += `\t\t${sanitize(r.prediction.text)}\n`;
   return out;
 }
@@ -89,7 +90,8 @@ export function messageText(m: QueueMessage, now: number): string {
   if (m.pastLifetime) extras.push(`past queuelifetime by ${relative(m.expiresMs!, now).replace(' ago', '')}: its next temporary failure bounces`);
   if (extras.length) line += `  [${extras.join('; ')}]`;
   let out = line + '\n';
-  for (const r of m.recipients) out += recipientLines(r, m, now);
+  const retryTexts = {};
+  for (const r of m.recipients) out += recipientLines(r, m, now, retryTexts);
   return out;
 }
 
