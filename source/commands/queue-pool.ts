@@ -15,13 +15,12 @@ import { Sysroot } from '../sysroot/sysroot.js';
 import {
   newTally,
   openScan,
-  scanSplit,
   type QueueLayout,
   type QueueProblems,
   type ScanOptions,
   type ScanTally,
 } from '../qmail/queue.js';
-import { emptyChunk, renderInto, type RenderOptions, type RenderedChunk } from './queue-render.js';
+import { renderSplit, type RenderOptions, type RenderedChunk } from './queue-render.js';
 import { CLAIM, FINISHED, STOP, type ScanWorkerMessage, type ScanWorkerRequest } from './queue-scan-worker.js';
 
 const WORKER_URL = new URL('./queue-scan-worker.js', import.meta.url);
@@ -90,26 +89,10 @@ function* renderHere(
   const openDirs = new Map<string, boolean>();
   for (; index < dirs.length; index++) {
     const part = newTally();
-    const it = scanSplit(cx, dirs[index], part, openDirs);
-    let chunk = emptyChunk();
-    let stop = false;
-    for (;;) {
-      const step = it.next();
-      if (step.done) {
-        stop = step.value;
-        break;
-      }
-      // Handed out already by a worker that then died; its tally of this directory is lost, so it is counted again here.
-      if (step.value.id <= afterId) continue;
-      renderInto(chunk, step.value, render);
-      if (chunk.asks.length >= chunkSize) {
-        yield chunk;
-        chunk = emptyChunk();
-      }
-    }
+    // A worker that died may have handed out part of this directory; its tally of it is lost, so it is counted again here.
+    const stop = yield* renderSplit(cx, dirs[index], part, openDirs, render, chunkSize, afterId);
     afterId = -1;
     addTally(tally, part);
-    if (chunk.asks.length > 0) yield chunk;
     if (stop) return;
   }
 }

@@ -5,7 +5,7 @@
 // queue-scan-worker.ts), while the predictions, which share one budget and
 // one memo in listing order, are made and spliced in by the consumer.
 import { toSafeJson, sanitize } from '../text/sanitize.js';
-import type { QueueMessage, QueuePrediction, RecipientPredictor } from '../qmail/queue.js';
+import { scanSplit, type QueueMessage, type QueuePrediction, type RecipientPredictor, type ScanContext, type ScanTally } from '../qmail/queue.js';
 import { messageJson, messageText } from './queue-format.js';
 
 export interface RenderOptions {
@@ -105,5 +105,37 @@ export function* spliceChunk(chunk: RenderedChunk, json: boolean, predict: Recip
       if (p) out += predictionText(p, json);
     }
     yield out + chunk.parts[part++];
+  }
+}
+
+/**
+ * One split directory read and rendered, in chunks of `chunkSize` messages;
+ * returns true when the listing must stop there (as scanSplit). Messages
+ * with ids up to `afterId` are read but not rendered: they were handed out
+ * already, by a worker that then died.
+ */
+export function* renderSplit(
+  cx: ScanContext,
+  d: number,
+  tally: ScanTally,
+  openDirs: Map<string, boolean>,
+  render: RenderOptions,
+  chunkSize: number,
+  afterId = -1,
+): Generator<RenderedChunk, boolean> {
+  const it = scanSplit(cx, d, tally, openDirs);
+  let chunk = emptyChunk();
+  for (;;) {
+    const step = it.next();
+    if (step.done) {
+      if (chunk.asks.length > 0) yield chunk;
+      return step.value;
+    }
+    if (step.value.id <= afterId) continue;
+    renderInto(chunk, step.value, render);
+    if (chunk.asks.length >= chunkSize) {
+      yield chunk;
+      chunk = emptyChunk();
+    }
   }
 }

@@ -5,8 +5,8 @@
 // slow consumer (a pager, the tracer's predictions) keeps memory bounded.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Sysroot, type FaultMap } from '../sysroot/sysroot.js';
-import { QueueProblems, newTally, openScan, scanSplit, type QueueLayout } from '../qmail/queue.js';
-import { emptyChunk, renderInto, type RenderOptions, type RenderedChunk } from './queue-render.js';
+import { QueueProblems, newTally, openScan, type QueueLayout } from '../qmail/queue.js';
+import { renderSplit, type RenderOptions, type RenderedChunk } from './queue-render.js';
 import type { Diagnostic } from '../qmail/model-types.js';
 
 export interface ScanWorkerRequest {
@@ -66,22 +66,10 @@ function work(req: ScanWorkerRequest, post: (m: ScanWorkerMessage) => void): voi
       Atomics.wait(control, FINISHED, finished, 1000);
     }
     const tally = newTally();
-    const it = scanSplit(cx, req.layout.splitDirs[index], tally, openDirs);
-    let chunk = emptyChunk();
-    let stop = false;
-    for (;;) {
-      const step = it.next();
-      if (step.done) {
-        stop = step.value;
-        break;
-      }
-      renderInto(chunk, step.value, req.render);
-      if (chunk.asks.length >= req.chunk) {
-        post({ kind: 'chunk', index, chunk });
-        chunk = emptyChunk();
-      }
-    }
-    if (chunk.asks.length > 0) post({ kind: 'chunk', index, chunk });
+    const chunks = renderSplit(cx, req.layout.splitDirs[index], tally, openDirs, req.render, req.chunk);
+    let step = chunks.next();
+    for (; !step.done; step = chunks.next()) post({ kind: 'chunk', index, chunk: step.value });
+    const stop = step.value;
     post({ kind: 'end', index, tally, problems: problems.list.splice(0), onceCodes: problems.onceCodes(), stop });
     if (stop) break;
   }
