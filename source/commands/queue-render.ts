@@ -21,10 +21,17 @@ export interface RenderOptions {
 }
 
 export interface RenderedChunk {
-  /** Per message: its text in pieces, one more than its pending recipients when predicting, else one. */
+  /**
+   * Per item: its text in pieces, one more than its pending recipients. An
+   * item is a message that asks for predictions, or a run of messages that
+   * ask for none, joined (with commas in JSON) so that a chunk crosses
+   * threads as a few long strings rather than one per message.
+   */
   parts: string[];
-  /** Per message: how many pending recipients it asks about (0 when not predicting). */
+  /** Per item: how many pending recipients it asks about (0 for a run of messages that ask nothing). */
   asks: number[];
+  /** Messages in the chunk. */
+  messages: number;
   /** Per message asking: the envelope sender. */
   senders: string[];
   /** Per pending recipient, in order: address, then channel ('' for a recipient still in todo). */
@@ -38,7 +45,7 @@ export interface RenderedChunk {
 }
 
 export function emptyChunk(): RenderedChunk {
-  return { parts: [], asks: [], senders: [], recipients: [], bouncing: 0, pastLifetime: 0, pendingRecipients: 0 };
+  return { parts: [], asks: [], senders: [], recipients: [], messages: 0, bouncing: 0, pastLifetime: 0, pendingRecipients: 0 };
 }
 
 function placeholder(marker: string): QueuePrediction {
@@ -53,6 +60,7 @@ function cutAt(o: RenderOptions): string {
 /** Add one message to a chunk. */
 export function renderInto(chunk: RenderedChunk, m: QueueMessage, o: RenderOptions): void {
   chunk.lastId = m.id;
+  chunk.messages++;
   let pending = 0;
   for (const r of m.recipients) if (!r.done) pending++;
   chunk.pendingRecipients += pending;
@@ -65,8 +73,12 @@ export function renderInto(chunk: RenderedChunk, m: QueueMessage, o: RenderOptio
   }
   const text = o.json ? toSafeJson(messageJson(m)) : messageText(m, o.now);
   if (ask === 0) {
-    chunk.parts.push(text);
-    chunk.asks.push(0);
+    const last = chunk.asks.length - 1;
+    if (last >= 0 && chunk.asks[last] === 0) chunk.parts[chunk.parts.length - 1] += (o.json ? ',' : '') + text;
+    else {
+      chunk.parts.push(text);
+      chunk.asks.push(0);
+    }
     return;
   }
   const pieces = text.split(cutAt(o));
@@ -83,8 +95,8 @@ export function predictionText(p: QueuePrediction, json: boolean): string {
 }
 
 /**
- * Each message of a chunk with its predictions spliced in, asking `predict`
- * in listing order; `put` gets one message at a time.
+ * Each item of a chunk (a message, or a run of them in JSON joined by commas)
+ * with its predictions spliced in, asking `predict` in listing order.
  */
 export function* spliceChunk(chunk: RenderedChunk, json: boolean, predict: RecipientPredictor | undefined): Generator<string> {
   let part = 0;
@@ -128,12 +140,12 @@ export function* renderSplit(
   for (;;) {
     const step = it.next();
     if (step.done) {
-      if (chunk.asks.length > 0) yield chunk;
+      if (chunk.messages > 0) yield chunk;
       return step.value;
     }
     if (step.value.id <= afterId) continue;
     renderInto(chunk, step.value, render);
-    if (chunk.asks.length >= chunkSize) {
+    if (chunk.messages >= chunkSize) {
       yield chunk;
       chunk = emptyChunk();
     }
