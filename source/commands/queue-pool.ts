@@ -59,8 +59,10 @@ export const DEFAULT_AHEAD = 1;
  */
 const WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 8 };
 
+/** One per core, at most four; none on a single core (a worker there only adds its start-up). */
 export function defaultWorkers(): number {
-  return Math.min(4, Math.max(1, availableParallelism()));
+  const cores = availableParallelism();
+  return cores <= 1 ? 0 : Math.min(4, cores);
 }
 
 interface Pending {
