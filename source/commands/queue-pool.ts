@@ -21,7 +21,7 @@ import {
   type ScanTally,
 } from '../qmail/queue.js';
 import { renderSplit, type RenderOptions, type RenderedChunk } from './queue-render.js';
-import { CLAIM, FINISHED, STOP, type ScanWorkerMessage, type ScanWorkerRequest } from './queue-scan-worker.js';
+import { CLAIM, FINISHED, STOP, type ScanWorkerMessage, type ScanWorkerRequest } from './queue-pool-protocol.js';
 
 const WORKER_URL = new URL('./queue-scan-worker.js', import.meta.url);
 

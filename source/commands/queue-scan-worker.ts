@@ -4,44 +4,11 @@
 // never runs ahead of the printing by more than `ahead` directories, so a
 // slow consumer (a pager, the tracer's predictions) keeps memory bounded.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Sysroot, type FaultMap } from '../sysroot/sysroot.js';
-import { QueueProblems, newTally, openScan, type QueueLayout } from '../qmail/queue.js';
-import { renderSplit, type RenderOptions, type RenderedChunk } from './queue-render.js';
-import type { Diagnostic } from '../qmail/model-types.js';
+import { Sysroot } from '../sysroot/sysroot.js';
+import { QueueProblems, newTally, openScan } from '../qmail/queue.js';
+import { renderSplit } from './queue-render.js';
+import { CLAIM, FINISHED, STOP, type ScanWorkerMessage, type ScanWorkerRequest } from './queue-pool-protocol.js';
 
-export interface ScanWorkerRequest {
-  hostRoot: string;
-  faults: FaultMap;
-  layout: QueueLayout;
-  now: number;
-  queuelifetime: number;
-  startedMs: number;
-  todoIds: number[];
-  bounceIds: number[];
-  includeTodo: boolean;
-  /** Int32Array over it: [0] next index into layout.splitDirs to claim, [1] directories finished by the consumer, [2] stop. */
-  control: SharedArrayBuffer;
-  ahead: number;
-  chunk: number;
-  render: RenderOptions;
-}
-
-export type ScanWorkerMessage =
-  | { kind: 'chunk'; index: number; chunk: RenderedChunk }
-  | {
-      kind: 'end';
-      index: number;
-      tally: ReturnType<typeof newTally>;
-      problems: Diagnostic[];
-      onceCodes: string[];
-      /** A permission error closed the listing: nothing after this directory. */
-      stop: boolean;
-    }
-  | { kind: 'idle' };
-
-export const CLAIM = 0;
-export const FINISHED = 1;
-export const STOP = 2;
 
 function work(req: ScanWorkerRequest, post: (m: ScanWorkerMessage) => void): void {
   const control = new Int32Array(req.control);
