@@ -5,7 +5,17 @@
 // queue-scan-worker.ts), while the predictions, which share one budget and
 // one memo in listing order, are made and spliced in by the consumer.
 import { toSafeJson, sanitize } from '../text/sanitize.js';
-import { scanSplit, type QueueMessage, type QueuePrediction, type RecipientPredictor, type ScanContext, type ScanTally } from '../qmail/queue.js';
+import {
+  ShapeBuilder,
+  addToShape,
+  scanSplit,
+  type QueueMessage,
+  type QueuePrediction,
+  type RecipientPredictor,
+  type ScanContext,
+  type ScanTally,
+} from '../qmail/queue.js';
+import type { ShapeCounts } from '../qmail/queue-records.js';
 import { messageJson, messageText } from './queue-format.js';
 
 export interface RenderOptions {
@@ -13,6 +23,8 @@ export interface RenderOptions {
   now: number;
   /** Leave a place for a prediction under each pending recipient. */
   predict: boolean;
+  /** Count the pending recipients by domain and age (qlens queue --shape) instead of rendering. */
+  shape?: boolean;
   /**
    * Stands in for a prediction while rendering; random per listing, so no
    * byte sequence in a queue file can be mistaken for it.
@@ -42,6 +54,8 @@ export interface RenderedChunk {
   pendingRecipients: number;
   /** The id of the chunk's last message. */
   lastId?: number;
+  /** With RenderOptions.shape: the chunk's messages counted by domain and age, and no text. */
+  shape?: ShapeCounts;
 }
 
 export function emptyChunk(): RenderedChunk {
@@ -66,6 +80,7 @@ export function renderInto(chunk: RenderedChunk, m: QueueMessage, o: RenderOptio
   chunk.pendingRecipients += pending;
   if (m.bouncing) chunk.bouncing++;
   if (m.pastLifetime) chunk.pastLifetime++;
+  if (o.shape) return;
   const ask = o.predict ? pending : 0;
   if (ask > 0) {
     const mark = placeholder(o.marker);
@@ -137,17 +152,25 @@ export function* renderSplit(
 ): Generator<RenderedChunk, boolean> {
   const it = scanSplit(cx, d, tally, openDirs);
   let chunk = emptyChunk();
+  let shape = render.shape ? new ShapeBuilder(render.now) : null;
+  const full = (): RenderedChunk => {
+    if (shape) {
+      chunk.shape = shape.counts();
+      shape = new ShapeBuilder(render.now);
+    }
+    const c = chunk;
+    chunk = emptyChunk();
+    return c;
+  };
   for (;;) {
     const step = it.next();
     if (step.done) {
-      if (chunk.messages > 0) yield chunk;
+      if (chunk.messages > 0) yield full();
       return step.value;
     }
     if (step.value.id <= afterId) continue;
     renderInto(chunk, step.value, render);
-    if (chunk.messages >= chunkSize) {
-      yield chunk;
-      chunk = emptyChunk();
-    }
+    if (shape) addToShape(shape, step.value);
+    if (chunk.messages >= chunkSize) yield full();
   }
 }

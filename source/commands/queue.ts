@@ -9,13 +9,11 @@ import { toSafeJson, sanitize } from '../text/sanitize.js';
 import {
   QueueProblems,
   ShapeBuilder,
-  addToShape,
   countQueue,
   newTally,
   readQueueLayout,
   readQueueMessage,
   readQueuelifetime,
-  scanQueue,
   type QueueLayout,
   type RecipientPredictor,
   type ScanTally,
@@ -155,31 +153,26 @@ export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise
       const skippedBefore = deps.budget?.skipped ?? 0;
       const summary = { bouncing: 0, pastLifetime: 0, pendingRecipients: 0 };
       const shapeB = shape ? new ShapeBuilder(now) : null;
-      if (shapeB) {
-        for (const m of scanQueue(ctx.sysroot, layout, problems, scanOpts, tally)) {
-          if (m.bouncing) summary.bouncing++;
-          if (m.pastLifetime) summary.pastLifetime++;
-          for (const r of m.recipients) if (!r.done) summary.pendingRecipients++;
-          addToShape(shapeB, m);
+      // Loaded for a listing only: --counts stays a directory walk in a process that starts fast.
+      const [{ renderQueue }, { spliceChunk }, { randomBytes }] = await Promise.all([import('./queue-pool.js'), import('./queue-render.js'), import('node:crypto')]);
+      const render = { json: ctx.json, now, predict: predict !== undefined && !shapeB, shape: shapeB !== null, marker: `qlens-prediction-${randomBytes(16).toString('hex')}` };
+      if (ctx.json && !shapeB) out.put(',"messages":[');
+      let first = true;
+      for await (const chunk of renderQueue(ctx.sysroot, layout, problems, scanOpts, render, tally, counts.messages, deps.pool)) {
+        summary.bouncing += chunk.bouncing;
+        summary.pastLifetime += chunk.pastLifetime;
+        summary.pendingRecipients += chunk.pendingRecipients;
+        if (chunk.shape) {
+          shapeB?.addCounts(chunk.shape);
+          continue;
         }
-      } else {
-        if (ctx.json) out.put(',"messages":[');
-        // Loaded for a listing only: --counts stays a directory walk in a process that starts fast.
-        const [{ renderQueue }, { spliceChunk }, { randomBytes }] = await Promise.all([import('./queue-pool.js'), import('./queue-render.js'), import('node:crypto')]);
-        const render = { json: ctx.json, now, predict: predict !== undefined, marker: `qlens-prediction-${randomBytes(16).toString('hex')}` };
-        let first = true;
-        for await (const chunk of renderQueue(ctx.sysroot, layout, problems, scanOpts, render, tally, counts.messages, deps.pool)) {
-          summary.bouncing += chunk.bouncing;
-          summary.pastLifetime += chunk.pastLifetime;
-          summary.pendingRecipients += chunk.pendingRecipients;
-          for (const text of spliceChunk(chunk, ctx.json, predict)) {
-            let flushed: boolean;
-            if (ctx.json) flushed = out.put(first ? text : ',' + text);
-            else flushed = out.put(first ? '\n' + text : text);
-            first = false;
-            // Let the event loop run now and then: a closed pipe then ends us.
-            if (flushed) await new Promise((resolve) => setImmediate(resolve));
-          }
+        for (const text of spliceChunk(chunk, ctx.json, predict)) {
+          let flushed: boolean;
+          if (ctx.json) flushed = out.put(first ? text : ',' + text);
+          else flushed = out.put(first ? '\n' + text : text);
+          first = false;
+          // Let the event loop run now and then: a closed pipe then ends us.
+          if (flushed) await new Promise((resolve) => setImmediate(resolve));
         }
       }
       const tallyJson = {

@@ -190,6 +190,12 @@ export interface ShapeTable {
 }
 
 /** Accumulates pending recipients into one table per channel. */
+/** A ShapeBuilder's counts: per channel, [domain, one count per SHAPE_LABELS column]. */
+export interface ShapeCounts {
+  local: Array<[string, number[]]>;
+  remote: Array<[string, number[]]>;
+}
+
 export class ShapeBuilder {
   private readonly maps = { local: new Map<string, number[]>(), remote: new Map<string, number[]>() };
   constructor(private readonly nowMs: number) {}
@@ -204,6 +210,23 @@ export class ShapeBuilder {
       m.set(dom, row);
     }
     row[col]++;
+  }
+
+  /** The counts so far, as plain data (to hand to another thread). */
+  counts(): ShapeCounts {
+    return { local: [...this.maps.local], remote: [...this.maps.remote] };
+  }
+
+  /** Add counts another builder made (for the same now). */
+  addCounts(c: ShapeCounts): void {
+    for (const channel of ['local', 'remote'] as const) {
+      const m = this.maps[channel];
+      for (const [dom, counts] of c[channel]) {
+        const row = m.get(dom);
+        if (row) counts.forEach((n, i) => (row[i] += n));
+        else m.set(dom, [...counts]);
+      }
+    }
   }
 
   table(channel: 'local' | 'remote'): ShapeTable {

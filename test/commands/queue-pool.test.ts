@@ -189,3 +189,15 @@ test('workers that die (here: out of memory at once) are replaced by reading in 
   const dying = await list(fx, { ...MANY, limits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } }, { predictLimit: 2000 });
   sameRun(one, dying);
 });
+
+test('--shape: the workers count the same domains and ages as one thread (text and JSON)', async () => {
+  const fx = fixture();
+  for (const json of [false, true]) {
+    const one = await list(fx, ONE, { json, options: { shape: true } });
+    assert.match(one.out, json ? /"shape":\{"remote"/ : /remote recipients pending, by domain and age/);
+    assert.match(one.out, /far\.example/);
+    const many = await list(fx, MANY, { json, options: { shape: true } });
+    assert.equal(many.workers, COMPILED ? 3 : 0);
+    sameRun(one, many);
+  }
+});
