@@ -7,15 +7,8 @@ import { lcAscii } from '../qmail/control-readers.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
 import type { TraceStep } from './types.js';
 
-/** The six fields qmail-lspawn hands qmail-local, as strings (uid/gid as stored). */
-export interface LspawnFields {
-  user: string;
-  uid: string;
-  gid: string;
-  home: string;
-  dash: string;
-  ext: string;
-}
+/** The six fields qmail-lspawn hands qmail-local, as strings (uid/gid as stored): an assign line's, or qmail-getpw's. */
+export type LspawnFields = Pick<AssignEntry, 'user' | 'uid' | 'gid' | 'home' | 'dash' | 'ext'>;
 
 export type LspawnResult =
   /** Empty local part: qmail-lspawn's child exits 0, nothing delivered. */
