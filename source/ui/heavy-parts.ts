@@ -3,7 +3,8 @@
 // They run in a worker thread (load-worker.ts) so the terminal answers keys
 // while they are computed; `computeHeavyParts` is the same work inline, for
 // when a worker cannot be started.
-import { Sysroot, FsError } from '../sysroot/sysroot.js';
+import { Sysroot } from '../sysroot/sysroot.js';
+import { errorText } from './error-text.js';
 import { loadInstallation, systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
 import { domainMatrix, managerSummaries, type Manager, type ManagerInfo, type ManagerSummaries } from '../qmail/domains.js';
 import { lintInstallations, registerLintRules, type LintRule } from '../qmail/lint.js';
@@ -40,11 +41,6 @@ export interface HeavyRequest {
   parts?: 'names' | 'veil' | 'checks';
   /** The leaks a 'veil' worker found: the checks' veil rule takes them instead of looking again. */
   leaks?: Leak[];
-}
-
-function describe(e: unknown): string {
-  if (e instanceof FsError) return sanitize(e.message);
-  return sanitize(e instanceof Error ? e.message : String(e));
 }
 
 function safeCount(f: () => number): number {
@@ -90,7 +86,7 @@ function computeNames(sysroot: Sysroot, installs: LoadedInstallation[], users: R
       }
       post({ part: 'managers', root: inst.root, value });
     } catch (e) {
-      post({ part: 'error', text: `${sanitize(inst.root)}: domains: ${describe(e)}` });
+      post({ part: 'error', text: `${sanitize(inst.root)}: domains: ${errorText(e)}` });
     }
   }
   const trees: Record<string, TreeNode[]> = {};
@@ -99,7 +95,7 @@ function computeNames(sysroot: Sysroot, installs: LoadedInstallation[], users: R
     try {
       trees[inst.root] = dotqmailTree(sysroot, inst, users, summaries.get(inst.root), { lazy: lazy.get(inst.root) });
     } catch (e) {
-      post({ part: 'error', text: `${sanitize(inst.root)}: .qmail tree: ${describe(e)}` });
+      post({ part: 'error', text: `${sanitize(inst.root)}: .qmail tree: ${errorText(e)}` });
     }
     summaries.delete(inst.root);
   }
@@ -114,7 +110,7 @@ function computeVeil(sysroot: Sysroot, installs: LoadedInstallation[], users: Re
     post({ part: 'veil', value: leaks });
     return leaks;
   } catch (e) {
-    post({ part: 'error', text: `veil: ${describe(e)}` });
+    post({ part: 'error', text: `veil: ${errorText(e)}` });
     return [];
   }
 }
@@ -128,7 +124,7 @@ function computeChecks(installs: LoadedInstallation[], users: ReturnType<typeof 
   try {
     post({ part: 'problems', value: lintInstallations(installs, users) });
   } catch (e) {
-    post({ part: 'error', text: `check: ${describe(e)}` });
+    post({ part: 'error', text: `check: ${errorText(e)}` });
   } finally {
     unregister();
   }

@@ -8,6 +8,7 @@ import { QueueProblems, readQueueLayout, countQueue, scanQueue, readQueuelifetim
 import type { Diagnostic } from '../qmail/model-types.js';
 import { sanitize } from '../text/sanitize.js';
 import { queueItem, type QueueItem } from './queue-items.js';
+import { errorText } from './error-text.js';
 
 /**
  * A chunk of rows as columns. Posted as objects, 5,000 rows came out on the
@@ -163,10 +164,6 @@ export function subjectOf(head: Buffer): string | null {
   return null;
 }
 
-function describe(e: unknown): string {
-  return sanitize(e instanceof Error ? e.message : String(e));
-}
-
 /** List every installation's queue, then read each message's subject; posts as it goes. */
 export function scanQueues(req: QueueScanRequest, post: (m: QueueScanMessage) => void): void {
   const sysroot = new Sysroot(req.sysrootDir);
@@ -203,7 +200,7 @@ export function scanQueues(req: QueueScanRequest, post: (m: QueueScanMessage) =>
       post({ part: 'listed', root, shape: { local: shape.table('local'), remote: shape.table('remote') }, problems: [...problems.list] });
       if (layout.present && layout.split > 0) listed.set(root, { ids, queueDir: layout.queueDir, split: layout.split, strings });
     } catch (e) {
-      post({ part: 'error', root, text: `${sanitize(root)}: queue: ${describe(e)}` });
+      post({ part: 'error', root, text: `${sanitize(root)}: queue: ${errorText(e)}` });
     }
   }
   // Subjects, for the filter and the list (one small read per message).

@@ -73,13 +73,18 @@ export type DetailRequest =
   | { kind: 'branch'; instance: string; id: string }
   | { kind: 'trace'; address: string; queued?: { instance: string; channel: 'local' | 'remote' } | null };
 
-export function traceKey(address: string, queued: { instance: string; channel: string } | null): string {
-  return queued ? `trace:${queued.instance}:${queued.channel}:${address}` : `trace:${address}`;
-}
-
+/** The one key of a request in `details` (the loader stores under it, the views look it up by it). */
 export function requestKey(r: DetailRequest): string {
-  if (r.kind === 'branch') return `branch:${r.instance}:${r.id}`;
-  return r.kind === 'message' ? `message:${r.instance}:${r.id}` : r.kind === 'file' ? `file:${r.path}` : traceKey(r.address, r.queued ?? null);
+  switch (r.kind) {
+    case 'message':
+      return `message:${r.instance}:${r.id}`;
+    case 'file':
+      return `file:${r.path}`;
+    case 'branch':
+      return `branch:${r.instance}:${r.id}`;
+    case 'trace':
+      return r.queued ? `trace:${r.queued.instance}:${r.queued.channel}:${r.address}` : `trace:${r.address}`;
+  }
 }
 
 export interface SessionParts {

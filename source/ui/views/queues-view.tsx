@@ -11,7 +11,7 @@ import { applyFilter, type UiAction, type UiState } from '../store.js';
 import { sanitize, sanitizeBytes } from '../../text/sanitize.js';
 import { isoSeconds, type QueueMessageDetail, type ShapeTable } from '../../qmail/queue.js';
 import { queueItem, type QueueItem } from '../queue-items.js';
-import type { QueueView, SessionData } from '../session-data.js';
+import { requestKey, type SessionData } from '../session-data.js';
 import type { PaneContext, PaneModel, ViewDef, ViewProps } from './view-types.js';
 import { TextPaneView, filePane, frameId, textPane, topFrame, type Frame, type TextRow } from './text-pane.js';
 import { shownInstances } from './domains-view.js';
@@ -115,7 +115,7 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
     return textPane('queues/shape', 'pending recipients by domain × age in minutes, like qshape (Esc back)', shapeRows(data, shownInstances(data, ui), width), ui, 'queues');
   }
   if (f?.k === 'message') {
-    const det = data.details[`message:${f.instance}:${f.id}`];
+    const det = data.details[requestKey({ kind: 'message', instance: f.instance, id: f.id })];
     const key = `queues/${frameId(f)}`;
     let rows: TextRow[];
     if (!det || det.kind !== 'message') rows = [{ text: 'reading…' }];

@@ -10,7 +10,7 @@ import { START } from '../list-state.js';
 import { sanitize } from '../../text/sanitize.js';
 import { memoLast } from '../memo.js';
 import { applyFilter, type UiAction, type ViewId } from '../store.js';
-import type { SessionData } from '../session-data.js';
+import { requestKey, type SessionData } from '../session-data.js';
 import type { PaneModel, ViewProps } from './view-types.js';
 import type { UiState } from '../store.js';
 
@@ -74,7 +74,7 @@ export function textPane(key: string, title: string, rows: TextRow[], ui: UiStat
 /** The file pane: the file's lines numbered, the line in question marked. */
 export function filePane(view: ViewId, data: SessionData, ui: UiState, f: Extract<Frame, { k: 'file' }>): PaneModel<TextRow> {
   const key = `${view}/${frameId(f)}`;
-  const d = data.details[`file:${f.path}`];
+  const d = data.details[requestKey({ kind: 'file', path: f.path })];
   let rows: TextRow[];
   if (!d || d.kind !== 'file') rows = [{ text: 'reading…' }];
   else if (d.file.error) rows = [{ text: `✗ error  ${sanitize(d.file.path)}: ${d.file.error}`, tone: 'error' }];

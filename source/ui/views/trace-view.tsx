@@ -8,7 +8,7 @@ import { sanitize } from '../../text/sanitize.js';
 import { STATE_TONE, stateLabel } from '../theme.js';
 import { cell, wrapText } from '../text-fit.js';
 import type { TraceResult, Delivery } from '../../trace/types.js';
-import { traceKey, type SessionData } from '../session-data.js';
+import { requestKey, type SessionData } from '../session-data.js';
 import type { UiState } from '../store.js';
 import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
 import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text-pane.js';
@@ -96,7 +96,7 @@ export function traceRows(data: SessionData, ui: UiState, width: number): { titl
     };
   }
   const q = ui.trace.queued;
-  const det = data.details[traceKey(addr, q)];
+  const det = data.details[requestKey({ kind: 'trace', address: addr, queued: q })];
   const as = q ? ` as queued in ${sanitize(q.instance)} (${q.channel} channel, already rewritten)` : '';
   const title = `trace ${sanitize(addr)}${as}  (Enter on a step opens its file · on an address traces it · t new)`;
   if (!det || det.kind !== 'trace') return { title, rows: [{ text: 'tracing…' }] };

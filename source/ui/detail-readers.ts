@@ -1,0 +1,95 @@
+// What the loader reads on demand (a queued message, a file, a lazily read
+// Dot-qmail branch, a trace), one reader per kind of DetailRequest: a new
+// kind is a new entry here, and the table's type makes the entry required.
+import { decodeBytes, type Sysroot } from '../sysroot/sysroot.js';
+import { systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
+import { QueueProblems, readQueueLayout, readQueueMessage, type QueueLayout } from '../qmail/queue.js';
+import { sanitize } from '../text/sanitize.js';
+import { traceAddress } from '../trace/walk.js';
+import { builtinManagers } from '../trace/managers.js';
+import { tracerPredictor } from '../trace/queue-predict.js';
+import { dotqmailBranch } from './dotqmail-tree.js';
+import type { Detail, DetailRequest } from './session-data.js';
+
+/** What a reader reads with: the loader's current view of the sysroot and what it has loaded. */
+export interface ReadContext {
+  sysroot: Sysroot;
+  installs: LoadedInstallation[];
+  layouts: Map<string, QueueLayout>;
+  now: number;
+}
+
+export interface Reader<R extends DetailRequest = DetailRequest> {
+  /** Wait for the installations to load first (a trace walks them; a message's recipients get the tracer's prediction). */
+  needsInstalls: boolean;
+  read(ctx: ReadContext, r: R): Detail;
+  /** The detail shown when reading threw. */
+  failed(r: R, error: string): Detail;
+}
+
+type RequestOf<K extends DetailRequest['kind']> = Extract<DetailRequest, { kind: K }>;
+
+/** Most bytes the file view reads: enough for any sane file; a mailbox or a 10 MB .qmail shows its head. */
+const FILE_VIEW_MAX = 1024 * 1024;
+
+const message: Reader<RequestOf<'message'>> = {
+  needsInstalls: true,
+  read({ sysroot, installs, layouts, now }, r) {
+    const problems = new QueueProblems();
+    const layout = layouts.get(r.instance) ?? readQueueLayout(sysroot, r.instance, problems);
+    const roots = installs.map((i) => i.root);
+    const predict = roots.includes(r.instance) ? tracerPredictor(sysroot, r.instance, roots, now) : undefined;
+    const m = readQueueMessage(sysroot, layout, r.id, problems, { now, predict });
+    return {
+      kind: 'message',
+      message: m,
+      error: m ? null : problems.list.map((d) => sanitize(d.message)).join('; ') || `message ${r.id} is no longer in the queue`,
+    };
+  },
+  failed: (_r, error) => ({ kind: 'message', message: null, error }),
+};
+
+const branch: Reader<RequestOf<'branch'>> = {
+  needsInstalls: true,
+  read({ sysroot, installs }, r) {
+    const inst = installs.find((i) => i.root === r.instance);
+    return inst
+      ? { kind: 'branch', nodes: dotqmailBranch(sysroot, inst, systemUsersOf(sysroot), r.id), error: null }
+      : { kind: 'branch', nodes: [], error: `${sanitize(r.instance)} is not loaded` };
+  },
+  failed: (_r, error) => ({ kind: 'branch', nodes: [], error }),
+};
+
+const trace: Reader<RequestOf<'trace'>> = {
+  needsInstalls: true,
+  read({ sysroot, installs }, r) {
+    const users = systemUsersOf(sysroot);
+    // A queued recipient is walked only where it is queued, from qmail-lspawn (local) or as remote.
+    const q = r.queued ?? null;
+    const walkIn = q ? installs.filter((i) => i.root === q.instance) : installs;
+    const results = walkIn.map((inst) => traceAddress(inst, users, r.address, { managers: builtinManagers, others: installs, channel: q?.channel }));
+    return { kind: 'trace', address: r.address, results, error: installs.length ? null : 'no installation loaded yet' };
+  },
+  failed: (r, error) => ({ kind: 'trace', address: r.address, results: [], error }),
+};
+
+const file: Reader<RequestOf<'file'>> = {
+  needsInstalls: false,
+  read({ sysroot }, r) {
+    // A jump may land on a mailbox: a 2 GB mbox is never read whole, only its head is shown.
+    const st = sysroot.stat(r.path);
+    const big = st !== null && st.kind === 'file' && st.size > FILE_VIEW_MAX;
+    const buf = big ? sysroot.readHead(r.path, FILE_VIEW_MAX) : sysroot.read(r.path);
+    const lines = buf === null ? null : decodeBytes(buf).split('\n').map((l) => sanitize(l));
+    if (lines && big) lines.push(`… (the file is ${st.size} bytes; only the first ${FILE_VIEW_MAX} are shown)`);
+    return { kind: 'file', file: lines === null ? { path: r.path, lines: null, error: 'no such file' } : { path: r.path, lines, error: null } };
+  },
+  failed: (r, error) => ({ kind: 'file', file: { path: r.path, lines: null, error } }),
+};
+
+export const READERS: { [K in DetailRequest['kind']]: Reader<RequestOf<K>> } = { message, branch, trace, file };
+
+/** The reader of a request (the table's entries are typed per kind; a request meets its own). */
+export function readerFor(r: DetailRequest): Reader {
+  return READERS[r.kind] as Reader;
+}
