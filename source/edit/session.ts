@@ -59,7 +59,9 @@ export function sendServiceOf(sysroot: Sysroot, root: string): SendService | nul
 }
 
 export function stageEnv(sysroot: Sysroot, instances: string[], writer = new SysrootWriter(sysroot)): StageEnv {
+  const users = loadSystemUsers(sysroot);
   return {
+    passwd: (name) => users.byName(name),
     instances,
     isRealRoot: sysroot.isRealRoot,
     current: (p) => writer.current(p),

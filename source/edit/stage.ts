@@ -5,7 +5,7 @@
 // new file's owner in a sysroot, the owner and mode each file keeps, the
 // diff, the diagnostics and the activation plan. No file is touched here.
 import * as path from 'node:path';
-import type { Diagnostic } from '../qmail/model-types.js';
+import type { Diagnostic, PasswdEntry } from '../qmail/model-types.js';
 import { decodeBytes, normalizeSystemPath } from '../sysroot/sysroot.js';
 import { FsError } from '../sysroot/errors.js';
 import { formatFsmetaLine, parseFsmeta } from '../sysroot/fsmeta.js';
@@ -46,6 +46,8 @@ export interface StageEnv {
   now?: Date;
   /** How each installation's qmail-send is supervised (for the commands of the activation plan). */
   services?: Record<string, SendService | null>;
+  /** The passwd user of a name (users/assign entries are checked against it). */
+  passwd?: (name: string) => PasswdEntry | null;
 }
 
 export type FileRole = 'edit' | 'derived' | 'meta';
@@ -144,14 +146,27 @@ export function stageEdits(requests: EditRequest[], env: StageEnv): ChangeSet {
     return f;
   };
 
+  // Other files as they would be: this change set's content first, else the disk.
+  const staged = new Map<string, Buffer>();
+  for (const req of requests) staged.set(writablePath(req.path), req.content);
+  const read = (sysPath: string): Buffer | null => {
+    const st = staged.get(sysPath);
+    if (st !== undefined) return st;
+    try {
+      return env.current(sysPath).content;
+    } catch {
+      return null;
+    }
+  };
+
   for (const req of requests) {
     const p = writablePath(req.path);
     const target = classifyPath(p, env.instances);
-    diagnostics.push(...validateContent(target, p, req.content));
+    const f = add(p, 'edit', target, req.content, req.expectSha256);
+    diagnostics.push(...validateContent(target, p, req.content, { before: f.before, read, passwd: env.passwd }));
     if (target.kind === 'other' && target.instance === null && !homeOf(p, env.homes)) {
       diagnostics.push({ path: p, line: null, severity: 'error', code: 'edit-not-qmail', message: 'not a file qlens edits: only files of a qmail installation, .qmail files and files in a home directory' });
     }
-    const f = add(p, 'edit', target, req.content, req.expectSha256);
     if (f.meta.mode & 0o002) {
       diagnostics.push({
         path: f.path,

@@ -115,6 +115,25 @@ function distance(a: string, b: string): number {
   return d[b.length];
 }
 
+/** The name among `names` nearest to `name` (edit distance under 3), or null. */
+export function nearestName(name: string, names: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = 3;
+  for (const c of names) {
+    const dd = distance(name.toLowerCase(), c);
+    if (dd < bestD) {
+      bestD = dd;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/** The control file qmail reads whose name is nearest to `name` (edit distance under 3), or null. */
+export function nearestControlName(name: string): string | null {
+  return nearestName(name, CONTROL_FILES.map((c) => c.name));
+}
+
 /** Diagnostics for files in control/ that qmail does not read (qmail-showctl: "I have no idea what this file does."). */
 export function unknownControlFiles(controlDir: string, names: string[]): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -126,15 +145,7 @@ export function unknownControlFiles(controlDir: string, names: string[]): Diagno
       out.push({ path, line: null, severity: 'info', code: 'control-convention', message: `control/${n}: ${conv}` });
       continue;
     }
-    let best: string | null = null;
-    let bestD = 3;
-    for (const c of CONTROL_FILES) {
-      const dd = distance(n.toLowerCase(), c.name);
-      if (dd < bestD) {
-        bestD = dd;
-        best = c.name;
-      }
-    }
+    const best = nearestControlName(n);
     const hint = best ? ` — did you mean control/${best}?` : ' (an add-on\'s file, or a typo)';
     out.push({
       path,

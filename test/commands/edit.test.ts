@@ -330,3 +330,18 @@ test('the real program keeps non-UTF-8 bytes from stdin byte for byte', async ()
   assert.equal(r.status, 0, r.stderr.toString());
   assert.deepEqual(fs.readFileSync(fx.host('/home/alice/.qmail')), content);
 });
+
+test('qlens edit refuses a typo of a file qmail reads (issue 14 point 5): new, an error, exit 1; an add-on file is only named', async () => {
+  const fx = world();
+  const r = await qlens(fx, 'edit', ['control/virtualdomain'], { apply: true }, 'example.org:bob\n');
+  assert.equal(r.status, 1);
+  assert.match(r.out, /^\/var\/qmail\/control\/virtualdomain: error: qmail reads no file named virtualdomain; did you mean virtualdomains\?$/m);
+  assert.equal(fs.existsSync(fx.host('/var/qmail/control/virtualdomain')), false);
+  assert.deepEqual(journal(fx), []);
+  const addon = await qlens(fx, 'edit', ['control/spamthrottle'], {}, '10\n');
+  assert.equal(addon.status, 0, addon.out);
+  assert.match(addon.out, /info: qmail reads no file named spamthrottle \(a patched qmail or an add-on may\)/);
+  const dq = await qlens(fx, 'edit', ['/home/alice/.qmail-Sales'], {}, './Sales/\n');
+  assert.equal(dq.status, 1);
+  assert.match(dq.out, /error: qmail-local never reads \.qmail-Sales: qmail-local looks for lower-case names only; did you mean \.qmail-sales\?/);
+});

@@ -136,3 +136,20 @@ test('several edits staged with Ctrl-S are confirmed and applied together, the l
   assert.equal(drive(menu, [{ escape: true }], env(fx.dir, log)), null);
   assert.match(log.at(-1)!, /staged edits are dropped/);
 });
+
+test('the forms refuse what cannot be meant, on the form itself (issue 14 point 5)', () => {
+  const fx = world();
+  // A locals domain pre-filled from its Domains row, offered to "Remove a virtual domain".
+  const d = drive(openMenu(null, { domain: 'mail.example.com' }), ['d', ENTER], env(fx.dir, []));
+  assert.equal(d?.step, 'form');
+  const text = flowLines(d!, 100, 20).map((l) => l.text).join('\n');
+  assert.match(text, /✗ mail\.example\.com is in locals, not in virtualdomains: "Remove a local domain" removes it/);
+  // "Remove a local domain" takes it, and rcpthosts with it.
+  const l = drive(openMenu(null, { domain: 'mail.example.com' }), ['l', ENTER], env(fx.dir, []));
+  assert.equal(l?.step, 'confirm');
+  assert.match(flowLines(l!, 120, 40).map((x) => x.text).join('\n'), /^-mail\.example\.com$/m);
+  // The users/assign form: leaving the user field fills uid, gid and home from /etc/passwd.
+  const u = drive(openMenu(null), ['u', ...'ann', ENTER, ...'bob', ENTER], env(fx.dir, []));
+  assert.equal(u?.step === 'form' && u.fields.map((f) => f.value).join('|'), 'ann|bob|1002|1002|/home/bob||');
+  assert.match(flowLines(u!, 100, 20).map((x) => x.text).join('\n'), /from \/etc\/passwd line 3 \(user bob\)/);
+});

@@ -125,3 +125,32 @@ test('activation plan: HUP for locals/virtualdomains, restart for start-only fil
   assert.equal(a('/var/qmail/users/assign').needed, false);
   assert.equal(a('/home/a/.qmail-x').needed, false);
 });
+
+test('validation (issue 14 point 5): names qmail never reads, new entries that contradict passwd or locals', () => {
+  const inst = ['/var/qmail'];
+  const v = (p: string, s: string, ctx = {}) => validateContent(classifyPath(p, inst), p, buf(s), ctx).map((d) => `${d.severity} ${d.code} ${d.line}: ${d.message}`);
+  // A new file under a name close to one qmail reads cannot be meant; an existing one is warned of.
+  assert.deepEqual(v('/var/qmail/control/virtualdomain', 'a.example:b\n', { before: null }), ['error edit-name-typo null: qmail reads no file named virtualdomain; did you mean virtualdomains?']);
+  assert.deepEqual(v('/var/qmail/control/virtualdomain', 'a.example:b\n', { before: buf('') }), ['warning edit-name-typo null: qmail reads no file named virtualdomain; did you mean virtualdomains?']);
+  assert.deepEqual(v('/var/qmail/control/defaultdelivery', './Maildir/\n', { before: null }), []);
+  assert.deepEqual(v('/var/qmail/users/asign', '.\n', { before: null }), ['error edit-name-typo null: qmail reads no file named users/asign; did you mean users/assign?', 'info edit-unknown null: qlens does not know this file: its content is not checked']);
+  assert.deepEqual(v('/home/a/qmail-lists', './L/\n', { before: null })[0], 'error edit-name-typo null: qmail-local reads no file named qmail-lists; did you mean .qmail-lists?');
+  assert.deepEqual(v('/home/a/.qmial-lists', './L/\n', { before: null })[0], 'error edit-name-typo null: qmail-local reads no file named .qmial-lists; did you mean .qmail-lists?');
+  assert.deepEqual(v('/home/a/.qmail-a.b', './L/\n', { before: null }), ['error dotqmail-never-chosen null: qmail-local never reads .qmail-a.b: qmail-local turns the dots of an address into colons; did you mean .qmail-a:b?']);
+  assert.deepEqual(v('/home/a/.qmail-a:b', './L/\n', { before: null }), []);
+  // users/assign: a new entry for a passwd user with another uid is warned of; an old one is left alone.
+  const passwd = (n: string) => (n === 'alice' ? { name: 'alice', uid: 1001, gid: 1001, home: '/home/alice', shell: '/bin/sh', line: 2 } : null);
+  const before = buf('=old:alice:1002:1001:/home/alice:::\n.\n');
+  assert.deepEqual(v('/var/qmail/users/assign', '=old:alice:1002:1001:/home/alice:::\n=ann:alice:1003:1001:/home/alice:::\n=bob:bob:5:5:/h:::\n.\n', { before, passwd }), [
+    'warning assign-uid-passwd 2: alice is uid 1001 gid 1001 in /etc/passwd (line 2), but this entry gives 1003:1001: qmail-local would deliver as 1003:1001',
+  ]);
+  // A virtualdomains line for a locals domain, and a locals line that shadows a virtual domain.
+  const read = (p: string) => (p === '/var/qmail/control/locals' ? buf('example.com\n') : p === '/var/qmail/control/virtualdomains' ? buf('example.net:alice\n') : null);
+  assert.deepEqual(v('/var/qmail/control/virtualdomains', 'example.net:alice\nexample.com:bob\njoe@example.com:bob\n', { before: buf('example.net:alice\n'), read }), [
+    'warning locals-shadows-virtual 2: example.com is in locals, so qmail-send never reads this line: remove example.com from control/locals first',
+    'warning locals-shadows-virtual 3: example.com is in locals, so qmail-send never reads this line: remove example.com from control/locals first',
+  ]);
+  assert.deepEqual(v('/var/qmail/control/locals', 'example.com\nexample.net\n', { before: buf('example.com\n'), read }), [
+    'warning locals-shadows-virtual 2: example.net is also in virtualdomains (line 1, prepend "alice"): locals wins, and that line is no longer used',
+  ]);
+});

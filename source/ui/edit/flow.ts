@@ -39,6 +39,8 @@ export type FlowEffect =
   | { kind: 'close'; status: string | null }
   | { kind: 'editor'; path: string; staged: StagedEdit[] }
   | { kind: 'submit'; form: FormKind; fields: FormField[]; then: 'confirm' | 'stage'; origin: FlowOrigin; staged: StagedEdit[] }
+  /** A field is done: let the form fill in what follows from it (a passwd user's uid). */
+  | { kind: 'complete' }
   | { kind: 'confirmStaged'; staged: StagedEdit[] }
   | { kind: 'apply'; preview: EditPreview };
 
@@ -51,6 +53,7 @@ export function openMenu(file: string | null, prefill: Record<string, string> = 
   items.push(
     { key: 'a', label: FORM_TITLES.addDomain, action: { kind: 'form', form: 'addDomain' } },
     { key: 'd', label: FORM_TITLES.removeDomain, action: { kind: 'form', form: 'removeDomain' } },
+    { key: 'l', label: FORM_TITLES.removeLocal, action: { kind: 'form', form: 'removeLocal' } },
     { key: 'u', label: FORM_TITLES.addAssign, action: { kind: 'form', form: 'addAssign' } },
     { key: 'x', label: FORM_TITLES.createDotqmail, action: { kind: 'form', form: 'createDotqmail' } },
   );
@@ -88,11 +91,12 @@ export function flowKey(s: FlowState, input: string, key: KeyEvent): { state: Fl
       const cur = s.fields[s.index];
       const submit = (then: 'confirm' | 'stage'): FlowEffect => ({ kind: 'submit', form: s.kind, fields: s.fields, then, origin: s.origin, staged: s.staged });
       if (key.ctrl && input === 's') return { state: s, effect: submit('stage') };
+      const COMPLETE: FlowEffect = { kind: 'complete' };
       if (key.return) {
-        if (s.index < s.fields.length - 1) return { state: { ...s, index: s.index + 1 }, effect: NONE };
+        if (s.index < s.fields.length - 1) return { state: { ...s, index: s.index + 1 }, effect: COMPLETE };
         return { state: s, effect: submit('confirm') };
       }
-      if ((key.tab && !key.shift) || key.downArrow) return { state: { ...s, index: Math.min(s.fields.length - 1, s.index + 1) }, effect: NONE };
+      if ((key.tab && !key.shift) || key.downArrow) return { state: { ...s, index: Math.min(s.fields.length - 1, s.index + 1) }, effect: COMPLETE };
       if ((key.tab && key.shift) || key.upArrow) return { state: { ...s, index: Math.max(0, s.index - 1) }, effect: NONE };
       if (key.backspace || key.delete) return { state: set(cur.value.slice(0, -1)), effect: NONE };
       if (key.ctrl && input === 'u') return { state: set(''), effect: NONE };

@@ -8,7 +8,7 @@ import { SysrootWriter, isReadOnly } from '../../sysroot/write.js';
 import type { KeyEvent } from '../keymap.js';
 import { flowKey, openMenu, stagedContent, type FlowState, type FlowEffect, type StagedEdit } from './flow.js';
 import { buildPreview, applyPreview } from './preview.js';
-import { submitForm } from './quick-forms.js';
+import { submitForm, completeForm, type FormFiles } from './quick-forms.js';
 import { editCopy } from './external-editor.js';
 import type { EditStart } from './target.js';
 import { sanitize } from '../../text/sanitize.js';
@@ -35,6 +35,31 @@ export interface EditFlowHandle {
 function preview(env: EditFlowEnv, staged: StagedEdit[], title: string): FlowState {
   const p = buildPreview(env.sysrootDir, env.instances, staged.flatMap((st) => st.edits), title);
   return p.ok ? { step: 'confirm', preview: p.preview } : { step: 'done', title: 'Refused', lines: [p.message], ok: false };
+}
+
+/** The files a quick form reads: as they would be after the edits staged already. */
+function formFiles(env: EditFlowEnv, staged: StagedEdit[]): FormFiles {
+  const sysroot = new Sysroot(env.sysrootDir);
+  return {
+    instance: env.instance ?? env.instances[0],
+    read: (p) => {
+      const st = stagedContent(staged, p);
+      if (st !== undefined) return decodeBytes(st);
+      try {
+        const b = sysroot.read(p);
+        return b === null ? null : decodeBytes(b);
+      } catch {
+        return null;
+      }
+    },
+    exists: (p) => {
+      try {
+        return sysroot.stat(p) !== null;
+      } catch {
+        return true;
+      }
+    },
+  };
 }
 
 function titleOf(staged: StagedEdit[]): string {
@@ -71,22 +96,10 @@ export function runEffect(flow: FlowState, effect: FlowEffect, env: EditFlowEnv)
       const staged = [...effect.staged, { title: `edit ${effect.path}`, edits: [{ path: effect.path, content: r.content, expectSha256: cur.sha256 }] }];
       return preview(env, staged, titleOf(staged));
     }
+    case 'complete':
+      return flow.step === 'form' ? { ...flow, fields: completeForm(flow.kind, flow.fields, formFiles(env, flow.staged)) } : flow;
     case 'submit': {
-      const sysroot = new Sysroot(env.sysrootDir);
-      const instance = env.instance ?? env.instances[0];
-      const res = submitForm(effect.form, effect.fields, {
-        instance,
-        read: (p) => {
-          const st = stagedContent(effect.staged, p);
-          if (st !== undefined) return decodeBytes(st);
-          try {
-            const b = sysroot.read(p);
-            return b === null ? null : decodeBytes(b);
-          } catch {
-            return null;
-          }
-        },
-      });
+      const res = submitForm(effect.form, effect.fields, formFiles(env, effect.staged));
       if (!res.ok) return flow.step === 'form' ? { ...flow, error: res.message } : flow;
       const staged = [...effect.staged, { title: res.summary, edits: res.edits.map((e) => ({ path: e.path, content: e.content })) }];
       if (effect.then === 'stage') return openMenu(effect.origin.file, effect.origin.prefill, staged);
