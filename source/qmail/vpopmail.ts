@@ -305,6 +305,8 @@ export interface VpopmailBuild {
   version: string | null;
   /** System path of the header read, or null when the vpopmail 5.4 defaults are assumed. */
   path: string | null;
+  /** Every `#define` of the header (name -> value text), for the options read elsewhere (the SQL backend's). */
+  defines?: ReadonlyMap<string, string>;
   /** Words for a step: where the options came from. */
   explanation: string;
 }
@@ -325,6 +327,7 @@ export function vpopmail54Defaults(explanation = 'no vpopmail_config.h found: vp
     backend: 'cdb',
     version: null,
     path: null,
+    defines: new Map(),
     explanation,
   };
 }
@@ -370,6 +373,7 @@ export function parseVpopmailConfig(text: string, path: string): VpopmailBuild {
     backend,
     version,
     path,
+    defines: defs,
     explanation: '',
   };
   const on = [b.qmailExt && 'qmail-ext', b.valias && 'valias', b.usersBigDir && 'users-big-dir', b.defaultDelivery && 'defaultdelivery', b.maildrop && 'maildrop', b.spamassassin && 'spamassassin'].filter(Boolean);
