@@ -1,28 +1,24 @@
 // The `:` command line, parsed into store actions. Pure, so every command is
 // tested without a terminal.
 import type { UiAction, ViewId } from './store.js';
-import { VIEW_IDS } from './store.js';
+import type { ViewDef } from './views/view-types.js';
+import { VIEWS } from './views/registry.js';
 
 export interface CommandContext {
   instances: string[];
   available: ViewId[];
   paneKey: string | null;
+  /** The session's views, in tab order (default: the registry's). */
+  views?: readonly Pick<ViewDef, 'id' | 'title' | 'names'>[];
 }
 
 export type CommandResult = { ok: true; actions: UiAction[] } | { ok: false; message: string };
 
-const VIEW_ALIASES: Record<string, ViewId> = {
-  domains: 'domains',
-  queue: 'queues',
-  queues: 'queues',
-  dotqmail: 'dotqmail',
-  'dot-qmail': 'dotqmail',
-  qmail: 'dotqmail',
-  trace: 'trace',
-  veil: 'veil',
-  problems: 'problems',
-  check: 'problems',
-};
+/** The view a name means: its id, its title, or one of its other names, in any case. */
+function viewNamed(views: CommandContext['views'] & object, name: string): ViewId | null {
+  const n = name.toLowerCase();
+  return views.find((v) => v.id.toLowerCase() === n || v.title.toLowerCase() === n || (v.names ?? []).includes(n))?.id ?? null;
+}
 
 export const COMMAND_HELP = 'trace ADDR · instance PATH|all · view NAME · filter TEXT · reload · help · quit';
 
@@ -32,6 +28,7 @@ export function parseCommandLine(text: string, ctx: CommandContext): CommandResu
   const sp = t.search(/\s/);
   const word = (sp < 0 ? t : t.slice(0, sp)).toLowerCase();
   const rest = sp < 0 ? '' : t.slice(sp + 1).trim();
+  const views = ctx.views ?? VIEWS;
   const viewAction = (v: ViewId): CommandResult =>
     ctx.available.includes(v) ? { ok: true, actions: [{ type: 'view', view: v }] } : { ok: false, message: `the ${v} view is not available (its data is not loaded)` };
   switch (word) {
@@ -64,12 +61,12 @@ export function parseCommandLine(text: string, ctx: CommandContext): CommandResu
     case 'v':
     case 'view': {
       const n = Number(rest);
-      if (Number.isInteger(n) && n >= 1 && n <= VIEW_IDS.length) return viewAction(VIEW_IDS[n - 1]);
-      const v = VIEW_ALIASES[rest.toLowerCase()];
-      return v ? viewAction(v) : { ok: false, message: `no view "${rest}" (views: ${VIEW_IDS.join(', ')})` };
+      if (Number.isInteger(n) && n >= 1 && n <= views.length) return viewAction(views[n - 1].id);
+      const v = viewNamed(views, rest);
+      return v ? viewAction(v) : { ok: false, message: `no view "${rest}" (views: ${views.map((x) => x.id).join(', ')})` };
     }
     default: {
-      const v = VIEW_ALIASES[word];
+      const v = viewNamed(views, word);
       if (v && !rest) return viewAction(v);
       return { ok: false, message: `unknown command "${word}" — ${COMMAND_HELP}` };
     }

@@ -1,12 +1,14 @@
 // The dispatcher: a key press and the current state in, store actions out.
 // Priorities, highest first: Ctrl-C; a too-small screen (only q works); a
-// text input; an overlay; the keymap. One place decides, so no key is ever
-// handled twice. Pure, so every path is tested without a terminal.
-import { commandFor, type Command, type KeyEvent, type KeymapOptions } from './keymap.js';
+// text input; an overlay; the keymap (keymap.ts): the binding the key means
+// says why it cannot work now (its disabled reason goes to the status line)
+// or does its work (its handler's actions). One place decides, so no key is
+// ever handled twice. Pure, so every path is tested without a terminal.
+import { bindingFor, type KeyContext, type KeyEvent, type KeymapOptions } from './keymap.js';
 import { parseCommandLine } from './command-line.js';
-import { clampPos, START } from './list-state.js';
+import { clampPos, START, type ListMove } from './list-state.js';
 import type { PaneModel } from './views/view-types.js';
-import { VIEW_IDS, type UiAction, type UiState, type ViewId } from './store.js';
+import type { UiAction, UiState, ViewId } from './store.js';
 
 export interface DispatchContext {
   state: UiState;
@@ -30,7 +32,7 @@ function inputActions(input: string, key: KeyEvent, ctx: DispatchContext): UiAct
     const text = inp.line.text;
     if (inp.kind === 'filter') return [{ type: 'setFilter', paneKey: inp.paneKey ?? '', text }];
     if (inp.kind === 'trace') return [{ type: 'trace', address: text }];
-    const r = parseCommandLine(text, { instances: s.data.instances.map((i) => i.root), available: ctx.available, paneKey: ctx.pane?.filterable ? ctx.pane.key : null });
+    const r = parseCommandLine(text, { instances: s.data.instances.map((i) => i.root), available: ctx.available, paneKey: ctx.pane?.filterable ? ctx.pane.key : null, views: ctx.keymap.views });
     return r.ok ? [{ type: 'cancelInput' }, ...r.actions] : [{ type: 'cancelInput' }, { type: 'status', text: r.message }];
   }
   if (inp.kind === 'filter' && ctx.pane && (key.upArrow || key.downArrow || key.pageUp || key.pageDown)) {
@@ -54,20 +56,18 @@ function inputActions(input: string, key: KeyEvent, ctx: DispatchContext): UiAct
   return [];
 }
 
-const MOVES: Partial<Record<Command, 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom'>> = {
-  up: 'up',
-  down: 'down',
-  pageUp: 'pageUp',
-  pageDown: 'pageDown',
-  top: 'top',
-  bottom: 'bottom',
-};
-
 export function selectedRow(ctx: { state: UiState; pane: PaneModel | null; listHeight: number }): unknown {
   const p = ctx.pane;
   if (!p || p.rows.length === 0) return undefined;
   const pos = clampPos(ctx.state.lists[p.key] ?? START, p.rows.length, ctx.listHeight);
   return p.rows[pos.cursor];
+}
+
+const HELP_MOVES: Record<string, ListMove> = { up: 'up', down: 'down', pageUp: 'pageUp', pageDown: 'pageDown', top: 'top', bottom: 'bottom' };
+
+/** The view shown: the one asked for when its data is here, else the first one loaded. */
+export function shownView(state: UiState, available: ViewId[]): ViewId | null {
+  return available.includes(state.view) ? state.view : available[0] ?? null;
 }
 
 export function keyActions(input: string, key: KeyEvent, ctx: DispatchContext): UiAction[] {
@@ -76,68 +76,20 @@ export function keyActions(input: string, key: KeyEvent, ctx: DispatchContext): 
   const clear: UiAction[] = s.status ? [{ type: 'status', text: null }] : [];
   if (ctx.tooSmall) return !s.input && input === 'q' && !key.ctrl ? [{ type: 'quit' }] : [];
   if (s.input) return [...clear, ...inputActions(input, key, ctx)];
-  const cmd = commandFor(input, key, ctx.keymap);
+  const view = shownView(s, ctx.available);
+  const b = bindingFor(input, key, { ...ctx.keymap, view });
   if (s.overlay === 'help') {
+    const cmd = b?.command;
     if (cmd === 'quit' || cmd === 'back' || cmd === 'help') return [...clear, { type: 'closeOverlay' }];
-    const mv = cmd ? MOVES[cmd] : undefined;
+    const mv = cmd ? HELP_MOVES[cmd] : undefined;
     if (mv) return [{ type: 'move', paneKey: HELP_PANE, move: mv, count: ctx.helpCount, height: 1 }];
     return clear;
   }
-  if (!cmd) return clear;
-  const pane = ctx.pane;
-  // A pane's own meaning for a key comes before the app's (never both).
-  const own = pane?.commands?.[cmd];
-  if (own) {
-    const a = own(selectedRow(ctx));
-    return a ? [...clear, a] : clear;
-  }
-  const mv = MOVES[cmd];
-  if (mv) return pane ? [...clear, { type: 'move', paneKey: pane.key, move: mv, count: pane.rows.length, height: ctx.listHeight }] : clear;
-  switch (cmd) {
-    case 'quit':
-      return [{ type: 'quit' }];
-    case 'help':
-      return [...clear, { type: 'help' }];
-    case 'back':
-      // Esc clears a kept filter before it leaves a detail frame.
-      if (pane && s.filters[pane.key]) return [...clear, { type: 'setFilter', paneKey: pane.key, text: '' }];
-      return [...clear, { type: 'back' }];
-    case 'open': {
-      const row = selectedRow(ctx);
-      if (row === undefined || !pane?.open) return clear;
-      const a = pane.open(row);
-      return a ? [...clear, a] : clear;
-    }
-    case 'nextView':
-    case 'prevView':
-      return [...clear, { type: 'cycleView', delta: cmd === 'nextView' ? 1 : -1, available: ctx.available }];
-    case 'view1':
-    case 'view2':
-    case 'view3':
-    case 'view4':
-    case 'view5':
-    case 'view6': {
-      const v = VIEW_IDS[Number(cmd.slice(4)) - 1];
-      return ctx.available.includes(v) ? [...clear, { type: 'view', view: v }] : [...clear, { type: 'status', text: `the ${v} view is not available yet (its data is not loaded)` }];
-    }
-    case 'filter':
-      return pane?.filterable ? [...clear, { type: 'startInput', kind: 'filter', paneKey: pane.key }] : [...clear, { type: 'status', text: 'nothing to filter here' }];
-    case 'trace': {
-      if (!ctx.available.includes('trace')) return [...clear, { type: 'status', text: 'tracing is not available yet (the tracer is not loaded)' }];
-      const row = selectedRow(ctx);
-      const fromRow = row !== undefined && pane?.address ? pane.address(row) : null;
-      return [...clear, { type: 'view', view: 'trace' }, { type: 'startInput', kind: 'trace', text: fromRow ?? s.trace.address ?? '' }];
-    }
-    case 'command':
-      return [...clear, { type: 'startInput', kind: 'command' }];
-    case 'reload':
-      return [{ type: 'reload' }];
-    case 'edit':
-    case 'shape':
-    case 'fold':
-      return clear;
-  }
-  return clear;
+  if (!b) return clear;
+  const kc: KeyContext = { state: s, view, pane: ctx.pane, row: selectedRow(ctx), available: ctx.available, listHeight: ctx.listHeight };
+  const why = b.disabled?.(kc);
+  if (why) return [{ type: 'status', text: why }];
+  return b.handler(kc);
 }
 
 /**

@@ -1,34 +1,20 @@
-// The one table of keys. The dispatcher, the help overlay, the footer hints
-// and the README's key list are all generated from it, so a key cannot work
-// without being documented, nor be documented without working.
+// The one table of keys, as lazygit's Binding: each entry holds its keys,
+// what they do (the handler), the words help and the README show, the hint
+// the footer shows, and why it does nothing just now (the disabled reason,
+// said on the status line when the key is pressed). The app's own keys are
+// in global-bindings.ts; the keys that switch view come from the view
+// registry; a view's own keys are declared in its ViewDef. The dispatcher,
+// the help overlay, the footer and the README's key list all read this
+// table, so a key cannot work without being documented, nor be documented
+// without working.
 import type { Key } from 'ink';
+import type { UiAction, UiState, ViewId } from './store.js';
+import type { PaneModel, ViewDef } from './views/view-types.js';
+import { APP_BINDINGS, viewKeyBindings } from './global-bindings.js';
+import { VIEWS } from './views/registry.js';
 
-export type Command =
-  | 'quit'
-  | 'help'
-  | 'back'
-  | 'up'
-  | 'down'
-  | 'pageUp'
-  | 'pageDown'
-  | 'top'
-  | 'bottom'
-  | 'nextView'
-  | 'prevView'
-  | 'view1'
-  | 'view2'
-  | 'view3'
-  | 'view4'
-  | 'view5'
-  | 'view6'
-  | 'open'
-  | 'filter'
-  | 'trace'
-  | 'command'
-  | 'reload'
-  | 'edit'
-  | 'shape'
-  | 'fold';
+/** A binding's name: unique in the table (help, tests and the command line refer to it). */
+export type Command = string;
 
 /** One physical key: a printable character, or a named key of Ink's Key, with modifiers. */
 export interface KeySpec {
@@ -38,7 +24,21 @@ export interface KeySpec {
   shift?: boolean;
 }
 
+/** Where a key works: everywhere, in any list, or in one view (the view that declares it). */
 export type Scope = 'global' | 'list' | 'view';
+
+/** What a handler and a disabled reason see: the state when the key is pressed. */
+export interface KeyContext {
+  state: UiState;
+  /** The view shown (the one asked for, else the first one loaded), or null before any has loaded. */
+  view: ViewId | null;
+  pane: PaneModel | null;
+  /** The pane's selected row, if it has rows. */
+  row: unknown;
+  /** Views whose data has landed, in tab order. */
+  available: ViewId[];
+  listHeight: number;
+}
 
 export interface Binding {
   command: Command;
@@ -47,39 +47,20 @@ export interface Binding {
   label: string;
   description: string;
   scope: Scope;
-  /** Shown in the footer (short word). */
+  /** Shown on screen, in the footer, under this short word. */
   hint?: string;
   /** Only when writing is allowed (hidden by --read-only). */
   writes?: boolean;
+  /** The view that declared it (set by the table); its `view`-scoped keys work only there. */
+  view?: ViewId;
+  /** What the key does: store actions (none: the key does nothing here). */
+  handler: (ctx: KeyContext) => UiAction[];
+  /** Why the key cannot work now, or null when it can. */
+  disabled?: (ctx: KeyContext) => string | null;
 }
 
-export const KEYMAP: Binding[] = [
-  { command: 'quit', keys: [{ input: 'q' }, { input: 'c', ctrl: true }], label: 'q  Ctrl-C', description: 'quit (q closes an overlay or leaves an input first; Ctrl-C always quits)', scope: 'global', hint: 'quit' },
-  { command: 'help', keys: [{ input: '?' }, { key: 'f1' }], label: '?  F1', description: 'show or hide this help', scope: 'global', hint: 'help' },
-  { command: 'back', keys: [{ key: 'escape' }], label: 'Esc', description: 'back / cancel / clear the filter', scope: 'global', hint: 'back' },
-  { command: 'up', keys: [{ key: 'upArrow' }, { input: 'k' }], label: '↑  k', description: 'move up', scope: 'list' },
-  { command: 'down', keys: [{ key: 'downArrow' }, { input: 'j' }], label: '↓  j', description: 'move down', scope: 'list' },
-  { command: 'pageUp', keys: [{ key: 'pageUp' }], label: 'PgUp', description: 'one page up', scope: 'list' },
-  { command: 'pageDown', keys: [{ key: 'pageDown' }], label: 'PgDn', description: 'one page down', scope: 'list' },
-  { command: 'top', keys: [{ input: 'g' }, { key: 'home' }], label: 'g  Home', description: 'first row', scope: 'list' },
-  { command: 'bottom', keys: [{ input: 'G' }, { key: 'end' }], label: 'G  End', description: 'last row', scope: 'list' },
-  { command: 'open', keys: [{ key: 'return' }], label: 'Enter', description: 'open the selected row', scope: 'list', hint: 'open' },
-  { command: 'view1', keys: [{ input: '1' }], label: '1', description: 'Domains view', scope: 'global' },
-  { command: 'view2', keys: [{ input: '2' }], label: '2', description: 'Queues view', scope: 'global' },
-  { command: 'view3', keys: [{ input: '3' }], label: '3', description: 'Dot-qmail view', scope: 'global' },
-  { command: 'view4', keys: [{ input: '4' }], label: '4', description: 'Trace view', scope: 'global' },
-  { command: 'view5', keys: [{ input: '5' }], label: '5', description: 'Veil view', scope: 'global' },
-  { command: 'view6', keys: [{ input: '6' }], label: '6', description: 'Problems view', scope: 'global' },
-  { command: 'nextView', keys: [{ key: 'tab' }], label: 'Tab', description: 'next view', scope: 'global' },
-  { command: 'prevView', keys: [{ key: 'tab', shift: true }], label: 'Shift-Tab', description: 'previous view', scope: 'global' },
-  { command: 'filter', keys: [{ input: '/' }], label: '/', description: 'filter the list live (Enter keeps it, Esc clears it)', scope: 'list', hint: 'filter' },
-  { command: 'trace', keys: [{ input: 't' }], label: 't', description: 'trace an address (pre-filled from the selection)', scope: 'global', hint: 'trace' },
-  { command: 'command', keys: [{ input: ':' }], label: ':', description: 'command line: trace ADDR, instance PATH|all, view NAME, filter TEXT, reload, help, quit', scope: 'global' },
-  { command: 'reload', keys: [{ input: 'r' }], label: 'r', description: 'reload everything from disk', scope: 'global' },
-  { command: 'shape', keys: [{ input: 's' }], label: 's', description: 'Queues: the shape table (pending recipients by domain × age, like qshape); Esc returns to the list', scope: 'view', hint: 'shape' },
-  { command: 'fold', keys: [{ input: ' ' }], label: 'Space', description: 'Dot-qmail: fold or unfold the selected branch of the tree', scope: 'view', hint: 'fold' },
-  { command: 'edit', keys: [{ input: 'e' }], label: 'e', description: 'edit the file behind the selection (nothing is written before the confirm screen)', scope: 'view', writes: true, hint: 'edit' },
-];
+/** A view's own binding, as its ViewDef declares it (the table adds `view`). */
+export type ViewBinding = Omit<Binding, 'view'>;
 
 /** Ink's Key extended with F1, which Ink reports with no flag of its own (we detect it on the raw input). */
 export type KeyEvent = Partial<Key> & { f1?: boolean };
@@ -96,32 +77,71 @@ function matches(spec: KeySpec, input: string, key: KeyEvent): boolean {
   return input === spec.input;
 }
 
+const tables = new WeakMap<readonly ViewDef[], Binding[]>();
+
+/**
+ * Every binding of a set of views, in the order help and the README list
+ * them: moving and leaving, switching view, the app's actions, then each
+ * view's own keys.
+ */
+export function keymapOf(views: readonly ViewDef[]): Binding[] {
+  let t = tables.get(views);
+  if (!t) {
+    t = [...APP_BINDINGS.navigation, ...viewKeyBindings(views), ...APP_BINDINGS.actions, ...views.flatMap((v) => (v.bindings ?? []).map((b) => ({ ...b, view: v.id })))];
+    tables.set(views, t);
+  }
+  return t;
+}
+
+/** The whole table of the bundled views (the README's key list). */
+export const KEYMAP: Binding[] = keymapOf(VIEWS);
+
 export interface KeymapOptions {
   readOnly?: boolean;
   /** Commands that exist in this session (e.g. `edit` only once the edit flow is hooked in). */
   available?: (command: Command) => boolean;
+  /** The views of the session (default: the registry's). */
+  views?: readonly ViewDef[];
+  /** The view shown: only its own `view`-scoped keys are live (undefined: every view's, as the README lists them). */
+  view?: ViewId | null;
 }
 
 export function bindings(opts: KeymapOptions = {}): Binding[] {
-  return KEYMAP.filter((b) => !(b.writes && opts.readOnly) && (opts.available ? opts.available(b.command) : true));
+  return keymapOf(opts.views ?? VIEWS).filter(
+    (b) =>
+      !(b.writes && opts.readOnly) &&
+      (opts.available ? opts.available(b.command) : true) &&
+      (opts.view === undefined || b.scope !== 'view' || b.view === undefined || b.view === opts.view),
+  );
 }
 
-/** The command a key press means, or null. First binding in table order wins. */
-export function commandFor(input: string, key: KeyEvent, opts: KeymapOptions = {}): Command | null {
+/** The binding a key press means, or null. Keys are unique in the table (test/ui/keymap.test.ts). */
+export function bindingFor(input: string, key: KeyEvent, opts: KeymapOptions = {}): Binding | null {
   for (const b of bindings(opts)) {
-    for (const spec of b.keys) if (matches(spec, input, key)) return b.command;
+    for (const spec of b.keys) if (matches(spec, input, key)) return b;
   }
   return null;
 }
 
-/** Footer hints: the keys with a hint word, in table order. */
-export function footerHints(opts: KeymapOptions & { scopes?: Scope[] } = {}): Array<{ label: string; hint: string }> {
+/** The command a key press means, or null. */
+export function commandFor(input: string, key: KeyEvent, opts: KeymapOptions = {}): Command | null {
+  return bindingFor(input, key, opts)?.command ?? null;
+}
+
+/** Footer hints: the keys with a hint word, in table order; with a context, only those that work now. */
+export function footerHints(opts: KeymapOptions & { scopes?: Scope[]; ctx?: KeyContext } = {}): Array<{ label: string; hint: string }> {
   return bindings(opts)
-    .filter((b) => b.hint && (!opts.scopes || opts.scopes.includes(b.scope)))
+    .filter((b) => b.hint && (!opts.scopes || opts.scopes.includes(b.scope)) && !(opts.ctx && b.disabled?.(opts.ctx)))
     .map((b) => ({ label: b.label.split('  ')[0], hint: b.hint! }));
 }
 
 const SCOPE_TITLE: Record<Scope, string> = { global: 'Everywhere', list: 'In a list', view: 'In a view' };
+
+/** Where a binding works, in words ("in the Queues view"). */
+export function whereText(b: Binding, views: readonly ViewDef[] = VIEWS): string {
+  if (b.scope === 'view' && b.view) return `in the ${views.find((v) => v.id === b.view)?.title ?? b.view} view`;
+  return SCOPE_TITLE[b.scope].toLowerCase();
+}
 
 /** The key list as Markdown, for the README (kept in sync by test/ui/keymap.test.ts). */
 export function keyListMarkdown(opts: KeymapOptions = {}): string {
@@ -131,7 +151,7 @@ export function keyListMarkdown(opts: KeymapOptions = {}): string {
       .split('  ')
       .map((k) => '`' + k + '`')
       .join(' ');
-    lines.push(`| ${keys} | ${b.description.replace(/\|/g, '\\|')} | ${SCOPE_TITLE[b.scope].toLowerCase()} |`);
+    lines.push(`| ${keys} | ${b.description.replace(/\|/g, '\\|')} | ${whereText(b, opts.views)} |`);
   }
   return lines.join('\n') + '\n';
 }

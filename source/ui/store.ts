@@ -1,13 +1,15 @@
 // The one store of a session: what is loaded, which view and row is
 // selected, filters, inputs, overlays, trace history and pending edits.
-// The reducer is pure and tested without rendering; React holds the
-// snapshot and hands views an actions object (see use-store.ts).
+// The reducer is pure and tested without rendering; App.tsx holds the
+// snapshot (useReducer) and views draw it: they get no actions of their own,
+// every change comes through the one key dispatcher.
 import { editLine, line, type LineAction, type LineState } from './line-edit.js';
 import { moveList, START, type ListMove, type ListPos } from './list-state.js';
 import type { SessionData } from './session-data.js';
+import type { EditStart } from './edit/target.js';
 
-export const VIEW_IDS = ['domains', 'queues', 'dotqmail', 'trace', 'veil', 'problems'] as const;
-export type ViewId = (typeof VIEW_IDS)[number];
+/** A view's id, as its ViewDef names it (views/registry.ts lists them). */
+export type ViewId = string;
 
 export interface QueuedTrace {
   instance: string;
@@ -24,15 +26,10 @@ export interface InputState {
   /** For a filter: its text before the input opened (Esc restores nothing: it clears). */
 }
 
-export interface PendingEdit {
-  path: string;
-  description: string;
-}
-
 export interface UiState {
   data: SessionData;
   view: ViewId;
-  /** Detail frames opened with Enter, per view: the last one is shown. */
+  /** Detail frames opened with Enter, per view: the last one is shown (a view not yet opened has none). */
   stack: Record<ViewId, string[]>;
   lists: Record<string, ListPos>;
   filters: Record<string, string>;
@@ -45,7 +42,6 @@ export interface UiState {
   trace: { address: string | null; queued: QueuedTrace | null; history: string[] };
   /** One line of feedback (command errors, reload done), cleared by the next key. */
   status: string | null;
-  pendingEdits: PendingEdit[];
   /** Folded branches of trees (Dot-qmail), by node id. */
   folded: Record<string, boolean>;
   /** Bumped by `r`: the shell reloads when it changes. */
@@ -70,21 +66,18 @@ export type UiAction =
   | { type: 'trace'; address: string; queued?: QueuedTrace }
   | { type: 'instance'; root: string | null }
   | { type: 'status'; text: string | null }
-  | { type: 'addPendingEdit'; edit: PendingEdit }
-  | { type: 'clearPendingEdits' }
+  /** Open the edit flow (App.tsx hands it to the flow, which is not in this store). */
+  | { type: 'openEdit'; start: EditStart }
   | { type: 'reload' }
   | { type: 'quit' }
   | { type: 'batch'; actions: UiAction[] }
   | { type: 'toggleFold'; id: string };
 
-const emptyStack = (): Record<ViewId, string[]> =>
-  Object.fromEntries(VIEW_IDS.map((v) => [v, []])) as unknown as Record<ViewId, string[]>;
-
 export function initialState(data: SessionData, view: ViewId = 'domains'): UiState {
   return {
     data,
     view,
-    stack: emptyStack(),
+    stack: {},
     lists: {},
     filters: {},
     input: null,
@@ -92,7 +85,6 @@ export function initialState(data: SessionData, view: ViewId = 'domains'): UiSta
     instance: null,
     trace: { address: null, queued: null, history: [] },
     status: null,
-    pendingEdits: [],
     folded: {},
     reloadCount: 0,
     quit: false,
@@ -119,12 +111,12 @@ export function reduce(s: UiState, a: UiAction): UiState {
       // A jump shows a few lines of context above the line it lands on.
       return { ...s, lists: { ...s.lists, [a.paneKey]: { cursor: a.index, top: Math.max(0, a.index - 5) } } };
     case 'push':
-      return { ...s, view: a.view, stack: { ...s.stack, [a.view]: [...s.stack[a.view], a.frame] } };
+      return { ...s, view: a.view, stack: { ...s.stack, [a.view]: [...(s.stack[a.view] ?? []), a.frame] } };
     case 'back': {
       // Esc undoes the innermost thing: an input, an overlay, a filter, then a detail frame.
       if (s.input) return reduce(s, { type: 'cancelInput' });
       if (s.overlay) return { ...s, overlay: null };
-      const frames = s.stack[s.view];
+      const frames = s.stack[s.view] ?? [];
       if (frames.length > 0) return { ...s, stack: { ...s.stack, [s.view]: frames.slice(0, -1) } };
       return s;
     }
@@ -169,10 +161,8 @@ export function reduce(s: UiState, a: UiAction): UiState {
       return { ...s, instance: a.root };
     case 'status':
       return s.status === a.text ? s : { ...s, status: a.text };
-    case 'addPendingEdit':
-      return { ...s, pendingEdits: [...s.pendingEdits, a.edit] };
-    case 'clearPendingEdits':
-      return { ...s, pendingEdits: [] };
+    case 'openEdit':
+      return s;
     case 'reload':
       return { ...s, reloadCount: s.reloadCount + 1, status: 'reloading from disk…' };
     case 'quit':

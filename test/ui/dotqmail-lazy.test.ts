@@ -9,6 +9,7 @@ import { loadInstallation, systemUsersOf } from '../../source/qmail/installation
 import { dotqmailTree, dotqmailBranch, type TreeNode } from '../../source/ui/dotqmail-tree.js';
 import { initialState, reduce } from '../../source/ui/store.js';
 import { dotqmailView } from '../../source/ui/views/dotqmail-view.js';
+import { viewKey } from './helpers/view-keys.js';
 import { requestKey, type SessionData } from '../../source/ui/session-data.js';
 import type { TextRow } from '../../source/ui/views/text-pane.js';
 
@@ -49,7 +50,7 @@ test('Dot-qmail view: a lazy branch starts folded, Space asks for its rows, and 
   const section = (users0.rows as TextRow[]).find((r) => /system users/.test(r.text))!;
   assert.match(section.text, /\+ system users/);
   const sreq = { kind: 'branch' as const, instance: '/var/qmail', id: section.id! };
-  const opened1 = reduce(s, users0.commands!.fold!(section)!);
+  const opened1 = reduce(s, viewKey(dotqmailView, 'fold', s, users0, section));
   assert.deepEqual(dotqmailView.pane({ data: opened1.data, ui: opened1, width: 100, height: 20 }).needs, [sreq]);
   const s1 = { ...opened1, data: { ...opened1.data, details: { [requestKey(sreq)]: { kind: 'branch' as const, nodes: dotqmailBranch(sysroot, inst, users, section.id!), error: null } } } };
   const p = dotqmailView.pane({ data: s1.data, ui: s1, width: 100, height: 20 });
@@ -57,7 +58,7 @@ test('Dot-qmail view: a lazy branch starts folded, Space asks for its rows, and 
   assert.match(alice.text, /\+ alice 1001:1001/);
   assert.ok(!(p.rows as TextRow[]).some((r) => r.text.includes('alice@example.com')));
   assert.deepEqual(p.needs, []);
-  const s2 = reduce(s1, p.commands!.fold!(alice)!);
+  const s2 = reduce(s1, viewKey(dotqmailView, 'fold', s1, p, alice));
   const p2 = dotqmailView.pane({ data: s2.data, ui: s2, width: 100, height: 20 });
   const req = { kind: 'branch' as const, instance: '/var/qmail', id: alice.id! };
   assert.deepEqual(p2.needs, [req]);

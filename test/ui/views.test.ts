@@ -14,6 +14,7 @@ import { problemsView } from '../../source/ui/views/problems-view.js';
 import { dotqmailView } from '../../source/ui/views/dotqmail-view.js';
 import { veilView } from '../../source/ui/views/veil-view.js';
 import { WindowedList } from '../../source/ui/components/WindowedList.js';
+import { viewKey } from './helpers/view-keys.js';
 import type { TextRow } from '../../source/ui/views/text-pane.js';
 import type { ViewDef } from '../../source/ui/views/view-types.js';
 import type { SessionData } from '../../source/ui/session-data.js';
@@ -113,7 +114,7 @@ test('Queues: counts, rows filtered on id, sender, recipients and subject; Enter
   const det101 = pane(queuesView, s101).rows.map((r: TextRow) => r.text).join('\n');
   assert.match(det101, /… pending local +alice@example\.com[^\n]*\n +would deliver to \/home\/alice\/Maildir\//);
   // s: the shape table, Esc back.
-  s = reduce(ui(session.data), pane(queuesView, ui(session.data)).commands!.shape!(undefined)!);
+  s = reduce(ui(session.data), viewKey(queuesView, 'shape', ui(session.data), pane(queuesView, ui(session.data))));
   const shape = pane(queuesView, s).rows.map((r: TextRow) => r.text).join('\n');
   assert.match(shape, /\/var\/qmail remote +total/);
   assert.match(shape, /remote\.example +1/);
@@ -167,7 +168,7 @@ test('Dot-qmail: homes and their files, lines classified; t pre-fills the addres
   // Space folds the selected branch: its rows go, the row itself stays marked "+".
   const p = pane(dotqmailView, s);
   const alice = (p.rows as TextRow[]).find((r) => /- alice 1001/.test(r.text))!;
-  const s2 = reduce(s, p.commands!.fold!(alice)!);
+  const s2 = reduce(s, viewKey(dotqmailView, 'fold', s, p, alice));
   const folded = (pane(dotqmailView, s2).rows as TextRow[]).map((r) => r.text).join('\n');
   assert.match(folded, /\+ alice 1001:1001/);
   assert.ok(!folded.includes('alice@example.com'), 'the files under alice are hidden');

@@ -1,14 +1,14 @@
 import React, { useEffect, useMemo, useReducer, useRef } from 'react';
 import { Box, useApp } from 'ink';
-import { initialState, reduce, VIEW_IDS, type UiAction, type ViewId } from '../store.js';
+import { initialState, reduce, type UiAction, type UiState, type ViewId } from '../store.js';
 import { ThemeContext, makeTheme } from '../theme.js';
-import { commandFor, footerHints, type Command, type KeymapOptions } from '../keymap.js';
+import { footerHints, type Command, type KeyContext, type KeymapOptions } from '../keymap.js';
 import { frameLayout, tooSmall } from '../layout.js';
-import { keyActions, splitKeys, selectedRow, HELP_PANE } from '../key-dispatch.js';
+import { keyActions, splitKeys, selectedRow, shownView, HELP_PANE } from '../key-dispatch.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { VIEWS } from '../views/registry.js';
-import type { ViewDef } from '../views/view-types.js';
+import type { PaneModel, ViewDef } from '../views/view-types.js';
 import { topFrame } from '../views/text-pane.js';
 import type { SessionData } from '../session-data.js';
 import type { Loader } from '../loader.js';
@@ -19,9 +19,8 @@ import { InputLine } from './InputLine.js';
 import { HelpOverlay, helpLines } from './HelpOverlay.js';
 import { TooSmall } from './TooSmall.js';
 import { Overview } from './Overview.js';
-import { useEditFlow } from '../edit/use-edit-flow.js';
+import { useEditFlow, type EditFlowHandle } from '../edit/use-edit-flow.js';
 import { EditFlow } from '../edit/EditFlow.js';
-import { editTargetOf } from '../edit/target.js';
 
 export interface AppProps {
   initial: SessionData;
@@ -35,12 +34,8 @@ export interface AppProps {
   extraCommands?: Command[];
 }
 
-export function App({ initial, load, color, readOnly, views = VIEWS, initialView, extraCommands = [] }: AppProps): React.ReactElement {
-  const [state, dispatch] = useReducer(reduce, initial, (d) => initialState(d, initialView));
-  const { exit } = useApp();
-  const size = useTerminalSize();
-  const theme = useMemo(() => makeTheme(color), [color]);
-
+/** The loader of the session, started again on `r`; what a view shows that needs reading is asked of it. */
+function useLoader(load: AppProps['load'], state: UiState, current: ViewDef | null, pane: PaneModel | null, dispatch: (a: UiAction) => void): void {
   const loaderRef = useRef<Loader | null>(null);
   useEffect(() => {
     const loader = load((data) => dispatch({ type: 'data', data }));
@@ -49,38 +44,6 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     return () => loader.cancel();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.reloadCount]);
-
-  useEffect(() => {
-    if (state.quit) exit();
-  }, [state.quit, exit]);
-
-  const available = state.data.instances.length ? views.filter((v) => v.available(state.data)) : [];
-  const current = available.find((v) => v.id === state.view) ?? available[0] ?? null;
-  const small = tooSmall(size.columns, size.rows);
-  const width = size.columns;
-  const layout = frameLayout(size.columns, size.rows, state.data.instances.length);
-  const pane = useMemo(
-    () => (current ? current.pane({ data: state.data, ui: state, width, height: layout.bodyLines }) : null),
-    // The pane depends on the whole snapshot; recomputed per state change only.
-    [current, state, width, layout.bodyLines],
-  );
-  const paneCommandsKey = Object.keys(pane?.commands ?? {}).join(',');
-  const paneCommands = paneCommandsKey.split(',');
-  const availableKey = available.map((v) => v.id).join(',');
-  const keymap: KeymapOptions = useMemo(() => {
-    const ids = availableKey.split(',');
-    return {
-      readOnly,
-      available: (c: Command) => {
-        if (c === 'edit') return extraCommands.includes('edit') || paneCommands.includes('edit');
-        if (c === 'shape' || c === 'fold') return paneCommands.includes(c);
-        if (c === 'trace') return ids.includes('trace');
-        if (/^view[1-6]$/.test(c)) return ids.includes(VIEW_IDS[Number(c.slice(4)) - 1]);
-        if (c === 'nextView' || c === 'prevView') return ids.length > 1;
-        return true;
-      },
-    };
-  }, [readOnly, extraCommands, availableKey, paneCommandsKey]);
   // A detail frame that needs reading (a file, a queued message) asks the loader; views never read.
   const frame = current ? topFrame(state, current.id) : null;
   const frameKey = frame ? JSON.stringify(frame) : '';
@@ -102,9 +65,73 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     if (state.trace.address && canTrace) loaderRef.current?.request({ kind: 'trace', address: state.trace.address, queued: state.trace.queued });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.trace.address, state.trace.queued, state.reloadCount, canTrace]);
+}
+
+interface KeySetup {
+  views: ViewDef[];
+  keymap: KeymapOptions;
+  width: number;
+  bodyLines: number;
+  listHeight: number;
+  small: boolean;
+  helpCount: number;
+}
+
+/**
+ * The one live key handler: keys go to the edit flow while it is open (a
+ * dialog over the view), else through the dispatcher. Split keys are
+ * replayed on a local copy of the state so each sees the last one's effect.
+ */
+function useAppKeys(state: UiState, pane: PaneModel | null, edit: EditFlowHandle, dispatch: (a: UiAction) => void, k: KeySetup): void {
+  useKeys((input, key) => {
+    let local = state;
+    let localPane = pane;
+    for (const [inp, ev] of splitKeys(input, key)) {
+      if (edit.active() && !(ev.ctrl && inp === 'c')) {
+        edit.key(inp, ev);
+        continue;
+      }
+      const available = k.views.filter((v) => local.data.instances.length > 0 && v.available(local.data)).map((v) => v.id);
+      const actions = keyActions(inp, ev, { state: local, pane: localPane, available, listHeight: k.listHeight, tooSmall: k.small, keymap: k.keymap, helpCount: k.helpCount });
+      for (const a of actions) {
+        if (a.type === 'openEdit') edit.open(a.start);
+        dispatch(a);
+        local = reduce(local, a);
+      }
+      if (actions.length) {
+        const id = shownView(local, available);
+        const cur = k.views.find((v) => v.id === id) ?? null;
+        localPane = cur ? cur.pane({ data: local.data, ui: local, width: k.width, height: k.bodyLines }) : null;
+      }
+    }
+  });
+}
+
+export function App({ initial, load, color, readOnly, views = VIEWS, initialView, extraCommands = [] }: AppProps): React.ReactElement {
+  const [state, dispatch] = useReducer(reduce, initial, (d) => initialState(d, initialView ?? views[0]?.id));
+  const { exit } = useApp();
+  const size = useTerminalSize();
+  const theme = useMemo(() => makeTheme(color), [color]);
+  useEffect(() => {
+    if (state.quit) exit();
+  }, [state.quit, exit]);
+
+  const available = state.data.instances.length ? views.filter((v) => v.available(state.data)) : [];
+  const availableIds = available.map((v) => v.id);
+  const current = available.find((v) => v.id === shownView(state, availableIds)) ?? null;
+  const small = tooSmall(size.columns, size.rows);
+  const width = size.columns;
+  const layout = frameLayout(size.columns, size.rows, state.data.instances.length);
+  const pane = useMemo(
+    () => (current ? current.pane({ data: state.data, ui: state, width, height: layout.bodyLines }) : null),
+    // The pane depends on the whole snapshot; recomputed per state change only.
+    [current, state, width, layout.bodyLines],
+  );
+  useLoader(load, state, current, pane, dispatch);
+  const editable = extraCommands.includes('edit');
+  const keymap: KeymapOptions = useMemo(() => ({ readOnly, views, view: current?.id ?? null, available: (c: Command) => c !== 'edit' || editable }), [readOnly, views, current?.id, editable]);
   const listHeight = Math.max(1, layout.bodyLines - (pane?.fixedLines ?? 0));
   const helpCount = helpLines(keymap, width).length;
-  // The edit flow (source/ui/edit/) takes every key while it is open, as a dialog over the view.
   const edit = useEditFlow({
     sysrootDir: state.data.source.sysrootDir,
     instances: state.data.instances.map((i) => i.root),
@@ -112,40 +139,7 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     onApplied: () => dispatch({ type: 'reload' }),
     onClose: (text) => dispatch({ type: 'status', text }),
   });
-
-  useKeys((input, key) => {
-    // Replay split keys on a local copy of the state so each sees the last one's effect.
-    let local = state;
-    let localPane = pane;
-    for (const [inp, k] of splitKeys(input, key)) {
-      if (edit.active() && !(k.ctrl && inp === 'c')) {
-        edit.key(inp, k);
-        continue;
-      }
-      if (!small && !local.input && !local.overlay && !localPane?.commands?.edit && commandFor(inp, k, keymap) === 'edit') {
-        const cur = available.find((v) => v.id === local.view) ?? available[0] ?? null;
-        edit.open(editTargetOf(cur ? topFrame(local, cur.id) : null, selectedRow({ state: local, pane: localPane, listHeight })));
-        continue;
-      }
-      const actions: UiAction[] = keyActions(inp, k, {
-        state: local,
-        pane: localPane,
-        available: available.map((v) => v.id),
-        listHeight,
-        tooSmall: small,
-        keymap,
-        helpCount,
-      });
-      for (const a of actions) {
-        dispatch(a);
-        local = reduce(local, a);
-      }
-      if (actions.length) {
-        const cur = available.find((v) => v.id === local.view) ?? available[0] ?? null;
-        localPane = cur ? cur.pane({ data: local.data, ui: local, width, height: layout.bodyLines }) : null;
-      }
-    }
-  });
+  useAppKeys(state, pane, edit, dispatch, { views, keymap, width, bodyLines: layout.bodyLines, listHeight, small, helpCount });
 
   if (small) {
     return (
@@ -156,7 +150,8 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
   }
 
   // While the edit flow is open its own line says which keys do what; the view's hints would mislead.
-  const hints = edit.flow ? [] : footerHints({ ...keymap, scopes: pane ? ['global', 'list', 'view'] : ['global'] });
+  const keyCtx: KeyContext = { state, view: current?.id ?? null, pane, row: selectedRow({ state, pane, listHeight }), available: availableIds, listHeight };
+  const hints = edit.flow ? [] : footerHints({ ...keymap, scopes: pane ? ['global', 'list', 'view'] : ['global'], ctx: keyCtx });
   let body: React.ReactElement;
   if (edit.flow) {
     body = <EditFlow flow={edit.flow} width={width} height={layout.bodyLines} />;
@@ -172,7 +167,7 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={size.rows - 1}>
         <Header data={state.data} width={width} instanceLines={layout.headerLines - 1} focused={state.instance} />
-        <Tabs views={available} current={current?.id ?? null} width={width} />
+        <Tabs views={available} all={views} current={current?.id ?? null} width={width} />
         <Box height={layout.bodyLines} flexDirection="column" overflow="hidden">
           {body}
         </Box>

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import { bindings, SCOPE_TITLE, type KeymapOptions, type Scope } from '../keymap.js';
+import { bindings, whereText, type Binding, type KeymapOptions } from '../keymap.js';
 import { useTheme } from '../theme.js';
 import { cell, fitEnd, wrapText } from '../text-fit.js';
 
@@ -12,14 +12,16 @@ export interface HelpOverlayProps {
   offset: number;
 }
 
-/** Every key, from the one keymap table, grouped by where it works. */
+/** Every key, from the one keymap table, grouped by where it works (everywhere, in a list, in a view, in this view). */
 export function helpLines(keymap: KeymapOptions, width = 1000): Array<{ text: string; heading: boolean }> {
   const out: Array<{ text: string; heading: boolean }> = [];
-  const scopes: Scope[] = ['global', 'list', 'view'];
-  for (const scope of scopes) {
-    const bs = bindings(keymap).filter((b) => b.scope === scope);
-    if (bs.length === 0) continue;
-    out.push({ text: SCOPE_TITLE[scope], heading: true });
+  const groups = new Map<string, Binding[]>();
+  for (const b of bindings(keymap)) {
+    const where = whereText(b, keymap.views);
+    groups.set(where, [...(groups.get(where) ?? []), b]);
+  }
+  for (const [where, bs] of groups) {
+    out.push({ text: where[0].toUpperCase() + where.slice(1), heading: true });
     // Long descriptions wrap under themselves rather than being cut.
     for (const b of bs) {
       wrapText(b.description, Math.max(20, width - 16)).forEach((t, i) => out.push({ text: `  ${cell(i === 0 ? b.label : '', 12)} ${t}`, heading: false }));

@@ -7,6 +7,7 @@ import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
 import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text-pane.js';
 import { shownInstances } from './domains-view.js';
 import { memoLast } from '../memo.js';
+import { cleared } from '../global-bindings.js';
 import type { TreeNode } from '../dotqmail-tree.js';
 import { requestKey, type DetailRequest, type SessionData } from '../session-data.js';
 
@@ -58,12 +59,28 @@ function pane({ data, ui }: PaneContext): PaneModel {
     ? `.qmail files: read as each home is opened (Space opens · Enter opens the file · t traces the address it answers to)`
     : `.qmail files: ${files}  (Enter opens the file · Space folds · t traces the address it answers to)`;
   const pane = textPane('dotqmail', title, rows, ui, 'dotqmail');
-  return { ...pane, needs: tree.needs, commands: { fold: (row: TextRow | undefined) => (row?.id ? { type: 'toggleFold', id: row.id } : null) } };
+  return { ...pane, needs: tree.needs };
 }
 
 export const dotqmailView: ViewDef = {
   id: 'dotqmail',
   title: 'Dot-qmail',
+  names: ['dot-qmail', 'qmail'],
+  bindings: [
+    {
+      command: 'fold',
+      keys: [{ input: ' ' }],
+      label: 'Space',
+      description: 'fold or unfold the selected branch of the tree',
+      scope: 'view',
+      hint: 'fold',
+      handler: (ctx) => {
+        const row = ctx.row as TextRow | undefined;
+        return row?.id ? cleared(ctx, { type: 'toggleFold', id: row.id }) : cleared(ctx);
+      },
+      disabled: (ctx) => (topFrame(ctx.state, 'dotqmail') ? 'Space folds the tree: Esc goes back to it' : null),
+    },
+  ],
   available: (d) => d.parts.dotqmail !== undefined,
   pane,
   render: (props) => <TextPaneView {...props} />,

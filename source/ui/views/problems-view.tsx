@@ -46,6 +46,7 @@ function pane({ data, ui }: PaneContext): PaneModel {
 export const problemsView: ViewDef = {
   id: 'problems',
   title: 'Problems',
+  names: ['check'],
   available: (d) => d.parts.problems !== undefined,
   pane,
   render: (props) => <TextPaneView {...props} />,

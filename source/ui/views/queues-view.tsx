@@ -16,6 +16,7 @@ import type { PaneContext, PaneModel, ViewDef, ViewProps } from './view-types.js
 import { TextPaneView, filePane, frameId, textPane, topFrame, type Frame, type TextRow } from './text-pane.js';
 import { shownInstances } from './domains-view.js';
 import { memoLast } from '../memo.js';
+import { cleared } from '../global-bindings.js';
 
 export interface QueueRow {
   instance: string;
@@ -133,7 +134,6 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
     total: all.length,
     filterable: true,
     fixedLines: countLines(data, roots).length + 2,
-    commands: { shape: () => ({ type: 'push', view: 'queues', frame: frameId(SHAPE) }) },
     open: (r) => ({ type: 'push', view: 'queues', frame: frameId({ k: 'message', instance: r.instance, id: r.m.id }) }),
     address: (r) => r.m.firstRecipient,
   };
@@ -273,6 +273,19 @@ function QueuesList({ pane: p0, ui, data, width, height }: ViewProps): React.Rea
 export const queuesView: ViewDef = {
   id: 'queues',
   title: 'Queues',
+  names: ['queue'],
+  bindings: [
+    {
+      command: 'shape',
+      keys: [{ input: 's' }],
+      label: 's',
+      description: 'the shape table (pending recipients by domain × age, like qshape); Esc returns to the list',
+      scope: 'view',
+      hint: 'shape',
+      handler: (ctx) => cleared(ctx, { type: 'push', view: 'queues', frame: frameId(SHAPE) }),
+      disabled: (ctx) => (topFrame(ctx.state, 'queues') ? 's shows the shape table from the message list (Esc goes back to it)' : null),
+    },
+  ],
   available: (d) => d.parts.queues !== undefined,
   pane,
   render: (props) => (topFrame(props.ui, 'queues') ? <TextPaneView {...props} /> : <QueuesList {...props} />),

@@ -45,7 +45,7 @@ export function parseFrame(s: string | undefined): Frame | null {
 
 export function topFrame(ui: UiState, view: ViewId): Frame | null {
   const st = ui.stack[view];
-  return parseFrame(st[st.length - 1]);
+  return st?.length ? parseFrame(st[st.length - 1]) : null;
 }
 
 /** Enter on a row: its own action, or open the file it names at its line. */

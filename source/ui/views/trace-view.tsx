@@ -13,6 +13,7 @@ import type { UiState } from '../store.js';
 import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
 import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text-pane.js';
 import { shownInstances } from './domains-view.js';
+import { cleared } from '../global-bindings.js';
 
 const KIND_W = 11;
 
@@ -135,6 +136,21 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
 export const traceView: ViewDef = {
   id: 'trace',
   title: 'Trace',
+  bindings: [
+    {
+      command: 'trace',
+      keys: [{ input: 't' }],
+      label: 't',
+      description: 'trace an address (pre-filled from the selection)',
+      scope: 'global',
+      hint: 'trace',
+      handler: (ctx) => {
+        const fromRow = ctx.row !== undefined && ctx.pane?.address ? ctx.pane.address(ctx.row) : null;
+        return cleared(ctx, { type: 'view', view: 'trace' }, { type: 'startInput', kind: 'trace', text: fromRow ?? ctx.state.trace.address ?? '' });
+      },
+      disabled: (ctx) => (ctx.available.includes('trace') ? null : 'tracing is not available yet (the tracer is not loaded)'),
+    },
+  ],
   available: (d) => d.parts.domains !== undefined,
   pane,
   render: (props) => <TextPaneView {...props} />,

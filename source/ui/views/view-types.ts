@@ -5,7 +5,7 @@
 import type { ReactElement } from 'react';
 import type { DetailRequest, SessionData } from '../session-data.js';
 import type { UiAction, UiState, ViewId } from '../store.js';
-import type { Command } from '../keymap.js';
+import type { ViewBinding } from '../keymap.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface PaneModel<T = any> {
@@ -22,8 +22,6 @@ export interface PaneModel<T = any> {
   open?: (row: T) => UiAction | null;
   /** The address a row stands for, to pre-fill `t`. */
   address?: (row: T) => string | null;
-  /** Commands this pane gives a meaning to (view-scoped keys such as `s` in Queues). */
-  commands?: Partial<Record<Command, (row: T | undefined) => UiAction | null>>;
   /** Lines at the top of the pane that do not scroll (column headings). */
   fixedLines?: number;
   /** Things the rows shown need read (a lazily read branch just opened); the app asks the loader. */
@@ -49,6 +47,10 @@ export interface ViewProps {
 export interface ViewDef {
   id: ViewId;
   title: string;
+  /** More names `:view NAME` knows it by (the id and the title always work). */
+  names?: string[];
+  /** The view's own keys (scope 'view': only while it is shown; 'global': from every view). */
+  bindings?: ViewBinding[];
   /** The view's data has landed (the tab is offered). */
   available(data: SessionData): boolean;
   pane(ctx: PaneContext): PaneModel;
