@@ -67,6 +67,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage: 'qlens veil [--json]',
     options: {},
   },
+  log: {
+    summary: "what qmail-send's log says happened, beside what qlens predicts now",
+    usage: 'qlens log [--since TIME] [--until TIME] [--message ID] [--address ADDR] [--summary] [--follow] [--no-predict] [--log [INSTANCE=]PATH]...',
+    options: {
+      since: { value: true, arg: 'TIME', help: 'only messages with a line at or after TIME (ISO, local "2026-11-25 10:00", @tai64n, or 2h / 3d ago)' },
+      until: { value: true, arg: 'TIME', help: 'only messages with a line at or before TIME' },
+      message: { value: true, arg: 'ID', help: 'only message ID (the number of "new msg ID"; every message that had it)' },
+      address: { value: true, arg: 'ADDR', help: 'only messages from or to ADDR (also as qmail-send rewrote it)' },
+      summary: { help: 'counts, reasons and delays by recipient domain (like zoverall, zdeferrals)' },
+      follow: { help: 'keep reading as the log grows and rotates (Ctrl-C ends)' },
+      'no-predict': { help: "no tracer prediction beside each logged recipient" },
+      log: { value: true, repeat: true, arg: '[INSTANCE=]PATH', help: "read this log (multilog directory or syslog file) instead of the installation's own" },
+    },
+  },
   check: {
     summary: 'lint every installation (exit 1 when a problem is an error)',
     usage: 'qlens check [--json]',

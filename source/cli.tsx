@@ -27,6 +27,7 @@ const loaders: Record<string, () => Promise<{ run: CommandRun }>> = {
   domains: () => import('./commands/domains.js'),
   queue: () => import('./commands/queue.js'),
   veil: () => import('./commands/veil.js'),
+  log: () => import('./commands/log.js'),
   check: () => import('./commands/check.js'),
   edit: () => import('./commands/edit.js'),
   undo: () => import('./commands/undo.js'),

@@ -30,6 +30,7 @@ import {
 } from './queue-format.js';
 import type { Diagnostic } from '../qmail/model-types.js';
 import type { PoolOptions } from './queue-pool.js';
+import { Out } from './out.js';
 
 export interface QueueRunDeps {
   /** The time estimates are made for (tests fix it). */
@@ -50,26 +51,6 @@ export interface QueueRunDeps {
  */
 export const DEFAULT_PREDICT_LIMIT = 2000;
 
-/** Collects output and hands it to ctx.out in large pieces. */
-class Out {
-  private parts: string[] = [];
-  private size = 0;
-  constructor(private readonly write: (t: string) => void) {}
-  /** True when a piece was just written: the caller lets the event loop run (a closed pipe then ends us). */
-  put(s: string): boolean {
-    this.parts.push(s);
-    this.size += s.length;
-    if (this.size < 65536) return false;
-    this.flush();
-    return true;
-  }
-  flush(): void {
-    if (this.parts.length === 0) return;
-    this.write(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-}
 
 function problemLine(d: Diagnostic): string {
   return `qlens: ${sanitize(d.path)}: ${d.severity}: ${sanitize(d.message)}\n`;

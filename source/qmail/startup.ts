@@ -74,6 +74,14 @@ export interface TcpServerCall {
   args: string[];
 }
 
+/** A multilog run (a log/run script): its actions as written, e.g. ["t", "s4096", "n3", "./main"]. */
+export interface MultilogCall {
+  path: string;
+  line: number;
+  program: string;
+  args: string[];
+}
+
 export interface StartScript {
   path: string;
   kind: 'rc' | 'run' | 'systemd' | 'other';
@@ -84,6 +92,7 @@ export interface StartScript {
   envdirs: Array<{ dir: string; line: number }>;
   qmailStart: QmailStartCall[];
   tcpservers: TcpServerCall[];
+  multilogs: MultilogCall[];
   /** Other scripts or programs this one runs by absolute path (`exec /var/qmail/rc`). */
   execs: Array<{ program: string; line: number }>;
   diagnostics: Diagnostic[];
@@ -339,7 +348,7 @@ const TCPSERVER_ARG_OPTS = new Set(['x', 't', 'u', 'g', 'l', 'b', 'B', 'c', 'I',
 export function parseStartScript(text: string, path: string, kind: StartScript['kind'] = 'other'): StartScript {
   const body = kind === 'systemd' ? systemdExecLines(text) : text;
   const { commands, diagnostics } = splitShell(body, path);
-  const out: StartScript = { path, kind, commands, env: [], envClear: [], envdirs: [], qmailStart: [], tcpservers: [], execs: [], diagnostics };
+  const out: StartScript = { path, kind, commands, env: [], envClear: [], envdirs: [], qmailStart: [], tcpservers: [], multilogs: [], execs: [], diagnostics };
   if (kind === 'systemd') {
     for (const m of text.matchAll(/^Environment=(.*)$/gm)) {
       const lineNo = text.slice(0, m.index).split('\n').length;
@@ -453,6 +462,9 @@ export function parseStartScript(text: string, path: string, kind: StartScript['
     }
     if (isTcpServer(pname)) {
       out.tcpservers.push(parseTcpServer(w.slice(k), path));
+    }
+    if (pname === 'multilog') {
+      out.multilogs.push({ path, line: prog.line, program: prog.value, args: w.slice(k + 1).map((x) => x.value) });
     }
   }
   return out;
@@ -641,7 +653,10 @@ export function loadStartScripts(sysroot: Sysroot, root: string): { scripts: Sta
     }
   }
   for (const d of ['/service', '/etc/service', '/var/service', '/etc/sv']) {
-    for (const n of listDir(sysroot, d)) add(`${d}/${n}/run`, 'run', true);
+    for (const n of listDir(sysroot, d)) {
+      // A service of this installation: its log/run names its log (and need not name the root).
+      if (add(`${d}/${n}/run`, 'run', true)) add(`${d}/${n}/log/run`, 'run', false);
+    }
   }
   for (const d of ['/etc/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system']) {
     for (const n of listDir(sysroot, d)) if (n.endsWith('.service') && n.includes('qmail')) add(`${d}/${n}`, 'systemd', true);

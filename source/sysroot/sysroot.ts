@@ -502,7 +502,7 @@ function searchHome(text: string, home: string): { uid: number; gid: number } | 
  * be one, and reading it would hang qlens), and refuse anything that is not a
  * regular file: a FIFO or device is never read, a directory is EISDIR.
  */
-function openRegular(host: string): number {
+export function openRegular(host: string): number {
   const fd = fs.openSync(host, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   let st: fs.Stats;
   try {

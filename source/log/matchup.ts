@@ -1,0 +1,378 @@
+// qmail-send's log lines joined into messages and delivery attempts, as
+// qmailanalog's matchup does, with what matchup leaves out made explicit:
+// - message ids are inode numbers and are handed out again as soon as a
+//   message leaves the queue: `new msg N` ... `end msg N` is one message,
+//   and a later `new msg N` another;
+// - a message whose `new msg` is older than the log's first line (a
+//   delivery, a bounce or an end for an unknown id) "began before the log";
+// - a delivery number D belongs to one qmail-send run: a run starts
+//   numbering at 1 again, so `status: exiting`, or a D not above the last
+//   one, ends every attempt still waiting for its result;
+// - `bounce msg N qp Q` names the qp of the bounce message, whose own
+//   `info msg` line (qp Q) comes later; a forward's "did 0+1+0/qp Q" names
+//   the qp of the copy; `triple bounce: discarding bounce/N` ends the chain.
+import type { Channel, DeliveryResult, SendEvent } from './events.js';
+import { parseDid, unsafeText } from './events.js';
+import type { LogTime } from './tai64n.js';
+
+export interface LoggedDelivery {
+  /** The delivery number D of `starting delivery D`. */
+  n: number;
+  channel: Channel;
+  /** As logged: the recipient as qmail-send handed it to qmail-lspawn/rspawn (already rewritten). */
+  recipient: string;
+  started: LogTime | null;
+  finished: LogTime | null;
+  result: DeliveryResult | null;
+  /** The result text as logged (logsafe'd), null while there is none. */
+  raw: string | null;
+  /** The text as qmail-local or qmail-remote wrote it (`_` and the final `/` undone). */
+  text: string | null;
+  /** Why no result line will come (qmail-send restarted or exited); null otherwise. */
+  lost: string | null;
+  /** A forward's copy: the qp qmail-local named, and the id of that message once its info line is read. */
+  forwardQp: number | null;
+  forwardId: number | null;
+  /** Log positions (see LinePosition) of the start and result lines; -1 when absent. */
+  startPos: number;
+  resultPos: number;
+}
+
+export interface LoggedMessage {
+  /** Which log it came from (index into the reader's logs). */
+  log: number;
+  id: number;
+  received: LogTime | null;
+  ended: LogTime | null;
+  sender: string | null;
+  bytes: number | null;
+  qp: number | null;
+  uid: number | null;
+  beganBeforeLog: boolean;
+  /** qp of the bounce this message produced (`bounce msg N qp Q`). */
+  bounceQp: number | null;
+  /** The bounce message's id, once its `info msg ... qp Q` line is read. */
+  bounceId: number | null;
+  /** This message is the bounce (or double bounce) of that message id. */
+  bounceOf: number | null;
+  /** A forward's copy of that message id. */
+  forwardOf: number | null;
+  /** `triple bounce: discarding bounce/N`: its bounce was thrown away. */
+  tripleBounce: boolean;
+  /** Why it has no `end msg` line when it should have one (its id was reused). */
+  lost: string | null;
+  deliveries: LoggedDelivery[];
+  /** Positions of its own lines: new msg, info msg, bounce or triple bounce, end msg (-1: absent). */
+  newPos: number;
+  infoPos: number;
+  bouncePos: number;
+  endPos: number;
+  /** Position of its first line in the log: the order messages are told in. */
+  firstPos: number;
+}
+
+export interface StatusSample {
+  log: number;
+  time: LogTime | null;
+  localUsed: number;
+  localMax: number;
+  remoteUsed: number;
+  remoteMax: number;
+}
+
+export interface UnmatchedResult {
+  log: number;
+  n: number;
+  time: LogTime | null;
+  result: DeliveryResult;
+  text: string;
+  pos: number;
+}
+
+export interface MatchupSink {
+  /** A message whose story is complete (or cut off at the end of the log). */
+  message?(m: LoggedMessage): void;
+  /** Each attempt as its result line is read (or it is found lost), before its message ends. */
+  result?(m: LoggedMessage, d: LoggedDelivery, pos: number): void;
+  status?(s: StatusSample): void;
+  /** A result line whose `starting delivery` is older than the log. */
+  unmatched?(u: UnmatchedResult): void;
+}
+
+export interface MatchupOptions {
+  /**
+   * Tell messages in the order of their first line (contract.md), holding a
+   * finished message until every earlier one has finished. Off: each as it
+   * ends (what a summary needs, with nothing held).
+   */
+  ordered?: boolean;
+  /** Keep each message's deliveries in it (off for a summary: results go to sink.result only). */
+  keepDeliveries?: boolean;
+}
+
+/** How long a message waits for the info line of its bounce or forward copy before it is told anyway (lines). */
+const LINK_WAIT_LINES = 4096;
+
+export class Matchup {
+  private readonly open = new Map<number, LoggedMessage>();
+  private readonly dels = new Map<number, { m: LoggedMessage; d: LoggedDelivery }>();
+  private lastD = 0;
+  /** qp → the message waiting to learn the id of the message with that qp. */
+  private readonly qpWait = new Map<number, { m: LoggedMessage; d: LoggedDelivery | null; until: number }>();
+  /** Messages in order of first line, for ordered output. */
+  private readonly order: LoggedMessage[] = [];
+  private orderHead = 0;
+  private readonly done = new Set<LoggedMessage>();
+  private lines = 0;
+  private readonly ordered: boolean;
+  private readonly keep: boolean;
+
+  constructor(
+    private readonly log: number,
+    private readonly sink: MatchupSink,
+    opts: MatchupOptions = {},
+  ) {
+    this.ordered = opts.ordered ?? true;
+    this.keep = opts.keepDeliveries ?? true;
+  }
+
+  private fresh(id: number, pos: number, beganBeforeLog: boolean): LoggedMessage {
+    const m: LoggedMessage = {
+      log: this.log,
+      id,
+      received: null,
+      ended: null,
+      sender: null,
+      bytes: null,
+      qp: null,
+      uid: null,
+      beganBeforeLog,
+      bounceQp: null,
+      bounceId: null,
+      bounceOf: null,
+      forwardOf: null,
+      tripleBounce: false,
+      lost: null,
+      deliveries: [],
+      newPos: -1,
+      infoPos: -1,
+      bouncePos: -1,
+      endPos: -1,
+      firstPos: pos,
+    };
+    this.open.set(id, m);
+    if (this.ordered) this.order.push(m);
+    return m;
+  }
+
+  /** The open message N, or one that began before the log. */
+  private known(id: number, pos: number): LoggedMessage {
+    return this.open.get(id) ?? this.fresh(id, pos, true);
+  }
+
+  private finish(m: LoggedMessage): void {
+    if (this.open.get(m.id) === m) this.open.delete(m.id);
+    if (!this.ordered) {
+      if (!this.waiting(m)) this.sink.message?.(m);
+      else this.done.add(m);
+      return;
+    }
+    this.done.add(m);
+    this.flushOrdered();
+  }
+
+  private waiting(m: LoggedMessage): boolean {
+    for (const w of this.qpWait.values()) if (w.m === m) return true;
+    return false;
+  }
+
+  private flushOrdered(): void {
+    while (this.orderHead < this.order.length) {
+      const m = this.order[this.orderHead];
+      if (!this.done.has(m) || this.waiting(m)) break;
+      this.done.delete(m);
+      this.orderHead++;
+      this.sink.message?.(m);
+    }
+    if (this.orderHead > 1024 && this.orderHead * 2 > this.order.length) {
+      this.order.splice(0, this.orderHead);
+      this.orderHead = 0;
+    }
+  }
+
+  private release(qp: number): void {
+    const w = this.qpWait.get(qp);
+    if (!w) return;
+    this.qpWait.delete(qp);
+    if (!this.done.has(w.m)) return;
+    if (this.ordered) this.flushOrdered();
+    else if (!this.waiting(w.m)) {
+      this.done.delete(w.m);
+      this.sink.message?.(w.m);
+    }
+  }
+
+  private loseOpen(reason: string): void {
+    for (const { m, d } of this.dels.values()) {
+      d.lost = reason;
+      this.sink.result?.(m, d, -1);
+    }
+    this.dels.clear();
+  }
+
+  /** One parsed line at log position `pos` (see reader.ts). */
+  event(ev: SendEvent, time: LogTime | null, pos: number): void {
+    this.lines++;
+    if (this.qpWait.size > 0 && (this.lines & 255) === 0) this.expireWaits();
+    switch (ev.k) {
+      case 'new': {
+        const old = this.open.get(ev.id);
+        if (old && (old.infoPos >= 0 || old.deliveries.length > 0 || old.beganBeforeLog)) {
+          // The inode was freed and handed out again: the old message left without an end line we can see.
+          old.lost = 'its id was given to a new message before an "end msg" line was logged';
+          this.finish(old);
+        } else if (old) {
+          // Preprocessing failed and was tried again: the same message, logged "new" twice.
+          return;
+        }
+        const m = this.fresh(ev.id, pos, false);
+        m.newPos = pos;
+        m.received = time;
+        return;
+      }
+      case 'info': {
+        const m = this.known(ev.id, pos);
+        m.infoPos = pos;
+        if (m.received === null) m.received = time;
+        m.bytes = ev.bytes;
+        m.sender = ev.sender;
+        m.qp = ev.qp;
+        m.uid = ev.uid;
+        const w = this.qpWait.get(ev.qp);
+        if (w) {
+          if (w.d) {
+            w.d.forwardId = m.id;
+            m.forwardOf = w.m.id;
+          } else {
+            w.m.bounceId = m.id;
+            m.bounceOf = w.m.id;
+          }
+          this.release(ev.qp);
+        }
+        return;
+      }
+      case 'start': {
+        if (this.dels.has(ev.d) || ev.d <= this.lastD) {
+          // Numbers start at 1 in each qmail-send run: the run before ended (or died) with these unanswered.
+          this.loseOpen('qmail-send was restarted before its result was logged');
+        }
+        this.lastD = ev.d;
+        const m = this.known(ev.id, pos);
+        const d: LoggedDelivery = {
+          n: ev.d,
+          channel: ev.channel,
+          recipient: ev.recipient,
+          started: time,
+          finished: null,
+          result: null,
+          raw: null,
+          text: null,
+          lost: null,
+          forwardQp: null,
+          forwardId: null,
+          startPos: pos,
+          resultPos: -1,
+        };
+        if (this.keep) m.deliveries.push(d);
+        this.dels.set(ev.d, { m, d });
+        return;
+      }
+      case 'result':
+      case 'mangled': {
+        const hit = this.dels.get(ev.d);
+        const result: DeliveryResult = ev.k === 'result' ? ev.result : 'deferral';
+        const raw = ev.k === 'result' ? ev.raw : 'report_mangled,_will_defer';
+        if (!hit) {
+          this.sink.unmatched?.({ log: this.log, n: ev.d, time, result, text: unsafeText(raw), pos });
+          return;
+        }
+        this.dels.delete(ev.d);
+        const { m, d } = hit;
+        d.finished = time;
+        d.result = result;
+        d.raw = raw;
+        d.text = ev.k === 'result' ? unsafeText(raw) : 'report mangled, will defer';
+        d.resultPos = pos;
+        if (result === 'success' && d.channel === 'local') {
+          const did = parseDid(d.text);
+          if (did && did.qp !== null) {
+            d.forwardQp = did.qp;
+            this.qpWait.set(did.qp, { m, d, until: this.lines + LINK_WAIT_LINES });
+          }
+        }
+        this.sink.result?.(m, d, pos);
+        return;
+      }
+      case 'bounce': {
+        const m = this.known(ev.id, pos);
+        m.bounceQp = ev.qp;
+        m.bouncePos = pos;
+        this.qpWait.set(ev.qp, { m, d: null, until: this.lines + LINK_WAIT_LINES });
+        return;
+      }
+      case 'triple': {
+        const m = this.known(ev.id, pos);
+        m.tripleBounce = true;
+        m.bouncePos = pos;
+        return;
+      }
+      case 'end': {
+        const m = this.known(ev.id, pos);
+        m.ended = time;
+        m.endPos = pos;
+        this.finish(m);
+        return;
+      }
+      case 'status':
+        this.sink.status?.({ log: this.log, time, localUsed: ev.localUsed, localMax: ev.localMax, remoteUsed: ev.remoteUsed, remoteMax: ev.remoteMax });
+        if (ev.exiting) return;
+        return;
+      case 'exiting':
+        this.loseOpen('qmail-send exited before its result was logged');
+        this.lastD = 0;
+        return;
+      case 'note':
+        return;
+    }
+  }
+
+  private expireWaits(): void {
+    for (const [qp, w] of this.qpWait) if (w.until < this.lines) this.release(qp);
+  }
+
+  /** The log ended: tell every message still open, in order, with what is known. */
+  end(): void {
+    const waits = [...this.qpWait.keys()];
+    this.qpWait.clear();
+    void waits;
+    for (const m of [...this.open.values()]) {
+      this.open.delete(m.id);
+      if (!this.ordered) this.sink.message?.(m);
+      else this.done.add(m);
+    }
+    if (!this.ordered) {
+      for (const m of this.done) this.sink.message?.(m);
+      this.done.clear();
+    } else this.flushOrdered();
+  }
+
+  /** Attempts waiting for a result now (for --follow and the TUI's live view). */
+  pending(): Array<{ m: LoggedMessage; d: LoggedDelivery }> {
+    return [...this.dels.values()];
+  }
+
+  /** Messages not yet ended. */
+  openMessages(): LoggedMessage[] {
+    return [...this.open.values()];
+  }
+}

@@ -1,0 +1,65 @@
+// The tracer wired for logged recipients: each is walked as the queue held
+// it (qmail-send already rewrote it: `--channel local` from qmail-lspawn,
+// `--channel remote` as a remote hop, which may cross into another loaded
+// installation), once per installation, channel and address.
+import type { Sysroot } from '../sysroot/sysroot.js';
+import { SnapshotSysroot } from '../sysroot/snapshot.js';
+import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
+import { traceAddress } from '../trace/walk.js';
+import { builtinManagers } from '../trace/managers.js';
+import type { TraceResult } from '../trace/types.js';
+import type { LoggedDelivery } from './matchup.js';
+import { judge, type LogPrediction, type MtimeOf } from './predict.js';
+
+const MEMO_MAX = 20000;
+
+export class LogPredictor {
+  private readonly snap: Sysroot;
+  private readonly installs;
+  private readonly memo = new Map<string, TraceResult | null>();
+  private readonly mtimes = new Map<string, number | null>();
+  private readonly mtimeOf: MtimeOf;
+
+  constructor(
+    sysroot: Sysroot,
+    private readonly instances: string[],
+    private readonly now: Date = new Date(),
+  ) {
+    // One snapshot for the whole run: every walk stats the same homes and control files.
+    this.snap = new SnapshotSysroot(sysroot);
+    this.installs = instances.map((r) => loadInstallation(this.snap, r));
+    this.mtimeOf = (p) => {
+      if (this.mtimes.has(p)) return this.mtimes.get(p)!;
+      let m: number | null = null;
+      try {
+        m = this.snap.stat(p)?.mtimeMs ?? null;
+      } catch {
+        m = null;
+      }
+      this.mtimes.set(p, m);
+      return m;
+    };
+  }
+
+  /** The walk for a recipient as logged; null for a remote recipient that simply leaves by SMTP. */
+  trace(instance: string, recipient: string, channel: 'local' | 'remote'): TraceResult | null {
+    const key = `${instance}\0${channel}\0${recipient}`;
+    if (this.memo.has(key)) return this.memo.get(key)!;
+    const idx = this.instances.indexOf(instance);
+    const inst = this.installs[idx] ?? loadInstallation(this.snap, instance);
+    let r: TraceResult | null;
+    try {
+      r = traceAddress(inst, systemUsersOf(this.snap), recipient, { channel, now: this.now, managers: builtinManagers, others: this.installs });
+    } catch {
+      r = null;
+    }
+    if (r && channel === 'remote' && r.deliveries.length === 1 && r.deliveries[0].kind === 'remote' && r.hops.length === 1) r = null;
+    if (this.memo.size >= MEMO_MAX) this.memo.clear();
+    this.memo.set(key, r);
+    return r;
+  }
+
+  predict(instance: string, d: LoggedDelivery): LogPrediction {
+    return judge(d, this.trace(instance, d.recipient, d.channel), this.mtimeOf);
+  }
+}

@@ -1,0 +1,84 @@
+// Every log read at once: one reader, decoder and matchup per log (each log
+// is one qmail-send's), the lines of each handed to its matchup as they
+// stream past. Follow mode polls the same readers for what was added.
+import type { Sysroot } from '../sysroot/sysroot.js';
+import type { LogSource } from './find.js';
+import { decoderFor } from './decode.js';
+import { Matchup, type MatchupOptions, type MatchupSink } from './matchup.js';
+import { LogReader, type ReaderOptions } from './reader.js';
+
+export interface SkippedLine {
+  path: string;
+  line: number;
+  reason: string;
+}
+
+export interface SessionSink extends MatchupSink {
+  skip?(s: SkippedLine, log: number, pos: number): void;
+}
+
+export interface OpenLog {
+  index: number;
+  source: LogSource;
+  reader: LogReader;
+  matchup: Matchup;
+  flush: () => void;
+  handler: import('./reader.js').LineHandler;
+  /** Lines of the log seen, other programs' syslog lines included. */
+  lines: number;
+}
+
+export interface SessionOptions extends MatchupOptions, ReaderOptions {}
+
+export class LogSession {
+  readonly logs: OpenLog[];
+
+  constructor(sysroot: Sysroot, sources: LogSource[], sink: SessionSink, opts: SessionOptions = {}) {
+    this.logs = sources.map((source, index) => {
+      const reader = new LogReader(sysroot, source.path, source.format, opts);
+      const matchup = new Matchup(index, sink, opts);
+      const log: OpenLog = { index, source, reader, matchup, flush: () => {}, handler: () => {}, lines: 0 };
+      const dec = decoderFor(source.format, source.tag, {
+        event: (ev, time, pos) => matchup.event(ev, time, pos),
+        skip: (segment, line, reason, pos) => sink.skip?.({ path: reader.segments[segment]?.path ?? source.path, line, reason }, index, pos),
+      });
+      log.flush = dec.flush;
+      log.handler = (buf, start, end, pos, line, segment, truncated) => {
+        log.lines++;
+        dec.handler(buf, start, end, pos, line, segment, truncated);
+      };
+      return log;
+    });
+  }
+
+  /** Read every log from its oldest line to now. */
+  async readAll(): Promise<void> {
+    for (const log of this.logs) {
+      await log.reader.readAll(log.handler);
+      log.flush();
+    }
+  }
+
+  /** Read what was added since (--follow); true when anything was. */
+  async poll(): Promise<boolean> {
+    let any = false;
+    for (const log of this.logs) {
+      if (await log.reader.pass(log.handler)) any = true;
+      log.flush();
+    }
+    return any;
+  }
+
+  /** The logs are done: every message still open is told as it stands. */
+  end(): void {
+    for (const log of this.logs) {
+      log.flush();
+      log.matchup.end();
+      log.reader.close();
+    }
+  }
+
+  close(): void {
+    for (const log of this.logs) log.reader.close();
+  }
+}

@@ -1,0 +1,289 @@
+// What qmailanalog's zoverall, zdeferrals, zfailures and zrecipients tell,
+// by recipient domain: attempts and their results, bytes delivered, the
+// most frequent deferral and failure reasons, and how long messages took
+// from arrival to their final result (success or failure). Fed one result
+// at a time; memory stays bounded however long the log (delays are kept
+// exactly up to a few hundred per domain, then in a 1%-wide histogram;
+// reasons are grouped with their variable parts, such as IP addresses and
+// queue ids, taken out, and capped).
+import type { DeliveryResult } from './events.js';
+import type { LoggedDelivery, LoggedMessage, StatusSample, UnmatchedResult } from './matchup.js';
+import { compareTime, isoTime, secondsBetween, type LogTime } from './tai64n.js';
+
+const EXACT_MAX = 256;
+const RATIO = Math.log(1.01);
+
+/** Percentiles of a stream of non-negative values, exact while small. */
+export class DelaySketch {
+  private exact: number[] | null = [];
+  private readonly buckets = new Map<number, number>();
+  count = 0;
+  max = 0;
+
+  add(v: number): void {
+    const x = Math.max(0, v);
+    this.count++;
+    if (x > this.max) this.max = x;
+    if (this.exact) {
+      this.exact.push(x);
+      if (this.exact.length > EXACT_MAX) {
+        for (const y of this.exact) this.bucketAdd(y);
+        this.exact = null;
+      }
+      return;
+    }
+    this.bucketAdd(x);
+  }
+
+  private bucketAdd(x: number): void {
+    // Bucket 0 holds everything under a millisecond.
+    const b = x < 0.001 ? 0 : 1 + Math.floor(Math.log(x / 0.001) / RATIO);
+    this.buckets.set(b, (this.buckets.get(b) ?? 0) + 1);
+  }
+
+  /** Nearest-rank percentile (q in 0..1); null when empty. */
+  quantile(q: number): number | null {
+    if (this.count === 0) return null;
+    const rank = Math.max(1, Math.ceil(q * this.count));
+    if (this.exact) {
+      const s = [...this.exact].sort((a, b) => a - b);
+      return s[rank - 1];
+    }
+    const keys = [...this.buckets.keys()].sort((a, b) => a - b);
+    let seen = 0;
+    for (const k of keys) {
+      seen += this.buckets.get(k)!;
+      if (seen >= rank) return k === 0 ? 0 : Math.min(this.max, 0.001 * Math.exp((k - 0.5) * RATIO));
+    }
+    return this.max;
+  }
+
+  exactValues(): boolean {
+    return this.exact !== null;
+  }
+}
+
+/** Texts that differ only in addresses, numbers and ids are one reason. */
+export function reasonKey(text: string): string {
+  return text
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, 'IP')
+    .replace(/\b[0-9A-Fa-f]*\d[0-9A-Fa-f]{4,}\b/g, '#')
+    .slice(0, 300);
+}
+
+class ReasonCounter {
+  private readonly map = new Map<string, { text: string; count: number }>();
+  other = 0;
+  constructor(private readonly cap: number) {}
+  add(text: string): void {
+    const key = reasonKey(text);
+    const hit = this.map.get(key);
+    if (hit) hit.count++;
+    else if (this.map.size < this.cap) this.map.set(key, { text, count: 1 });
+    else this.other++;
+  }
+  top(n: number): Array<{ text: string; count: number }> {
+    return [...this.map.values()].sort((a, b) => b.count - a.count || (a.text < b.text ? -1 : 1)).slice(0, n);
+  }
+}
+
+interface DomainStats {
+  attempts: number;
+  success: number;
+  deferral: number;
+  failure: number;
+  bytes: number;
+  delay: DelaySketch;
+  deferrals: ReasonCounter;
+  failures: ReasonCounter;
+}
+
+export interface SummaryOptions {
+  since?: LogTime | null;
+  until?: LogTime | null;
+}
+
+function inWindow(t: LogTime | null, o: SummaryOptions): boolean {
+  if (t === null) return !o.since && !o.until;
+  if (o.since && compareTime(t, o.since) < 0) return false;
+  if (o.until && compareTime(t, o.until) > 0) return false;
+  return true;
+}
+
+export function domainOf(recipient: string): string {
+  const at = recipient.lastIndexOf('@');
+  return at < 0 ? '' : recipient.slice(at + 1).toLowerCase();
+}
+
+export interface DomainSummary {
+  domain: string;
+  attempts: number;
+  success: number;
+  deferral: number;
+  failure: number;
+  bytes: number;
+  delay: DelaySummary;
+  deferral_reasons: Array<{ text: string; count: number }>;
+  failure_reasons: Array<{ text: string; count: number }>;
+}
+
+export interface DelaySummary {
+  count: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+  exact: boolean;
+}
+
+export interface LogSummary {
+  from: string | null;
+  to: string | null;
+  messages: { completed: number; began_before_log: number; not_ended: number; bytes: number };
+  deliveries: { attempts: number; success: number; deferral: number; failure: number; no_result: number; lost: number; started_before_log: number };
+  bytes_delivered: number;
+  delay: DelaySummary;
+  concurrency: { local: { peak: number; limit: number | null }; remote: { peak: number; limit: number | null } };
+  deferral_reasons: Array<{ text: string; count: number }>;
+  failure_reasons: Array<{ text: string; count: number }>;
+  domains: DomainSummary[];
+  domains_total: number;
+}
+
+function delaySummary(s: DelaySketch): DelaySummary {
+  const r = (v: number | null): number | null => (v === null ? null : Math.round(v * 1000) / 1000);
+  return { count: s.count, p50: r(s.quantile(0.5)), p90: r(s.quantile(0.9)), p99: r(s.quantile(0.99)), max: s.count ? r(s.max) : null, exact: s.exactValues() };
+}
+
+export class SummaryBuilder {
+  private readonly domains = new Map<string, DomainStats>();
+  private readonly all = { attempts: 0, success: 0, deferral: 0, failure: 0, noResult: 0, lost: 0, unmatched: 0, bytes: 0 };
+  private readonly delay = new DelaySketch();
+  private readonly deferrals = new ReasonCounter(20000);
+  private readonly failures = new ReasonCounter(20000);
+  private readonly msgs = { completed: 0, beganBefore: 0, notEnded: 0, bytes: 0 };
+  private first: LogTime | null = null;
+  private last: LogTime | null = null;
+  private readonly peak = { local: 0, remote: 0, localMax: null as number | null, remoteMax: null as number | null };
+
+  constructor(private readonly opts: SummaryOptions = {}) {}
+
+  private seen(t: LogTime | null): void {
+    if (!t) return;
+    if (!this.first || compareTime(t, this.first) < 0) this.first = t;
+    if (!this.last || compareTime(t, this.last) > 0) this.last = t;
+  }
+
+  private domain(name: string): DomainStats {
+    let d = this.domains.get(name);
+    if (!d) {
+      d = { attempts: 0, success: 0, deferral: 0, failure: 0, bytes: 0, delay: new DelaySketch(), deferrals: new ReasonCounter(20), failures: new ReasonCounter(20) };
+      this.domains.set(name, d);
+    }
+    return d;
+  }
+
+  /** One attempt's result (or its loss). */
+  result(m: LoggedMessage, d: LoggedDelivery): void {
+    const when = d.finished ?? d.started;
+    if (!inWindow(when, this.opts)) return;
+    this.seen(when);
+    this.all.attempts++;
+    const dom = this.domain(domainOf(d.recipient));
+    dom.attempts++;
+    if (d.result === null) {
+      if (d.lost) this.all.lost++;
+      else this.all.noResult++;
+      return;
+    }
+    this.count(d.result, d.text ?? '', dom);
+    if (d.result === 'success' && m.bytes !== null) {
+      this.all.bytes += m.bytes;
+      dom.bytes += m.bytes;
+    }
+    if (d.result !== 'deferral' && m.received && d.finished) {
+      const s = secondsBetween(m.received, d.finished);
+      this.delay.add(s);
+      dom.delay.add(s);
+    }
+  }
+
+  private count(r: DeliveryResult, text: string, dom: DomainStats | null): void {
+    this.all[r]++;
+    if (dom) dom[r]++;
+    if (r === 'deferral') {
+      this.deferrals.add(text);
+      dom?.deferrals.add(text);
+    } else if (r === 'failure') {
+      this.failures.add(text);
+      dom?.failures.add(text);
+    }
+  }
+
+  /** A result whose start is older than the log: counted, but no recipient is known. */
+  unmatched(u: UnmatchedResult): void {
+    if (!inWindow(u.time, this.opts)) return;
+    this.seen(u.time);
+    this.all.attempts++;
+    this.all.unmatched++;
+    this.count(u.result, u.text, null);
+  }
+
+  message(m: LoggedMessage): void {
+    const when = m.ended ?? m.received;
+    if (!inWindow(when, this.opts)) return;
+    this.seen(m.received);
+    this.seen(m.ended);
+    if (m.beganBeforeLog) this.msgs.beganBefore++;
+    if (m.ended && !m.lost) {
+      this.msgs.completed++;
+      this.msgs.bytes += m.bytes ?? 0;
+    } else this.msgs.notEnded++;
+  }
+
+  status(s: StatusSample): void {
+    if (!inWindow(s.time, this.opts)) return;
+    this.peak.local = Math.max(this.peak.local, s.localUsed);
+    this.peak.remote = Math.max(this.peak.remote, s.remoteUsed);
+    this.peak.localMax = s.localMax;
+    this.peak.remoteMax = s.remoteMax;
+  }
+
+  build(topDomains = 50): LogSummary {
+    const domains = [...this.domains.entries()]
+      .sort((a, b) => b[1].attempts - a[1].attempts || (a[0] < b[0] ? -1 : 1))
+      .slice(0, topDomains)
+      .map(([domain, d]) => ({
+        domain,
+        attempts: d.attempts,
+        success: d.success,
+        deferral: d.deferral,
+        failure: d.failure,
+        bytes: d.bytes,
+        delay: delaySummary(d.delay),
+        deferral_reasons: d.deferrals.top(3),
+        failure_reasons: d.failures.top(3),
+      }));
+    return {
+      from: this.first ? isoTime(this.first) : null,
+      to: this.last ? isoTime(this.last) : null,
+      messages: { completed: this.msgs.completed, began_before_log: this.msgs.beganBefore, not_ended: this.msgs.notEnded, bytes: this.msgs.bytes },
+      deliveries: {
+        attempts: this.all.attempts,
+        success: this.all.success,
+        deferral: this.all.deferral,
+        failure: this.all.failure,
+        no_result: this.all.noResult,
+        lost: this.all.lost,
+        started_before_log: this.all.unmatched,
+      },
+      bytes_delivered: this.all.bytes,
+      delay: delaySummary(this.delay),
+      concurrency: { local: { peak: this.peak.local, limit: this.peak.localMax }, remote: { peak: this.peak.remote, limit: this.peak.remoteMax } },
+      deferral_reasons: this.deferrals.top(10),
+      failure_reasons: this.failures.top(10),
+      domains,
+      domains_total: this.domains.size,
+    };
+  }
+}
