@@ -12,12 +12,16 @@ import { managerOf, shellWords } from '../trace/local.js';
 import { toSafeJson, sanitize } from '../text/sanitize.js';
 import type { Installation } from '../qmail/model-types.js';
 import type { ManagerHandler, ManagerHandlers, ManagerKind, TraceOptions, TraceResult } from '../trace/types.js';
+import type { VpopmailSqlAccess } from '../trace/vpopmail-sql.js';
+import { parseDbOverride, type DbOverride } from '../qmail/vpopmail-mysql-config.js';
 
 /** Each manager's handler, loaded on its own (trace/managers.ts imports both at once, for the UI and tests). */
-const managerLoaders: Record<ManagerKind, () => Promise<ManagerHandler>> = {
-  vpopmail: async () => (await import('../trace/vpopmail.js')).vpopmailHandler,
-  vmailmgr: async () => (await import('../trace/vmailmgr.js')).vmailmgrHandler,
-};
+function managerLoaders(sql: () => Promise<VpopmailSqlAccess>): Record<ManagerKind, () => Promise<ManagerHandler>> {
+  return {
+    vpopmail: async () => (await import('../trace/vpopmail.js')).vpopmailHandlerWith(await sql()),
+    vmailmgr: async () => (await import('../trace/vmailmgr.js')).vmailmgrHandler,
+  };
+}
 
 /** The managers whose vdelivermail/vdeliver lines the walk met without their handler loaded. */
 function missingManagers(r: TraceResult, loaded: ManagerHandlers): ManagerKind[] {
@@ -71,6 +75,13 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   if (o.sender !== undefined && typeof o.sender !== 'string') throw new UsageError('trace: --sender needs a value', usage);
   if (channel && o.inject) throw new UsageError('trace: --inject and --channel do not go together (a queued recipient is already complete)', usage);
+  let dbOverride: DbOverride | null = null;
+  if (o['vpopmail-db'] !== undefined) {
+    if (typeof o['vpopmail-db'] !== 'string') throw new UsageError('--vpopmail-db needs a value', usage);
+    const d = parseDbOverride(o['vpopmail-db']);
+    if ('error' in d) throw new UsageError(d.error, usage);
+    dbOverride = d;
+  }
 
   let headerLines: string[] | undefined;
   const msg = str(o.message);
@@ -118,6 +129,14 @@ export async function run(ctx: CommandContext): Promise<number> {
   // the walk runs again with it): a plain address keeps the process close to
   // Node's own start-up, and a vpopmail address does not load VMailMgr's.
   const managers: ManagerHandlers = {};
+  // vpopmail's SQL backend: its records are fetched (one read-only session
+  // per server, closed at the end) only once a walk meets a MySQL build.
+  const sql: { data: import('../db/vpopmail-sql-access.js').SqlTraceData | null } = { data: null };
+  const sqlAccess = async (): Promise<VpopmailSqlAccess> => {
+    const m = await import('../db/vpopmail-sql-access.js');
+    return (sql.data ??= new m.SqlTraceData(dbOverride));
+  };
+  const loaders = managerLoaders(sqlAccess);
 
   const results: TraceResult[][] = [];
   try {
@@ -133,8 +152,13 @@ export async function run(ctx: CommandContext): Promise<number> {
         }
         let r = traceAddress(inst, users, addr, { ...opts, managers });
         for (let missing = missingManagers(r, managers); missing.length > 0; missing = missingManagers(r, managers)) {
-          for (const kind of missing) managers[kind] = await managerLoaders[kind]();
+          for (const kind of missing) managers[kind] = await loaders[kind]();
           r = traceAddress(inst, users, addr, { ...opts, managers });
+        }
+        const data = sql.data;
+        if (data && data.pending) {
+          const { walkWithSql } = await import('../db/vpopmail-sql-access.js');
+          r = await walkWithSql(data, () => traceAddress(inst, users, addr, { ...opts, managers }));
         }
         if (o.inject) {
           r.address = a;
@@ -150,6 +174,8 @@ export async function run(ctx: CommandContext): Promise<number> {
       return fatal;
     }
     throw e;
+  } finally {
+    await sql.data?.close();
   }
 
   if (ctx.json) {

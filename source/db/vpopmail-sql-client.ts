@@ -159,20 +159,3 @@ export class VpopmailSqlClient {
     if (s) await s.close();
   }
 }
-
-// One client per set of servers for the whole run, closed at exit.
-const clients = new Map<string, VpopmailSqlClient>();
-
-export function clientFor(servers: readonly SqlServer[], layout: SqlLayout): VpopmailSqlClient {
-  const key = JSON.stringify([servers.map((s) => [s.host, s.port, s.socket, s.user, s.database]), layout]);
-  let c = clients.get(key);
-  if (!c) clients.set(key, (c = new VpopmailSqlClient(servers, layout)));
-  return c;
-}
-
-/** Close every session opened this run (the one-shot commands call it before exiting, the TUI on quit). */
-export async function closeSqlClients(): Promise<void> {
-  const all = [...clients.values()];
-  clients.clear();
-  await Promise.all(all.map((c) => c.close()));
-}

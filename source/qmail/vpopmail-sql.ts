@@ -149,13 +149,15 @@ export function userDirsStatement(layout: SqlLayout, domain: string): Statement 
     : { sql: `SELECT pw_name, pw_dir FROM ${t} ORDER BY pw_name`, params: [] };
 }
 
-type Cell = string | number | bigint | null | Buffer | undefined;
+/** A column value as the driver gives it (strings, numbers, big numbers as strings, NULL). */
+type Cell = unknown;
 
-function text(v: Cell): string {
+export function cellText(v: Cell): string {
   if (v === null || v === undefined) return '';
   if (Buffer.isBuffer(v)) return v.toString('latin1');
   return String(v);
 }
+const text = cellText;
 
 /** C atoi() of a column value (NULL: the field keeps its zero). */
 function atoiCell(v: Cell): number {

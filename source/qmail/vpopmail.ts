@@ -25,7 +25,7 @@ export interface VpasswdEntry {
   /** 8th field (CLEAR_PASS builds), null when absent. */
   clearPasswd: string | null;
   /** Where it came from: the text file's line, or the cdb. */
-  source: 'cdb' | 'text';
+  source: 'cdb' | 'text' | 'sql';
   line: number | null;
 }
 

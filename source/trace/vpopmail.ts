@@ -27,7 +27,9 @@ import {
   type VpasswdEntry,
   type VpopmailBuild,
 } from '../qmail/vpopmail.js';
-import { loadVpopmailBuild, readQuiet, statQuiet, vgetAssign, vpopmailHome, type AssignRecord } from '../qmail/vpopmail-domain.js';
+import { loadVpopmailBuild, readQuiet, statQuiet, vgetAssign, vpopmailHome } from '../qmail/vpopmail-domain.js';
+import { cdbUserLookup, readUser, valiasKeys, type VdmState, type VpopmailUserLookup } from './vpopmail-lookup.js';
+import { sqlUserLookup, type VpopmailSqlAccess } from './vpopmail-sql.js';
 import type { ManagerAction, ManagerHandler, ManagerInput, ManagerResult, ReadAsUser, TraceStep } from './types.js';
 
 /** Everything vdelivermail would see, gathered by the caller (the walk's hook, or a test). */
@@ -58,6 +60,8 @@ export interface VdmContext {
   installation?: Installation;
   /** Message size for quota checks (default 0: only a maildir already at or over its quota bounces). */
   messageSize?: number;
+  /** The records of an SQL backend (vpopmail built --enable-auth-module=mysql); absent: this caller reads no database. */
+  sql?: VpopmailSqlAccess;
 }
 
 const DEFAULT_NO_USER = 'Sorry, no mailbox here by that name. (#5.1.1)';
@@ -83,6 +87,10 @@ class Run {
   end(kind: 'bounce' | 'defer' | 'discard', target: string, why: string, path?: string, line?: number): never {
     this.step(why, path, line);
     this.actions.push({ kind, target });
+    throw new Stop();
+  }
+  /** vdelivermail exits 0 here; what it delivered is already in the actions. */
+  done(): never {
     throw new Stop();
   }
   loop(why: string): never {
@@ -124,120 +132,8 @@ export function vdmForwardDeliveredTo(env: Readonly<Record<string, string>>, add
   return `Delivered-To: ${rest.slice(afterAt)}`;
 }
 
-interface State {
-  user: string;
-  domain: string;
-  userBase: string;
-  ext: string;
-  assign: AssignRecord | null;
-  domainDir: string;
-  vhome: string;
-  build: VpopmailBuild;
-  catchAllArg: string;
-  vpw: VpasswdEntry | null;
-}
-
-/** Read through the delivery user's eyes: content, or why it cannot be read; null when absent. */
-function readUser(run: Run, path: string): { buf: Buffer } | { denied: string } | null {
-  const r = run.ctx.readAsUser(path);
-  if (r === null) return null;
-  return r.ok ? { buf: r.buf } : { denied: r.reason };
-}
-
-/** vauth_getpw(user, realdomain) over the cdb backend (§1.5). */
-function vauthGetpw(run: Run, st: State, name: string): VpasswdEntry | null {
-  const { ctx } = run;
-  const rec = vgetAssign(ctx.usersCdb(), st.domain);
-  if (!rec) {
-    run.step(`vauth_getpw(${name}@${st.domain}): ${st.domain} has no users/cdb record !${st.domain}- → not found`);
-    return null;
-  }
-  const dir = rec.home.replace(/\/+$/, '');
-  if (ctx.runUid !== 0 && ctx.runUid !== rec.uid) {
-    run.step(`vauth_getpw(${name}): running as uid ${ctx.runUid}, neither root nor the domain's uid ${rec.uid} → not found (no error code, so the catch-all applies)`, undefined, undefined, true);
-    return null;
-  }
-  const cdbPath = `${dir}/vpasswd.cdb`;
-  const r = readUser(run, cdbPath);
-  if (r && 'buf' in r) {
-    const cdb = openVpasswdCdbOnce(r.buf, cdbPath);
-    if (cdb.state === 'corrupt') {
-      run.end('defer', `qlens cannot trace further: ${cdb.message}`, `${cdb.message}. vdelivermail's cdb lookup in a damaged file cannot be predicted (it may find nothing and use the catch-all); qlens stops here. Rebuild it with vmkpasswd ${st.domain}.`, cdbPath);
-    }
-    const e = vpasswdCdbGet(cdb, name);
-    const vpStat = statQuiet(ctx.sysroot, `${dir}/vpasswd`);
-    const cdbStat = statQuiet(ctx.sysroot, cdbPath);
-    if (vpStat && cdbStat && vpStat.mtimeMs > cdbStat.mtimeMs) {
-      run.step(`${dir}/vpasswd is newer than vpasswd.cdb: vdelivermail reads only the cdb, so a hand edit is not seen until vmkpasswd ${st.domain} runs`, `${dir}/vpasswd`, undefined, true);
-    }
-    if (e) {
-      run.step(`vpasswd.cdb record "${name}": ${e.passwd === '' ? 'no password' : 'password set'}, flags ${e.gid} (${describeGidFlags(e.gid)}), directory ${e.dir === '' ? '(empty)' : e.dir}, quota ${e.quota === '' ? '(empty)' : e.quota}`, cdbPath);
-      const t = textRecord(ctx.sysroot, dir, name);
-      if (t === null) {
-        run.step(`"${name}" is in vpasswd.cdb but not in vpasswd: the cdb is stale, and vdelivermail still uses it`, `${dir}/vpasswd`, undefined, true);
-      } else if (t !== 'no-file' && t.value !== decodeBytes(cdb.reader.get(Buffer.from(name, 'latin1')) ?? Buffer.alloc(0))) {
-        run.step(`vpasswd line ${t.line} for "${name}" differs from the vpasswd.cdb record: vdelivermail uses the cdb (run vmkpasswd ${st.domain} if the text is right)`, `${dir}/vpasswd`, t.line, true);
-      }
-    } else {
-      run.step(`vpasswd.cdb has no record "${name}"`, cdbPath);
-      const t = textRecord(ctx.sysroot, dir, name);
-      if (t && t !== 'no-file') run.step(`vpasswd line ${t.line} has "${name}", but vpasswd.cdb does not: vdelivermail reads only the cdb (run vmkpasswd ${st.domain})`, `${dir}/vpasswd`, t.line, true);
-    }
-    return e;
-  }
-  if (r && 'denied' in r) {
-    run.step(`vpasswd.cdb cannot be opened (${r.denied}); vdelivermail would try to rebuild it and, failing, find nobody`, cdbPath, undefined, true);
-    return null;
-  }
-  // Missing cdb: vauth_getpw rebuilds it from vpasswd (every line, split at the first colon).
-  const tr = readUser(run, `${dir}/vpasswd`);
-  if (tr && 'buf' in tr) {
-    const parsed = parseVpasswdText(tr.buf, `${dir}/vpasswd`);
-    const bad = parsed.diagnostics.find((d) => d.code === 'vpasswd-binary');
-    if (bad) run.end('defer', `qlens cannot trace further: ${dir}/vpasswd is corrupt`, `vpasswd.cdb is missing and ${dir}/vpasswd, from which vdelivermail would rebuild it, is corrupt (${bad.message}); qlens stops here`, `${dir}/vpasswd`);
-    for (const d of parsed.diagnostics) run.step(`${d.message}`, d.path, d.line ?? undefined, true);
-    const rec2 = parsed.builderRecords.find((x) => x.key === name);
-    const cut = rec2 ? parsed.diagnostics.find((d) => d.line === rec2.line && (d.code === 'vpasswd-truncated' || d.code === 'vpasswd-format')) : undefined;
-    if (rec2 && cut) {
-      run.end('defer', `qlens cannot trace further: the vpasswd line for ${name} is damaged`, `vpasswd.cdb is missing, and vpasswd line ${rec2.line}, from which vdelivermail would rebuild the record for "${name}", is damaged (${cut.message}); what vdelivermail makes of it cannot be predicted, so qlens stops here`, `${dir}/vpasswd`, rec2.line);
-    }
-    run.step(`vpasswd.cdb is missing: vdelivermail rebuilds it from vpasswd (as vmkpasswd would) and looks again → ${rec2 ? `line ${rec2.line} has "${name}"` : `no "${name}"`}`, `${dir}/vpasswd`, rec2?.line);
-    return rec2 ? parseVpasswdValue(name, rec2.value, 'text', rec2.line) : null;
-  }
-  run.step(`neither vpasswd.cdb nor vpasswd can be read in ${dir} → not found`, cdbPath);
-  return null;
-}
-
-/** The line vdelivermail's rebuild would take for `name` from the text file; 'no-file' when there is no readable text. */
-function textRecord(sysroot: Sysroot, dir: string, name: string): { line: number; value: string } | null | 'no-file' {
-  const r = readQuiet(sysroot, `${dir}/vpasswd`);
-  if (!('buf' in r)) return 'no-file';
-  let byName = vpasswdTextRecords.get(r.buf);
-  if (!byName) {
-    byName = new Map();
-    // The first line of a name is the one the rebuild keeps looking up (find).
-    for (const x of parseVpasswdText(r.buf, `${dir}/vpasswd`).builderRecords) if (!byName.has(x.key)) byName.set(x.key, { line: x.line, value: x.value });
-    vpasswdTextRecords.set(r.buf, byName);
-  }
-  return byName.get(name) ?? null;
-}
-
-// Parsed once per file's bytes: the sysroot hands out the same Buffer for a
-// file until it is reopened, and a queue listing walks every user of a
-// domain through the same vpasswd and vpasswd.cdb.
-const vpasswdTextRecords = new WeakMap<Buffer, Map<string, { line: number; value: string }>>();
-const openedCdbs = new WeakMap<Buffer, Map<string, ReturnType<typeof openVpasswdCdb>>>();
-
-function openVpasswdCdbOnce(buf: Buffer, path: string): ReturnType<typeof openVpasswdCdb> {
-  let byPath = openedCdbs.get(buf);
-  if (!byPath) openedCdbs.set(buf, (byPath = new Map()));
-  let cdb = byPath.get(path);
-  if (!cdb) byPath.set(path, (cdb = openVpasswdCdb(buf, path)));
-  return cdb;
-}
-
 /** A message text file (.no-user.msg, .over-quota.msg): D first, then V/domains. */
-function messageText(run: Run, st: State, name: string, fallback: string): { text: string; path: string | null } {
+function messageText(run: Run, st: VdmState, name: string, fallback: string): { text: string; path: string | null } {
   const cands = [st.domainDir ? `${st.domainDir}/${name}` : null, `${st.vhome}/${st.build.domainsDir}/${name}`].filter((x): x is string => x !== null);
   for (const p of cands) {
     // Opened as the delivery user: a text it may not read is as good as absent (fopen fails).
@@ -248,7 +144,7 @@ function messageText(run: Run, st: State, name: string, fallback: string): { tex
 }
 
 /** Deliver to a Maildir (deliver_mail for a `.`/`/` line, or the user's own Maildir with its pw_shell quota). */
-function deliverMaildir(run: Run, st: State, maildir: string, quotaText: string | null, why: string, path?: string, line?: number): void {
+function deliverMaildir(run: Run, st: VdmState, maildir: string, quotaText: string | null, why: string, path?: string, line?: number): void {
   const { sysroot } = run.ctx;
   if (st.build.spamassassin) {
     run.step(`spamassassin build: the message passes through spamc first; spam may be discarded (DELETE_SPAM flag or the domain's delete_spam limit) or filed in .Junk, which depends on the message`, st.build.path ?? undefined, undefined, true);
@@ -269,7 +165,7 @@ function deliverMaildir(run: Run, st: State, maildir: string, quotaText: string 
   const sizes = 'buf' in ms ? parseMaildirsize(ms.buf) : null;
   if (quotaText !== null) {
     quota = parseQuota(quotaText);
-    quotaFrom = `quota "${quotaText}" from the vpasswd record`;
+    quotaFrom = `quota "${quotaText}" from the ${st.vpw?.source === 'sql' ? "user's pw_shell column" : 'vpasswd record'}`;
   } else if (sizes) {
     quota = sizes.quota;
     quotaFrom = `quota from the first line of ${dirNoSlash}/maildirsize`;
@@ -306,7 +202,7 @@ function deliverMaildir(run: Run, st: State, maildir: string, quotaText: string 
 }
 
 /** One line of a user .qmail, a catch-all directory's .qmail, or defaultdelivery (deliver_mail, §2.3). */
-function deliverLine(run: Run, st: State, raw: string, cwd: string, path: string, lineNo: number): void {
+function deliverLine(run: Run, st: VdmState, raw: string, cwd: string, path: string, lineNo: number): void {
   const { ctx } = run;
   if (raw.startsWith('#')) return;
   const loopAddr = raw.startsWith('&') ? raw.slice(1) : raw;
@@ -340,7 +236,7 @@ function deliverLine(run: Run, st: State, raw: string, cwd: string, path: string
  * check_forward_deliver(dir): the delivery file in a user (or catch-all)
  * directory. Returns true when a file with at least one line was processed.
  */
-function forwardDeliver(run: Run, st: State, dir: string, forName: string): boolean {
+function forwardDeliver(run: Run, st: VdmState, dir: string, forName: string): boolean {
   const base = dir.replace(/\/+$/, '');
   const cands: string[] = [];
   if (st.build.qmailExt && st.ext !== '') {
@@ -391,7 +287,7 @@ function forwardDeliver(run: Run, st: State, dir: string, forName: string): bool
 }
 
 /** checkuser() and what follows it (§2.2 steps 7–9a). */
-function checkUser(run: Run, st: State, vpw: VpasswdEntry): void {
+function checkUser(run: Run, st: VdmState, vpw: VpasswdEntry): void {
   const { ctx } = run;
   if (vpw.gid & BOUNCE_MAIL) {
     run.end('bounce', `vdelivermail: account is locked email bounced ${st.user}@${st.domain}`, `flags ${vpw.gid} include BOUNCE_MAIL (0x10, vmoduser -b): every message bounces (exit 100)`);
@@ -401,19 +297,11 @@ function checkUser(run: Run, st: State, vpw: VpasswdEntry): void {
   // A directory vdelivermail makes now holds no .qmail, and its new Maildir has tmp/ and new/.
   let fresh = false;
   if (dir === '') {
-    // make_user_dir: next hash slot of the domain; the current slot is the last line of .dir-control.
-    const dc = readQuiet(ctx.sysroot, `${st.domainDir}/.dir-control`);
-    let slot = '';
-    if ('buf' in dc) {
-      // The current subdirectory string is the file's last line (empty while users fit at the top).
-      const lines = decodeBytes(dc.buf).split('\n');
-      if (lines[lines.length - 1] === '') lines.pop();
-      slot = (lines[lines.length - 1] ?? '').trim();
-      if (!/^[0-9A-Za-z/]*$/.test(slot)) slot = '';
-    }
-    dir = `${st.domainDir}/${slot ? slot + '/' : ''}${vpw.name}`;
+    // make_user_dir: the domain's next hash slot, as the backend keeps it.
+    const slot = st.lookup.dirSlot(run, st);
+    dir = `${st.domainDir}/${slot.slot ? slot.slot + '/' : ''}${vpw.name}`;
     fresh = true;
-    run.step(`the record's directory is empty: vdelivermail makes one now in the domain's next hash slot (predicted ${dir} from .dir-control; the real slot depends on the counter at delivery time)`, `${st.domainDir}/.dir-control`, undefined, true);
+    run.step(`the record's directory is empty: vdelivermail makes one now in the domain's next hash slot (predicted ${dir} from ${slot.from}; the real slot depends on the counter at delivery time)`, slot.path, undefined, true);
   } else if (!statQuiet(ctx.sysroot, dir)) {
     run.step(`${dir} does not exist: vdelivermail re-creates it with its Maildir (vmake_maildir) before delivering`, undefined, undefined, true);
     fresh = true;
@@ -456,7 +344,7 @@ function checkUser(run: Run, st: State, vpw: VpasswdEntry): void {
 }
 
 /** usernotfound(): the catch-all argument decides (§2.4). */
-function userNotFound(run: Run, st: State): void {
+function userNotFound(run: Run, st: VdmState): void {
   const { ctx } = run;
   const ca = classifyCatchAll(st.catchAllArg);
   const ev = { path: ctx.path, line: ctx.line };
@@ -508,9 +396,7 @@ function vdelivermail(run: Run): void {
   const vh = ctx.vpopmailHome !== undefined ? { home: ctx.vpopmailHome, how: 'given' } : vpopmailHome(program, null);
   const build = ctx.build ?? loadVpopmailBuild(ctx.sysroot, vh.home);
   run.step(`${build.explanation}`, build.path ?? undefined);
-  if (build.backend !== 'cdb') {
-    run.end('defer', `qlens cannot trace further: vpopmail uses the ${build.backend} backend`, `this vpopmail keeps its users in ${build.backend}, which qlens cannot read; it cannot go further`, build.path ?? undefined);
-  }
+  const lookup = userLookup(run, build, vh.home);
   if (ctx.argv.length !== 3) {
     run.end('defer', 'vdelivermail: invalid syntax in .qmail-default file', `vdelivermail needs exactly two arguments ('' and the catch-all); it got ${ctx.argv.length - 1} → "invalid syntax in .qmail-default file", exit 111 (defer)`, ctx.path, ctx.line);
   }
@@ -535,7 +421,7 @@ function vdelivermail(run: Run): void {
     if (invalidUserChars(userBase).length) run.end('bounce', 'invalid username', `base user "${userBase}" is not a valid user name → exit 100`);
   }
   const rec = vgetAssign(ctx.usersCdb(), domain);
-  const st: State = { user, domain, userBase, ext, assign: rec, domainDir: rec ? rec.home.replace(/\/+$/, '') : '', vhome: vh.home, build, catchAllArg, vpw: null };
+  const st: VdmState = { user, domain, userBase, ext, assign: rec, domainDir: rec ? rec.home.replace(/\/+$/, '') : '', vhome: vh.home, build, catchAllArg, vpw: null, lookup };
   const ucPath = `${ctx.qmailRoot}/users/cdb`;
   if (rec) {
     if (rec.user !== domain) {
@@ -549,11 +435,16 @@ function vdelivermail(run: Run): void {
   if (headerHas(ctx.headerLines, `${user}@${domain}`)) {
     run.loop(`the message already has "Delivered-To: ${user}@${domain}" → "mail is looping", exit 100`);
   }
-  if (build.valias) run.step('valias build: SQL/LDAP valias rows would be tried before the user lookup; qlens cannot read them (cdb backend has none)', build.path ?? undefined, undefined, true);
-  let vpw = rec ? vauthGetpw(run, st, user) : null;
-  if (!vpw && build.qmailExt && userBase !== user && rec) {
+  lookup.prepare?.(run, st);
+  if (build.valias) {
+    if (lookup.valias) processValias(run, st);
+    else run.step('valias build: SQL/LDAP valias rows would be tried before the user lookup; qlens cannot read them (cdb backend has none)', build.path ?? undefined, undefined, true);
+  }
+  const asks = rec !== null || lookup.withoutAssign === true;
+  let vpw = asks ? lookup.getpw(run, st, user) : null;
+  if (!vpw && build.qmailExt && userBase !== user && asks) {
     run.step(`qmail-ext second chance: look up "${userBase}"`);
-    vpw = vauthGetpw(run, st, userBase);
+    vpw = st.lookup.getpw(run, st, userBase);
     if (!vpw) {
       userNotFound(run, st);
       return;
@@ -567,6 +458,45 @@ function vdelivermail(run: Run): void {
   userNotFound(run, st);
 }
 
+/** The backend that keeps the users (§1.1 auth module): the cdb files, MySQL, or one qlens cannot read. */
+function userLookup(run: Run, build: VpopmailBuild, home: string): VpopmailUserLookup {
+  if (build.backend === 'cdb') return cdbUserLookup;
+  if (build.backend === 'mysql') {
+    const { ctx } = run;
+    if (!ctx.sql) {
+      run.end('defer', 'qlens cannot trace further: this view reads no database', `this vpopmail keeps its users in MySQL; this part of qlens does not query databases (qlens trace does)`, build.path ?? undefined);
+    }
+    return sqlUserLookup(run, ctx.sql, home, build);
+  }
+  run.end('defer', `qlens cannot trace further: vpopmail uses the ${build.backend} backend`, `this vpopmail keeps its users in ${build.backend}, which qlens cannot read; it cannot go further`, build.path ?? undefined);
+}
+
+/**
+ * process_valias() (SQL/LDAP builds with VALIAS, §2.2 step 4): the first key
+ * with rows wins; each row is delivered like a line of a user .qmail, in the
+ * domain directory where qmail-local started, and vdelivermail exits 0, so a
+ * valias beats a user of the same name.
+ */
+function processValias(run: Run, st: VdmState): void {
+  for (const k of valiasKeys(st.user, st.userBase, st.build.qmailExt)) {
+    const rows = st.lookup.valias!(run, st, k.alias);
+    if (!rows) continue;
+    const def = k.defaultPart !== null ? ` (DEFAULT=${k.defaultPart} for the programs it runs)` : '';
+    run.step(`valias ${k.alias}@${st.domain}${def}: ${rows.length} row${rows.length === 1 ? '' : 's'}, each delivered like a .qmail line (relative paths from ${st.domainDir || 'the directory qmail-local started in'}); then vdelivermail exits 0, so no user lookup follows`);
+    let delivering = 0;
+    rows.forEach((line, i) => {
+      if (line.startsWith('#')) {
+        run.step(`row ${i + 1} "${line}": comment`);
+        return;
+      }
+      delivering++;
+      deliverLine(run, st, line, st.domainDir, '', i + 1);
+    });
+    if (delivering === 0) run.actions.push({ kind: 'discard', target: `the valias rows of ${k.alias}@${st.domain} are only comments: vdelivermail accepts the message and keeps nothing` });
+    run.done();
+  }
+}
+
 /** The program's own argv: `exec` and `preline` in front of it only pass it on. */
 export function programArgv(argv: readonly string[]): string[] {
   let k = 0;
@@ -574,25 +504,34 @@ export function programArgv(argv: readonly string[]): string[] {
   return argv.slice(k);
 }
 
-/** The hook the walk calls for a program line that runs vdelivermail. */
-export const vpopmailHandler: ManagerHandler = (input: ManagerInput) => {
-  const argv = programArgv(input.argv);
-  if (input.kind !== 'vpopmail' || !isVdelivermail(argv[0] ?? '')) return null;
-  const vh = vpopmailHome(argv[0], input.users);
-  return runVdelivermail({
-    sysroot: input.sysroot,
-    qmailRoot: input.installation.root,
-    usersCdb: () => input.installation.usersCdb(),
-    installation: input.installation,
-    argv,
-    env: input.env,
-    headerLines: input.headerLines,
-    hopIndex: input.hop.index,
-    runUid: input.hop.user.uid,
-    runGid: input.hop.user.gid,
-    readAsUser: input.readAsUser,
-    path: input.path,
-    line: input.line,
-    vpopmailHome: vh.home,
-  });
-};
+/**
+ * The hook the walk calls for a program line that runs vdelivermail. `sql`:
+ * the records of an SQL backend, for the callers that fetch them (the
+ * trace command, the TUI); without it a MySQL-backed vpopmail is not followed.
+ */
+export function vpopmailHandlerWith(sql: VpopmailSqlAccess | undefined): ManagerHandler {
+  return (input: ManagerInput) => {
+    const argv = programArgv(input.argv);
+    if (input.kind !== 'vpopmail' || !isVdelivermail(argv[0] ?? '')) return null;
+    const vh = vpopmailHome(argv[0], input.users);
+    return runVdelivermail({
+      sysroot: input.sysroot,
+      qmailRoot: input.installation.root,
+      usersCdb: () => input.installation.usersCdb(),
+      installation: input.installation,
+      argv,
+      env: input.env,
+      headerLines: input.headerLines,
+      hopIndex: input.hop.index,
+      runUid: input.hop.user.uid,
+      runGid: input.hop.user.gid,
+      readAsUser: input.readAsUser,
+      path: input.path,
+      line: input.line,
+      vpopmailHome: vh.home,
+      sql,
+    });
+  };
+}
+
+export const vpopmailHandler: ManagerHandler = vpopmailHandlerWith(undefined);

@@ -150,14 +150,20 @@ export function cdbFiles(host: VHost): Record<string, FixtureEntry> {
     files[`${D}/vpasswd`] = { content: text, mode: 0o600, uid: 89, gid: 89, mtime: '2026-01-01T00:00:00Z' };
     files[`${D}/vpasswd.cdb`] = { content: makeVpasswdCdb(text), mode: 0o600, uid: 89, gid: 89, mtime: '2026-01-01T00:00:00Z' };
   }
-  // cdb-backend valiases are .qmail-NAME files ('.' as ':'), read by qmail-local (vpalias.c).
+  Object.assign(files, valiasFiles(host, files));
+  return files;
+}
+
+/** Valiases without VALIAS (cdb backend, or SQL built without it) are .qmail-NAME files ('.' as ':'), read by qmail-local (vpalias.c). */
+function valiasFiles(host: VHost, files: Record<string, FixtureEntry>): Record<string, FixtureEntry> {
+  const out: Record<string, FixtureEntry> = {};
   for (const a of host.valias ?? []) {
     const p = `${domainDir(a.domain)}/.qmail-${a.alias.replace(/\./g, ':')}`;
-    const prev = files[p];
+    const prev = out[p] ?? files[p];
     const old = prev && typeof prev === 'object' && 'content' in prev ? String(prev.content) : '';
-    files[p] = { content: old + a.line + '\n', mode: 0o600, uid: 89, gid: 89 };
+    out[p] = { content: old + a.line + '\n', mode: 0o600, uid: 89, gid: 89 };
   }
-  return files;
+  return out;
 }
 
 /** vpopmail_config.h of a MySQL build. */
@@ -186,6 +192,7 @@ export function sqlFiles(host: VHost, b: SqlBuild, conn: { socket: string; accou
     uid: 89,
     gid: 89,
   };
+  if (!b.valias) Object.assign(files, valiasFiles(host, files));
   return files;
 }
 
