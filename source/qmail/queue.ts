@@ -16,8 +16,6 @@
 //          0, 1, ... and ids ascending inside each.
 //   readQueueMessage(sysroot, layout, id, problems, opts) → QueueMessageDetail | null
 //        → one message with its header lines, a body preview and bounce notes.
-//   loadQueue(sysroot, instance, opts) → QueueSnapshot: all of the above held in
-//        memory (for the TUI; the CLI streams instead).
 //   shapeOf(messages, now) → { local, remote }: qshape's domain × age tables.
 //   readQueuelifetime(sysroot, instance) → seconds (control/queuelifetime, default 604800).
 //
@@ -825,27 +823,3 @@ export function addToShape(b: ShapeBuilder, m: QueueMessage): void {
 }
 
 export { ShapeBuilder };
-
-/** Everything about one queue held in memory (the TUI's Queues view). */
-export interface QueueSnapshot {
-  layout: QueueLayout;
-  counts: QueueCounts;
-  messages: QueueMessage[];
-  tally: ScanTally;
-  problems: Diagnostic[];
-  /** True when some file could not be read for lack of permission. */
-  permissionDenied: boolean;
-  now: number;
-  queuelifetime: number;
-}
-
-export function loadQueue(sysroot: Sysroot, instance: string, opts: ScanOptions = {}): QueueSnapshot {
-  const problems = new QueueProblems();
-  const now = opts.now ?? Date.now();
-  const queuelifetime = opts.queuelifetime ?? readQueuelifetime(sysroot, instance);
-  const layout = readQueueLayout(sysroot, instance, problems);
-  const counts = countQueue(sysroot, layout, problems);
-  const tally = newTally();
-  const messages = [...scanQueue(sysroot, layout, problems, { ...opts, now, queuelifetime }, tally)];
-  return { layout, counts, messages, tally, problems: problems.list, permissionDenied: problems.permissionDenied, now, queuelifetime };
-}

@@ -194,115 +194,146 @@ export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: System
   const sectionAsked = only !== null && [`${root}#assign`, `${root}#virtual`, `${root}#users`].includes(only);
   const c: Ctx = { sysroot, inst, patrn: consts.patrn, breakChar: consts.breakChar, domain, out: [], lazy: Boolean(opts.lazy) && (only === null || sectionAsked), sections: Boolean(opts.lazy) && only === null, only };
   c.out.push({ id: root, depth: 0, text: `${sanitize(root)}  (addresses shown at ${domain})`, bold: true, tone: 'accent', group: true });
-
-  // The alias user: every address nobody else takes (.qmail-postmaster, .qmail-default).
-  const alias = users.byName(consts.aliasUser);
-  const aliasHome = alias?.home ?? `${root}/alias`;
-  if (!skip(c, `${root}#alias`, `${root}#alias`)) homeNode(c, 1, `${root}#alias`, `alias user ${sanitize(consts.aliasUser)}  ${sanitize(aliasHome)}${alias ? '' : '  (not in /etc/passwd: qmail-lspawn fails)'}`, aliasHome, { uid: alias?.uid ?? -1, namePrefix: '', addressOf: (n) => (n.length > 7 ? `${extOf(n)}@${domain}` : null) });
-
-  // users/assign: qmail-lspawn's table, checked before passwd.
-  const assign = safe(() => inst.assign(), null);
-  if (assign && assign.present && !sectionNode(c, { id: `${root}#assign`, depth: 1, text: `users/assign  ${assign.entries.length} entries`, bold: true, group: true, jump: { path: assign.path, line: null } }, `${root}#assign:`)) {
-    for (const e of assign.entries) {
-      if (skip(c, `${root}#assign`, `${root}#assign:${e.line}`)) continue;
-      const label = `${e.kind}${sanitize(e.local)}  → user ${sanitize(e.user)} ${e.uid}:${e.gid} ${sanitize(e.home)}  dash "${sanitize(e.dash)}" ${e.kind === '+' ? 'pre' : 'ext'} "${sanitize(e.ext)}"  (line ${e.line})`;
-      homeNode(c, 2, `${root}#assign:${e.line}`, label, e.home, {
-        uid: Number(e.uid),
-        namePrefix: e.dash + e.ext,
-        addressOf: (n) => {
-          const tail = n.slice(('.qmail' + e.dash + e.ext).length).replace(/:/g, '.');
-          if (e.kind === '=') return tail === '' ? `${e.local}@${domain}` : null;
-          return `${e.local}${tail}@${domain}`;
-        },
-      });
-    }
-    for (const d of assign.errors) c.out.push({ id: `${root}#assign-err${d.line}`, depth: 2, text: `✗ line ${d.line}: ${sanitize(d.message)}`, tone: 'error', jump: { path: d.path, line: d.line } });
-  }
-
-  // Virtual domains: the prepend user's files, or the manager's users.
-  // One branch asked for: only its own manager domain (if it is one) is summarized.
-  // The whole section asked for, its manager domains lazy: their counts only.
-  const mgrs: ManagerSummaries =
-    summaries ??
-    safe(
-      () =>
-        only === null
-          ? c.sections
-            ? new Map()
-            : managerSummaries(inst, users)
-          : only === `${root}#virtual`
-            ? managerSummaries(inst, users, { countsOnly: c.lazy })
-            : only.startsWith(`${root}#vd:`)
-              ? managerSummaryOf(inst, users, only.slice(`${root}#vd:`.length))
-              : new Map(),
-      new Map(),
-    );
-  const vd = safe(() => [...inst.virtualdomains().map.values()], []);
-  if (vd.length && !sectionNode(c, { id: `${root}#virtual`, depth: 1, text: `virtual domains  ${vd.length} lines of control/virtualdomains`, bold: true, group: true }, `${root}#vd:`)) {
-    for (const e of vd) {
-      const key = e.key.toLowerCase();
-      const id = `${root}#vd:${key}`;
-      if (skip(c, `${root}#virtual`, id)) continue;
-      const label = `${sanitize(e.key) || '"" (catch-all)'}:${sanitize(e.value)}  (line ${e.line})`;
-      const mg = mgrs.get(key);
-      if (mg) {
-        const s = mg.summary;
-        c.out.push({ id, depth: 2, text: `${label}  ${s ? sanitize(managerInfoText(mg.manager, s)) : mg.manager === 'vpopmail' ? 'vpopmail' : 'VMailMgr'}`, bold: true, group: true, jump: { path: `${root}/control/virtualdomains`, line: e.line }, lazy: c.lazy || undefined });
-        if (c.lazy) continue;
-        if (!s && mg.error) c.out.push({ id: `${id}#error`, depth: 3, text: `✗ ${sanitize(mg.table)}: ${sanitize(mg.error)}`, tone: 'error', jump: { path: mg.table, line: null } });
-        for (const d of s?.diagnostics ?? []) {
-          c.out.push({ id: `${id}#${d.code}:${d.path}:${d.message}`, depth: 3, text: `${d.severity === 'error' ? '✗' : d.severity === 'warning' ? '!' : 'i'} ${sanitize(d.path)}: ${sanitize(d.message)}`, tone: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'info', jump: { path: d.path, line: d.line } });
-        }
-        // domain → user → deliveries: one delivery on the user's row, several as rows of their own.
-        for (const en of s?.entries ?? []) {
-          const addr = en.kind === 'catch-all' ? null : `${en.name}@${key}`;
-          // A user's own .qmail may hold comments; they deliver nothing.
-          const dels = en.deliveries.filter((d) => !d.startsWith('#'));
-          const many = dels.length > 1;
-          const notes = en.notes.length ? '  ! ' + en.notes.map((n) => sanitize(n)).join('; ') : '';
-          const what = many ? `${dels.length} deliveries` : dels.length === 1 ? sanitize(dels[0]) : '(no delivery)';
-          const eid = `${id}/${en.kind}:${en.name}`;
-          c.out.push({ id: eid, depth: 3, text: `${en.kind.padEnd(9)} ${sanitize(en.name)}  ${what}${notes}`, tone: en.notes.length ? 'warn' : undefined, group: many || undefined, jump: { path: en.path, line: null }, address: addr ?? undefined });
-          if (many) dels.forEach((d, i) => c.out.push({ id: `${eid}#${i}`, depth: 4, text: `→ ${sanitize(d)}`, jump: { path: en.path, line: null }, address: addr ?? undefined }));
-        }
-        continue;
-      }
-      if (e.value === '') {
-        c.out.push({ id, depth: 2, text: `${label}  empty prepend: an exception, delivered remotely`, jump: { path: `${root}/control/virtualdomains`, line: e.line } });
-        continue;
-      }
-      // The prepend becomes the start of a local part: "alice-lists" → user alice, ext "lists-…".
-      const prepend = e.value;
-      const at = e.key.indexOf('@');
-      const first = prepend.split(c.breakChar)[0].toLowerCase();
-      const pw = users.byName(first);
-      if (!pw) {
-        c.out.push({ id, depth: 2, text: `${label}  ! no passwd user "${sanitize(first)}": users/assign or the alias user takes it`, tone: 'warn', jump: { path: `${root}/control/virtualdomains`, line: e.line } });
-        continue;
-      }
-      const rest = prepend.slice(first.length + 1);
-      const filePrefix = rest ? c.breakChar + rest + c.breakChar : c.breakChar;
-      homeNode(c, 2, id, `${label}  → user ${sanitize(pw.name)} ${sanitize(pw.home)}`, pw.home, {
-        uid: pw.uid,
-        namePrefix: filePrefix,
-        addressOf: (n) => (at < 0 && key && !key.startsWith('.') ? `${n.slice(('.qmail' + filePrefix).length).replace(/:/g, '.')}@${key}` : null),
-      });
-    }
-  }
-
-  // System users with .qmail files (qmail-getpw: uid not 0, home owned by the user).
-  const sys = safe(() => users.passwd(), []).filter((p) => p.uid !== 0 && p.name !== consts.aliasUser && p.home.startsWith('/home/'));
-  if (sys.length && !sectionNode(c, { id: `${root}#users`, depth: 1, text: `system users  ${sys.length} with a home under /home`, bold: true, group: true, jump: { path: '/etc/passwd', line: null } }, `${root}#user:`)) {
-    for (const p of sys) {
-      if (skip(c, `${root}#users`, `${root}#user:${p.name}`)) continue;
-      const hm = safe(() => sysroot.stat(p.home), null);
-      const owned = !hm || hm.uid === p.uid;
-      const label = `${sanitize(p.name)} ${p.uid}:${p.gid} ${sanitize(p.home)}${owned ? '' : `  ! home owned by uid ${hm!.uid}: qmail-getpw passes over ${sanitize(p.name)}`}`;
-      homeNode(c, 2, `${root}#user:${p.name}`, label, p.home, { uid: p.uid, namePrefix: '', addressOf: (n) => `${p.name}${n.length > 7 ? c.breakChar + extOf(n) : ''}@${domain}` });
-      if (!owned) c.out[c.out.length - 1].tone = c.out[c.out.length - 1].tone ?? 'warn';
-    }
-  }
+  aliasSection(c, users, consts.aliasUser);
+  assignSection(c);
+  virtualSection(c, users, summaries);
+  usersSection(c, users, consts.aliasUser);
   return c.out;
+}
+
+/** The alias user: every address nobody else takes (.qmail-postmaster, .qmail-default). */
+function aliasSection(c: Ctx, users: SystemUsers, aliasUser: string): void {
+  const root = c.inst.root;
+  const alias = users.byName(aliasUser);
+  const aliasHome = alias?.home ?? `${root}/alias`;
+  if (skip(c, `${root}#alias`, `${root}#alias`)) return;
+  homeNode(c, 1, `${root}#alias`, `alias user ${sanitize(aliasUser)}  ${sanitize(aliasHome)}${alias ? '' : '  (not in /etc/passwd: qmail-lspawn fails)'}`, aliasHome, { uid: alias?.uid ?? -1, namePrefix: '', addressOf: (n) => (n.length > 7 ? `${extOf(n)}@${c.domain}` : null) });
+}
+
+/** users/assign: qmail-lspawn's table, checked before passwd. */
+function assignSection(c: Ctx): void {
+  const root = c.inst.root;
+  const domain = c.domain;
+  const assign = safe(() => c.inst.assign(), null);
+  if (!assign || !assign.present || sectionNode(c, { id: `${root}#assign`, depth: 1, text: `users/assign  ${assign.entries.length} entries`, bold: true, group: true, jump: { path: assign.path, line: null } }, `${root}#assign:`)) return;
+  for (const e of assign.entries) {
+    if (skip(c, `${root}#assign`, `${root}#assign:${e.line}`)) continue;
+    const label = `${e.kind}${sanitize(e.local)}  → user ${sanitize(e.user)} ${e.uid}:${e.gid} ${sanitize(e.home)}  dash "${sanitize(e.dash)}" ${e.kind === '+' ? 'pre' : 'ext'} "${sanitize(e.ext)}"  (line ${e.line})`;
+    homeNode(c, 2, `${root}#assign:${e.line}`, label, e.home, {
+      uid: Number(e.uid),
+      namePrefix: e.dash + e.ext,
+      addressOf: (n) => {
+        const tail = n.slice(('.qmail' + e.dash + e.ext).length).replace(/:/g, '.');
+        if (e.kind === '=') return tail === '' ? `${e.local}@${domain}` : null;
+        return `${e.local}${tail}@${domain}`;
+      },
+    });
+  }
+  for (const d of assign.errors) c.out.push({ id: `${root}#assign-err${d.line}`, depth: 2, text: `✗ line ${d.line}: ${sanitize(d.message)}`, tone: 'error', jump: { path: d.path, line: d.line } });
+}
+
+/**
+ * The manager tables this tree needs: one branch asked for, only its own
+ * manager domain (if it is one) is summarized; the whole section asked for,
+ * its manager domains lazy: their counts only.
+ */
+function managerTables(c: Ctx, users: SystemUsers): ManagerSummaries {
+  const { inst, only } = c;
+  const root = inst.root;
+  return safe(
+    () =>
+      only === null
+        ? c.sections
+          ? new Map()
+          : managerSummaries(inst, users)
+        : only === `${root}#virtual`
+          ? managerSummaries(inst, users, { countsOnly: c.lazy })
+          : only.startsWith(`${root}#vd:`)
+            ? managerSummaryOf(inst, users, only.slice(`${root}#vd:`.length))
+            : new Map(),
+    new Map(),
+  );
+}
+
+/** Virtual domains: the prepend user's files, or the manager's users. */
+function virtualSection(c: Ctx, users: SystemUsers, summaries: ManagerSummaries | undefined): void {
+  const root = c.inst.root;
+  const mgrs = summaries ?? managerTables(c, users);
+  const vd = safe(() => [...c.inst.virtualdomains().map.values()], []);
+  if (!vd.length || sectionNode(c, { id: `${root}#virtual`, depth: 1, text: `virtual domains  ${vd.length} lines of control/virtualdomains`, bold: true, group: true }, `${root}#vd:`)) return;
+  for (const e of vd) {
+    const key = e.key.toLowerCase();
+    const id = `${root}#vd:${key}`;
+    if (skip(c, `${root}#virtual`, id)) continue;
+    const label = `${sanitize(e.key) || '"" (catch-all)'}:${sanitize(e.value)}  (line ${e.line})`;
+    const mg = mgrs.get(key);
+    if (mg) managerDomainNode(c, id, key, label, e.line, mg);
+    else prependNode(c, users, id, key, label, e);
+  }
+}
+
+type ManagerTable = ManagerSummaries extends Map<string, infer V> ? V : never;
+
+/** A manager's domain: domain → user → deliveries (one delivery on the user's row, several as rows of their own). */
+function managerDomainNode(c: Ctx, id: string, key: string, label: string, line: number, mg: ManagerTable): void {
+  const root = c.inst.root;
+  const s = mg.summary;
+  c.out.push({ id, depth: 2, text: `${label}  ${s ? sanitize(managerInfoText(mg.manager, s)) : mg.manager === 'vpopmail' ? 'vpopmail' : 'VMailMgr'}`, bold: true, group: true, jump: { path: `${root}/control/virtualdomains`, line }, lazy: c.lazy || undefined });
+  if (c.lazy) return;
+  if (!s && mg.error) c.out.push({ id: `${id}#error`, depth: 3, text: `✗ ${sanitize(mg.table)}: ${sanitize(mg.error)}`, tone: 'error', jump: { path: mg.table, line: null } });
+  for (const d of s?.diagnostics ?? []) {
+    c.out.push({ id: `${id}#${d.code}:${d.path}:${d.message}`, depth: 3, text: `${d.severity === 'error' ? '✗' : d.severity === 'warning' ? '!' : 'i'} ${sanitize(d.path)}: ${sanitize(d.message)}`, tone: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'info', jump: { path: d.path, line: d.line } });
+  }
+  for (const en of s?.entries ?? []) {
+    const addr = en.kind === 'catch-all' ? null : `${en.name}@${key}`;
+    // A user's own .qmail may hold comments; they deliver nothing.
+    const dels = en.deliveries.filter((d) => !d.startsWith('#'));
+    const many = dels.length > 1;
+    const notes = en.notes.length ? '  ! ' + en.notes.map((n) => sanitize(n)).join('; ') : '';
+    const what = many ? `${dels.length} deliveries` : dels.length === 1 ? sanitize(dels[0]) : '(no delivery)';
+    const eid = `${id}/${en.kind}:${en.name}`;
+    c.out.push({ id: eid, depth: 3, text: `${en.kind.padEnd(9)} ${sanitize(en.name)}  ${what}${notes}`, tone: en.notes.length ? 'warn' : undefined, group: many || undefined, jump: { path: en.path, line: null }, address: addr ?? undefined });
+    if (many) dels.forEach((d, i) => c.out.push({ id: `${eid}#${i}`, depth: 4, text: `→ ${sanitize(d)}`, jump: { path: en.path, line: null }, address: addr ?? undefined }));
+  }
+}
+
+/** A plain virtual domain: the prepend becomes the start of a local part ("alice-lists" → user alice, ext "lists-…"). */
+function prependNode(c: Ctx, users: SystemUsers, id: string, key: string, label: string, e: { key: string; value: string; line: number }): void {
+  const root = c.inst.root;
+  if (e.value === '') {
+    c.out.push({ id, depth: 2, text: `${label}  empty prepend: an exception, delivered remotely`, jump: { path: `${root}/control/virtualdomains`, line: e.line } });
+    return;
+  }
+  const prepend = e.value;
+  const at = e.key.indexOf('@');
+  const first = prepend.split(c.breakChar)[0].toLowerCase();
+  const pw = users.byName(first);
+  if (!pw) {
+    c.out.push({ id, depth: 2, text: `${label}  ! no passwd user "${sanitize(first)}": users/assign or the alias user takes it`, tone: 'warn', jump: { path: `${root}/control/virtualdomains`, line: e.line } });
+    return;
+  }
+  const rest = prepend.slice(first.length + 1);
+  const filePrefix = rest ? c.breakChar + rest + c.breakChar : c.breakChar;
+  homeNode(c, 2, id, `${label}  → user ${sanitize(pw.name)} ${sanitize(pw.home)}`, pw.home, {
+    uid: pw.uid,
+    namePrefix: filePrefix,
+    addressOf: (n) => (at < 0 && key && !key.startsWith('.') ? `${n.slice(('.qmail' + filePrefix).length).replace(/:/g, '.')}@${key}` : null),
+  });
+}
+
+/** System users with .qmail files (qmail-getpw: uid not 0, home owned by the user). */
+function usersSection(c: Ctx, users: SystemUsers, aliasUser: string): void {
+  const root = c.inst.root;
+  const sys = safe(() => users.passwd(), []).filter((p) => p.uid !== 0 && p.name !== aliasUser && p.home.startsWith('/home/'));
+  if (!sys.length || sectionNode(c, { id: `${root}#users`, depth: 1, text: `system users  ${sys.length} with a home under /home`, bold: true, group: true, jump: { path: '/etc/passwd', line: null } }, `${root}#user:`)) return;
+  for (const p of sys) {
+    if (skip(c, `${root}#users`, `${root}#user:${p.name}`)) continue;
+    const hm = safe(() => c.sysroot.stat(p.home), null);
+    const owned = !hm || hm.uid === p.uid;
+    const label = `${sanitize(p.name)} ${p.uid}:${p.gid} ${sanitize(p.home)}${owned ? '' : `  ! home owned by uid ${hm!.uid}: qmail-getpw passes over ${sanitize(p.name)}`}`;
+    homeNode(c, 2, `${root}#user:${p.name}`, label, p.home, { uid: p.uid, namePrefix: '', addressOf: (n) => `${p.name}${n.length > 7 ? c.breakChar + extOf(n) : ''}@${c.domain}` });
+    if (!owned) c.out[c.out.length - 1].tone = c.out[c.out.length - 1].tone ?? 'warn';
+  }
 }
 
 /** How many branches the tree of an installation has (homes and domains): above LAZY_BRANCHES it is read lazily. */

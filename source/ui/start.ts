@@ -1,8 +1,8 @@
 // Which tree the TUI opens (contract.md "Arguments"): --demo NAME, else
 // --sysroot DIR, else `/` when this machine has /var/qmail/control, else the
 // bundled demo `multi`, found next to the program rather than in the cwd.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { hostFileExists, hostSubdirectories } from '../sysroot/host.js';
 import type { SourceInfo } from './session-data.js';
 
 export interface StartOptions {
@@ -14,18 +14,10 @@ export interface StartOptions {
 export type StartChoice = { ok: true; source: SourceInfo } | { ok: false; message: string };
 
 export function listDemos(projectRoot: string): string[] {
-  try {
-    return fs
-      .readdirSync(path.join(projectRoot, 'demo'), { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .map((d) => d.name)
-      .sort();
-  } catch {
-    return [];
-  }
+  return hostSubdirectories(path.join(projectRoot, 'demo'));
 }
 
-export function chooseSource(opts: StartOptions, exists: (p: string) => boolean = fs.existsSync): StartChoice {
+export function chooseSource(opts: StartOptions, exists: (p: string) => boolean = hostFileExists): StartChoice {
   const openDemo = (name: string, why: string | null): StartChoice => {
     const dir = path.join(opts.projectRoot, 'demo', name);
     if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.') || !exists(dir)) {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { makeFixture } from '../helpers/fixture.js';
 import { writeQueue, type MessageSpec } from '../helpers/queue-writer.js';
-import { loadQueue } from '../../source/qmail/queue.js';
+import { loadQueue } from '../helpers/load-queue.js';
 import { diskParams, bytesArb } from './arbitraries.js';
 
 const SPLIT = 5;

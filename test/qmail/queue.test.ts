@@ -16,13 +16,13 @@ import {
 import {
   QueueProblems,
   countQueue,
-  loadQueue,
   readQueueLayout,
   readQueueMessage,
   scanQueue,
   shapeOf,
   type QueueMessage,
 } from '../../source/qmail/queue.js';
+import { loadQueue } from '../helpers/load-queue.js';
 import { estimateRetry, parseBounce, parseTodo, qreadDate, shapeBucket } from '../../source/qmail/queue-records.js';
 import type { Sysroot } from '../../source/sysroot/sysroot.js';
 
