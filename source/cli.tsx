@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Entry point. One-shot commands are loaded on demand and never import Ink
 // or React: an admin's `qlens trace` must start about as fast as Node does.
-import { readFileSync, existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { parseArgs, helpText, UsageError, COMMANDS } from './cli-args.js';
-import { Sysroot, FsError } from './sysroot/sysroot.js';
+import { Sysroot, FsError, normalizeSystemPath, type SysrootProblem } from './sysroot/sysroot.js';
+import { hostIsDirectory, readHostFile, realHostPath } from './sysroot/host.js';
 import { discoverInstances } from './qmail/discover.js';
-import { normalizeSystemPath } from './sysroot/sysroot.js';
+import { sanitize, shown } from './text/sanitize.js';
 import type { CommandContext, CommandRun } from './commands/context.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -16,10 +16,20 @@ export const projectRoot = path.resolve(here, '..', '..');
 
 function version(): string {
   try {
-    return JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')).version as string;
+    return JSON.parse(readHostFile(path.join(projectRoot, 'package.json'), 1 << 20).toString('utf8')).version as string;
   } catch {
     return 'unknown';
   }
+}
+
+/** One line on stderr, made safe: every message that can echo an argument, a path or a file's bytes goes through here. */
+function say(text: string): void {
+  process.stderr.write(`qlens: ${sanitize(text)}\n`);
+}
+
+/** A problem the file-system layer met (a bad .fsmeta line, a file too large), as `check` prints a problem. */
+function sysrootProblemLine(p: SysrootProblem): string {
+  return `${sanitize(p.path)}${p.line === null ? '' : `:${p.line}`}: ${p.severity}: ${sanitize(p.message)}`;
 }
 
 const loaders: Record<string, () => Promise<{ run: CommandRun }>> = {
@@ -50,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     parsed = parseArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`qlens: ${e.message}\n`);
+      say(e.message);
       return e.status;
     }
     throw e;
@@ -69,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
 
   if (command === null) {
     if (positionals.length > 0) {
-      process.stderr.write(`qlens: unexpected argument "${positionals[0]}" (see qlens --help)\n`);
+      say(`unexpected argument "${shown(positionals[0])}" (see qlens --help)`);
       return 2;
     }
     const ui = await import('./ui/main.js');
@@ -85,32 +95,33 @@ export async function main(argv: string[]): Promise<number> {
 
   const usageStatus = COMMANDS[command].usageStatus?.(options) ?? 2;
   if (options.demo) {
-    process.stderr.write('qlens: --demo opens the terminal UI; one-shot commands take --sysroot demo/NAME\n');
+    say('--demo opens the terminal UI; one-shot commands take --sysroot demo/NAME');
     return usageStatus;
   }
+  const fatal = command === 'trace' && options.check ? 66 : 2;
   const sysrootDir = typeof options.sysroot === 'string' ? options.sysroot : '/';
-  if (!existsSync(sysrootDir)) {
-    process.stderr.write(`qlens: sysroot ${sysrootDir}: no such directory\n`);
-    return command === 'trace' && options.check ? 66 : 2;
+  if (!hostIsDirectory(sysrootDir)) {
+    say(`sysroot ${shown(sysrootDir)}: no such directory`);
+    return fatal;
   }
   const sysroot = new Sysroot(sysrootDir);
   const explicit = ((options.instance as string[] | undefined) ?? []).map(normalizeSystemPath);
   let instances: string[];
   try {
     instances = explicit.length ? explicit : discoverInstances(sysroot);
+    for (const inst of explicit) {
+      if (sysroot.stat(inst + '/control')?.kind !== 'dir') {
+        say(`${shown(inst)}: not a qmail installation (no control/ directory)`);
+        return fatal;
+      }
+    }
   } catch (e) {
-    process.stderr.write(`qlens: ${e instanceof Error ? e.message : String(e)}\n`);
-    return command === 'trace' && options.check ? 66 : 2;
+    say(e instanceof Error ? e.message : String(e));
+    return fatal;
   }
   if (instances.length === 0) {
-    process.stderr.write(`qlens: no qmail installation found under ${sysrootDir}\n`);
-    return command === 'trace' && options.check ? 66 : 2;
-  }
-  for (const inst of explicit) {
-    if (sysroot.stat(inst + '/control')?.kind !== 'dir') {
-      process.stderr.write(`qlens: ${inst}: not a qmail installation (no control/ directory)\n`);
-      return command === 'trace' && options.check ? 66 : 2;
-    }
+    say(`no qmail installation found under ${shown(sysrootDir)}`);
+    return fatal;
   }
   const ctx: CommandContext = {
     sysroot,
@@ -126,29 +137,28 @@ export async function main(argv: string[]): Promise<number> {
     readStdin,
     readStdinBytes,
   };
+  let status: number;
   try {
     const mod = await loaders[command]();
-    return await mod.run(ctx);
+    status = await mod.run(ctx);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`qlens: ${e.message}\n`);
+      say(e.message);
       return e.status === 2 ? usageStatus : e.status;
     }
     if (e instanceof FsError) {
-      process.stderr.write(`qlens: ${e.message}\n`);
+      say(e.message);
       return 2;
     }
     throw e;
   }
+  // What the file-system layer met on its own and no command reported (check lists them itself).
+  for (const p of sysroot.takeProblems()) say(sysrootProblemLine(p));
+  return status;
 }
 
 // Run only when executed, not when imported by tests.
-let invoked = '';
-try {
-  invoked = process.argv[1] ? realpathSync(process.argv[1]) : '';
-} catch {
-  invoked = '';
-}
+const invoked = process.argv[1] ? realHostPath(process.argv[1]) : '';
 if (invoked === fileURLToPath(import.meta.url)) {
   // `qlens queue | head`: the reader went away; stop quietly, as cat would.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -53,7 +53,7 @@ export const DEFAULT_PREDICT_LIMIT = 2000;
 
 
 function problemLine(d: Diagnostic): string {
-  return `qlens: ${sanitize(d.path)}: ${d.severity}: ${sanitize(d.message)}\n`;
+  return `qlens: ${sanitize(d.path)}${d.line === null ? '' : `:${d.line}`}: ${d.severity}: ${sanitize(d.message)}\n`;
 }
 
 function problemsJson(list: Diagnostic[]): Array<Record<string, unknown>> {
@@ -103,7 +103,7 @@ export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise
   for (const [n, instance] of ctx.instances.entries()) {
     const problems = new QueueProblems();
     const layout = readQueueLayout(ctx.sysroot, instance, problems);
-    const queuelifetime = readQueuelifetime(ctx.sysroot, instance);
+    const queuelifetime = readQueuelifetime(ctx.sysroot, instance, problems);
     const predict = deps.predictorFor?.(instance) ?? undefined;
     const scanOpts = { now, queuelifetime, predict };
 

@@ -69,13 +69,33 @@ export function readListLines(buf: Buffer | null): ListLine[] | null {
   return out;
 }
 
-/** Reader C (control_readint): leading decimal digits of the first line, else the default. */
-export function readIntValue(buf: Buffer | null, def: number): { value: number; fromFile: boolean } {
+/** The largest value control_readint's `int` holds. */
+export const QMAIL_INT_MAX = 2 ** 31 - 1;
+
+/**
+ * Reader C (control_readint): leading decimal digits of the first line, else
+ * the default. scan_ulong wraps modulo 2^64 and `*i = u` keeps the low 32
+ * bits as a signed int, so a number beyond 2^31-1 is not what the file says:
+ * `value` is what qmail holds and `overflow` the digits as written (for the
+ * problem to report). Digits are folded one at a time: a line of a million
+ * digits costs a million steps, never a huge number.
+ */
+export function readIntValue(buf: Buffer | null, def: number): { value: number; fromFile: boolean; overflow?: string } {
   const v = readLineValue(buf);
   if (v === null) return { value: def, fromFile: false };
-  const m = /^[0-9]+/.exec(v);
-  if (!m) return { value: def, fromFile: false };
-  return { value: Number(m[0]), fromFile: true };
+  let n = 0;
+  while (n < v.length && v.charCodeAt(n) >= 48 && v.charCodeAt(n) <= 57) n++;
+  if (n === 0) return { value: def, fromFile: false };
+  let low = 0;
+  let big = false;
+  for (let i = 0; i < n; i++) {
+    const exact = low * 10 + (v.charCodeAt(i) - 48);
+    if (!big && exact > QMAIL_INT_MAX) big = true;
+    low = exact % 2 ** 32;
+  }
+  if (!big) return { value: low, fromFile: true };
+  const digits = v.slice(0, n);
+  return { value: low >= 2 ** 31 ? low - 2 ** 32 : low, fromFile: true, overflow: digits.length > 40 ? `${digits.slice(0, 20)}… (${digits.length} digits)` : digits };
 }
 
 export interface ColonEntry {

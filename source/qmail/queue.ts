@@ -32,7 +32,7 @@
 import { FsError, decodeBytes, type Sysroot } from '../sysroot/sysroot.js';
 import { BulkDir } from '../sysroot/bulk-dir.js';
 import type { Diagnostic } from './model-types.js';
-import { readIntValue } from './control-readers.js';
+import { readIntValue, QMAIL_INT_MAX } from './control-readers.js';
 import {
   DEFAULT_QUEUELIFETIME,
   ShapeBuilder,
@@ -232,6 +232,25 @@ export class QueueProblems {
 
 const DIGITS = /^\d+$/;
 
+/** A long run of digits as a problem shows it: whole up to 40 digits, else its start and its length. */
+function shownNumber(n: string): string {
+  return n.length > 40 ? `${n.slice(0, 20)}… (${n.length} digits)` : n;
+}
+
+/** A message file whose number qlens cannot hold exactly: reported, not listed. */
+function unsafeId(dir: string, name: string): Diagnostic {
+  const beyondInode = name.replace(/^0+/, '').length > 20 || BigInt(name) >= 2n ** 64n;
+  return {
+    path: `${dir}/${shownNumber(name)}`,
+    line: null,
+    severity: 'warning',
+    code: 'queue-odd-name',
+    message: beyondInode
+      ? 'a message number beyond any inode number (2^64): no message qmail queued; not listed'
+      : 'a message number beyond 2^53, more than qlens can hold exactly: not listed',
+  };
+}
+
 /** Whether the directory holding `filePath` can be listed (cached per directory). */
 function dirOpen(sysroot: Sysroot, filePath: string, cache: Map<string, boolean>): boolean {
   const dir = filePath.slice(0, filePath.lastIndexOf('/')) || '/';
@@ -257,12 +276,42 @@ function asFsError(e: unknown, path: string): FsError {
   return new FsError(code, path);
 }
 
-export function readQueuelifetime(sysroot: Sysroot, instance: string): number {
+/** control/queuelifetime in seconds, as qmail-send's int holds it; a number beyond that int is reported into `problems`. */
+export function readQueuelifetime(sysroot: Sysroot, instance: string, problems?: QueueProblems): number {
+  const path = `${instance}/control/queuelifetime`;
+  let r;
   try {
-    return readIntValue(sysroot.read(`${instance}/control/queuelifetime`), DEFAULT_QUEUELIFETIME).value;
+    r = readIntValue(sysroot.read(path), DEFAULT_QUEUELIFETIME);
   } catch {
     return DEFAULT_QUEUELIFETIME;
   }
+  if (r.overflow !== undefined) {
+    problems?.add({
+      path,
+      line: 1,
+      severity: 'error',
+      code: 'queue-lifetime-overflow',
+      message: `${r.overflow} does not fit qmail-send's int (at most ${QMAIL_INT_MAX}): qmail reads it as ${r.value} seconds`,
+    });
+  }
+  return r.value;
+}
+
+/**
+ * The split a queue's directory names show: the highest mess/N such that at
+ * least half of 0..N exist (a directory missing here and there still says
+ * conf-split), so one odd name far above the rest (mess/100000000) is not
+ * taken for a split of a hundred million.
+ */
+function inferSplit(sorted: number[]): number {
+  let split = 0;
+  for (let i = 0; i < sorted.length; i++) if (sorted[i] + 1 <= 2 * (i + 1)) split = sorted[i] + 1;
+  return split;
+}
+
+/** A list of names for a message, at most `max` of them. */
+function someOf(names: string[], max = 10): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
 export function readQueueLayout(sysroot: Sysroot, instance: string, problems: QueueProblems): QueueLayout {
@@ -284,29 +333,47 @@ export function readQueueLayout(sysroot: Sysroot, instance: string, problems: Qu
     problems.fsError(asFsError(e, `${queueDir}/mess`));
     return layout;
   }
+  const odd: string[] = [];
   for (const n of names ?? []) {
     if (!DIGITS.test(n)) continue;
-    if (sysroot.stat(`${queueDir}/mess/${n}`)?.kind === 'dir') layout.splitDirs.push(Number(n));
+    if (sysroot.stat(`${queueDir}/mess/${n}`)?.kind !== 'dir') continue;
+    // conf-split is an int: a longer name is no split directory qmail could make.
+    if (n.length > 10 || Number(n) > QMAIL_INT_MAX) odd.push(n);
+    else layout.splitDirs.push(Number(n));
   }
   layout.splitDirs.sort((a, b) => a - b);
-  layout.split = layout.splitDirs.length;
-  const highest = layout.split > 0 ? layout.splitDirs[layout.split - 1] : -1;
   // A missing directory in the middle (0..22 without 5) still means split 23:
   // the names say what conf-split was better than the count does.
-  if (highest + 1 > layout.split) layout.split = highest + 1;
+  layout.split = inferSplit(layout.splitDirs);
+  for (const d of layout.splitDirs) if (d >= layout.split) odd.push(String(d));
+  layout.splitDirs = layout.splitDirs.filter((d) => d < layout.split);
+  for (const [i, n] of odd.entries()) {
+    if (i === 10) {
+      problems.add({ path: `${queueDir}/mess`, line: null, severity: 'warning', code: 'queue-layout', message: `${odd.length - 10} more directories beyond the split (${layout.split})` });
+      break;
+    }
+    problems.add({
+      path: `${queueDir}/mess/${shownNumber(n)}`,
+      line: null,
+      severity: 'warning',
+      code: 'queue-layout',
+      message: `a split directory beyond the split the others show (${layout.split}): qmail-send never looks there`,
+    });
+  }
   if (names === null) {
     problems.add({ path: `${queueDir}/mess`, line: null, severity: 'error', code: 'queue-layout', message: 'the queue has no mess/ directory' });
   } else if (layout.split === 0) {
     problems.add({ path: `${queueDir}/mess`, line: null, severity: 'error', code: 'queue-layout', message: 'mess/ has no numeric split subdirectories' });
   } else if (layout.splitDirs.length !== layout.split) {
-    const missing: number[] = [];
-    for (let i = 0; i < layout.split; i++) if (!layout.splitDirs.includes(i)) missing.push(i);
+    const have = new Set(layout.splitDirs);
+    const missing: string[] = [];
+    for (let i = 0; i < layout.split; i++) if (!have.has(i)) missing.push(`mess/${i}`);
     problems.add({
       path: `${queueDir}/mess`,
       line: null,
       severity: 'error',
       code: 'queue-layout',
-      message: `split directories missing: mess/${missing.join(', mess/')} (qmail-send and qmail-queue fail on messages that belong there)`,
+      message: `split directories missing: ${someOf(missing, 20)} (qmail-send and qmail-queue fail on messages that belong there)`,
     });
   }
   try {
@@ -631,7 +698,12 @@ export function* scanSplit(cx: ScanContext, d: number, tally: ScanTally, openDir
     // One split directory's names at once (a few thousand numbers even for
     // a 100,000-message queue): they are sorted anyway, and one readdir
     // call is far cheaper than iterating in small batches.
-    for (const n of sysroot.readdir(messDir.sysDir) ?? []) if (DIGITS.test(n)) ids.push(Number(n));
+    for (const n of sysroot.readdir(messDir.sysDir) ?? []) {
+      if (!DIGITS.test(n)) continue;
+      const id = Number(n);
+      if (Number.isSafeInteger(id)) ids.push(id);
+      else problems.add(unsafeId(messDir.sysDir, n));
+    }
   } catch (e) {
     if (problems.fsError(asFsError(e, messDir.sysDir))) {
       tally.incomplete = true;

@@ -7,6 +7,7 @@
 // the Sysroot's safe path. Injected faults and .fsmeta mtimes are honoured.
 import * as fs from 'node:fs';
 import { FsError, type Sysroot } from './sysroot.js';
+import { openRegular, readUpTo } from './open.js';
 
 export interface BulkFile {
   buf: Buffer;
@@ -21,8 +22,13 @@ export interface BulkStat {
   size: number;
 }
 
-// O_NONBLOCK: a FIFO among the queue files must not hang the listing (it is refused after fstat).
-const O_READ = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
+/**
+ * The most of one queue file read whole (16 MiB: some 400,000 recipients in
+ * a remote/ file). A bigger info, local, remote, todo or bounce file is no
+ * file qmail wrote for a message qlens can show: it is an EFBIG error for
+ * that message, and the listing goes on.
+ */
+export const BULK_READ_LIMIT = 16 * 1024 * 1024;
 
 export class BulkDir {
   /** System path as given. */
@@ -81,14 +87,20 @@ export class BulkDir {
     return new FsError(code, this.sysDir + '/' + name);
   }
 
-  /** The whole file (or its first `max` bytes), with mtime and size; null when it does not exist. */
+  /**
+   * The whole file (or its first `max` bytes), with mtime and size; null
+   * when it does not exist. A whole read of a file over BULK_READ_LIMIT
+   * throws EFBIG (FsError) without reading it.
+   */
   read(name: string, max?: number): BulkFile | null {
     const f = this.faultFor(name);
     if (f === 'ENOENT') return null;
     if (f) throw new FsError(f, this.sysDir + '/' + name, 'injected fault');
     let fd: number;
+    let st: fs.Stats;
     try {
-      fd = fs.openSync(this.hostDir + '/' + name, O_READ);
+      // No link followed here: an entry that is one takes the Sysroot's path, which resolves it inside the sysroot.
+      ({ fd, st } = openRegular(this.hostDir + '/' + name, { noFollow: true }));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return null;
@@ -96,18 +108,11 @@ export class BulkDir {
       throw this.err(e, name);
     }
     try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile()) throw new FsError(st.isDirectory() ? 'EISDIR' : 'EINVAL', this.sysDir + '/' + name);
-      const want = max === undefined ? st.size : Math.min(max, st.size);
-      let buf = Buffer.allocUnsafe(want);
-      let n = 0;
-      while (n < want) {
-        const k = fs.readSync(fd, buf, n, want - n, n);
-        if (k === 0) break;
-        n += k;
+      if (max === undefined && st.size > BULK_READ_LIMIT) {
+        throw new FsError('EFBIG', this.sysDir + '/' + name, `file too large: ${st.size} bytes (a queue file qlens reads whole is at most ${BULK_READ_LIMIT})`);
       }
-      // A file that shrank while read (truncated by its owner) gives what is there.
-      if (n < want) buf = buf.subarray(0, n);
+      // A file that shrank while read (truncated by its owner) gives what is there; one that grew, what fstat said.
+      const buf = readUpTo(fd, max === undefined ? st.size : Math.min(max, st.size), st.size);
       return { buf, mtimeMs: this.mtimeOf(name, st.mtimeMs), size: st.size };
     } catch (e) {
       if (e instanceof FsError) throw e;

@@ -28,25 +28,40 @@ const WORDS: Record<string, string> = {
   OWNER: 'belongs to another user than expected (refused)',
   CONFLICT: 'changed on disk since it was read',
   NOTFILE: 'is not a regular file (a FIFO or device: not read)',
+  EFBIG: 'file too large',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EEXIST: 'already exists',
+  ENOENT: 'no such file or directory',
+  ENAMETOOLONG: 'file name too long',
 };
+
+/** Codes whose detail is the whole explanation (the words alone would say too little). */
+const SAY_DETAIL = new Set(['OWNER', 'EFBIG', 'JOURNAL']);
+
+/** A path as an error line shows it: whole up to 300 characters, else its start and end with the length between. */
+function shownPath(p: string): string {
+  return p.length <= 300 ? p : `${p.slice(0, 180)}…(${p.length} characters)…${p.slice(-120)}`;
+}
 
 export class FsError extends Error {
   readonly code: FsErrorCode;
   /** System path (never sysroot-prefixed). */
   readonly path: string;
-  constructor(code: FsErrorCode, sysPath: string, detail?: string) {
+  constructor(code: FsErrorCode, path: string, detail?: string) {
     const words = WORDS[code] ?? code;
+    const sysPath = shownPath(path);
     // An escape says which link led out, a refused symlink which component is the link, an
     // owner refusal whose the home or file is; other codes read best as plain words.
     const said =
       (code === 'ESCAPE' || code === 'SYMLINK') && detail
         ? `${sysPath}: ${detail} (refused)`
-        : code === 'OWNER' && detail
+        : SAY_DETAIL.has(code) && detail
           ? `${sysPath}: ${detail}`
           : `${sysPath}: ${words}`;
     super(said);
     this.name = 'FsError';
     this.code = code;
-    this.path = sysPath;
+    this.path = path;
   }
 }

@@ -9,35 +9,54 @@ export interface FsmetaEntry {
   line: number;
 }
 
+/** The largest uid or gid a Linux uid_t holds (2^32-1 is "no id"). */
+const MAX_ID = 2 ** 32 - 2;
+/** The furthest time a Date can hold (ms either side of the epoch). */
+const MAX_TIME_MS = 8.64e15;
+
+/** A line as a message quotes it: at most 80 characters. */
+function quoted(line: string): string {
+  return line.length > 80 ? `${line.slice(0, 80)}… (${line.length} characters)` : line;
+}
+
 export function parseFsmeta(text: string): {
   entries: FsmetaEntry[];
   diagnostics: Array<{ line: number; message: string }>;
 } {
   const entries: FsmetaEntry[] = [];
   const diagnostics: Array<{ line: number; message: string }> = [];
-  const lines = text.split('\n');
-  lines.forEach((raw, i) => {
+  let lineNo = 0;
+  for (let pos = 0; pos < text.length; ) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    const raw = text.slice(pos, nl);
+    pos = nl + 1;
+    lineNo++;
     const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
+    if (line === '' || line.startsWith('#')) continue;
     const f = line.split(/\s+/);
     if (f.length < 4 || f.length > 5) {
-      diagnostics.push({ line: i + 1, message: 'expected "MODE UID GID PATH [MTIME]"' });
-      return;
+      diagnostics.push({ line: lineNo, message: 'expected "MODE UID GID PATH [MTIME]"' });
+      continue;
     }
     const [m, u, g, p, t] = f;
-    if (!/^[0-7]{1,5}$/.test(m) || !/^\d+$/.test(u) || !/^\d+$/.test(g) || !p.startsWith('/')) {
-      diagnostics.push({ line: i + 1, message: `bad entry "${line}"` });
-      return;
+    if (!/^[0-7]{1,5}$/.test(m) || !/^\d{1,10}$/.test(u) || !/^\d{1,10}$/.test(g) || !p.startsWith('/')) {
+      diagnostics.push({ line: lineNo, message: `bad entry "${quoted(line)}"` });
+      continue;
     }
-    const e: FsmetaEntry = { mode: parseInt(m, 8), uid: Number(u), gid: Number(g), path: p, line: i + 1 };
+    const e: FsmetaEntry = { mode: parseInt(m, 8), uid: Number(u), gid: Number(g), path: p, line: lineNo };
+    if (e.uid > MAX_ID || e.gid > MAX_ID) {
+      diagnostics.push({ line: lineNo, message: `uid or gid beyond ${MAX_ID}, more than a uid_t holds: "${quoted(line)}"` });
+      continue;
+    }
     if (t !== undefined) {
-      const ms = /^\d+$/.test(t) ? Number(t) * 1000 : Date.parse(t);
-      if (Number.isNaN(ms)) {
-        diagnostics.push({ line: i + 1, message: `bad modification time "${t}"` });
+      const ms = /^\d{1,16}$/.test(t) ? Number(t) * 1000 : /^\d/.test(t) && t.length <= 40 ? Date.parse(t) : NaN;
+      if (Number.isNaN(ms) || Math.abs(ms) > MAX_TIME_MS) {
+        diagnostics.push({ line: lineNo, message: `bad modification time "${quoted(t)}" (ISO 8601 UTC or epoch seconds up to year 275760): the real one is used` });
       } else e.mtimeMs = ms;
     }
     entries.push(e);
-  });
+  }
   return { entries, diagnostics };
 }
 

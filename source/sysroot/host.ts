@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { FsError } from './errors.js';
+import { openRegular, readBounded, READ_LIMIT } from './open.js';
 
 export function hostFileExists(p: string): boolean {
   return fs.existsSync(p);
@@ -46,8 +48,37 @@ export function writeHostFile(p: string, content: Buffer | string, mode = 0o600)
   fs.writeFileSync(p, content, { mode });
 }
 
-export function readHostFile(p: string): Buffer {
-  return fs.readFileSync(p);
+/**
+ * A whole host file through the same checks as every sysroot read: never a
+ * blocking open (a FIFO put where $EDITOR's copy was), regular files only,
+ * at most `max` bytes (EFBIG beyond). Throws FsError naming the host path.
+ */
+export function readHostFile(p: string, max = READ_LIMIT): Buffer {
+  let opened;
+  try {
+    opened = openRegular(p);
+  } catch (e) {
+    throw new FsError((e as NodeJS.ErrnoException).code ?? 'EIO', p);
+  }
+  try {
+    const r = readBounded(opened.fd, opened.st, max);
+    if (r.truncatedFrom !== undefined) throw new FsError('EFBIG', p, `file too large: ${r.truncatedFrom} bytes, more than ${max}`);
+    return r.buf;
+  } catch (e) {
+    if (e instanceof FsError) throw e;
+    throw new FsError((e as NodeJS.ErrnoException).code ?? 'EIO', p);
+  } finally {
+    fs.closeSync(opened.fd);
+  }
+}
+
+/** The host path with every link resolved, or '' when it cannot be (for "was this file run as the program?"). */
+export function realHostPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return '';
+  }
 }
 
 /**

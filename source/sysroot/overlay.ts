@@ -2,7 +2,7 @@
 // everything else: the impact preview traces "the files as they would be"
 // through it, with the same parsers and the same walk, without writing.
 import * as path from 'node:path';
-import { Sysroot, normalizeSystemPath, type FileMeta, type SysrootOptions } from './sysroot.js';
+import { Sysroot, normalizeSystemPath, type FileMeta, type OpenedFile, type SysrootOptions } from './sysroot.js';
 
 export interface StagedContent {
   /** New content; null = the file would not exist. */
@@ -34,6 +34,28 @@ export class OverlaySysroot extends Sysroot {
   override read(sysPath: string): Buffer | null {
     const s = this.stagedAt(sysPath);
     return s ? s.content : this.base.read(sysPath);
+  }
+
+  override takeProblems() {
+    return this.base.takeProblems();
+  }
+
+  override openDescriptor(sysPath: string) {
+    return this.base.openDescriptor(sysPath);
+  }
+
+  override open(sysPath: string): OpenedFile | null {
+    const s = this.stagedAt(sysPath);
+    if (!s) return this.base.open(sysPath);
+    const content = s.content;
+    if (content === null) return null;
+    return {
+      path: normalizeSystemPath(sysPath),
+      size: content.length,
+      mtimeMs: Date.now(),
+      readAt: (position, max) => content.subarray(position, position + max),
+      close: () => undefined,
+    };
   }
 
   override readHead(sysPath: string, max: number): Buffer | null {

@@ -6,7 +6,7 @@
 // sysroot (symlinks as a chroot would), only a regular file is opened (a FIFO
 // never hangs the reader), injected faults are honoured.
 import * as fs from 'node:fs';
-import { FsError, normalizeSystemPath, openRegular, type Sysroot } from './sysroot.js';
+import { FsError, normalizeSystemPath, type Sysroot } from './sysroot.js';
 
 /** Which inode a path names, and how big it is: enough to tell a rotation or a truncation. */
 export interface FileIdentity {
@@ -68,22 +68,9 @@ export class PositionalFile {
 /** Open a file of the sysroot for positional reads; null when it does not exist. Throws FsError otherwise. */
 export function openPositional(sysroot: Sysroot, sysPath: string): PositionalFile | null {
   const norm = normalizeSystemPath(sysPath);
-  const f = sysroot.faultAt(norm);
-  if (f === 'ENOENT') return null;
-  if (f) throw new FsError(f, norm, 'injected fault');
-  let fd: number;
-  try {
-    const real = sysroot.resolve(norm);
-    const f2 = real !== norm ? sysroot.faultAt(real) : null;
-    if (f2) throw new FsError(f2, norm, 'injected fault');
-    fd = openRegular(sysroot.hostPath(norm));
-  } catch (e) {
-    if (e instanceof FsError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw new FsError(code ?? 'EIO', norm);
-  }
-  return new PositionalFile(norm, fd);
+  // The Sysroot's own checks (faults, links inside the sysroot, a regular file opened without blocking).
+  const opened = sysroot.openDescriptor(norm);
+  return opened ? new PositionalFile(norm, opened.fd) : null;
 }
 
 /** What a path names now (links followed inside the sysroot); null when missing or not a regular file. */

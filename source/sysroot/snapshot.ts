@@ -5,7 +5,7 @@
 // control files again. Reads are already remembered by the base Sysroot;
 // everything else is passed through, faults included. Never used where the
 // tree is expected to change under the caller (the TUI reloads with reopen()).
-import { FsError, Sysroot, type FileMeta } from './sysroot.js';
+import { FsError, Sysroot, type FileMeta, type OpenedFile } from './sysroot.js';
 
 type Memo<T> = { ok: T } | { err: unknown };
 
@@ -63,6 +63,18 @@ export class SnapshotSysroot extends Sysroot {
 
   override read(sysPath: string): Buffer | null {
     return this.base.read(sysPath);
+  }
+
+  override open(sysPath: string): OpenedFile | null {
+    return this.base.open(sysPath);
+  }
+
+  override openDescriptor(sysPath: string) {
+    return this.base.openDescriptor(sysPath);
+  }
+
+  override takeProblems() {
+    return this.base.takeProblems();
   }
 
   override readHead(sysPath: string, max: number): Buffer | null {

@@ -6,9 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsError, type FsErrorCode } from './errors.js';
 import { parseFsmeta, type FsmetaEntry } from './fsmeta.js';
+import { openRegular, readBounded, readUpTo, READ_LIMIT } from './open.js';
 
 export { FsError } from './errors.js';
 export type { FsErrorCode } from './errors.js';
+export { READ_LIMIT } from './open.js';
 
 export type FileKind = 'file' | 'dir' | 'symlink' | 'other';
 
@@ -27,16 +29,61 @@ export interface FileMeta {
 /** Faults a test can inject: reading that system path (or anything below it) fails with that code. */
 export type FaultMap = Record<string, FsErrorCode>;
 
+/** A problem the file-system layer met on its own (a bad .fsmeta line, a file too large to read whole). */
+export interface SysrootProblem {
+  /** System path. */
+  path: string;
+  line: number | null;
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+}
+
+/**
+ * Where a Sysroot and the views reopened from it put their problems, each
+ * once: a command prints them (or `check` lists them) after its own output.
+ */
+export class SysrootProblems {
+  private readonly list: SysrootProblem[] = [];
+  private readonly seen = new Set<string>();
+
+  add(p: SysrootProblem): void {
+    const key = `${p.code}\0${p.path}\0${p.line}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push(p);
+  }
+
+  /** Every problem not taken yet, oldest first; they are not given out again. */
+  take(): SysrootProblem[] {
+    return this.list.splice(0, this.list.length);
+  }
+}
+
 export interface SysrootOptions {
   faults?: FaultMap;
-  /** Report (not throw) problems met while reading .fsmeta. */
-  onDiagnostic?: (d: { path: string; line: number | null; message: string }) => void;
+  /** Shared by reopen(): where .fsmeta and size problems go (default: a sink of its own). */
+  problems?: SysrootProblems;
   /**
    * Keep at most this many bytes of file contents for re-reads, oldest dropped
    * first (default: every file read, until reopen()). A pass that reads each of
    * a big host's thousands of vpasswd files once need not hold them all.
    */
   readCacheBytes?: number;
+  /** The most read() takes of one file (default READ_LIMIT); tests make it small. */
+  readLimit?: number;
+}
+
+/** One regular file opened inside the sysroot, for readers that need more than read() and readHead(). */
+export interface OpenedFile {
+  /** System path as asked for. */
+  path: string;
+  size: number;
+  /** The .fsmeta mtime in a fixture sysroot, else the real one. */
+  mtimeMs: number;
+  /** Up to `max` bytes from `position` (fewer at the end of the file). */
+  readAt(position: number, max: number): Buffer;
+  close(): void;
 }
 
 const MAX_SYMLINKS = 40;
@@ -64,7 +111,8 @@ export class Sysroot {
   readonly isRealRoot: boolean;
   private readonly faults: FaultMap;
   private readonly anyFault: boolean;
-  private readonly onDiagnostic?: SysrootOptions['onDiagnostic'];
+  private readonly sink: SysrootProblems;
+  private readonly readLimit: number;
   private readonly readCache = new Map<string, Buffer | null>();
   private readonly readCacheMax: number;
   private readCacheSize = 0;
@@ -83,14 +131,21 @@ export class Sysroot {
     this.isRealRoot = abs === '/';
     this.faults = opts.faults ?? {};
     this.anyFault = Object.keys(this.faults).length > 0;
-    this.onDiagnostic = opts.onDiagnostic;
+    this.sink = opts.problems ?? new SysrootProblems();
     this.readCacheMax = opts.readCacheBytes ?? Infinity;
+    this.readLimit = opts.readLimit ?? READ_LIMIT;
   }
 
   /** A fresh view of the same tree with empty caches (what "reload" means). */
   reopen(): Sysroot {
-    return new Sysroot(this.hostRoot, { faults: this.faults, onDiagnostic: this.onDiagnostic, readCacheBytes: this.readCacheMax });
+    return new Sysroot(this.hostRoot, { faults: this.faults, problems: this.sink, readCacheBytes: this.readCacheMax, readLimit: this.readLimit });
   }
+
+  /** The problems this view (and every view reopened from it) met, each given out once. */
+  takeProblems(): SysrootProblem[] {
+    return this.sink.take();
+  }
+
 
   /** The injected faults, to open the same view in a worker thread. */
   faultMap(): FaultMap {
@@ -179,7 +234,14 @@ export class Sysroot {
         continue;
       }
       if (++links > MAX_SYMLINKS) throw new FsError('ELOOP', sysPath, 'too many levels of symbolic links');
-      const target = fs.readlinkSync(this.hostOf(candidate));
+      let target: string;
+      try {
+        target = fs.readlinkSync(this.hostOf(candidate));
+      } catch {
+        // Swapped between the lstat and the readlink (removed, or no longer a link): take it as it is now.
+        done.push(seg);
+        continue;
+      }
       const targetParts = target.split('/').filter((s) => s !== '' && s !== '.');
       if (target.startsWith('/')) {
         done.length = 0;
@@ -211,27 +273,96 @@ export class Sysroot {
     return new FsError(code, sysPath, e?.message ?? String(err));
   }
 
-  /** The whole file, or null when it does not exist. Throws FsError for anything else. */
+  /**
+   * Open a regular file inside the sysroot for reading: injected faults,
+   * links resolved as a chroot would (never out), never blocking, FIFOs,
+   * devices and directories refused. Null when it does not exist. Throws
+   * FsError. Every read of file contents starts here.
+   */
+  open(sysPath: string): OpenedFile | null {
+    const norm = normalizeSystemPath(sysPath);
+    const opened = this.openDescriptor(norm);
+    if (!opened) return null;
+    const { fd, st, real } = opened;
+    const mapError = (err: unknown): FsError => this.mapError(err, norm);
+    let open = true;
+    return {
+      path: norm,
+      size: st.size,
+      mtimeMs: this.isRealRoot ? st.mtimeMs : (this.fsmetaEntry(real)?.mtimeMs ?? st.mtimeMs),
+      readAt: (position, max) => {
+        try {
+          return readUpTo(fd, max, max, position);
+        } catch (err) {
+          throw mapError(err);
+        }
+      },
+      close: () => {
+        if (open) fs.closeSync(fd);
+        open = false;
+      },
+    };
+  }
+
+  /**
+   * The whole file, or null when it does not exist. Throws FsError for
+   * anything else. A file longer than the read limit gives its first part,
+   * cut at a line end, and a "file too large" problem.
+   */
   read(sysPath: string): Buffer | null {
     const norm = normalizeSystemPath(sysPath);
     if (this.readCache.has(norm)) return this.readCache.get(norm)!;
+    const buf = this.readWhole(norm);
+    this.readCache.set(norm, buf);
+    if (this.readCacheMax !== Infinity) this.boundReadCache(norm, buf);
+    return buf;
+  }
+
+  /**
+   * The safety checks of every read, in one place: faults, links resolved
+   * inside the sysroot, a regular file opened without blocking. The open
+   * descriptor (the caller closes it), or null when the file does not exist.
+   * For readers in source/sysroot/ that keep a descriptor (positional.ts).
+   */
+  openDescriptor(sysPath: string): { fd: number; st: fs.Stats; real: string } | null {
+    const norm = normalizeSystemPath(sysPath);
     const f = this.fault(norm);
     if (f === 'ENOENT') return null;
     if (f) throw new FsError(f, norm, 'injected fault');
     const real = this.resolve(norm);
     const f2 = real !== norm ? this.fault(real) : null;
+    if (f2 === 'ENOENT') return null;
     if (f2) throw new FsError(f2, norm, 'injected fault');
-    let buf: Buffer | null;
     try {
-      buf = readRegular(this.hostOf(real));
+      return { ...openRegular(this.hostOf(real)), real };
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') buf = null;
-      else throw this.mapError(err, norm);
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
+      throw this.mapError(err, norm);
     }
-    this.readCache.set(norm, buf);
-    if (this.readCacheMax !== Infinity) this.boundReadCache(norm, buf);
-    return buf;
+  }
+
+  /** read() without the cache (for the layer's own reads: .fsmeta, /etc/passwd). */
+  private readWhole(norm: string): Buffer | null {
+    const opened = this.openDescriptor(norm);
+    if (!opened) return null;
+    try {
+      const r = readBounded(opened.fd, opened.st, this.readLimit);
+      if (r.truncatedFrom !== undefined) {
+        this.sink.add({
+          path: norm,
+          line: null,
+          severity: 'error',
+          code: 'file-too-large',
+          message: `file too large: ${r.truncatedFrom} bytes, read the first ${r.buf.length} (up to the last line end before ${this.readLimit}); the rest is ignored`,
+        });
+      }
+      return r.buf;
+    } catch (err) {
+      throw this.mapError(err, norm);
+    } finally {
+      fs.closeSync(opened.fd);
+    }
   }
 
   private boundReadCache(norm: string, buf: Buffer | null): void {
@@ -247,26 +378,12 @@ export class Sysroot {
 
   /** Read at most `max` bytes from the start of a file (for previews of large files). */
   readHead(sysPath: string, max: number): Buffer | null {
-    const norm = normalizeSystemPath(sysPath);
-    const f = this.fault(norm);
-    if (f === 'ENOENT') return null;
-    if (f) throw new FsError(f, norm, 'injected fault');
-    let fd: number;
+    const f = this.open(sysPath);
+    if (!f) return null;
     try {
-      fd = openRegular(this.hostPath(norm));
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
-      throw this.mapError(err, norm);
-    }
-    try {
-      const buf = Buffer.alloc(max);
-      const n = fs.readSync(fd, buf, 0, max, 0);
-      return buf.subarray(0, n);
-    } catch (err) {
-      throw this.mapError(err, norm);
+      return f.readAt(0, max);
     } finally {
-      fs.closeSync(fd);
+      f.close();
     }
   }
 
@@ -399,16 +516,30 @@ export class Sysroot {
 
   private fsmeta(): Map<string, FsmetaEntry> {
     if (this.fsmetaMap) return this.fsmetaMap;
-    let text = '';
-    try {
-      text = fs.readFileSync(path.join(this.hostRoot, '.fsmeta'), 'latin1');
-    } catch {
-      text = '';
-    }
+    // Set first: resolving the path of .fsmeta itself asks no owner, but a reader that did must not recurse.
+    this.fsmetaMap = new Map();
+    const text = this.ownRead('/.fsmeta', 'owners and modes take the defaults of a correct installation');
     const { entries, diagnostics } = parseFsmeta(text);
-    for (const d of diagnostics) this.onDiagnostic?.({ path: '/.fsmeta', line: d.line, message: d.message });
-    this.fsmetaMap = new Map(entries.map((e) => [normalizeSystemPath(e.path), e]));
+    for (const d of diagnostics) this.sink.add({ path: '/.fsmeta', line: d.line, severity: 'warning', code: 'fsmeta-format', message: d.message });
+    for (const e of entries) this.fsmetaMap.set(normalizeSystemPath(e.path), e);
     return this.fsmetaMap;
+  }
+
+  /**
+   * A file this layer reads for itself, as latin1 text, through the same
+   * safe reader as every other read; a file that cannot be read counts as
+   * empty, and the problem (not a regular file, outside the sysroot, too
+   * large...) is reported once, with what follows from it.
+   */
+  private ownRead(sysPath: string, otherwise: string): string {
+    try {
+      return this.readWhole(sysPath)?.toString('latin1') ?? '';
+    } catch (err) {
+      const said = err instanceof FsError ? err.message : String(err);
+      const message = said.startsWith(sysPath + ': ') ? said.slice(sysPath.length + 2) : said;
+      this.sink.add({ path: sysPath, line: null, severity: 'error', code: 'sysroot-unreadable', message: `${message}: ${otherwise}` });
+      return '';
+    }
   }
 
   /**
@@ -417,11 +548,7 @@ export class Sysroot {
    */
   private defaultOwner(sysPath: string): { uid: number; gid: number } {
     if (this.passwdText === null) {
-      try {
-        this.passwdText = fs.readFileSync(path.join(this.hostRoot, 'etc/passwd'), 'latin1');
-      } catch {
-        this.passwdText = '';
-      }
+      this.passwdText = this.ownRead('/etc/passwd', 'paths not in .fsmeta are taken to belong to root');
       // Any home field that normalizing would change (a doubled slash, a . or .. segment, a
       // trailing slash)? Then build the whole map; else each home can be searched for as written.
       if (/\/\/|\/\.\.?[/:]|[^:]\/:/.test(this.passwdText)) this.homeByPath = allHomes(this.passwdText);
@@ -495,35 +622,6 @@ function searchHome(text: string, home: string): { uid: number; gid: number } | 
     if (h && h.at === i && h.raw === home) return { uid: h.uid, gid: h.gid };
   }
   return null;
-}
-
-/**
- * Open a file for reading without blocking on a FIFO (a user's ~/.qmail-x can
- * be one, and reading it would hang qlens), and refuse anything that is not a
- * regular file: a FIFO or device is never read, a directory is EISDIR.
- */
-export function openRegular(host: string): number {
-  const fd = fs.openSync(host, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-  let st: fs.Stats;
-  try {
-    st = fs.fstatSync(fd);
-  } catch (err) {
-    fs.closeSync(fd);
-    throw err;
-  }
-  if (st.isFile()) return fd;
-  fs.closeSync(fd);
-  const code = st.isDirectory() ? 'EISDIR' : 'NOTFILE';
-  throw Object.assign(new Error(code), { code });
-}
-
-function readRegular(host: string): Buffer {
-  const fd = openRegular(host);
-  try {
-    return fs.readFileSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /** Decode bytes as UTF-8 when they are valid UTF-8, else as Latin-1 (one char per byte). */

@@ -76,3 +76,16 @@ export function toSafeJson(value: unknown, space?: number): string {
   if (s === undefined) return 'null';
   return s.replace(JSON_EXTRA, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
+
+/**
+ * A value from outside as one short, safe piece of a message (an argument,
+ * a path): sanitized, and when longer than `max` characters cut in the
+ * middle with the length said, so a 100,000-character argument still makes
+ * a one-line error an admin can read.
+ */
+export function shown(s: string, max = 200): string {
+  if (s.length <= max) return sanitize(s);
+  const head = Math.ceil(max * 0.6);
+  const tail = max - head;
+  return `${sanitize(s.slice(0, head))}…(${s.length} characters)…${sanitize(s.slice(s.length - tail))}`;
+}

@@ -174,7 +174,7 @@ export function scanQueues(req: QueueScanRequest, post: (m: QueueScanMessage) =>
       const problems = new QueueProblems();
       const layout = readQueueLayout(sysroot, root, problems);
       const counts = countQueue(sysroot, layout, problems);
-      const lifetime = readQueuelifetime(sysroot, root);
+      const lifetime = readQueuelifetime(sysroot, root, problems);
       // The shape is added up while scanning, so no full message outlives its row.
       const shape = new ShapeBuilder(req.now);
       const strings = new StringTable();
