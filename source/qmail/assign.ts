@@ -212,6 +212,12 @@ const GOOD_FIRST = new RegExp(GOOD_LINE, 'y');
 
 const hex = (x: number): string => '\\x' + x.toString(16).padStart(2, '0');
 
+/**
+ * The longest local part probeValid() makes a pattern of (its compile time
+ * grows with the length: 256 characters take some 10 ms, 2,700 abort V8).
+ */
+export const PATTERN_MAX = 256;
+
 /** A regular-expression piece matching any prefix of `lowerBin` (its bytes, A-Z matching a-z too), the longest first. */
 function prefixPattern(lowerBin: string): string {
   let alt = '';
@@ -233,7 +239,9 @@ function prefixPattern(lowerBin: string): string {
  * caller then scans line by line.
  */
 function probeValid(bin: string, lowerBin: string, want: (from: number, to: number) => boolean): (Scan & { terminatorLineOf: () => number }) | null {
-  if (lowerBin.includes('\n')) return null;
+  // The pattern nests one group per character of the local part, which comes from outside: past
+  // PATTERN_MAX characters the line-by-line scan (plain comparisons) is both safe and fast enough.
+  if (lowerBin.includes('\n') || lowerBin.length > PATTERN_MAX) return null;
   const candidate = `[^\\n]${prefixPattern(lowerBin)}:`;
   const stopsFor = (wild: string): RegExp =>
     new RegExp(`\\n(?:(?!${GOOD_LINE})|(?=${candidate}|\\+[^\\n:]*[^\\n:${[...wild].map((ch) => hex(ch.charCodeAt(0))).join('')}]:))`, 'g');

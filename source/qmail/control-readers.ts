@@ -126,31 +126,42 @@ export function colonMap(lines: ListLine[]): { map: Map<string, ColonEntry>; noC
   return { map, noColon };
 }
 
+/** The lower-cased text of a plain-ASCII colon list, made once per buffer (a walk looks up the same file many times). */
+const lowered = new WeakMap<Buffer, string>();
+
 /**
  * The entries of a colon list for these keys (already ASCII lower-cased), as
  * colonMap(readListLines(buf)).map would hold them — the last duplicate wins,
  * the first colon splits — without making an entry per line. Null when the
  * bytes are not plain ASCII without NUL: then decoding and NUL pieces matter
  * and the caller reads the whole list.
+ *
+ * The keys come from outside (an envelope recipient's domain can be 40,000
+ * characters long), so they are looked up as plain strings in the
+ * lower-cased text, never built into a regular expression.
  */
 export function colonLookup(buf: Buffer, keys: Iterable<string>): Map<string, ColonEntry> | null {
   if (!isAscii(buf) || buf.indexOf(0) !== -1) return null;
   const text = buf.toString('latin1');
-  const want = new Set(keys);
+  let lower = lowered.get(buf);
+  // ASCII text: toLowerCase folds exactly A-Z here, as lcAscii does.
+  if (lower === undefined) lowered.set(buf, (lower = text.toLowerCase()));
+  const found: Array<{ start: number; colon: number }> = [];
+  for (const key of new Set(keys)) {
+    // A key never holds a colon (the first one ends it) or a newline (lines end there), and a line
+    // starting with "#" is a comment: such a key cannot match.
+    if (key.includes(':') || key.includes('\n') || key.startsWith('#')) continue;
+    const needle = '\n' + key + ':';
+    // The last line with the key wins; the first line has no "\n" before it.
+    const at = lower.lastIndexOf(needle);
+    const start = at >= 0 ? at + 1 : lower.startsWith(needle.slice(1)) ? 0 : -1;
+    if (start >= 0) found.push({ start, colon: start + key.length });
+  }
+  found.sort((a, b) => a.start - b.start);
   const out = new Map<string, ColonEntry>();
-  // The regex engine finds the few candidate lines; each is then read as reader D would.
-  // ASCII text: the `i` flag folds exactly A-Z/a-z here, as lcAscii does.
-  // A key never holds a colon (the first one ends it) or a newline (lines end there): such a candidate cannot match.
-  const alts = [...want].filter((k) => !k.includes(':') && !k.includes('\n')).map((k) => k.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
-  if (alts.length === 0) return out;
-  // Line starts are found as "\n" (the first line by a sticky match at 0): a `^` with the `m` flag tests every position, several times slower.
-  const first = new RegExp(`(?:${alts.join('|')}):`, 'iy');
-  const re = new RegExp(`\\n(?:${alts.join('|')}):`, 'gi');
   let line = 1;
   let counted = 0;
-  for (let m = first.exec(text) ?? re.exec(text); m !== null; m = re.exec(text)) {
-    const start = text.charCodeAt(m.index) === 10 ? m.index + 1 : m.index;
-    if (text.charCodeAt(start) === 35 /* # */) continue;
+  for (const { start, colon } of found) {
     for (let p = text.indexOf('\n', counted); p >= 0 && p < start; p = text.indexOf('\n', p + 1)) {
       line++;
       counted = p + 1;
@@ -162,9 +173,8 @@ export function colonLookup(buf: Buffer, keys: Iterable<string>): Map<string, Co
       if (ch === 32 || ch === 9) end--;
       else break;
     }
-    const c = m.index + m[0].length - 1;
-    const key = text.slice(start, c);
-    out.set(lcAscii(key), { key, value: text.slice(c + 1, end), line });
+    const key = text.slice(start, colon);
+    out.set(lcAscii(key), { key, value: text.slice(colon + 1, end), line });
   }
   return out;
 }

@@ -73,21 +73,25 @@ function firstLine(text: string, candidates: Iterable<number>, accept: (e: Passw
 }
 
 /**
- * Starts of the lines whose beginning matches `line` (a regular-expression
- * source): the first line by a sticky match at 0, the others found as "\n"
- * plus `line` (a "^" alternative would be tried at every position).
+ * Starts of the lines that begin with `prefix`, in file order: the first
+ * line by a comparison at 0, the others found as "\n" plus `prefix`. A
+ * plain string search: a name asked for comes from outside and is never
+ * made into a regular expression.
  */
-function* lineStarts(text: string, line: string): Generator<number> {
-  if (new RegExp(line, 'y').test(text)) yield 0;
-  const re = new RegExp(`\\n${line}`, 'g');
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    yield m.index + 1;
-    re.lastIndex = m.index + 1;
-  }
+function* linesStartingWith(text: string, prefix: string): Generator<number> {
+  if (text.startsWith(prefix)) yield 0;
+  const needle = '\n' + prefix;
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) yield i + 1;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+/** Starts of the lines holding `piece` anywhere, in file order, each once (a superset filter for the caller to check). */
+function* linesHolding(text: string, piece: string): Generator<number> {
+  for (let i = text.indexOf(piece); i >= 0; ) {
+    yield text.lastIndexOf('\n', i) + 1;
+    const nl = text.indexOf('\n', i);
+    if (nl < 0) return;
+    i = text.indexOf(piece, nl + 1);
+  }
 }
 
 export function parseGroup(text: string, path = GROUP_PATH): { entries: GroupEntry[]; diagnostics: Diagnostic[] } {
@@ -216,7 +220,7 @@ export class LoadedSystemUsers implements SystemUsers {
     if (this.lazy()) {
       const text = this.passwdText();
       if (text === null || name === '' || name.includes('\n')) return null;
-      return firstLine(text, lineStarts(text, `${escapeRegExp(name)}:`), (e) => e.name === name);
+      return firstLine(text, linesStartingWith(text, `${name}:`), (e) => e.name === name);
     }
     this.names ??= firstBy(this.passwd(), (e) => e.name);
     return this.names.get(name) ?? null;
@@ -228,7 +232,8 @@ export class LoadedSystemUsers implements SystemUsers {
     if (Number.isSafeInteger(uid) && uid >= 0 && this.lazy()) {
       const text = this.passwdText();
       if (text === null) return null;
-      return firstLine(text, lineStarts(text, `[^:\\n]*:[^:\\n]*:0*${uid}:`), (e) => e.uid === uid);
+      // Its uid field, after any zeros, is the digits and a colon: every such line holds them.
+      return firstLine(text, linesHolding(text, `${uid}:`), (e) => e.uid === uid);
     }
     this.uids ??= firstBy(this.passwd(), (e) => e.uid);
     return this.uids.get(uid) ?? null;

@@ -601,8 +601,17 @@ export function resolveWord(word: ShellWord, readFile: (sysPath: string) => stri
 
 /** Does this text name the installation root (and not a longer one: /var/qmail vs /var/qmail2)? */
 export function referencesRoot(text: string, root: string): boolean {
-  const esc = root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(esc + '(?![A-Za-z0-9_.-])').test(text);
+  // A plain search: the root is a path from outside (--instance), never made into a regular expression.
+  for (let i = text.indexOf(root); i >= 0; i = text.indexOf(root, i + 1)) {
+    const next = text.charCodeAt(i + root.length);
+    if (!continuesPathName(next)) return true;
+  }
+  return false;
+}
+
+/** A character that continues a path's last name (A-Z a-z 0-9 _ . -): /var/qmail2 is not /var/qmail. */
+function continuesPathName(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
 }
 
 function readText(sysroot: Sysroot, path: string, diags: Diagnostic[]): string | null {
