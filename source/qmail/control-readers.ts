@@ -9,6 +9,12 @@ export function lcAscii(s: string): string {
   return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
+/** scan.c scan_ulong: the leading decimal digits as an unsigned long (mod 2^32), 0 when none. */
+export function scanUlong(s: string): number {
+  const m = /^[0-9]+/.exec(s);
+  return m ? Number(m[0]) % 2 ** 32 : 0;
+}
+
 /** Case-insensitive compare of A-Z only (case_diffs). */
 export function eqAsciiCase(a: string, b: string): boolean {
   return a.length === b.length && lcAscii(a) === lcAscii(b);

@@ -188,6 +188,8 @@ export interface Installation {
    */
   assignFor?(lowerBin: string): AssignFile & { partial?: true; wildBytes?: string };
   defaultDelivery(): DefaultDelivery;
+  /** The start scripts found for it (rc, supervise run scripts, units), read on first use. */
+  startScripts(): StartScript[];
 }
 
 /** The system's users, shared by every installation on the host. */
@@ -197,4 +199,97 @@ export interface SystemUsers {
   byName(name: string): PasswdEntry | null;
   group(): GroupEntry[];
   diagnostics(): Diagnostic[];
+}
+
+// ---------------------------------------------------------------------------
+// Start scripts (startup.ts reads them): what an installation is started with.
+// ---------------------------------------------------------------------------
+
+/** One piece of a shell word: literal text, or a command substitution. */
+export type WordPart = { lit: string } | { subst: string; quoted: boolean };
+
+export interface ShellWord {
+  /** The word as written in the script. */
+  raw: string;
+  parts: WordPart[];
+  /** Literal text with substitutions shown as `cmd` (for display). */
+  value: string;
+  line: number;
+}
+
+export interface ShellCommand {
+  /** Assignments written before the command word (VAR=x cmd) or alone (VAR=x). */
+  assigns: Array<{ name: string; value: ShellWord }>;
+  words: ShellWord[];
+  line: number;
+}
+
+export interface EnvSetting {
+  name: string;
+  value: string;
+  path: string;
+  line: number;
+  /** How it was set: a shell assignment, `export`, or an `env NAME=value` argument. */
+  via: 'assign' | 'export' | 'env';
+}
+
+export interface QmailStartCall {
+  path: string;
+  line: number;
+  /** The program word as written (qmail-start or /var/qmail/bin/qmail-start). */
+  program: string;
+  /** The first argument: the default delivery; null when qmail-start has none (then ./Mailbox). */
+  arg: ShellWord | null;
+  /** The logger program and its arguments (everything after the first argument). */
+  logger: string[];
+}
+
+export interface TcpServerCall {
+  path: string;
+  line: number;
+  /** tcpserver, sslserver, tcpsvd ... as written. */
+  server: string;
+  /** Listen address: `0` = every address. */
+  host: string;
+  /** Port: a number or a service name such as `smtp`. */
+  port: string;
+  /** -l NAME (TCPLOCALHOST). */
+  localName: string | null;
+  uid: string | null;
+  gid: string | null;
+  /** -x rules cdb. */
+  rules: string | null;
+  /** -c limit. */
+  limit: string | null;
+  /** Every option as written, e.g. ["-v", "-R", "-l", "0"]. */
+  options: string[];
+  /** The words of -l -u -g -x -c as written, for resolving `head -1 .../me` and the like (resolveWord). */
+  optionWords: Record<string, ShellWord>;
+  /** The program run for each connection (qmail-smtpd path) and its arguments. */
+  program: string | null;
+  args: string[];
+}
+
+/** A multilog run (a log/run script): its actions as written, e.g. ["t", "s4096", "n3", "./main"]. */
+export interface MultilogCall {
+  path: string;
+  line: number;
+  program: string;
+  args: string[];
+}
+
+export interface StartScript {
+  path: string;
+  kind: 'rc' | 'run' | 'systemd' | 'other';
+  commands: ShellCommand[];
+  env: EnvSetting[];
+  /** Lines running `env -` (the environment is emptied before what follows). */
+  envClear: number[];
+  envdirs: Array<{ dir: string; line: number }>;
+  qmailStart: QmailStartCall[];
+  tcpservers: TcpServerCall[];
+  multilogs: MultilogCall[];
+  /** Other scripts or programs this one runs by absolute path (`exec /var/qmail/rc`). */
+  execs: Array<{ program: string; line: number }>;
+  diagnostics: Diagnostic[];
 }

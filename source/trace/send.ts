@@ -217,3 +217,36 @@ export function injectComplete(inst: Installation, addr: string): { address: str
   const a = show();
   return { address: a, steps };
 }
+
+/** qmail-send's stripvdomprepend: the address a bounce names (domain-shaped keys only, case-sensitive prefix). */
+export function bounceAddress(inst: Installation, rewritten: string): string {
+  const at = rewritten.lastIndexOf('@');
+  if (at < 0) return rewritten;
+  const domain = rewritten.slice(at + 1);
+  const keys: string[] = [];
+  for (let i = 0; i <= domain.length; i++) if (i === 0 || i === domain.length || domain[i] === '.') keys.push(lcAscii(domain.slice(i)));
+  const vd = inst.colonLookup ? inst.colonLookup('virtualdomains', keys) : inst.virtualdomains();
+  for (let i = 0; i <= domain.length; i++) {
+    if (!(i === 0 || i === domain.length || domain[i] === '.')) continue;
+    const e = vd.map.get(lcAscii(domain.slice(i)));
+    if (!e) continue;
+    if (e.value === '' || !rewritten.startsWith(e.value + '-')) return rewritten;
+    return rewritten.slice(e.value.length + 1);
+  }
+  return rewritten;
+}
+
+/** qmail-send's injectbounce: the bounce goes to the queued sender, a VERP "-@[]" cut off ("owner-@host-@[]" → "owner-@host"). */
+export function bounceRecipient(queuedSender: string): string {
+  return queuedSender.endsWith('-@[]') ? queuedSender.slice(0, -4) : queuedSender;
+}
+
+/** What qmail-send does with a failed delivery: where the bounce goes and how it names the recipient. */
+export function bounceStep(inst: Installation, rewritten: string, queuedSender: string): TraceStep {
+  const sender = bounceRecipient(queuedSender);
+  const shown = bounceAddress(inst, rewritten);
+  const names = shown === rewritten ? `names the recipient as ${q(shown)}` : `names the recipient as ${q(shown)} (the virtualdomains prepend removed)`;
+  if (sender === '#@[]') return { stage: 'qmail-send', text: `the failure of a double bounce (sender #@[]) is thrown away; a bounce would have ${names}` };
+  if (sender === '') return { stage: 'qmail-send', text: `the sender is empty: qmail-send sends a double bounce to doublebounceto@doublebouncehost; it ${names}` };
+  return { stage: 'qmail-send', text: `qmail-send returns the message to ${q(sender)}; the bounce ${names}` };
+}
