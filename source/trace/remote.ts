@@ -63,17 +63,19 @@ export function qmailRemote(inst: Installation, rewritten: string, others: reado
   const owner = localOwner(others.filter((o) => o.root !== inst.root), rewritten);
   const none: RemoteResult = { steps, crossesInto: null, leak: null };
   if (!route) {
-    steps.push({ stage: 'qmail-remote', text: `qmail-remote gets ${q(rewritten)}; no control/smtproutes entry for ${q(domain)}: it looks up the MX of ${q(domain)}`, path: inst.smtproutes().path });
+    steps.push({ stage: 'qmail-remote', text: `qmail-remote gets ${q(rewritten)}; no control/smtproutes entry for ${q(domain)}: it looks up the MX of ${q(domain)}`, path: inst.smtproutes().path, decision: 'smtproute', outcome: 'mx' });
     if (owner) {
       steps.push({
         stage: 'qmail-remote',
         warn: true,
         text: `${q(domain)} is local to ${owner.root} on this host, but ${inst.root} has no smtproutes entry for it: if its MX points at this host, qmail-remote bounces (#5.4.6 … best-preference MX); otherwise the mail leaves the host`,
+        decision: 'same-host',
+        outcome: 'self-mx',
       });
     }
     return none;
   }
-  steps.push({ stage: 'qmail-remote', text: `qmail-remote gets ${q(rewritten)}; smtproutes ${q(route.key)} → ${route.host}:${route.port} (line ${route.line}); no MX lookup`, path: route.path, line: route.line });
+  steps.push({ stage: 'qmail-remote', text: `qmail-remote gets ${q(rewritten)}; smtproutes ${q(route.key)} → ${route.host}:${route.port} (line ${route.line}); no MX lookup`, path: route.path, line: route.line, decision: 'smtproute', outcome: 'smtproutes' });
   if (!owner) return none;
   const listener = smtpdListeners(owner).find((l) => listensOn(l, route.host, route.port));
   if (!listener) {
@@ -81,6 +83,8 @@ export function qmailRemote(inst: Installation, rewritten: string, others: reado
       stage: 'qmail-remote',
       warn: true,
       text: `${q(domain)} is local to ${owner.root}, but no qmail-smtpd of it is known to listen on ${route.host}:${route.port}: the mail goes wherever that address leads`,
+      decision: 'same-host',
+      outcome: 'no-listener',
     });
     return none;
   }
@@ -89,6 +93,8 @@ export function qmailRemote(inst: Installation, rewritten: string, others: reado
     text: `${owner.root}'s qmail-smtpd listens on ${listener.host}:${listener.port} (${listener.path} line ${listener.line}): the veil is crossed, the walk goes on in ${owner.root}`,
     path: listener.path,
     line: listener.line,
+    decision: 'same-host',
+    outcome: 'crosses',
   });
   return {
     steps,

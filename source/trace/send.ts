@@ -35,6 +35,17 @@ export function virtualdomainCandidates(addr: string): string[] {
 }
 
 export function rewrite(inst: Installation, recipient: string): SendResult {
+  const r = rewriteAddress(inst, recipient);
+  // The last step says where the address goes: the decision the impact preview compares.
+  const last = r.steps[r.steps.length - 1];
+  if (last) {
+    last.decision = 'route';
+    last.outcome = r.route;
+  }
+  return r;
+}
+
+function rewriteAddress(inst: Installation, recipient: string): SendResult {
   const steps: TraceStep[] = [];
   const stage = 'qmail-send' as const;
   let locals: ControlList;

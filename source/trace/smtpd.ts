@@ -4,6 +4,7 @@
 // remote hop that may reach it on the same host.
 import type { Installation } from '../qmail/model-types.js';
 import { lcAscii } from '../qmail/control-readers.js';
+import type { TraceStep } from './types.js';
 
 const q = (s: string) => JSON.stringify(s);
 
@@ -68,6 +69,13 @@ export function rcpthostsCheck(inst: Installation, recipient: string): Rcpthosts
     text: `would qmail-smtpd accept ${q(recipient)} from outside? no: ${q(host)} is not in control/rcpthosts${more ? ' nor morercpthosts.cdb' : ''} (553 sorry, that domain isn't in my list of allowed rcpthosts); local injection does not ask`,
     path: rh.path,
   };
+}
+
+/** The step that says it: the decision `rcpthosts`, its outcome `accept`, `refuse` (553) or `defer` (421). */
+export function rcpthostsStep(rc: RcpthostsAnswer, viaSmtp: boolean): TraceStep {
+  const text = rc.text + (viaSmtp || rc.accepted ? '' : ' — shown, not blocking: a local injection or a forward is not checked');
+  const outcome = rc.accepted ? 'accept' : rc.temp ? 'defer' : 'refuse';
+  return { stage: 'qmail-smtpd', text, path: rc.path, line: rc.line, decision: 'rcpthosts', outcome };
 }
 
 /** What the copy meets at qmail-smtpd: refused only when it really came by SMTP. */

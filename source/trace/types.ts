@@ -47,7 +47,31 @@ export interface TraceStep {
   line?: number;
   /** A warning (e.g. users/assign disagrees with users/cdb); the walk is not changed by it. */
   warn?: boolean;
+  /**
+   * The question the step answers, by a stable name, for a step whose answer
+   * decides the walk: two walks are compared on (stage, decision, path,
+   * outcome), never on their wording (the impact preview).
+   */
+  decision?: TraceDecision;
+  /** The answer, as a stable word (see TraceDecision). */
+  outcome?: string;
 }
+
+/**
+ * The decisions a step may name, and their outcomes:
+ * - `rcpthosts` (qmail-smtpd): would it take the recipient from another host?
+ *   `accept`, `refuse` (553) or `defer` (421: its control files cannot be read).
+ *   Said for every copy that is not yet queued; it stops the walk only for a
+ *   copy that really came by SMTP (another installation's qmail-remote).
+ * - `route` (qmail-send): `local`, `remote`, or `stopped` (it would not run).
+ * - `smtproute` (qmail-remote): `mx` (no smtproutes entry) or `smtproutes`.
+ * - `same-host` (qmail-remote): another installation of this host delivers
+ *   the domain: `self-mx` (no route to it, so the MX is looked up; when it is
+ *   this host, qmail-remote bounces, #5.4.6), `no-listener` (the route leads
+ *   to no known qmail-smtpd of it), or `crosses` (it does: the walk goes on
+ *   in that installation).
+ */
+export type TraceDecision = 'rcpthosts' | 'route' | 'smtproute' | 'same-host';
 
 /** The user qmail-local runs as (qmail-lspawn's six fields). */
 export interface TraceUser {

@@ -8,7 +8,7 @@ import type { Installation, SystemUsers } from '../qmail/model-types.js';
 import { scanUlong } from '../qmail/control-readers.js';
 import { Access } from './access.js';
 import { bounceStep, rewrite, senderAdd } from './send.js';
-import { rcpthostsCheck, smtpdOutcome } from './smtpd.js';
+import { rcpthostsCheck, rcpthostsStep, smtpdOutcome } from './smtpd.js';
 import { qmailRemote } from './remote.js';
 import { lspawnLookup } from './lspawn.js';
 import { getpw } from './getpw.js';
@@ -132,7 +132,7 @@ function walkHop(w: Walk, copy: Copy, hop: TraceHop, index: number): HopEvent[] 
   const steps = hop.steps;
   if (!copy.channel) {
     const rc = rcpthostsCheck(copy.inst, copy.recipient);
-    steps.push({ stage: 'qmail-smtpd', text: rc.text + (copy.viaSmtp || rc.accepted ? '' : ' — shown, not blocking: a local injection or a forward is not checked'), path: rc.path, line: rc.line });
+    steps.push(rcpthostsStep(rc, Boolean(copy.viaSmtp)));
     const refused = smtpdOutcome(rc, Boolean(copy.viaSmtp));
     if (refused) return [outcome(refused.kind, refused.reason)];
   }
