@@ -6,14 +6,38 @@ import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { formatDiagnostic, lintInstallations, registerLintRules } from '../qmail/lint.js';
 import { veilLintRule } from '../veil/index.js';
 import { sanitize, shown, toSafeJson } from '../text/sanitize.js';
+import { parseDbOverride, type DbOverride } from '../qmail/vpopmail-mysql-config.js';
+import type { Diagnostic, Installation } from '../qmail/model-types.js';
 
 export async function run(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length > 0) throw new UsageError(`check takes no arguments (got "${shown(ctx.positionals[0])}")`);
   const users = systemUsersOf(ctx.sysroot);
   const installs = ctx.instances.map((root) => loadInstallation(ctx.sysroot, root));
   registerLintRules(veilLintRule);
+  // vpopmail over MySQL: its rows are fetched before the (synchronous) lint
+  // rules run. Only the vpopmail user's own build header is looked at first,
+  // so that a host without it is linted reading its files in the usual order.
+  const sql = await import('../db/vpopmail-sql-check.js');
+  let override: DbOverride | null = null;
+  const v = ctx.options['vpopmail-db'];
+  if (v !== undefined) {
+    const d = typeof v === 'string' ? parseDbOverride(v) : { error: '--vpopmail-db needs a value' };
+    if ('error' in d) throw new UsageError(d.error);
+    override = d;
+  }
+  const sqlRule = async (): Promise<(i: Installation[]) => Diagnostic[]> => {
+    const data = await sql.fetchSqlCheckData(installs, users, override);
+    const { vpopmailSqlDiagnostics } = await import('../qmail/vpopmail-sql-lint.js');
+    return (inst) => vpopmailSqlDiagnostics(data, inst);
+  };
+  let unregisterSql: (() => void) | null = null;
+  const early = sql.conventionalHomeIsSql(ctx.sysroot, users);
+  if (early) unregisterSql = registerLintRules(await sqlRule());
   // The file-system layer's own problems (a bad .fsmeta line, a file too large to read whole) are problems too.
-  const problems = [...lintInstallations(installs, users), ...ctx.sysroot.takeProblems()];
+  let problems = [...lintInstallations(installs, users), ...ctx.sysroot.takeProblems()];
+  unregisterSql?.();
+  // A vpopmail installed elsewhere (its vdelivermail path names another home): checked after the rest.
+  if (!early && sql.hasSqlVpopmail(installs, users)) problems = [...problems, ...(await sqlRule())(installs)];
   const errors = problems.filter((p) => p.severity === 'error').length;
   if (ctx.json) {
     ctx.out(
