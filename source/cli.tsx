@@ -90,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       color,
       readOnly,
       projectRoot,
+      vpopmailDb: typeof options['vpopmail-db'] === 'string' ? options['vpopmail-db'] : undefined,
     });
   }
 

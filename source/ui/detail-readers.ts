@@ -9,6 +9,9 @@ import { traceAddress } from '../trace/walk.js';
 import { builtinManagers } from '../trace/managers.js';
 import { tracerPredictor } from '../trace/queue-predict.js';
 import { dotqmailBranch } from './dotqmail-tree.js';
+import { vpopmailHandlerWith } from '../trace/vpopmail.js';
+import { walkWithSql, type SqlTraceData } from '../db/vpopmail-sql-access.js';
+import { isSqlBranch, readSqlBranch, withSqlBranches, type sqlDomainsOf } from './vpopmail-sql-parts.js';
 import type { Detail, DetailRequest } from './session-data.js';
 
 /** What a reader reads with: the loader's current view of the sysroot and what it has loaded. */
@@ -17,12 +20,15 @@ export interface ReadContext {
   installs: LoadedInstallation[];
   layouts: Map<string, QueueLayout>;
   now: number;
+  /** vpopmail's MySQL backends (the session's one read-only connection per server). */
+  sql: SqlTraceData;
+  sqlDomains(root: string): ReturnType<typeof sqlDomainsOf>;
 }
 
 export interface Reader<R extends DetailRequest = DetailRequest> {
   /** Wait for the installations to load first (a trace walks them; a message's recipients get the tracer's prediction). */
   needsInstalls: boolean;
-  read(ctx: ReadContext, r: R): Detail;
+  read(ctx: ReadContext, r: R): Detail | Promise<Detail>;
   /** The detail shown when reading threw. */
   failed(r: R, error: string): Detail;
 }
@@ -51,23 +57,27 @@ const message: Reader<RequestOf<'message'>> = {
 
 const branch: Reader<RequestOf<'branch'>> = {
   needsInstalls: true,
-  read({ sysroot, installs }, r) {
+  async read({ sysroot, installs, sql, sqlDomains }, r) {
     const inst = installs.find((i) => i.root === r.instance);
-    return inst
-      ? { kind: 'branch', nodes: dotqmailBranch(sysroot, inst, systemUsersOf(sysroot), r.id), error: null }
-      : { kind: 'branch', nodes: [], error: `${sanitize(r.instance)} is not loaded` };
+    if (!inst) return { kind: 'branch', nodes: [], error: `${sanitize(r.instance)} is not loaded` };
+    // A vpopmail domain's users in MySQL: a page read from the database.
+    if (isSqlBranch(r.id)) return { kind: 'branch', nodes: await readSqlBranch(sql, r.instance, sqlDomains(r.instance), r.id), error: null };
+    return { kind: 'branch', nodes: withSqlBranches(r.instance, dotqmailBranch(sysroot, inst, systemUsersOf(sysroot), r.id), sqlDomains(r.instance), r.id), error: null };
   },
   failed: (_r, error) => ({ kind: 'branch', nodes: [], error }),
 };
 
 const trace: Reader<RequestOf<'trace'>> = {
   needsInstalls: true,
-  read({ sysroot, installs }, r) {
+  async read({ sysroot, installs, sql }, r) {
     const users = systemUsersOf(sysroot);
     // A queued recipient is walked only where it is queued, from qmail-lspawn (local) or as remote.
     const q = r.queued ?? null;
     const walkIn = q ? installs.filter((i) => i.root === q.instance) : installs;
-    const results = walkIn.map((inst) => traceAddress(inst, users, r.address, { managers: builtinManagers, others: installs, channel: q?.channel }));
+    // vpopmail over MySQL: the walk says which rows it needs, they are fetched, and it walks again.
+    const managers = { ...builtinManagers, vpopmail: vpopmailHandlerWith(sql) };
+    const results = [];
+    for (const inst of walkIn) results.push(await walkWithSql(sql, () => traceAddress(inst, users, r.address, { managers, others: installs, channel: q?.channel })));
     return { kind: 'trace', address: r.address, results, error: installs.length ? null : 'no installation loaded yet' };
   },
   failed: (r, error) => ({ kind: 'trace', address: r.address, results: [], error }),

@@ -20,6 +20,9 @@ import { errorText } from './error-text.js';
 import { runInWorker, yieldTurn, type BackgroundRun } from './run-in-worker.js';
 import { loadQueues } from './queue-load.js';
 import { readerFor } from './detail-readers.js';
+import { SqlTraceData } from '../db/vpopmail-sql-access.js';
+import type { DbOverride } from '../qmail/vpopmail-mysql-config.js';
+import { sqlDomainsOf, sqlManagerInfo, withSqlBranches } from './vpopmail-sql-parts.js';
 import { requestKey, type DetailRequest, type InstanceSummary, type SessionData, type SourceInfo } from './session-data.js';
 
 export interface LoadRequest {
@@ -30,6 +33,8 @@ export interface LoadRequest {
   now?: number;
   /** The background reading (worker threads) waits for this: the TUI's first frame with the domain rows. */
   background?: Promise<void>;
+  /** --vpopmail-db: vpopmail's MySQL server instead of the one its vpopmail.mysql names. */
+  vpopmailDb?: DbOverride | null;
 }
 
 /** The header's facts for one installation, from its domain matrix. */
@@ -91,6 +96,10 @@ interface LoadState {
   heavyStep: string | null;
   /** Every worker started, stopped on cancel. */
   runs: BackgroundRun[];
+  /** vpopmail's MySQL backends: one read-only session per server for the whole session, closed on cancel. */
+  sql: SqlTraceData;
+  /** The installations' vpopmail domains whose users are in MySQL, by root (found once). */
+  sqlDomains(root: string): ReturnType<typeof sqlDomainsOf>;
   emit(): void;
 }
 
@@ -176,10 +185,11 @@ function onHeavy(st: LoadState, last: boolean): (m: HeavyMessage) => void {
       case 'managers': {
         const matrix = data.parts.domains?.[m.root];
         if (matrix) data.parts.domains = { ...data.parts.domains, [m.root]: withManagers(matrix, m.value) };
+        void countSqlDomains(st, m.root, m.value);
         break;
       }
       case 'dotqmail':
-        data.parts.dotqmail = m.value;
+        data.parts.dotqmail = Object.fromEntries(Object.entries(m.value).map(([root, nodes]) => [root, withSqlBranches(root, nodes, st.sqlDomains(root))]));
         break;
       case 'error':
         data.errors.push(m.text);
@@ -192,6 +202,22 @@ function onHeavy(st: LoadState, last: boolean): (m: HeavyMessage) => void {
     }
     st.emit();
   };
+}
+
+/** vpopmail domains over MySQL: their counts from the database replace the file summary's (which found no vpasswd). */
+async function countSqlDomains(st: LoadState, root: string, managers: DomainManagers): Promise<void> {
+  const domains = st.sqlDomains(root);
+  if (domains.size === 0) return;
+  const updated: DomainManagers = [];
+  for (const x of managers) {
+    const d = x.manager === 'vpopmail' ? domains.get(x.domain) : undefined;
+    if (d) updated.push({ ...x, managerInfo: await sqlManagerInfo(st.sql, d, x.managerInfo) });
+    if (st.cancelled) return;
+  }
+  const matrix = st.data.parts.domains?.[root];
+  if (!matrix || updated.length === 0) return;
+  st.data.parts.domains = { ...st.data.parts.domains, [root]: withManagers(matrix, updated) };
+  st.emit();
 }
 
 /** The workers' steps, shown until `done` (a step the names' worker posts late must not keep this loop going). */
@@ -272,6 +298,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     parts: {},
     details: {},
   };
+  const sqlByRoot = new Map<string, ReturnType<typeof sqlDomainsOf>>();
   const st: LoadState = {
     req,
     data,
@@ -282,6 +309,16 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     cancelled: false,
     heavyStep: null,
     runs: [],
+    sql: new SqlTraceData(req.vpopmailDb ?? null),
+    sqlDomains: (root) => {
+      let m = sqlByRoot.get(root);
+      if (!m) {
+        const inst = st.installs.find((i) => i.root === root);
+        m = inst ? sqlDomainsOf(inst, systemUsersOf(st.sysroot)) : new Map();
+        sqlByRoot.set(root, m);
+      }
+      return m;
+    },
     emit: () => {
       if (!st.cancelled) publish({ ...data, instances: [...data.instances], errors: [...data.errors], parts: { ...data.parts }, details: { ...data.details } });
     },
@@ -296,10 +333,10 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     pending.add(key);
     const reader = readerFor(r);
     // After `r`, a request may come before the installations it needs.
-    void (reader.needsInstalls ? installsLoaded : yieldTurn()).then(() => {
+    void (reader.needsInstalls ? installsLoaded : yieldTurn()).then(async () => {
       if (st.cancelled) return;
       try {
-        data.details[key] = reader.read(st, r);
+        data.details[key] = await reader.read(st, r);
       } catch (e) {
         data.details[key] = reader.failed(r, errorText(e));
       }
@@ -321,6 +358,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     cancel: () => {
       st.cancelled = true;
       for (const r of st.runs) r.stop();
+      void st.sql.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 // The TUI's entry: choose what to open, enter the alternate screen, draw,
 // and leave the terminal as it was however the session ends.
+import { parseDbOverride, type DbOverride } from '../qmail/vpopmail-mysql-config.js';
 import { chooseSource } from './start.js';
 import { enterAlternateScreen, installExitGuards } from './terminal.js';
 import { sanitize } from '../text/sanitize.js';
@@ -18,6 +19,8 @@ export interface TuiOptions {
   color: boolean;
   readOnly: boolean;
   projectRoot: string;
+  /** --vpopmail-db as given. */
+  vpopmailDb?: string;
 }
 
 export async function runTui(opts: TuiOptions): Promise<number> {
@@ -25,6 +28,15 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   if (!choice.ok) {
     process.stderr.write(`qlens: ${sanitize(choice.message)}\n`);
     return 2;
+  }
+  let vpopmailDb: DbOverride | null = null;
+  if (opts.vpopmailDb !== undefined) {
+    const d = parseDbOverride(opts.vpopmailDb);
+    if ('error' in d) {
+      process.stderr.write(`qlens: ${sanitize(d.error)}\n`);
+      return 2;
+    }
+    vpopmailDb = d;
   }
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     process.stderr.write('qlens: the terminal UI needs a terminal; for scripts use a command (qlens --help)\n');
@@ -45,7 +57,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       drawn = resolve;
       setTimeout(resolve, BACKGROUND_WAIT_MS).unref();
     });
-    const first = startLoad({ source, instances: opts.instances, background }, (d) => {
+    const first = startLoad({ source, instances: opts.instances, background, vpopmailDb }, (d) => {
       latest = d;
       if (forward) forward(d);
       else drawPreframe(process.stdout, d);
@@ -63,7 +75,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       initial: latest,
       // The first load is the one already running; `r` starts new ones.
       load: (publish) => {
-        if (claimed) return startLoad({ source, instances: opts.instances }, publish);
+        if (claimed) return startLoad({ source, instances: opts.instances, vpopmailDb }, publish);
         claimed = true;
         forward = publish;
         publish(latest);
