@@ -4,7 +4,7 @@
 import type { CommandContext } from './context.js';
 import { UsageError } from '../cli-args.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
-import { findLeaks, type Leak, type LeakSeverity } from '../veil/index.js';
+import { findVeil, type BinaryEntry, type Leak, type LeakSeverity } from '../veil/index.js';
 import { sanitize, toSafeJson } from '../text/sanitize.js';
 
 const WIDTH = 78;
@@ -57,20 +57,41 @@ export function formatLeaksText(instances: string[], leaks: Leak[], color: boole
   return lines.join('\n') + '\n';
 }
 
+/** One line per installation: which homes its programs carry (binaries.ts), or that it has none to read. */
+export function formatBinariesText(instances: string[], binaries: BinaryEntry[]): string {
+  const lines = ['', 'Programs (the home compiled into each, read from its bytes):'];
+  for (const root of instances) {
+    const mine = binaries.filter((b) => b.instance === root);
+    if (!mine.length) {
+      lines.push(`  ${sanitize(root)}: no programs in ${sanitize(root)}/bin`);
+      continue;
+    }
+    const by = new Map<string, number>();
+    for (const b of mine) if (b.home !== null) by.set(b.home, (by.get(b.home) ?? 0) + 1);
+    const none = mine.filter((b) => b.home === null).length;
+    const parts = [...by].sort((a, b) => b[1] - a[1]).map(([h, n]) => `${n} built for ${sanitize(h)}${h === root ? '' : ' (not this one)'}`);
+    if (none) parts.push(`${none} without a home to read`);
+    lines.push(...wrap(`${sanitize(root)}: ${mine.length} program${mine.length === 1 ? '' : 's'}, ${parts.join(', ')}`, '  '));
+  }
+  return lines.join('\n') + '\n';
+}
+
 export async function run(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length > 0) throw new UsageError(`veil takes no arguments (got "${ctx.positionals[0]}")`);
   const installs = ctx.instances.map((root) => loadInstallation(ctx.sysroot, root));
   const users = systemUsersOf(ctx.sysroot);
-  const leaks = findLeaks(installs, users, ctx.sysroot);
+  const { leaks, binaries } = findVeil(installs, users, ctx.sysroot);
   if (ctx.json) {
-    ctx.out(toSafeJson({ instances: ctx.instances, leaks }) + '\n');
-    return 0;
-  }
-  if (ctx.instances.length < 2) {
-    ctx.out(`Only one installation loaded (${sanitize(ctx.instances[0] ?? '')}): there is no other installation for it to give away.\n`);
+    ctx.out(toSafeJson({ instances: ctx.instances, leaks, binaries }) + '\n');
     return 0;
   }
   // Bold headings only on a terminal: piped into less or a file the text stays plain.
-  ctx.out(formatLeaksText(ctx.instances, leaks, ctx.color && process.stdout.isTTY === true));
+  const color = ctx.color && process.stdout.isTTY === true;
+  if (ctx.instances.length < 2) {
+    ctx.out(`Only one installation loaded (${sanitize(ctx.instances[0] ?? '')}): there is no other installation for it to give away.\n`);
+    // Programs built for another home break its mail all the same.
+    if (leaks.length) ctx.out('\n' + formatLeaksText(ctx.instances, leaks, color));
+  } else ctx.out(formatLeaksText(ctx.instances, leaks, color));
+  ctx.out(formatBinariesText(ctx.instances, binaries));
   return 0;
 }

@@ -223,14 +223,37 @@ export function homesOf(programs: ProgramHome[]): Array<{ home: string; programs
 }
 
 /**
- * The installation an installation's binaries were built for, for its
- * header line: the one home its programs carry when that is not its own
- * root; null when they carry its root, none or several (the veil says more).
+ * The installation an installation's binaries were built for: the one home
+ * its programs carry when that is not its own root; null when they carry
+ * its root, none or several (the veil says more).
  */
 export function builtForOther(root: string, programs: ProgramHome[]): string | null {
   const homes = homesOf(programs);
   if (homes.length !== 1) return null;
   return homes[0].home === normalizeSystemPath(root) ? null : homes[0].home;
+}
+
+/**
+ * For an installation's header line, read cheaply on the first screen: the
+ * homes its key programs (KEY_PROGRAMS present in bin/) carry, most
+ * programs first, when that is anything but its own root alone; null when
+ * they all carry its root or none could be read.
+ */
+export function headerHomes(sysroot: Sysroot, root: string): string[] | null {
+  const reader = homeReader(sysroot, [root]);
+  const bin = `${normalizeSystemPath(root)}/bin`;
+  const programs = KEY_PROGRAMS.map((n) => `${bin}/${n}`)
+    .filter((p) => {
+      try {
+        return sysroot.stat(p)?.kind === 'file';
+      } catch {
+        return false;
+      }
+    })
+    .map((p) => reader.program(p));
+  const homes = homesOf(programs).map((h) => h.home);
+  if (homes.length === 0 || (homes.length === 1 && homes[0] === normalizeSystemPath(root))) return null;
+  return homes;
 }
 
 /** How a program's home was found, in words for evidence ("auto_qmail at byte 12336"). */
@@ -246,4 +269,48 @@ export function homeEvidence(p: ProgramHome): string {
           ? `the only home-like string in it, at byte ${p.where?.offset}`
           : `"cd" in line ${p.where?.line}`;
   return `${via}built for ${p.home} (${where}${p.via.length && p.where ? ` of ${p.where.path}` : ''})`;
+}
+
+/** The name a program answers to: where its link or wrapper script leads. */
+export function effectiveName(p: ProgramHome): string {
+  return programName(p.via[p.via.length - 1] ?? p.realPath ?? p.path);
+}
+
+/** Programs that hand their messages to HOME/bin/qmail-queue through qmail.o's qmail_open (sendmail goes through HOME/bin/qmail-inject first). */
+const INJECTORS = new Set(['qmail-inject', 'qmail-smtpd', 'qmail-qmtpd', 'qmail-qmqpd', 'qmail-local', 'forward', 'condredirect', 'qreceipt', 'qmail-send']);
+
+export interface QueueRoute {
+  /** The programs a message passes through, each with its home: the one asked about first, the qmail-queue that writes it last. */
+  steps: ProgramHome[];
+  /** The home whose queue/ receives the message; null where a step carries no home or is missing. */
+  queue: string | null;
+}
+
+/**
+ * Which queue a program's messages land in. qmail.o's qmail_open changes to
+ * the injecting program's compiled home and runs bin/qmail-queue there (or
+ * QMAILQUEUE, relative to that home when not absolute); qmail-queue changes
+ * to its own compiled home and writes queue/. sendmail runs its home's
+ * bin/qmail-inject. Other programs (qmail-remote, qmail-qread) read their
+ * own home's queue and control files: the route ends at them.
+ */
+export function queueRoute(reader: HomeReader, path: string, qmailqueue?: string | null): QueueRoute {
+  const steps: ProgramHome[] = [];
+  let p = reader.program(path);
+  for (let k = 0; k < 4; k++) {
+    steps.push(p);
+    const name = effectiveName(p);
+    if (p.home === null) return { steps, queue: null };
+    let next: string;
+    if (name === 'sendmail') next = `${p.home}/bin/qmail-inject`;
+    else if (INJECTORS.has(name)) next = qmailqueue ? (qmailqueue.startsWith('/') ? qmailqueue : `${p.home}/${qmailqueue}`) : `${p.home}/bin/qmail-queue`;
+    else return { steps, queue: p.home };
+    if (name !== 'sendmail') qmailqueue = null;
+    p = reader.program(next);
+    if (p.kind === 'missing' || p.kind === 'unreadable') {
+      steps.push(p);
+      return { steps, queue: null };
+    }
+  }
+  return { steps, queue: null };
 }

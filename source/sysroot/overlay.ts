@@ -63,12 +63,6 @@ export class OverlaySysroot extends Sysroot {
     return s ? (s.content === null ? null : s.content.subarray(0, max)) : this.base.readHead(sysPath, max);
   }
 
-  override readBounded(sysPath: string, max: number): { bytes: Buffer; size: number } | null {
-    const s = this.stagedAt(sysPath);
-    if (!s) return this.base.readBounded(sysPath, max);
-    return s.content === null ? null : { bytes: s.content.subarray(0, max), size: s.content.length };
-  }
-
   private metaFor(s: StagedContent, base: FileMeta | null): FileMeta | null {
     if (s.content === null) return null;
     return {

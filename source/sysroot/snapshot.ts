@@ -81,10 +81,6 @@ export class SnapshotSysroot extends Sysroot {
     return this.base.readHead(sysPath, max);
   }
 
-  override readBounded(sysPath: string, max: number): { bytes: Buffer; size: number } | null {
-    return this.base.readBounded(sysPath, max);
-  }
-
   override iterdir(sysPath: string): Generator<string> {
     return this.base.iterdir(sysPath);
   }

@@ -389,43 +389,17 @@ export class Sysroot {
 
   /**
    * At most `max` bytes from the start of a file, with the file's whole size,
-   * for a program read as bytes (never run) whatever its size: the same
-   * checks as read() (injected faults on the path and on where its links
-   * lead, links resolved inside the sysroot, FIFOs and devices refused),
-   * never cached. Null when the file does not exist.
+   * for a program read as bytes (never run) whatever its size: through
+   * open(), so with every check a read has; never cached. Null when the
+   * file does not exist.
    */
   readBounded(sysPath: string, max: number): { bytes: Buffer; size: number } | null {
-    const norm = normalizeSystemPath(sysPath);
-    const f = this.fault(norm);
-    if (f === 'ENOENT') return null;
-    if (f) throw new FsError(f, norm, 'injected fault');
-    const real = this.resolve(norm);
-    const f2 = real !== norm ? this.fault(real) : null;
-    if (f2 === 'ENOENT') return null;
-    if (f2) throw new FsError(f2, norm, 'injected fault');
-    let fd: number;
+    const f = this.open(sysPath);
+    if (!f) return null;
     try {
-      fd = openRegular(this.hostOf(real));
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
-      throw this.mapError(err, norm);
-    }
-    try {
-      const size = fs.fstatSync(fd).size;
-      const bytes = Buffer.alloc(Math.max(0, Math.min(max, size)));
-      let got = 0;
-      // A file that grows while it is read stops at `max` all the same; one that shrinks ends early.
-      while (got < bytes.length) {
-        const n = fs.readSync(fd, bytes, got, bytes.length - got, got);
-        if (n === 0) break;
-        got += n;
-      }
-      return { bytes: got === bytes.length ? bytes : bytes.subarray(0, got), size };
-    } catch (err) {
-      throw this.mapError(err, norm);
+      return { bytes: f.readAt(0, Math.min(max, f.size)), size: f.size };
     } finally {
-      fs.closeSync(fd);
+      f.close();
     }
   }
 

@@ -119,7 +119,8 @@ function computeChecks(installs: LoadedInstallation[], users: ReturnType<typeof 
   post({ part: 'step', text: 'checking (qlens check)' });
   // The same checks as `qlens check`, veil leaks that break mail included: those
   // from the leaks already found, as qlens check's veil rule would find them again.
-  const veilRule: LintRule = (all) => (all.length < 2 ? [] : veilProblemsFromLeaks(leaks));
+  // (With one installation the leaks are only its programs built for another home: errors all the same.)
+  const veilRule: LintRule = () => veilProblemsFromLeaks(leaks);
   const unregister = registerLintRules(veilRule);
   try {
     post({ part: 'problems', value: lintInstallations(installs, users) });

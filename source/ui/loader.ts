@@ -11,6 +11,7 @@
 import { Sysroot, normalizeSystemPath } from '../sysroot/sysroot.js';
 import { discoverInstances } from '../qmail/discover.js';
 import { loadInstallation, systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
+import { headerHomes } from '../qmail/binaries.js';
 import { domainMatrix, type DomainMatrix, type DomainRow } from '../qmail/domains.js';
 import { computeHeavyParts, type DomainManagers, type HeavyMessage, type HeavyRequest } from './heavy-parts.js';
 import { QueueProblems, readQueueLayout, countQueue, type QueueLayout } from '../qmail/queue.js';
@@ -142,6 +143,7 @@ async function readFirstScreen(st: LoadState, roots: string[]): Promise<void> {
         const matrix = domainMatrix(inst, systemUsersOf(sysroot), { managers: false });
         matrices[root] = matrix;
         const summary = summarize(inst, matrix);
+        summary.binaryHomes = headerHomes(sysroot, root);
         const problems = new QueueProblems();
         const layout = readQueueLayout(sysroot, root, problems);
         st.layouts.set(root, layout);

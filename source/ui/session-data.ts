@@ -27,6 +27,8 @@ export interface InstanceSummary {
   delivers: number;
   /** No rcpthosts file: qmail-smtpd accepts every domain (an open relay). */
   acceptsAll: boolean;
+  /** The homes compiled into its key programs, when that is not its own root alone (qmail/binaries.ts headerHomes). */
+  binaryHomes?: string[] | null;
   queue?: QueueCounts;
 }
 

@@ -10,8 +10,10 @@ import { domainLeaks } from './rules-domains.js';
 import { userLeaks } from './rules-users.js';
 import { listenerLeaks } from './rules-listeners.js';
 import { hostLeaks } from './rules-host.js';
+import { binaryLeaks } from './rules-binaries.js';
 import { leak } from './leak-util.js';
 import type { Evidence, Leak, LeakSeverity, VeilFacts } from './types.js';
+import type { ProgramHome } from '../qmail/binaries.js';
 
 export type { Leak, Evidence, LeakSeverity, VeilFacts } from './types.js';
 export { gatherFacts } from './inputs.js';
@@ -28,15 +30,48 @@ export function sortLeaks(leaks: Leak[]): Leak[] {
     .map((x) => x.l);
 }
 
-/** Every leak the gathered facts show (pure). A single installation has nothing to hide from. */
+/**
+ * Every leak the gathered facts show (pure). A single installation has
+ * nothing to hide from, but programs built for another home break its mail
+ * all the same: those are reported for it alone too.
+ */
 export function leaksFromFacts(facts: VeilFacts): Leak[] {
-  if (facts.instances.length < 2) return [];
-  return sortLeaks([...identityLeaks(facts), ...domainLeaks(facts), ...userLeaks(facts), ...listenerLeaks(facts), ...hostLeaks(facts)]);
+  if (facts.instances.length < 2) return sortLeaks(binaryLeaks(facts));
+  return sortLeaks([...identityLeaks(facts), ...domainLeaks(facts), ...userLeaks(facts), ...listenerLeaks(facts), ...hostLeaks(facts), ...binaryLeaks(facts)]);
+}
+
+/** One entry of `qlens veil --json`'s `binaries` (contract.md): a program of an installation's bin/ and the home compiled into it. */
+export interface BinaryEntry {
+  instance: string;
+  path: string;
+  home: string | null;
+  /** Where a link leads; the programs a wrapper script runs. */
+  realPath: string | null;
+  via: string[];
+  kind: ProgramHome['kind'];
+  how: ProgramHome['how'];
+  /** Byte offset (a program) or line (a script) of the home, in the file that holds it. */
+  where: ProgramHome['where'];
+  candidates: string[];
+  note: string | null;
+}
+
+/** The `binaries` list from the gathered facts, installation by installation. */
+export function binariesFromFacts(facts: VeilFacts): BinaryEntry[] {
+  return facts.instances.flatMap((i) =>
+    i.programs.map((p) => ({ instance: i.root, path: p.path, home: p.home, realPath: p.realPath, via: p.via, kind: p.kind, how: p.how, where: p.where, candidates: p.candidates, note: p.note })),
+  );
+}
+
+/** Leaks and the binaries read, from one gathering (what `qlens veil` prints). */
+export function findVeil(installs: VeilInstallation[], users: SystemUsers, sysroot: Sysroot): { leaks: Leak[]; binaries: BinaryEntry[] } {
+  const facts = gatherFacts(installs, users, sysroot, { dotqmails: installs.length > 1 });
+  return { leaks: leaksFromFacts(facts), binaries: binariesFromFacts(facts) };
 }
 
 /** Read the installations and report every leak, most severe first. */
 export function findLeaks(installs: VeilInstallation[], users: SystemUsers, sysroot: Sysroot): Leak[] {
-  return leaksFromFacts(gatherFacts(installs, users, sysroot));
+  return leaksFromFacts(gatherFacts(installs, users, sysroot, { dotqmails: installs.length > 1 }));
 }
 
 /** Leaks that break mail, not only the veil: these are errors for `qlens check`. */
@@ -45,7 +80,7 @@ function checkSeverity(l: Leak): Diagnostic['severity'] | null {
     // Accepted by two listeners, or accepted by one that does not deliver it: mail goes to the wrong place or bounces.
     return l.evidence.some((e) => /\/control\/(rcpthosts|morercpthosts\.cdb)$/.test(e.path)) ? 'error' : 'warning';
   }
-  if (['self-mx-bounce', 'qmailqueue-other-installation', 'smtpd-of-other-installation', 'qmailremote-other-installation', 'starts-other-installation', 'rc-path-other-bin', 'same-ip-same-port'].includes(l.kind)) {
+  if (['binaries-built-for-other-home', 'binaries-mixed-homes', 'self-mx-bounce', 'qmailqueue-other-installation', 'smtpd-of-other-installation', 'qmailremote-other-installation', 'starts-other-installation', 'rc-path-other-bin', 'same-ip-same-port'].includes(l.kind)) {
     return 'error';
   }
   if (l.severity === 'high') return 'warning';
@@ -93,9 +128,9 @@ export function veilProblems(installs: VeilInstallation[], users: SystemUsers, s
   return veilProblemsFromLeaks(findLeaks(installs, users, sysroot));
 }
 
-/** The same rule set in the shape `qlens check`'s registerLintRules() takes. */
+/** The same rule set in the shape `qlens check`'s registerLintRules() takes (one installation: its programs' homes only). */
 export function veilLintRule(installs: VeilInstallation[], users: SystemUsers): Diagnostic[] {
-  if (installs.length < 2) return [];
+  if (installs.length === 0) return [];
   return veilProblems(installs, users, installs[0].sysroot);
 }
 

@@ -9,6 +9,7 @@ import { readLineValue } from '../qmail/control-readers.js';
 import { parseDotQmail } from '../qmail/dotqmail.js';
 import { loadStartScripts, type StartScript } from '../qmail/startup.js';
 import type { Installation, SystemUsers } from '../qmail/model-types.js';
+import { homeReader, queueRoute, type HomeReader } from '../qmail/binaries.js';
 import { homeOf } from './leak-util.js';
 import { reachableUsers } from './rules-users.js';
 import type {
@@ -278,7 +279,7 @@ function tcprulesFacts(sysroot: Sysroot, rulesFiles: Set<string>): HostFacts['tc
   return out;
 }
 
-function sendmailLinks(sysroot: Sysroot, roots: string[]): HostFacts['sendmailLinks'] {
+function sendmailLinks(sysroot: Sysroot, roots: string[], reader: HomeReader): HostFacts['sendmailLinks'] {
   const out: HostFacts['sendmailLinks'] = [];
   for (const path of ['/usr/sbin/sendmail', '/usr/lib/sendmail']) {
     const st = safe(() => sysroot.lstat(path), null);
@@ -286,13 +287,40 @@ function sendmailLinks(sysroot: Sysroot, roots: string[]): HostFacts['sendmailLi
     const target = safe(() => sysroot.readlink(path), null);
     if (target === null) continue;
     const resolved = safe(() => sysroot.resolve(path), target);
-    out.push({ path, target, resolved, instance: homeOf(resolved, roots) ?? homeOf(target, roots) });
+    const dirInstance = homeOf(resolved, roots) ?? homeOf(target, roots);
+    const route = safe(() => queueRoute(reader, path), null);
+    out.push({ path, target, resolved, instance: route?.queue ?? dirInstance, home: route?.steps[0]?.home ?? null, dirInstance, route });
   }
   return out;
 }
 
-/** Read every fact the rules need. */
-export function gatherFacts(installs: VeilInstallation[], users: SystemUsers, sysroot: Sysroot): VeilFacts {
+/** Root's PATH on Debian and most others, in order; /usr/lib/sendmail is called by path, not found on it. */
+const LOCAL_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+function pathPrograms(sysroot: Sysroot, roots: string[], reader: HomeReader): HostFacts['pathPrograms'] {
+  const out: HostFacts['pathPrograms'] = [];
+  const fact = (name: string, path: string, onPath: boolean): void => {
+    const st = safe(() => sysroot.lstat(path), null);
+    if (!st || st.kind === 'dir') return;
+    const link = st.kind === 'symlink' ? safe(() => sysroot.readlink(path), null) : null;
+    const real = safe(() => sysroot.resolve(path), path);
+    if (safe(() => sysroot.stat(path), null)?.kind !== 'file') return;
+    out.push({ name, path, onPath, link, dirInstance: homeOf(real, roots), route: queueRoute(reader, path) });
+  };
+  for (const name of ['sendmail', 'qmail-inject']) {
+    const first = LOCAL_PATH.map((d) => `${d}/${name}`).find((p) => safe(() => sysroot.lstat(p), null) !== null);
+    if (first) fact(name, first, true);
+  }
+  if (!out.some((p) => p.path === '/usr/lib/sendmail')) fact('sendmail', '/usr/lib/sendmail', false);
+  return out;
+}
+
+/**
+ * Read every fact the rules need. `dotqmails: false` leaves out the users'
+ * .qmail files (thousands on a big host), which only the rules between
+ * installations read: enough for one installation alone.
+ */
+export function gatherFacts(installs: VeilInstallation[], users: SystemUsers, sysroot: Sysroot, opts: { dotqmails?: boolean } = {}): VeilFacts {
   const roots = installs.map((i) => i.root);
   const passwdPath = '/etc/passwd';
   const pwText = textLines(sysroot, passwdPath);
@@ -312,6 +340,7 @@ export function gatherFacts(installs: VeilInstallation[], users: SystemUsers, sy
     };
   });
   const scripts = collectScripts(sysroot, installs);
+  const reader = homeReader(sysroot, roots);
   const instances: InstanceFacts[] = installs.map((inst, index) => {
     const me = identity(inst, 'me');
     const meValue = safe(() => inst.me(), null);
@@ -363,6 +392,7 @@ export function gatherFacts(installs: VeilInstallation[], users: SystemUsers, sy
           return st && st.kind === 'file' ? { path, mode: st.mode, uid: st.uid } : null;
         })
         .filter((x): x is { path: string; mode: number; uid: number } => x !== null),
+      programs: safe(() => reader.installation(inst.root).programs, []),
       scripts: scripts.get(inst.root) ?? [],
       dotqmails: [],
     };
@@ -378,7 +408,7 @@ export function gatherFacts(installs: VeilInstallation[], users: SystemUsers, sy
     }
     return f;
   };
-  for (const inst of instances) {
+  for (const inst of opts.dotqmails === false ? [] : instances) {
     const files: DotQmailFact[] = [...filesOf(`${inst.root}/alias`, inst.aliasUser)];
     const seen = new Set<string>([`${inst.root}/alias`]);
     for (const p of reachableUsers(inst, passwd, roots)) {
@@ -401,9 +431,48 @@ export function gatherFacts(installs: VeilInstallation[], users: SystemUsers, sy
     hostname: hostnameFacts(sysroot),
     passwdPath,
     passwd,
-    sendmailLinks: sendmailLinks(sysroot, roots),
+    sendmailLinks: sendmailLinks(sysroot, roots, reader),
+    pathPrograms: safe(() => pathPrograms(sysroot, roots, reader), []),
     orphanScripts: [],
     tcprules: tcprulesFacts(sysroot, rulesFiles),
   };
-  return { instances, host };
+  const programs = programRoutes(instances, host, reader);
+  const homes: VeilFacts['homes'] = {};
+  const carried = [
+    ...Object.values(programs).flatMap((r) => r.route.steps.map((p) => p.home)),
+    ...host.pathPrograms.flatMap((p) => p.route.steps.map((s) => s.home)),
+  ];
+  for (const h of carried) {
+    if (h === null || homes[h]) continue;
+    homes[h] = roots.includes(h)
+      ? 'loaded'
+      : safe(() => sysroot.stat(`${h}/control`)?.kind === 'dir', false)
+        ? 'installation'
+        : safe(() => sysroot.stat(h)?.kind === 'dir', false)
+          ? 'directory'
+          : 'missing';
+  }
+  return { instances, host, programs, homes };
+}
+
+/** What the rules need to judge each program named somewhere by its compiled home: run scripts, QMAILQUEUE/QMAILREMOTE, bin/. */
+function programRoutes(instances: InstanceFacts[], host: HostFacts, reader: HomeReader): VeilFacts['programs'] {
+  const out: VeilFacts['programs'] = {};
+  const add = (p: string | null | undefined): void => {
+    if (!p) return;
+    const path = p.replace(/^["']|["']$/g, '');
+    if (!path.startsWith('/') || out[path]) return;
+    const route = safe(() => queueRoute(reader, path), null);
+    if (route) out[path] = { program: route.steps[0], route };
+  };
+  for (const inst of instances) {
+    for (const p of inst.programs) add(p.path);
+    for (const s of inst.scripts) {
+      for (const t of s.tcpservers) add(t.program);
+      for (const e of s.env) if (e.name === 'QMAILQUEUE' || e.name === 'QMAILREMOTE') add(e.value);
+      if (s.qmailStart) add(s.qmailStart.program);
+    }
+  }
+  for (const r of host.tcprules) for (const st of r.settings) if (st.name === 'QMAILQUEUE' || st.name === 'QMAILREMOTE') add(st.value);
+  return out;
 }

@@ -4,6 +4,7 @@
 // tcprules file for two listeners, L25 the POP3 banner, L30 logs.
 import { homeOf, leak, listWords, pairs, portNumber, sameName } from './leak-util.js';
 import type { Evidence, InstanceFacts, Leak, TcpServerFact, VeilFacts } from './types.js';
+import { homeEvidence, type ProgramHome } from '../qmail/binaries.js';
 
 const RECEIVERS = /(^|\/)qmail-(smtpd|qmtpd|qmqpd)$/;
 
@@ -216,22 +217,44 @@ function rcPath(x: InstanceFacts, roots: string[]): Leak[] {
   return out;
 }
 
+/**
+ * Where a program named in a start script belongs: the home compiled into
+ * it (binaries.ts) when one could be read, else the installation whose
+ * directory it sits in; and the queue its messages enter.
+ */
+function programPlace(facts: VeilFacts, program: string, roots: string[]): { home: string | null; queue: string | null; compiled: ProgramHome | null } {
+  const r = facts.programs[program.replace(/^["']|["']$/g, '')];
+  const compiled = r && r.program.home !== null ? r.program : null;
+  const home = compiled?.home ?? homeOf(program.replace(/^["']|["']$/g, ''), roots);
+  return { home, queue: r?.route.queue ?? home, compiled };
+}
+
+function builtFor(program: string, p: { compiled: ProgramHome | null }, roots: string[]): string {
+  if (!p.compiled) return '';
+  const dir = homeOf(program, roots);
+  return dir === p.compiled.home ? '' : `, which was built for ${p.compiled.home} (the home compiled into it, whatever directory it sits in)`;
+}
+
 function queueVars(x: InstanceFacts, facts: VeilFacts, roots: string[]): Leak[] {
   const out: Leak[] = [];
   const report = (name: string, value: string, ev: Evidence, where: string): void => {
-    const target = homeOf(value.replace(/^["']|["']$/g, ''), roots);
+    const program = value.replace(/^["']|["']$/g, '');
+    const p = programPlace(facts, program, roots);
+    const target = name === 'QMAILQUEUE' ? p.queue : p.home;
     if (!target || target === x.root) return;
+    const evidence: Evidence[] = [ev];
+    if (p.compiled) evidence.push({ path: p.compiled.path, line: null, text: homeEvidence(p.compiled) });
     out.push(
       leak(
         'L22',
         name === 'QMAILQUEUE' ? 'qmailqueue-other-installation' : 'qmailremote-other-installation',
         'high',
         [x.root, target],
-        [ev],
+        evidence,
         name === 'QMAILQUEUE'
-          ? `${where} sets QMAILQUEUE=${value}: mail taken in by ${x.root} is written into ${target}'s queue instead of its own, and leaves with ${target}'s names.`
-          : `${where} sets QMAILREMOTE=${value}: ${x.root}'s outgoing mail is sent by ${target}'s qmail-remote, with ${target}'s HELO and smtproutes.`,
-        `Remove ${name} from ${ev.path} or point it at ${x.root}/bin.`,
+          ? `${where} sets QMAILQUEUE=${value}${builtFor(program, p, roots)}: mail taken in by ${x.root} is written into ${target}'s queue instead of its own, and leaves with ${target}'s names.`
+          : `${where} sets QMAILREMOTE=${value}${builtFor(program, p, roots)}: ${x.root}'s outgoing mail is sent by ${target}'s qmail-remote, with ${target}'s HELO and smtproutes.`,
+        `Remove ${name} from ${ev.path} or point it at a program built for ${x.root} (${x.root}/bin, when that was built for it).`,
       ),
     );
   };
@@ -251,23 +274,33 @@ function queueVars(x: InstanceFacts, facts: VeilFacts, roots: string[]): Leak[] 
   return out;
 }
 
-/** A run script of x that starts y's qmail-smtpd: the binary has y's HOME compiled in. */
-function otherBinary(x: InstanceFacts, roots: string[]): Leak[] {
+/**
+ * A run script of x that starts a qmail-smtpd built for another home (by
+ * the home compiled into it; by its directory when none could be read):
+ * the listener reads that home's control files and queues there.
+ */
+function otherBinary(x: InstanceFacts, facts: VeilFacts, roots: string[]): Leak[] {
   const out: Leak[] = [];
   for (const t of receivers(x)) {
-    const y = t.program && t.program.startsWith('/') ? homeOf(t.program, roots) : null;
-    if (!y || y === x.root) continue;
-    const name = t.program!.slice(t.program!.lastIndexOf('/') + 1);
+    if (!t.program || !t.program.startsWith('/')) continue;
+    const p = programPlace(facts, t.program, roots);
+    if (!p.home || (p.home === x.root && (p.queue === null || p.queue === x.root))) continue;
+    const y = p.home;
+    const q = p.queue ?? y;
+    const name = t.program.slice(t.program.lastIndexOf('/') + 1);
+    const ownDir = homeOf(t.program, roots) === x.root;
+    const evidence: Evidence[] = [tcpEvidence(t)];
+    if (p.compiled) evidence.push({ path: p.compiled.path, line: null, text: homeEvidence(p.compiled) });
     out.push(
       leak(
         'L22',
         'smtpd-of-other-installation',
         'high',
-        [x.root, y],
-        [tcpEvidence(t)],
-        `${t.path} belongs to ${x.root} but runs ${t.program}. A qmail binary keeps the HOME it was built with, so this listener reads ${y}'s ` +
-          `control files (rcpthosts, greeting) and puts every message it accepts into ${y}'s queue.`,
-        `Run ${x.root}/bin/${name} in ${t.path}.`,
+        [x.root, ...new Set([y, q])],
+        evidence,
+        `${t.path} belongs to ${x.root} but runs ${t.program}${builtFor(t.program, p, roots)}. A qmail binary keeps the HOME it was built with, so this listener reads ${y}'s ` +
+          `control files (rcpthosts, greeting) and puts every message it accepts into ${q}'s queue.`,
+        ownDir ? `Rebuild ${x.root}'s programs with conf-qmail = ${x.root} ("make setup check"), then restart this listener.` : `Run ${x.root}/bin/${name} in ${t.path}.`,
       ),
     );
   }
@@ -389,7 +422,7 @@ export function listenerLeaks(facts: VeilFacts): Leak[] {
   for (const x of insts) out.push(...allAddresses(x));
   for (const x of insts) out.push(...runAsUser(x, facts));
   for (const x of insts) out.push(...rcPath(x, roots));
-  for (const x of insts) out.push(...queueVars(x, facts, roots), ...otherBinary(x, roots));
+  for (const x of insts) out.push(...queueVars(x, facts, roots), ...otherBinary(x, facts, roots));
   for (const [a, b] of pairs(insts)) out.push(...sharedRules(a, b), ...popupHost(a, b), ...sharedLogs(a, b));
   for (const x of insts) out.push(...popupNamesOther(x, insts.filter((o) => o !== x)));
   return out;

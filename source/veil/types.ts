@@ -2,6 +2,7 @@
 // installation and once for the host) and what it reports (leaks). The
 // rules are pure functions from VeilFacts to Leak[]; only inputs.ts touches
 // the sysroot.
+import type { ProgramHome, QueueRoute } from '../qmail/binaries.js';
 
 export type LeakSeverity = 'high' | 'medium' | 'low' | 'info';
 
@@ -149,6 +150,8 @@ export interface InstanceFacts {
   sendOwner: OwnerFact | null;
   /** bin/qmail-queue and bin/qmail-inject with their modes (L26). */
   binaries: Array<{ path: string; mode: number; uid: number }>;
+  /** Every program in bin/ that can carry a home, with the home compiled into it (binaries.ts). */
+  programs: ProgramHome[];
   scripts: StartScriptFact[];
   /** .qmail files this installation would read: its alias directory and the homes it delivers to. */
   dotqmails: DotQmailFact[];
@@ -185,15 +188,45 @@ export interface HostFacts {
   hostname: { value: string; path: string; line: number; fqdn: string | null; fqdnEvidence: { path: string; line: number; text: string } | null } | null;
   passwdPath: string;
   passwd: PasswdFact[];
-  /** /usr/sbin/sendmail, /usr/lib/sendmail. */
-  sendmailLinks: Array<{ path: string; target: string; resolved: string; instance: string | null }>;
+  /**
+   * /usr/sbin/sendmail, /usr/lib/sendmail (links). `instance`: the
+   * installation whose queue the mail enters, by the homes compiled into
+   * sendmail and the qmail-inject and qmail-queue it runs; by the directory
+   * the link leads into when no home could be read (`home` null then).
+   */
+  sendmailLinks: Array<{ path: string; target: string; resolved: string; instance: string | null; home: string | null; dirInstance: string | null; route: QueueRoute | null }>;
+  /** sendmail and qmail-inject as local programs find them on the usual PATH (and /usr/lib/sendmail), links or files. */
+  pathPrograms: PathProgramFact[];
   /** Start scripts not under any installation that name no installation either. */
   orphanScripts: StartScriptFact[];
   /** tcprules sources and cdbs read for QMAILQUEUE/QMAILREMOTE settings. */
   tcprules: Array<{ path: string; settings: Array<{ name: string; value: string; line: number | null; text: string }> }>;
 }
 
+export interface PathProgramFact {
+  /** sendmail or qmail-inject. */
+  name: string;
+  /** Where it was found (/usr/sbin/sendmail). */
+  path: string;
+  /** The first of its name on the PATH (what `sendmail` in a cron job runs), or a fixed path programs call (/usr/lib/sendmail). */
+  onPath: boolean;
+  /** The link's target as written, when it is one. */
+  link: string | null;
+  /** The installation whose directory the file (or where the link leads) is in. */
+  dirInstance: string | null;
+  route: QueueRoute;
+}
+
 export interface VeilFacts {
   instances: InstanceFacts[];
   host: HostFacts;
+  /**
+   * Every program read, by the path it was named by (run scripts' programs,
+   * QMAILQUEUE and QMAILREMOTE values, each bin/ program), with where its
+   * messages go: the rules judge a program by the home compiled into it,
+   * not by its directory.
+   */
+  programs: Record<string, { program: ProgramHome; route: QueueRoute }>;
+  /** Each home a program carries: a loaded installation, another installation here (a directory with control/), a bare directory, or nothing. */
+  homes: Record<string, 'loaded' | 'installation' | 'directory' | 'missing'>;
 }

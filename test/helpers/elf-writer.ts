@@ -24,6 +24,15 @@ export interface StandInOptions {
 
 const BASE = 0x400000;
 
+/** Field writers for one buffer in one byte order; a word is 4 or 8 bytes as the file's class says. */
+function writers(b: Buffer, little: boolean, bits: 32 | 64) {
+  const u16 = (v: number, at: number) => (little ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at));
+  const u32 = (v: number, at: number) => (little ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at));
+  const word = (v: number, at: number) =>
+    bits === 64 ? (little ? b.writeBigUInt64LE(BigInt(v), at) : b.writeBigUInt64BE(BigInt(v), at)) : u32(v, at);
+  return { u16, u32, word };
+}
+
 export function elfStandIn(o: StandInOptions = {}): Buffer {
   const bits = o.bits ?? 64;
   const little = o.little ?? true;
@@ -84,15 +93,13 @@ export function elfStandIn(o: StandInOptions = {}): Buffer {
     const entries: Buffer[] = [Buffer.alloc(bits === 64 ? 24 : 16)];
     const sym = (name: number, value: number, size: number): Buffer => {
       const b = Buffer.alloc(bits === 64 ? 24 : 16);
-      const u16 = (v: number, at: number) => (little ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at));
-      const u32 = (v: number, at: number) => (little ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at));
-      const u64 = (v: number, at: number) => (little ? b.writeBigUInt64LE(BigInt(v), at) : b.writeBigUInt64BE(BigInt(v), at));
+      const { u16, u32, word } = writers(b, little, bits);
       if (bits === 64) {
         u32(name, 0);
         b[4] = 0x11; // GLOBAL OBJECT
         u16(dataIndex, 6);
-        u64(value, 8);
-        u64(size, 16);
+        word(value, 8);
+        word(size, 16);
       } else {
         u32(name, 0);
         u32(value, 4);
@@ -111,10 +118,7 @@ export function elfStandIn(o: StandInOptions = {}): Buffer {
   const shoff = align(off, 8);
   const total = shoff + (sections.length + 1) * shentsize;
   const b = Buffer.alloc(o.sectionTable === false ? shoff : total);
-  const u16 = (v: number, at: number) => (little ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at));
-  const u32 = (v: number, at: number) => (little ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at));
-  const word = (v: number, at: number) =>
-    bits === 64 ? (little ? b.writeBigUInt64LE(BigInt(v), at) : b.writeBigUInt64BE(BigInt(v), at)) : u32(v, at);
+  const { u16, u32, word } = writers(b, little, bits);
 
   b.write('\x7fELF', 0, 'latin1');
   b[4] = bits === 64 ? 2 : 1;

@@ -6,6 +6,7 @@ import { discoverInstances } from '../../source/qmail/discover.js';
 import type { CommandContext } from '../../source/commands/context.js';
 import { makeFixture } from '../helpers/fixture.js';
 import { withChanges } from './veil-fixture.js';
+import { elfStandIn } from '../helpers/elf-writer.js';
 
 async function veil(files: ReturnType<typeof withChanges>, json: boolean): Promise<{ status: number; out: string }> {
   const sysroot = makeFixture(files).sysroot();
@@ -73,7 +74,35 @@ test('veil with one installation says there is nothing to compare', async () => 
   assert.equal(status, 0);
   assert.match(out, /Only one installation/);
   const j = await veil(files, true);
-  assert.deepEqual(JSON.parse(j.out), { instances: ['/var/qmail'], leaks: [] });
+  assert.deepEqual(JSON.parse(j.out), { instances: ['/var/qmail'], leaks: [], binaries: [] });
+});
+
+test('veil --json lists every program of each bin/ with the home compiled into it (contract.md "binaries")', async () => {
+  const prog = (home: string | null) => elfStandIn({ home, rodata: ['qmail-queue: fatal', 'bin/qmail-queue'] });
+  const files = withChanges({
+    '/var/qmail/bin/qmail-queue': prog('/var/qmail'),
+    '/var/qmail2/bin/qmail-queue': prog('/var/qmail'),
+    '/var/qmail2/bin/qmail-inject': '#!/bin/sh\nexec /var/qmail2/bin/qmail-queue "$@"\n',
+    '/var/qmail2/bin/qmail-remote': prog(null),
+  });
+  const obj = JSON.parse((await veil(files, true)).out);
+  assert.deepEqual(
+    obj.binaries.map((b: { instance: string; path: string; home: string | null }) => ({ instance: b.instance, path: b.path, home: b.home })),
+    [
+      { instance: '/var/qmail', path: '/var/qmail/bin/qmail-queue', home: '/var/qmail' },
+      { instance: '/var/qmail2', path: '/var/qmail2/bin/qmail-inject', home: '/var/qmail' },
+      { instance: '/var/qmail2', path: '/var/qmail2/bin/qmail-queue', home: '/var/qmail' },
+      { instance: '/var/qmail2', path: '/var/qmail2/bin/qmail-remote', home: null },
+    ],
+  );
+  const inject = obj.binaries[1];
+  assert.deepEqual([inject.kind, inject.via, inject.how], ['script', ['/var/qmail2/bin/qmail-queue'], 'data']);
+  assert.match(obj.binaries[3].note, /no home among the strings of its writable data/);
+  // Each leak about a binary names its path in the evidence.
+  const copied = obj.leaks.find((l: { kind: string }) => l.kind === 'binaries-built-for-other-home');
+  assert.deepEqual(copied.evidence.map((e: { path: string }) => e.path), ['/var/qmail2/bin/qmail-queue', '/var/qmail2/bin/qmail-inject']);
+  const text = (await veil(files, false)).out;
+  assert.match(text, /\n {2}\/var\/qmail2: 3 programs, 2 built for \/var\/qmail \(not this one\), 1 without a\s+home to read\n/);
 });
 
 test('veil takes no arguments', async () => {
