@@ -2,6 +2,7 @@
 // leaks demo/multi/README.md explains planted on purpose.
 //   npx tsx scripts/make-demo-multi.ts
 // The output is committed; rerun after changing this file.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DemoTree, message, projectRoot } from './demo-kit.js';
 import { writeQueue, type MessageSpec } from '../test/helpers/queue-writer.js';
@@ -365,4 +366,6 @@ writeQueue(out, C, queueFor('c.example', ['dave@y.example'], 20, 40, 4140, ['ord
   users: { qmailq: 7894, qmails: 7896, qmailr: 7895, qmail: 2207 },
 });
 
+// The time the demo's story is told at: the TUI moves a demo copy's times from it to now (source/ui/demo-copy.ts).
+fs.writeFileSync(path.join(out, '.demo-now'), new Date(BASE).toISOString().replace(/\.\d{3}Z$/, 'Z') + '\n');
 console.log(`demo/multi written to ${out}`);

@@ -2,6 +2,7 @@
 // look (system users with extension trees, the alias user, forwards, mbox
 // and maildir deliveries, a small queue).
 //   npx tsx scripts/make-demo-plain.ts
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DemoTree, message, projectRoot } from './demo-kit.js';
 import { writeQueue, type MessageSpec } from '../test/helpers/queue-writer.js';
@@ -142,4 +143,6 @@ function* messages(): Generator<MessageSpec> {
 }
 
 writeQueue(out, Q, messages(), { fifo: false, firstId: 918201 });
+// The time the demo's story is told at: the TUI moves a demo copy's times from it to now (source/ui/demo-copy.ts).
+fs.writeFileSync(path.join(out, '.demo-now'), new Date(BASE).toISOString().replace(/\.\d{3}Z$/, 'Z') + '\n');
 console.log(`demo/plain written to ${out}`);

@@ -19,6 +19,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   'no-color': { help: 'no colours (also when NO_COLOR is set); state stays readable' },
   'read-only': { help: 'never write anything; hides every edit path' },
   demo: { value: true, arg: 'NAME', help: 'open a bundled demo: plain, vpopmail, vmailmgr, multi (TUI only)' },
+  now: { value: true, arg: 'ISO-TIME', help: 'the TUI (and trace): the time dated values and queue ages are taken at' },
   'vpopmail-db': { value: true, arg: 'URL', help: "vpopmail's MySQL server instead of the one in ~vpopmail/etc/vpopmail.mysql: mysql://user[:pass]@host[:port]/db, or a socket path" },
   help: { help: 'show help' },
   version: { help: 'show the version' },

@@ -82,6 +82,14 @@ export async function main(argv: string[]): Promise<number> {
       say(`unexpected argument "${shown(positionals[0])}" (see qlens --help)`);
       return 2;
     }
+    let now: number | undefined;
+    if (typeof options.now === 'string') {
+      now = Date.parse(options.now);
+      if (Number.isNaN(now)) {
+        process.stderr.write(`qlens: --now wants an ISO time such as 2026-11-25T10:00:00Z, not ${JSON.stringify(options.now)}\n`);
+        return 2;
+      }
+    }
     const ui = await import('./ui/main.js');
     return ui.runTui({
       sysroot: typeof options.sysroot === 'string' ? options.sysroot : undefined,
@@ -91,10 +99,15 @@ export async function main(argv: string[]): Promise<number> {
       readOnly,
       projectRoot,
       vpopmailDb: typeof options['vpopmail-db'] === 'string' ? options['vpopmail-db'] : undefined,
+      now,
     });
   }
 
   const usageStatus = COMMANDS[command].usageStatus?.(options) ?? 2;
+  if (options.now !== undefined && command !== 'trace') {
+    process.stderr.write(`qlens: --now is for the terminal UI and trace, not ${command}\n`);
+    return usageStatus;
+  }
   if (options.demo) {
     say('--demo opens the terminal UI; one-shot commands take --sysroot demo/NAME');
     return usageStatus;

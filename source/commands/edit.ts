@@ -9,6 +9,7 @@ import { toSafeJson, sanitize } from '../text/sanitize.js';
 import { resolveEditPath } from '../edit/file-kind.js';
 import { stageEdits, isNoop, type ChangeSet } from '../edit/stage.js';
 import { stageEnv, previewImpact } from '../edit/session.js';
+import { undoCommand } from '../edit/undo-hint.js';
 import { applyChangeSet, DEFAULT_BACKUP_DIR, type ApplyResult } from '../edit/journal.js';
 import { changeSetText, changeSetJson } from '../edit/report.js';
 import { traceForImpact } from '../edit/tracer.js';
@@ -83,7 +84,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     else if (apply && isNoop(cs)) ctx.out('nothing to write: the content is unchanged\n');
     else if (applied) {
       ctx.out(applied.written.length ? `written: ${sanitize(applied.written.join(', '))}\n` : 'nothing to write: the content is unchanged\n');
-      ctx.out(`journal: ${applied.entry.dir} (qlens undo restores it)\n`);
+      ctx.out(`journal: ${applied.entry.dir} (${sanitize(undoCommand(ctx.sysroot.hostRoot, backupDir))} restores it)\n`);
     } else ctx.out(apply ? '' : 'preview only: nothing written (use --apply to write)\n');
   }
   if (!cs.valid) status = 1;

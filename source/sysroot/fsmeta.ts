@@ -65,3 +65,27 @@ export function formatFsmetaLine(e: Omit<FsmetaEntry, 'line'>): string {
   const t = e.mtimeMs !== undefined ? ' ' + new Date(e.mtimeMs).toISOString().replace(/\.\d{3}Z$/, 'Z') : '';
   return `${mode} ${e.uid} ${e.gid} ${e.path}${t}`;
 }
+
+/**
+ * The same .fsmeta with every MTIME moved by `deltaMs` (a bundled demo opened
+ * at another date keeps the ages between its files). Each time keeps its
+ * form (epoch seconds or ISO 8601); every other byte is kept.
+ */
+export function shiftFsmetaTimes(text: string, deltaMs: number): string {
+  // Whole seconds, so epoch and ISO times move alike.
+  const d = Math.round(deltaMs / 1000);
+  return text
+    .split('\n')
+    .map((raw) => {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#')) return raw;
+      const m = /^(\s*\S+\s+\S+\s+\S+\s+\S+\s+)(\S+)(\s*)$/.exec(raw);
+      if (!m) return raw;
+      const t = m[2];
+      if (/^\d+$/.test(t)) return m[1] + String(Number(t) + d) + m[3];
+      const ms = Date.parse(t);
+      if (Number.isNaN(ms)) return raw;
+      return m[1] + new Date(ms + d * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') + m[3];
+    })
+    .join('\n');
+}

@@ -105,8 +105,12 @@ export function viewKeyBindings(views: readonly ViewDef[]): Binding[] {
     label: String(i + 1),
     description: `${v.title} view`,
     scope: 'global' as const,
-    handler: (ctx: KeyContext) => cleared(ctx, { type: 'view', view: v.id }),
-    disabled: (ctx: KeyContext) => (ctx.available.includes(v.id) ? null : `the ${v.id} view is not available yet (its data is not loaded)`),
+    // Pressed while its data is still loading, the view opens as soon as it is there.
+    handler: (ctx: KeyContext) =>
+      ctx.available.includes(v.id)
+        ? cleared(ctx, { type: 'view', view: v.id })
+        : [{ type: 'wantView', view: v.id }, { type: 'status', text: `the ${v.title} view is not available yet: it opens as soon as its data has loaded` }],
+    disabled: (ctx: KeyContext) => (ctx.available.includes(v.id) || ctx.state.data.progress !== null ? null : `the ${v.id} view is not available (its data is not loaded)`),
   }));
 }
 

@@ -6,8 +6,9 @@ import { enterAlternateScreen, installExitGuards } from './terminal.js';
 import { sanitize } from '../text/sanitize.js';
 import { setReadOnly } from '../sysroot/write.js';
 import { startLoad } from './loader.js';
-import { emptySession, type SessionData } from './session-data.js';
+import { emptySession, type SessionData, type SourceInfo } from './session-data.js';
 import { drawPreframe } from './preframe.js';
+import { openDemoCopy, type DemoCopy } from './demo-copy.js';
 
 /** Longest the background reading waits for Ink's first frame. */
 const BACKGROUND_WAIT_MS = 3000;
@@ -21,6 +22,16 @@ export interface TuiOptions {
   projectRoot: string;
   /** --vpopmail-db as given. */
   vpopmailDb?: string;
+  /** --now: the time queue ages are measured from (a demo then keeps its own times). */
+  now?: number;
+}
+
+/** A demo opens as a private copy, its times moved to now unless --now fixes the time (demo-copy.ts). */
+function privateDemo(source: SourceInfo, now: number | undefined): { source: SourceInfo; copy: DemoCopy | null } {
+  if (source.demo === null) return { source, copy: null };
+  const copy = openDemoCopy(source.sysrootDir, source.demo, now === undefined ? Date.now() : null);
+  process.on('exit', copy.remove);
+  return { source: { ...source, sysrootDir: copy.dir, note: `${source.note} · demo copy: changes vanish at exit` }, copy };
 }
 
 export async function runTui(opts: TuiOptions): Promise<number> {
@@ -44,7 +55,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   }
   // --read-only: the writer refuses everything from here on, whatever a view asks.
   setReadOnly(opts.readOnly);
-  const source = { ...choice.source, note: sanitize(choice.source.note) };
+  const { source: opened, copy } = privateDemo(choice.source, opts.now);
+  const source = { ...opened, note: sanitize(opened.note) };
   const guard = enterAlternateScreen(process.stdout);
   const removeGuards = installExitGuards(guard, process.stdin);
   try {
@@ -57,7 +69,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       drawn = resolve;
       setTimeout(resolve, BACKGROUND_WAIT_MS).unref();
     });
-    const first = startLoad({ source, instances: opts.instances, background, vpopmailDb }, (d) => {
+    const first = startLoad({ source, instances: opts.instances, background, vpopmailDb, now: opts.now }, (d) => {
       latest = d;
       if (forward) forward(d);
       else drawPreframe(process.stdout, d);
@@ -75,7 +87,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       initial: latest,
       // The first load is the one already running; `r` starts new ones.
       load: (publish) => {
-        if (claimed) return startLoad({ source, instances: opts.instances, vpopmailDb }, publish);
+        if (claimed) return startLoad({ source, instances: opts.instances, vpopmailDb, now: opts.now }, publish);
         claimed = true;
         forward = publish;
         publish(latest);
@@ -90,5 +102,6 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   } finally {
     guard.restore();
     removeGuards();
+    copy?.remove();
   }
 }

@@ -44,6 +44,8 @@ export interface UiState {
   status: string | null;
   /** Folded branches of trees (Dot-qmail), by node id. */
   folded: Record<string, boolean>;
+  /** A view asked for by its key while its data was loading: opened as soon as it is there (App.tsx). */
+  wantView: ViewId | null;
   /** Bumped by `r`: the shell reloads when it changes. */
   reloadCount: number;
   quit: boolean;
@@ -52,6 +54,7 @@ export interface UiState {
 export type UiAction =
   | { type: 'data'; data: SessionData }
   | { type: 'view'; view: ViewId }
+  | { type: 'wantView'; view: ViewId | null }
   | { type: 'cycleView'; delta: 1 | -1; available: ViewId[] }
   | { type: 'move'; paneKey: string; move: ListMove; count: number; height: number }
   | { type: 'select'; paneKey: string; index: number }
@@ -86,6 +89,7 @@ export function initialState(data: SessionData, view: ViewId = 'domains'): UiSta
     trace: { address: null, queued: null, history: [] },
     status: null,
     folded: {},
+    wantView: null,
     reloadCount: 0,
     quit: false,
   };
@@ -98,7 +102,10 @@ export function reduce(s: UiState, a: UiAction): UiState {
     case 'data':
       return { ...s, data: a.data };
     case 'view':
-      return s.view === a.view ? s : { ...s, view: a.view, input: s.input?.kind === 'filter' ? null : s.input };
+      if (s.view === a.view) return s.wantView === null ? s : { ...s, wantView: null };
+      return { ...s, view: a.view, wantView: null, input: s.input?.kind === 'filter' ? null : s.input };
+    case 'wantView':
+      return { ...s, wantView: a.view };
     case 'cycleView': {
       if (a.available.length === 0) return s;
       const i = a.available.indexOf(s.view);

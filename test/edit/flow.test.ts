@@ -153,3 +153,21 @@ test('the forms refuse what cannot be meant, on the form itself (issue 14 point 
   assert.equal(u?.step === 'form' && u.fields.map((f) => f.value).join('|'), 'ann|bob|1002|1002|/home/bob||');
   assert.match(flowLines(u!, 100, 20).map((x) => x.text).join('\n'), /from \/etc\/passwd line 3 \(user bob\)/);
 });
+
+test('issue 21: the confirm and Applied screens wrap long lines at 80 and 60 columns instead of cutting them; the undo hint names the sysroot', () => {
+  const fx = world();
+  const s = drive(openMenu(null), ['a', ...'example.org', TAB, ...'bob', ENTER], env(fx.dir, []));
+  for (const width of [80, 60]) {
+    const lines = flowLines(s!, width, 60);
+    assert.ok(lines.every((l) => l.text.length <= width), `fits ${width} columns`);
+    assert.ok(!lines.some((l) => l.text.endsWith('…')), `nothing cut at ${width} columns`);
+    // Joined back, each wrapped line reads whole: the before and the after of the impact.
+    const joined = lines.map((l) => l.text.replace(/^ {2,}/, ' ')).join('');
+    assert.match(joined.replace(/\s+/g, ' '), /info@example\.org: remote info@example\.org → maildir \/home\/bob\/Info\//);
+    assert.match(joined.replace(/\s+/g, ' '), /kill -HUP <pid of the qmail-send started for \/var\/qmail>/);
+  }
+  const done = drive(s!, ['y'], env(fx.dir, []));
+  const text = flowLines(done!, 60, 30).map((l) => l.text);
+  assert.ok(text.every((l) => l.length <= 60 && !l.endsWith('…')));
+  assert.match(text.join(' ').replace(/\s+/g, ' '), new RegExp(`\\(qlens --sysroot ${fx.dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} undo restores it\\)`));
+});

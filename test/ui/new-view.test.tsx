@@ -70,8 +70,10 @@ test("a view's own key works only while it is shown; a disabled key says why and
   const kc = { state: s, view: 'notes', pane, row: pane.rows[0], available: ['notes'], listHeight: 10 };
   assert.ok(footerHints({ views, view: 'notes', ctx: kc }).some((h) => h.hint === 'hello'));
   assert.ok(!footerHints({ views, view: 'notes', ctx: { ...kc, pane: empty } }).some((h) => h.hint === 'hello'));
-  // The view keys say why a view is not there yet (Tab too, with a single view).
-  assert.deepEqual(keyActions('5', {}, ctx), [{ type: 'status', text: 'the veil view is not available yet (its data is not loaded)' }]);
+  // A view key while loading: the view opens once its data is here; after the load, the key says why not.
+  assert.deepEqual(keyActions('5', {}, ctx), [{ type: 'wantView', view: 'veil' }, { type: 'status', text: 'the Veil view is not available yet: it opens as soon as its data has loaded' }]);
+  const loaded = { ...ctx, state: { ...s, data: { ...data, progress: null } } };
+  assert.deepEqual(keyActions('5', {}, loaded), [{ type: 'status', text: 'the veil view is not available (its data is not loaded)' }]);
   assert.deepEqual(keyActions('', { tab: true }, { ...ctx, available: ['notes'] }), [{ type: 'status', text: 'only one view has loaded so far' }]);
 });
 

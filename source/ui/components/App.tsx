@@ -67,6 +67,23 @@ function useLoader(load: AppProps['load'], state: UiState, current: ViewDef | nu
   }, [state.trace.address, state.trace.queued, state.reloadCount, canTrace]);
 }
 
+/** A view key pressed while loading: the view opens once its data is here (or the load ends without it). */
+function useWantedView(state: UiState, available: ViewId[], views: ViewDef[], dispatch: (a: UiAction) => void): void {
+  const want = state.wantView;
+  const here = want !== null && available.includes(want);
+  const over = state.data.progress === null;
+  useEffect(() => {
+    if (want === null) return;
+    if (here) {
+      dispatch({ type: 'view', view: want });
+      dispatch({ type: 'status', text: null });
+    } else if (over) {
+      dispatch({ type: 'wantView', view: null });
+      dispatch({ type: 'status', text: `the ${views.find((v) => v.id === want)?.title ?? want} view has no data in this session` });
+    }
+  }, [want, here, over, views, dispatch]);
+}
+
 interface KeySetup {
   views: ViewDef[];
   keymap: KeymapOptions;
@@ -128,12 +145,14 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     [current, state, width, layout.bodyLines],
   );
   useLoader(load, state, current, pane, dispatch);
+  useWantedView(state, availableIds, views, dispatch);
   const editable = extraCommands.includes('edit');
   const keymap: KeymapOptions = useMemo(() => ({ readOnly, views, view: current?.id ?? null, available: (c: Command) => c !== 'edit' || editable }), [readOnly, views, current?.id, editable]);
   const listHeight = Math.max(1, layout.bodyLines - (pane?.fixedLines ?? 0));
   const helpCount = helpLines(keymap, width).length;
   const edit = useEditFlow({
     sysrootDir: state.data.source.sysrootDir,
+    demo: state.data.source.demo !== null,
     instances: state.data.instances.map((i) => i.root),
     instance: state.instance,
     onApplied: () => dispatch({ type: 'reload' }),

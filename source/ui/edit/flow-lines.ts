@@ -1,7 +1,8 @@
 // What each step of the edit flow shows, as plain lines fitted to the
 // body, so the confirm screen is tested without rendering. The confirm
-// screen always ends with the question; long diffs and impact lists are
-// cut with a line saying how much is left out.
+// screen always ends with the question; a long line wraps rather than being
+// cut; long diffs and impact lists lose whole lines from their end, with a
+// line saying how much is left out.
 import type { Tone } from '../theme.js';
 import { fitEnd } from '../text-fit.js';
 import { sanitize } from '../../text/sanitize.js';
@@ -72,20 +73,47 @@ export function confirmSections(p: EditPreview): Section[] {
   return out;
 }
 
+/**
+ * One line wrapped to the width, nothing cut (issue 21: a before → after must
+ * be read whole): a diff line goes on under its own sign ("+↳ "), any other
+ * under its indent.
+ */
+export function wrapLine(l: FlowLine, width: number): FlowLine[] {
+  if (l.text.length <= width || width < 12) return [l];
+  const sign = /^[+-]/.test(l.text) ? l.text[0] : '';
+  const indent = sign ? `${sign}↳ ` : ' '.repeat(Math.min(l.text.length - l.text.trimStart().length, 8) + 2);
+  const out: FlowLine[] = [];
+  let rest = l.text;
+  let room = width;
+  while (rest.length > room) {
+    // Break at the last blank that leaves something on the line (the blank goes), else inside the word.
+    const cut = rest.lastIndexOf(' ', room);
+    const at = cut > room / 3 ? cut + 1 : room;
+    out.push({ ...l, text: (out.length ? indent : '') + rest.slice(0, at).replace(/ +$/, '') });
+    rest = rest.slice(at);
+    room = width - indent.length;
+  }
+  out.push({ ...l, text: (out.length ? indent : '') + rest });
+  return out;
+}
+
 /** Fit sections into `height` lines, the last being the question (or the reason nothing can be applied). */
 export function fitSections(sections: Section[], last: FlowLine, width: number, height: number): FlowLine[] {
+  // Each line wrapped; a section that must lose lines loses whole ones from its end.
+  const wrapped = sections.map((s) => s.lines.map((l) => wrapLine(l, width)));
   const shown = sections.map((s) => s.lines.length);
-  const total = () => shown.reduce((a, b) => a + b, 0) + sections.filter((s, i) => s.cut && shown[i] < s.lines.length).length + 1;
+  const rows = (i: number): number => wrapped[i].slice(0, shown[i]).reduce((n, w) => n + w.length, 0);
+  const total = () => sections.reduce((n, _s, i) => n + rows(i), 0) + sections.filter((s, i) => s.cut && shown[i] < s.lines.length).length + 1;
   // Shrink the longest cuttable section first, keeping at least two lines of each.
   while (total() > height) {
     let best = -1;
-    for (let i = 0; i < sections.length; i++) if (sections[i].cut && shown[i] > 2 && (best < 0 || shown[i] > shown[best])) best = i;
+    for (let i = 0; i < sections.length; i++) if (sections[i].cut && shown[i] > 2 && (best < 0 || rows(i) > rows(best))) best = i;
     if (best < 0) break;
     shown[best]--;
   }
   const out: FlowLine[] = [];
   sections.forEach((s, i) => {
-    out.push(...s.lines.slice(0, shown[i]));
+    for (const w of wrapped[i].slice(0, shown[i])) out.push(...w);
     if (s.cut && shown[i] < s.lines.length) out.push({ text: `  … ${s.lines.length - shown[i]} more ${s.cut} (qlens edit on the command line shows all)`, tone: 'dim' });
   });
   const body = out.slice(0, Math.max(0, height - 1));
@@ -124,7 +152,7 @@ export function flowLines(s: FlowState, width: number, height: number): FlowLine
       return fitSections(confirmSections(s.preview), last, width, height);
     }
     case 'done': {
-      const lines: FlowLine[] = [{ text: s.title, bold: true, tone: s.ok ? 'ok' : 'error' }, ...s.lines.map((t) => ({ text: t })), { text: '' }, { text: 'any key closes', tone: 'dim' }];
+      const lines: FlowLine[] = [{ text: s.title, bold: true, tone: s.ok ? 'ok' : 'error' }, ...s.lines.flatMap((t) => wrapLine({ text: t }, width)), { text: '' }, { text: 'any key closes', tone: 'dim' }];
       return lines.slice(0, height).map((l) => ({ ...l, text: fitEnd(l.text, width) }));
     }
   }

@@ -12,6 +12,7 @@ import { traceForImpact } from '../../edit/tracer.js';
 import type { Impact } from '../../edit/impact.js';
 import { sanitize } from '../../text/sanitize.js';
 import { loadSystemUsers } from '../../qmail/passwd.js';
+import { undoCommand } from '../../edit/undo-hint.js';
 
 export interface EditPreview {
   title: string;
@@ -49,12 +50,13 @@ export function buildPreview(sysrootDir: string, instances: string[], edits: Edi
 
 export type ApplyOutcome = { ok: true; lines: string[] } | { ok: false; message: string };
 
-export function applyPreview(sysrootDir: string, preview: EditPreview): ApplyOutcome {
+/** `demo`: the sysroot is a demo's private copy, removed when qlens exits. */
+export function applyPreview(sysrootDir: string, preview: EditPreview, opts: { demo?: boolean } = {}): ApplyOutcome {
   if (isReadOnly()) return { ok: false, message: 'qlens runs with --read-only: nothing written' };
   if (!preview.cs.valid) return { ok: false, message: 'the new content is invalid: nothing written' };
   try {
     const res = applyChangeSet(new SysrootWriter(new Sysroot(sysrootDir)), preview.cs);
-    const lines = [res.written.length ? `written: ${res.written.join(', ')}` : 'nothing to write: the content is unchanged', `backup: ${res.entry.dir} (qlens undo restores it)`];
+    const lines = [res.written.length ? `written: ${res.written.join(', ')}` : 'nothing to write: the content is unchanged', `backup: ${res.entry.dir} (${undoCommand(sysrootDir)} restores it${opts.demo ? ' while this demo copy lasts: it is removed at exit' : ''})`];
     const todo = preview.cs.activation.filter((a) => a.needed);
     if (todo.length) {
       lines.push('still to do by hand (qlens never signals qmail):');

@@ -15,6 +15,8 @@ import { sanitize } from '../../text/sanitize.js';
 
 export interface EditFlowEnv {
   sysrootDir: string;
+  /** The sysroot is a bundled demo's private copy (the hints say it goes at exit). */
+  demo?: boolean;
   instances: string[];
   /** The installation quick forms write to (the focused one, else the first). */
   instance: string | null;
@@ -108,7 +110,7 @@ export function runEffect(flow: FlowState, effect: FlowEffect, env: EditFlowEnv)
     case 'confirmStaged':
       return preview(env, effect.staged, titleOf(effect.staged));
     case 'apply': {
-      const r = applyPreview(env.sysrootDir, effect.preview);
+      const r = applyPreview(env.sysrootDir, effect.preview, { demo: env.demo });
       if (r.ok) env.onApplied();
       return r.ok ? { step: 'done', title: 'Applied', lines: r.lines, ok: true } : { step: 'done', title: 'Not applied', lines: [r.message], ok: false };
     }
