@@ -12,6 +12,7 @@ import { findLeaks, veilProblemsFromLeaks, type Leak } from '../veil/index.js';
 import { sanitize } from '../text/sanitize.js';
 import { dotqmailTree, branchCount, LAZY_BRANCHES, type TreeNode } from './dotqmail-tree.js';
 import type { Diagnostic } from '../qmail/model-types.js';
+import { domainErrors, type DomainErrors } from './domain-marks.js';
 
 /**
  * What the managers' pass adds to the first pass's domain matrix (loader.ts
@@ -21,6 +22,7 @@ export type DomainManagers = Array<{ domain: string; manager: Manager; managerIn
 
 export type HeavyMessage =
   | { part: 'problems'; value: Diagnostic[] }
+  | { part: 'domainErrors'; value: DomainErrors }
   | { part: 'veil'; value: Leak[] }
   | { part: 'managers'; root: string; value: DomainManagers }
   | { part: 'dotqmail'; value: Record<string, TreeNode[]> }
@@ -123,7 +125,11 @@ function computeChecks(installs: LoadedInstallation[], users: ReturnType<typeof 
   const veilRule: LintRule = () => veilProblemsFromLeaks(leaks);
   const unregister = registerLintRules(veilRule);
   try {
-    post({ part: 'problems', value: lintInstallations(installs, users) });
+    const problems = lintInstallations(installs, users);
+    post({ part: 'problems', value: problems });
+    // Which domains those errors concern, after the Problems view has them (it traces each domain).
+    post({ part: 'step', text: 'marking the domains check has errors for' });
+    post({ part: 'domainErrors', value: domainErrors(installs, users, problems) });
   } catch (e) {
     post({ part: 'error', text: `check: ${errorText(e)}` });
   } finally {

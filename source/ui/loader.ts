@@ -181,6 +181,9 @@ function onHeavy(st: LoadState, last: boolean): (m: HeavyMessage) => void {
       case 'problems':
         data.parts.problems = m.value;
         break;
+      case 'domainErrors':
+        data.parts.domainErrors = m.value;
+        break;
       case 'veil':
         data.parts.veil = m.value;
         break;

@@ -6,6 +6,7 @@ import type { DomainMatrix } from '../qmail/domains.js';
 import type { TraceResult } from '../trace/types.js';
 import type { Leak } from '../veil/index.js';
 import type { TreeNode } from './dotqmail-tree.js';
+import type { DomainErrors } from './domain-marks.js';
 import type { QueueCounts, QueueMessageDetail, ShapeTable } from '../qmail/queue.js';
 import type { QueueItem } from './queue-items.js';
 
@@ -95,6 +96,8 @@ export interface SessionParts {
   queues: Record<string, QueueView>;
   /** `qlens check` over every installation. */
   problems: Diagnostic[];
+  /** The errors of `problems` that concern each domain (domain-marks.ts), per installation root. */
+  domainErrors: DomainErrors;
   /** `qlens veil`: how the installations give each other away. */
   veil: Leak[];
   /** Per installation root: the Dot-qmail tree, flattened with depths. */

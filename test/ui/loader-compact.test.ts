@@ -113,7 +113,7 @@ test('the checks pass posts the veil leaks and the problems, veil problems inclu
   const msgs: HeavyMessage[] = [];
   computeHeavyParts({ sysrootDir: FIXTURE, roots: ['/var/qmail', '/var/qmail2'].filter((r) => fs.existsSync(path.join(FIXTURE, r))), parts: 'checks' }, (m) => msgs.push(m));
   const parts = msgs.filter((m) => m.part !== 'step').map((m) => m.part);
-  assert.deepEqual(parts, ['veil', 'problems', 'done']);
+  assert.deepEqual(parts, ['veil', 'problems', 'domainErrors', 'done']);
   const problems = msgs.find((m) => m.part === 'problems');
   assert.ok(problems && problems.part === 'problems');
   const keys = problems.value.map((d) => `${d.path}\0${d.line}\0${d.code}\0${d.message}`);
@@ -132,7 +132,7 @@ test('the veil search and the checks in two passes (the leaks handed over) give 
   assert.ok(leaks.value.length > 0, 'the fixture has leaks between its two installations');
   const checks: HeavyMessage[] = [];
   computeHeavyParts({ sysrootDir: FIXTURE, roots, parts: 'checks', leaks: leaks.value }, (m) => checks.push(m));
-  assert.deepEqual(checks.filter((m) => m.part !== 'step').map((m) => m.part), ['problems', 'done']);
+  assert.deepEqual(checks.filter((m) => m.part !== 'step').map((m) => m.part), ['problems', 'domainErrors', 'done']);
   assert.deepEqual(
     checks.find((m) => m.part === 'problems'),
     one.find((m) => m.part === 'problems'),

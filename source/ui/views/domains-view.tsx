@@ -11,6 +11,7 @@ import { applyFilter } from '../store.js';
 import { sanitize } from '../../text/sanitize.js';
 import { managerInfoText, type DomainRow } from '../../qmail/domains.js';
 import type { SessionData } from '../session-data.js';
+import type { Diagnostic } from '../../qmail/model-types.js';
 import type { PaneContext, PaneModel, ViewDef, ViewProps } from './view-types.js';
 import { TextPaneView, filePane, frameId, textPane, topFrame, type TextRow } from './text-pane.js';
 import type { UiState } from '../store.js';
@@ -20,6 +21,8 @@ export interface DomainLine {
   domain: string;
   /** One entry per installation shown, null where that installation does not name the domain. */
   cells: Array<DomainRow | null>;
+  /** Per cell, the `qlens check` errors that concern the domain there (domain-marks.ts). */
+  errors: Diagnostic[][];
   text: string;
 }
 
@@ -30,14 +33,14 @@ export function shownInstances(data: SessionData, ui: UiState): string[] {
 
 const showDomain = (d: string): string => (d === '' ? '"" (catch-all)' : sanitize(d));
 
-/** Flag words of one cell; `short` uses one letter per flag (legend in the column heading). */
-export function cellText(r: DomainRow | null, short: boolean): string {
+/** Flag words of one cell; `short` uses one letter per flag (legend in the column heading); `errors`: check's errors for it. */
+export function cellText(r: DomainRow | null, short: boolean, errors = 0): string {
   if (!r) return short ? '  —' : '— not named here';
   const prep = r.virtual === null ? '' : r.virtual === '' ? '""' : sanitize(r.virtual);
   const mgr = r.manager === 'vpopmail' ? 'vpop' : r.manager === 'vmailmgr' ? 'vmm' : '';
   // Counts arrive with the second load pass; until then the manager alone.
   const mi = r.managerInfo && r.managerInfo.catchAll !== 'unknown' ? r.managerInfo : null;
-  const probs = r.problems.length ? `!${r.problems.length}` : '';
+  const probs = (errors ? `✗${errors}` : '') + (errors && r.problems.length ? ' ' : '') + (r.problems.length ? `!${r.problems.length}` : '');
   if (short) {
     return [
       (r.locals ? (r.implicit ? 'l' : 'L') : '·') + (r.virtual !== null ? 'V' : '·') + (r.rcpthosts ? 'R' : '·') + (r.morercpthosts ? 'M' : '·'),
@@ -53,8 +56,15 @@ export function cellText(r: DomainRow | null, short: boolean): string {
   parts.push(r.rcpthosts ? '✓rcpt' : '·rcpt');
   parts.push(r.morercpthosts ? '✓more' : '·more');
   if (mgr) parts.push(mi ? `${r.manager} ${mi.users} user${mi.users === 1 ? '' : 's'} ${mi.aliases} alias${mi.aliases === 1 ? '' : 'es'}` : r.manager!);
-  if (probs) parts.push(`! ${r.problems.length} problem${r.problems.length > 1 ? 's' : ''}`);
+  if (errors) parts.push(`✗ ${errors} error${errors > 1 ? 's' : ''} in qlens check`);
+  if (r.problems.length) parts.push(`! ${r.problems.length} problem${r.problems.length > 1 ? 's' : ''}`);
   return parts.join(' ');
+}
+
+/** The check errors that concern a domain in an installation. */
+export function errorsOf(data: Pick<SessionData, 'parts'>, root: string, domain: string): Diagnostic[] {
+  const problems = data.parts.problems ?? [];
+  return (data.parts.domainErrors?.[root]?.[domain] ?? []).flatMap((i) => (problems[i] ? [problems[i]] : []));
 }
 
 export function domainLines(data: SessionData, roots: string[]): DomainLine[] {
@@ -72,14 +82,17 @@ export function domainLines(data: SessionData, roots: string[]): DomainLine[] {
   const names = [...by.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0));
   return names.map((domain) => {
     const cells = by.get(domain)!;
-    const text = [domain, ...cells.map((c) => cellText(c, false)), ...cells.flatMap((c) => c?.problems ?? [])].join(' ');
-    return { domain, cells, text };
+    const errors = roots.map((root) => errorsOf(data, root, domain));
+    const text = [domain, ...cells.map((c, i) => cellText(c, false, errors[i].length)), ...cells.flatMap((c) => c?.problems ?? []), ...errors.flat().map((d) => d.message)].join(' ');
+    return { domain, cells, errors, text };
   });
 }
 
 // Keyed on the domain part alone: the session object is new with every load step, and 40,000 lines
 // rebuilt on each one was most of the main thread's work (and garbage) while a big host loads.
-const cachedLines = memoLast((domains: SessionData['parts']['domains'], rootsKey: string) => domainLines({ parts: { domains } } as SessionData, rootsKey.split('\n')));
+const cachedLines = memoLast((domains: SessionData['parts']['domains'], marks: SessionData['parts']['domainErrors'], problems: SessionData['parts']['problems'], rootsKey: string) =>
+  domainLines({ parts: { domains, domainErrors: marks, problems } } as SessionData, rootsKey.split('\n')),
+);
 const cachedFilter = memoLast((lines: DomainLine[], filter: string | undefined) => applyFilter(lines, (l) => l.text, filter));
 
 function detailRows(data: SessionData, roots: string[], domain: string): TextRow[] {
@@ -123,6 +136,11 @@ function detailRows(data: SessionData, roots: string[], domain: string): TextRow
     }
     const diagMsgs = new Set(r.diagnostics.map((d) => d.message));
     for (const p of r.problems) if (!diagMsgs.has(p)) rows.push({ text: `  ! warning  ${sanitize(p)}`, tone: 'warn' });
+    // What qlens check reports about the way this domain's mail goes, beyond the domain's own lines.
+    for (const d of errorsOf(data, root, domain)) {
+      if (diagMsgs.has(d.message)) continue;
+      rows.push({ text: `  ✗ error  ${d.path}${d.line !== null ? ':' + d.line : ''}  ${sanitize(d.message)}`, tone: 'error', jump: { path: d.path, line: d.line } });
+    }
   }
   return rows;
 }
@@ -134,7 +152,7 @@ function pane({ data, ui }: PaneContext): PaneModel {
   if (f?.k === 'domain') {
     return textPane(`domains/${frameId(f)}`, `${showDomain(f.domain)} — every file and line naming it (Enter opens, Esc back)`, detailRows(data, roots, f.domain), ui, 'domains');
   }
-  const all = cachedLines(data.parts.domains, roots.join('\n'));
+  const all = cachedLines(data.parts.domains, data.parts.domainErrors, data.parts.problems, roots.join('\n'));
   const rows = cachedFilter(all, ui.filters.domains);
   return {
     key: 'domains',
@@ -157,7 +175,7 @@ function DomainsTable({ pane: p0, ui, data, width, height }: ViewProps): React.R
   const groupW = Math.max(8, Math.floor((width - domW - 1) / Math.max(1, roots.length)));
   const filter = ui.filters.domains;
   const count = p.rows.length === p.total ? `${p.total} domains` : `${p.rows.length} of ${p.total} domains`;
-  const legend = short ? '  L locals (l: as me) V virtual R rcpthosts M morercpthosts !N problems Nu/Na users/aliases' : '';
+  const legend = short ? '  L locals (l: as me) V virtual R rcpthosts M morercpthosts ✗N check errors !N problems Nu/Na users/aliases' : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate-end">
@@ -178,8 +196,8 @@ function DomainsTable({ pane: p0, ui, data, width, height }: ViewProps): React.R
               {cell((selected ? '›' : ' ') + showDomain(l.domain), domW, 'left')}
             </Text>
             {l.cells.map((c, i) => (
-              <Text key={i} inverse={selected} color={selected ? undefined : theme.fg(c && c.problems.length ? 'warn' : c ? 'plain' : 'dim')} wrap="truncate-end">
-                {' ' + cell(cellText(c, short), groupW - 1)}
+              <Text key={i} inverse={selected} color={selected ? undefined : theme.fg(l.errors[i].length ? 'error' : c && c.problems.length ? 'warn' : c ? 'plain' : 'dim')} wrap="truncate-end">
+                {' ' + cell(cellText(c, short, l.errors[i].length), groupW - 1)}
               </Text>
             ))}
           </Box>
