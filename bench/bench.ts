@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { generateOrReuse, tempTarget, SIZES, DEFAULT_SEED, type SizeName, type Generated } from './generate.js';
 import { median, round } from './stats.js';
 import { firstFrame, type FrameResult } from './first-frame.js';
+import { benchVpopmailSql } from './vpopmail-sql.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '..', '..');
@@ -354,6 +355,7 @@ async function main(): Promise<void> {
     results.qmailQread = { measured: false, reason };
   }
 
+  Object.assign(results, await benchVpopmailSql({ runs: o.runs, cli, log }));
   const ratios = {
     oneShotTraceVsNode: pair.ratio,
     oneShotTraceJsonVsNode: pairJson.ratio,
@@ -438,6 +440,8 @@ function table(results: Record<string, Figure>, ratios: Record<string, number | 
     if (k === 'qlensCountsSameQueue' && ratios.queueCountsVsQstat != null) notes.push(`${ratios.queueCountsVsQstat}x qmail-qstat`);
     if (k === 'qlensListSameQueue' && ratios.queueListVsQread != null) notes.push(`${ratios.queueListVsQread}x qmail-qread`);
     if (k === 'qlensListNoPredictSameQueue' && ratios.queueListNoPredictVsQread != null) notes.push(`${ratios.queueListNoPredictVsQread}x qmail-qread`);
+    if (typeof f.ratioVsNode === 'number') notes.push(`${f.ratioVsNode}x node -e 0 (paired runs; target ${f.target}x)`);
+    if (typeof f.firstFrameMs === 'number') notes.push(`first frame ${fmtMs(f.firstFrameMs)}; target ${f.target} ms`);
     if (typeof f.stdoutBytes === 'number' && f.stdoutBytes > 100000) notes.push(`${round(f.stdoutBytes / 1048576, 1)} MB out`);
     if (Array.isArray(f.runsMs) && f.runsMs.length < 3) notes.push(`${f.runsMs.length} run${f.runsMs.length === 1 ? '' : 's'} (time budget)`);
     rows.push([label, fmtMs(f.medianMs), f.peakRssMb === null ? '?' : `${f.peakRssMb} MB`, notes.join('; ')]);

@@ -5,6 +5,7 @@ import { UsageError } from '../cli-args.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { domainCounts, domainMatrix, domainRowJson, managerInfoText, type DomainMatrix, type DomainRow } from '../qmail/domains.js';
 import { sanitize, toSafeJson } from '../text/sanitize.js';
+import { parseDbOverride } from '../qmail/vpopmail-mysql-config.js';
 
 function cell(s: string, width: number): string {
   if (s.length <= width) return s.padEnd(width);
@@ -55,6 +56,26 @@ export async function run(ctx: CommandContext): Promise<number> {
     const inst = loadInstallation(ctx.sysroot, root);
     return { inst, matrix: domainMatrix(inst, users, { managerInfo: true }) };
   });
+  // vpopmail domains whose users are in MySQL: counted in the database (their vpasswd files do not exist).
+  const sqlParts = await import('../ui/vpopmail-sql-parts.js');
+  const sqlByInst = results.map(({ inst }) => sqlParts.sqlDomainsOf(inst, users));
+  if (sqlByInst.some((m) => m.size > 0)) {
+    const { SqlTraceData } = await import('../db/vpopmail-sql-access.js');
+    const v = ctx.options['vpopmail-db'];
+    const o = v === undefined ? null : typeof v === 'string' ? parseDbOverride(v) : { error: '--vpopmail-db needs a value' };
+    if (o && 'error' in o) throw new UsageError(o.error);
+    const data = new SqlTraceData(o);
+    try {
+      for (let i = 0; i < results.length; i++) {
+        for (const r of results[i].matrix.domains) {
+          const d = r.manager === 'vpopmail' ? sqlByInst[i].get(r.domain) : undefined;
+          if (d) r.managerInfo = sqlParts.sqlManagerInfo(await sqlParts.sqlCounts(data, d), d, r.managerInfo);
+        }
+      }
+    } finally {
+      await data.close();
+    }
+  }
   // Control files that exist but cannot be read leave their domains out of the table: say so, once each.
   const unreadable = results.map(({ inst }) =>
     inst.diagnostics().filter((d) => d.code === 'unreadable').map((d) => `${d.message}: the domains it names are missing from this table`),

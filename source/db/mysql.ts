@@ -7,6 +7,7 @@
 // password goes to the driver and nowhere else.
 import type { Connection } from 'mysql2/promise';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { describeServer, isSocketHost, type SqlServer } from '../qmail/vpopmail-mysql-config.js';
 import type { Statement } from '../qmail/vpopmail-sql.js';
 
@@ -50,7 +51,8 @@ export interface SqlSession {
 type Mysql2 = typeof import('mysql2/promise');
 let driver: Promise<Mysql2> | null = null;
 function loadDriver(): Promise<Mysql2> {
-  return (driver ??= import('mysql2/promise'));
+  // mysql2 is CommonJS: require() skips the ESM wrapper and its scan of the module's exports.
+  return (driver ??= Promise.resolve().then(() => createRequire(import.meta.url)('mysql2/promise') as Mysql2));
 }
 
 /** Start loading mysql2 now (so that it overlaps reading the installation). */

@@ -23,7 +23,7 @@ import { loadQueues } from './queue-load.js';
 import { readerFor } from './detail-readers.js';
 import { SqlTraceData } from '../db/vpopmail-sql-access.js';
 import type { DbOverride } from '../qmail/vpopmail-mysql-config.js';
-import { sqlDomainsOf, sqlManagerInfo, withSqlBranches } from './vpopmail-sql-parts.js';
+import { sqlCounts, sqlDomainsOf, sqlManagerInfo, withSqlBranches, type SqlCounts } from './vpopmail-sql-parts.js';
 import { requestKey, type DetailRequest, type InstanceSummary, type SessionData, type SourceInfo } from './session-data.js';
 
 export interface LoadRequest {
@@ -101,6 +101,8 @@ interface LoadState {
   sql: SqlTraceData;
   /** The installations' vpopmail domains whose users are in MySQL, by root (found once). */
   sqlDomains(root: string): ReturnType<typeof sqlDomainsOf>;
+  /** Their counts, asked once per root. */
+  sqlCounts: Map<string, Promise<Map<string, SqlCounts>>>;
   emit(): void;
 }
 
@@ -189,7 +191,9 @@ function onHeavy(st: LoadState, last: boolean): (m: HeavyMessage) => void {
         break;
       case 'managers': {
         const matrix = data.parts.domains?.[m.root];
-        if (matrix) data.parts.domains = { ...data.parts.domains, [m.root]: withManagers(matrix, m.value) };
+        // A SQL domain's row keeps its database counts (the file summary found no vpasswd).
+        const sqlKeys = st.sqlDomains(m.root);
+        if (matrix) data.parts.domains = { ...data.parts.domains, [m.root]: withManagers(matrix, m.value.filter((x) => !sqlKeys.has(x.domain))) };
         void countSqlDomains(st, m.root, m.value);
         break;
       }
@@ -209,18 +213,29 @@ function onHeavy(st: LoadState, last: boolean): (m: HeavyMessage) => void {
   };
 }
 
-/** vpopmail domains over MySQL: their counts from the database replace the file summary's (which found no vpasswd). */
-async function countSqlDomains(st: LoadState, root: string, managers: DomainManagers): Promise<void> {
+/**
+ * vpopmail domains over MySQL: their counts from the database (asked once per
+ * load, started as soon as the first frame is drawn) replace the file
+ * summary's, which found no vpasswd. `managers`: the names' pass, when in.
+ */
+async function countSqlDomains(st: LoadState, root: string, managers: DomainManagers | null): Promise<void> {
   const domains = st.sqlDomains(root);
   if (domains.size === 0) return;
-  const updated: DomainManagers = [];
-  for (const x of managers) {
-    const d = x.manager === 'vpopmail' ? domains.get(x.domain) : undefined;
-    if (d) updated.push({ ...x, managerInfo: await sqlManagerInfo(st.sql, d, x.managerInfo) });
-    if (st.cancelled) return;
+  let counts = st.sqlCounts.get(root);
+  if (!counts) {
+    counts = (async () => {
+      const m = new Map<string, SqlCounts>();
+      for (const [key, d] of domains) if (!st.cancelled) m.set(key, await sqlCounts(st.sql, d));
+      return m;
+    })();
+    st.sqlCounts.set(root, counts);
   }
+  const got = await counts;
+  const prev = new Map((managers ?? []).map((x) => [x.domain, x]));
+  const updated: DomainManagers = [];
+  for (const [key, c] of got) updated.push({ domain: key, manager: 'vpopmail', managerInfo: sqlManagerInfo(c, domains.get(key)!, prev.get(key)?.managerInfo) });
   const matrix = st.data.parts.domains?.[root];
-  if (!matrix || updated.length === 0) return;
+  if (!matrix || st.cancelled) return;
   st.data.parts.domains = { ...st.data.parts.domains, [root]: withManagers(matrix, updated) };
   st.emit();
 }
@@ -273,6 +288,8 @@ async function runPhases(st: LoadState, installsReady: () => void): Promise<void
   if (st.cancelled) return;
   installsReady();
   st.emit();
+  // vpopmail domains over MySQL: counted now (a session and two COUNTs), so the numbers follow the first screen closely.
+  for (const inst of st.installs) void countSqlDomains(st, inst.root, null);
   // The workers load modules and read files on both cores: until the first frame is drawn they would slow it down.
   if (req.background) await req.background;
   if (st.cancelled) return;
@@ -315,6 +332,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     heavyStep: null,
     runs: [],
     sql: new SqlTraceData(req.vpopmailDb ?? null),
+    sqlCounts: new Map(),
     sqlDomains: (root) => {
       let m = sqlByRoot.get(root);
       if (!m) {

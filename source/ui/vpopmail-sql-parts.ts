@@ -8,7 +8,7 @@ import type { Installation, SystemUsers } from '../qmail/model-types.js';
 import { findVpopmailDomains, loadVpopmailBuild, readQuiet, vpopmailHome } from '../qmail/vpopmail-domain.js';
 import { sqlBuildFlags, sqlSource, type SqlBuildFlags, type SqlServer } from '../qmail/vpopmail-mysql-config.js';
 import { cellText, userTable, userCountStatement, userFromRow, userPageStatement, valiasAllStatement, valiasCountStatement, type SqlLayout } from '../qmail/vpopmail-sql.js';
-import { describeGidFlags, BOUNCE_MAIL } from '../qmail/vpopmail.js';
+import { classifyCatchAll, describeGidFlags, BOUNCE_MAIL } from '../qmail/vpopmail.js';
 import type { ManagerInfo } from '../qmail/domains.js';
 import { attemptsText } from '../trace/vpopmail-sql.js';
 import { sanitize } from '../text/sanitize.js';
@@ -28,6 +28,8 @@ interface SqlDomain {
   servers: SqlServer[] | null;
   configError: string | null;
   configPath: string;
+  /** The catch-all in the file summary's words ("bounce-no-mailbox", "delete", "forward x@y", "path /d/"). */
+  catchAll: string;
 }
 
 /** The vpopmail domains of an installation whose build uses MySQL, by virtualdomains key. */
@@ -39,7 +41,7 @@ export function sqlDomainsOf(inst: Installation, users: SystemUsers): Map<string
   } catch {
     return out;
   }
-  const byHome = new Map<string, Omit<SqlDomain, 'key' | 'real'> | null>();
+  const byHome = new Map<string, Omit<SqlDomain, 'key' | 'real' | 'catchAll'> | null>();
   for (const d of domains) {
     const home = vpopmailHome(d.command.trim().split(/\s+/)[0] ?? null, users).home;
     if (!byHome.has(home)) {
@@ -52,7 +54,9 @@ export function sqlDomainsOf(inst: Installation, users: SystemUsers): Map<string
       }
     }
     const h = byHome.get(home);
-    if (h) out.set(d.domain, { key: d.domain, real: d.realDomain, ...h });
+    const ca = d.catchAll === null ? null : classifyCatchAll(d.catchAll);
+    const catchAll = ca === null ? 'none' : ca.kind === 'path' ? `path ${ca.dir}` : ca.kind === 'forward' ? `forward ${ca.arg}` : ca.kind;
+    if (h) out.set(d.domain, { key: d.domain, real: d.realDomain, ...h, catchAll });
   }
   return out;
 }
@@ -72,25 +76,35 @@ async function count(client: VpopmailSqlClient, st: ReturnType<typeof userCountS
   return a.kind === 'rows' ? Number(cellText(a.rows[0]?.n) || 0) : (failure(a) ?? 'no answer');
 }
 
-/**
- * The Domains view's numbers for a SQL domain: its users counted in MySQL,
- * its aliases the valias rows (VALIAS) plus the .qmail-NAME files the file
- * summary already counted; the catch-all kept from the file summary.
- */
-export async function sqlManagerInfo(sql: SqlTraceData, d: SqlDomain, prev: ManagerInfo | undefined): Promise<ManagerInfo> {
-  const catchAll = prev?.catchAll ?? 'unknown';
-  const fileAliases = prev && prev.catchAll !== 'unknown' ? prev.aliases : 0;
+/** A SQL domain's numbers from the database: its users, its valias rows (VALIAS), or why they could not be counted. */
+export interface SqlCounts {
+  users: number | null;
+  valias: number;
+  problems: string[];
+}
+
+export async function sqlCounts(sql: SqlTraceData, d: SqlDomain): Promise<SqlCounts> {
   const client = clientOf(sql, d);
-  // 'unknown' makes the row say "users not counted" rather than "0 users".
-  if (!client) return { users: 0, aliases: 0, catchAll: 'unknown', problems: [`${d.configPath}: ${d.configError ?? 'no server'}: users not counted (vdelivermail defers every message)`] };
+  if (!client) return { users: null, valias: 0, problems: [`${d.configPath}: ${d.configError ?? 'no server'}: users not counted (vdelivermail defers every message)`] };
   const users = await count(client, userCountStatement(d.layout, d.real));
   const valias = d.flags.valias ? await count(client, valiasCountStatement(d.real)) : 0;
   const problems: string[] = [];
   if (typeof users === 'string') problems.push(`users not counted: ${users}`);
   if (typeof valias === 'string') problems.push(`valias rows not counted: ${valias}`);
-  if (typeof users === 'string') return { users: 0, aliases: 0, catchAll: 'unknown', problems };
   if (users === 0) problems.push(`MySQL has no user for ${d.real}: vdelivermail sends every message to the catch-all`);
-  return { users, aliases: fileAliases + (typeof valias === 'number' ? valias : 0), catchAll, ...(problems.length ? { problems } : {}) };
+  return { users: typeof users === 'number' ? users : null, valias: typeof valias === 'number' ? valias : 0, problems };
+}
+
+/**
+ * The Domains view's numbers for a SQL domain: its users counted in MySQL,
+ * its aliases the valias rows plus the .qmail-NAME files the file summary
+ * counted (when it has come in). Not counted: catch-all 'unknown', so the
+ * row says "users not counted" rather than "0 users".
+ */
+export function sqlManagerInfo(c: SqlCounts, d: SqlDomain, prev: ManagerInfo | undefined): ManagerInfo {
+  if (c.users === null) return { users: 0, aliases: 0, catchAll: 'unknown', problems: c.problems };
+  const fileAliases = prev && prev.catchAll !== 'unknown' ? prev.aliases : 0;
+  return { users: c.users, aliases: fileAliases + c.valias, catchAll: d.catchAll, ...(c.problems.length ? { problems: c.problems } : {}) };
 }
 
 const BRANCH = '#mysql@';

@@ -110,3 +110,21 @@ test('a cdb host gets none of these checks', async () => {
   const r = await check(cdbFiles(HOST));
   assert.equal(r.problems.filter(sql).length, 0);
 });
+
+test('qlens domains counts a SQL domain\'s users in the database, and says so when it cannot', async () => {
+  const { run: domains } = await import('../../source/commands/domains.js');
+  const go = async (files: Record<string, FixtureEntry>) => {
+    const fx = makeFixture(files);
+    const out: string[] = [];
+    const c: CommandContext = { sysroot: fx.sysroot(), instances: ['/var/qmail'], instancesExplicit: false, positionals: [], options: {}, json: true, color: false, readOnly: true, out: (t) => out.push(t), err: () => {}, readStdin: async () => '' };
+    assert.equal(await domains(c), 0);
+    return (JSON.parse(out.join('')).instances[0].domains as Array<{ domain: string; manager: string | null; users?: number; problems: string[] }>);
+  };
+  const rows = await go(sqlFiles(HOST, MANY, { socket: db.socket, account: RO, database: 'many' }));
+  const com = rows.find((r) => r.domain === 'example.com');
+  assert.equal(com?.manager, 'vpopmail');
+  assert.match(JSON.stringify(com), /"users":3/);
+  assert.match(JSON.stringify(rows.find((r) => r.domain === 'example.org')), /MySQL has no user for example\.org/);
+  const down = await go(sqlFiles(HOST, MANY, { socket: `${db.dir}/no.sock`, account: RO, database: 'many' }));
+  assert.match(JSON.stringify(down.find((r) => r.domain === 'example.com')), /users not counted: cannot reach MySQL/);
+});
