@@ -1,30 +1,29 @@
 // qlens undo: restore the newest change in the journal (itself journaled).
-// Exit: 0 restored, 1 nothing to undo, 2 usage, 3 a file changed since.
+// Exit: 0 restored, 1 nothing to undo, 2 usage, 3 a file changed since, or
+// a journal that cannot be trusted (refused with the reason).
 import type { CommandContext } from './context.js';
 import { UsageError } from '../cli-args.js';
-import { SysrootWriter, setReadOnly } from '../sysroot/write.js';
+import { writerFor } from '../sysroot/write.js';
 import { FsError } from '../sysroot/errors.js';
 import { toSafeJson, sanitize } from '../text/sanitize.js';
-import { undoNewest, DEFAULT_BACKUP_DIR, type UndoResult } from '../edit/journal.js';
-import { refusal } from './edit.js';
+import { undoNewest, type UndoResult } from '../edit/journal.js';
+import { undoScope } from '../edit/session.js';
+import { refusal, backupDirOf } from './edit.js';
 
 export async function run(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length > 0) throw new UsageError('undo takes no arguments');
-  const v = ctx.options['backup-dir'];
-  const backupDir = typeof v === 'string' ? v : DEFAULT_BACKUP_DIR;
-  if (!backupDir.startsWith('/')) throw new UsageError('--backup-dir takes a system path (starting with /)');
-  setReadOnly(ctx.readOnly);
-  const writer = new SysrootWriter(ctx.sysroot);
+  const backupDir = backupDirOf(ctx);
+  const writer = writerFor(ctx.sysroot, ctx.readOnly);
   let res: UndoResult | null;
   try {
-    if (ctx.readOnly) throw new FsError('EROFS', backupDir, '--read-only: nothing is written');
-    res = undoNewest(writer, { backupDir });
+    if (!writer) throw new FsError('READONLY', backupDir);
+    res = undoNewest(writer, { backupDir, scope: undoScope(ctx.sysroot, ctx.instances) });
   } catch (e) {
     return refusal(ctx, e);
   }
   if (!res) {
     if (ctx.json) ctx.out(toSafeJson({ undone: null, restored: [] }) + '\n');
-    else ctx.out(`nothing to undo in ${backupDir}\n`);
+    else ctx.out(`nothing to undo in ${sanitize(backupDir)}\n`);
     return 1;
   }
   if (ctx.json) {
@@ -37,10 +36,11 @@ export async function run(ctx: CommandContext): Promise<number> {
       }) + '\n',
     );
   } else {
-    ctx.out(`undone: ${res.undone.dir} (${res.undone.manifest.time})\n`);
+    ctx.out(`undone: ${sanitize(res.undone.dir)} (${sanitize(res.undone.manifest.time)})\n`);
     for (const p of res.restored) ctx.out(`restored: ${sanitize(p)}\n`);
     for (const p of res.alreadyRestored) ctx.out(`already as before: ${sanitize(p)}\n`);
-    if (res.result) ctx.out(`journal: ${res.result.entry.dir}\n`);
+    for (const p of res.result?.cleaned ?? []) ctx.out(`removed ${sanitize(p)}: a temporary file left by a qlens that was killed while writing\n`);
+    if (res.result) ctx.out(`journal: ${sanitize(res.result.entry.dir)}\n`);
   }
   return 0;
 }

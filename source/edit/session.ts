@@ -3,7 +3,7 @@
 // environment, the "as it would be" overlay and the impact preview.
 import * as path from 'node:path';
 import type { Sysroot } from '../sysroot/sysroot.js';
-import { SysrootWriter } from '../sysroot/write.js';
+import { TargetReader } from '../sysroot/write.js';
 import { OverlaySysroot, type StagedContent } from '../sysroot/overlay.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { loadSystemUsers } from '../qmail/passwd.js';
@@ -12,7 +12,7 @@ import { loadStartScripts, type StartScript } from '../qmail/startup.js';
 import type { SendService } from './activation.js';
 import type { ChangeSet, HomeOwner, StageEnv } from './stage.js';
 import { homeOf } from './stage.js';
-import { instanceOf } from './file-kind.js';
+import { classifyPath, instanceOf } from './file-kind.js';
 import { computeImpact, impactAddresses, type Impact, type TraceFn } from './impact.js';
 
 /** Homes and the uid that must own each: passwd users, then users/assign entries. */
@@ -58,14 +58,15 @@ export function sendServiceOf(sysroot: Sysroot, root: string): SendService | nul
   return rc ? { kind: 'rc', script: rc.path } : null;
 }
 
-export function stageEnv(sysroot: Sysroot, instances: string[], writer = new SysrootWriter(sysroot)): StageEnv {
+/** What staging reads: the files as a write would find them (links refused), never a writer. */
+export function stageEnv(sysroot: Sysroot, instances: string[], reader = new TargetReader(sysroot)): StageEnv {
   const users = loadSystemUsers(sysroot);
   return {
     passwd: (name) => users.byName(name),
     instances,
     isRealRoot: sysroot.isRealRoot,
-    current: (p) => writer.current(p),
-    ownerOf: (p) => writer.ownerOf(p),
+    current: (p) => reader.current(p),
+    ownerOf: (p) => reader.ownerOf(p),
     homes: homeOwners(sysroot, instances),
     services: Object.fromEntries(instances.map((i) => [i, sendServiceOf(sysroot, i)])),
   };
@@ -100,4 +101,21 @@ export function previewImpact(sysroot: Sysroot, instances: string[], cs: ChangeS
     out.push(computeImpact(before, after, addresses, trace, skipped));
   }
   return out;
+}
+
+/**
+ * The files undo may write: those `qlens edit` could have written (stage.ts
+ * refuses the rest as "not a file qlens edits"): a file of a loaded
+ * installation, a .qmail file, a file in a home directory, and /.fsmeta,
+ * where a new file's owner is recorded. A forged journal entry naming
+ * /etc/passwd is refused with the reason.
+ */
+export function undoScope(sysroot: Sysroot, instances: string[]): (sysPath: string) => string | null {
+  const homes = homeOwners(sysroot, instances);
+  return (p) => {
+    if (p === '/.fsmeta' && !sysroot.isRealRoot) return null;
+    const t = classifyPath(p, instances);
+    if (t.kind !== 'other' || t.instance !== null || homes.some((h) => p.startsWith(h.home + '/'))) return null;
+    return 'not a file qlens edits (not in an installation, not a .qmail file, not in a home)';
+  };
 }

@@ -29,6 +29,8 @@ const WORDS: Record<string, string> = {
   CONFLICT: 'changed on disk since it was read',
   NOTFILE: 'is not a regular file (a FIFO or device: not read)',
   EFBIG: 'file too large',
+  READONLY: 'qlens runs with --read-only: nothing is written',
+  LOCKED: 'locked by another qlens',
   ENOSPC: 'no space left on device',
   EDQUOT: 'disk quota exceeded',
   EEXIST: 'already exists',
@@ -37,7 +39,7 @@ const WORDS: Record<string, string> = {
 };
 
 /** Codes whose detail is the whole explanation (the words alone would say too little). */
-const SAY_DETAIL = new Set(['OWNER', 'EFBIG', 'JOURNAL']);
+const SAY_DETAIL = new Set(['OWNER', 'EFBIG', 'JOURNAL', 'LOCKED']);
 
 /** A path as an error line shows it: whole up to 300 characters, else its start and end with the length between. */
 function shownPath(p: string): string {

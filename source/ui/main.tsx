@@ -4,7 +4,6 @@ import { parseDbOverride, type DbOverride } from '../qmail/vpopmail-mysql-config
 import { chooseSource } from './start.js';
 import { enterAlternateScreen, installExitGuards } from './terminal.js';
 import { sanitize } from '../text/sanitize.js';
-import { setReadOnly } from '../sysroot/write.js';
 import { startLoad } from './loader.js';
 import { emptySession, type SessionData, type SourceInfo } from './session-data.js';
 import { drawPreframe } from './preframe.js';
@@ -53,8 +52,6 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     process.stderr.write('qlens: the terminal UI needs a terminal; for scripts use a command (qlens --help)\n');
     return 2;
   }
-  // --read-only: the writer refuses everything from here on, whatever a view asks.
-  setReadOnly(opts.readOnly);
   const { source: opened, copy } = privateDemo(choice.source, opts.now);
   const source = { ...opened, note: sanitize(opened.note) };
   const guard = enterAlternateScreen(process.stdout);

@@ -6,6 +6,8 @@ import { flowKey, openMenu, type FlowState } from '../../source/ui/edit/flow.js'
 import { flowLines, CONFIRM_PROMPT } from '../../source/ui/edit/flow-lines.js';
 import { runEffect, type EditFlowEnv } from '../../source/ui/edit/use-edit-flow.js';
 import { editTargetOf } from '../../source/ui/edit/target.js';
+import { Sysroot } from '../../source/sysroot/sysroot.js';
+import { SysrootWriter } from '../../source/sysroot/write.js';
 
 function world() {
   return makeFixture({
@@ -20,7 +22,7 @@ function world() {
 }
 
 function env(dir: string, log: string[]): EditFlowEnv {
-  return { sysrootDir: dir, instances: ['/var/qmail'], instance: null, onApplied: () => log.push('applied'), onClose: (s) => log.push(`close ${s}`) };
+  return { sysrootDir: dir, instances: ['/var/qmail'], instance: null, onApplied: () => log.push('applied'), onClose: (s) => log.push(`close ${s}`), openWriter: () => new SysrootWriter(new Sysroot(dir)) };
 }
 
 /** Type keys into the flow, carrying out effects, as the app does. */

@@ -3,6 +3,9 @@
 // command in-process over a Sysroot with injected faults, capturing what it
 // prints and whether anything escaped as an exception.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { makeFixture, type Fixture, type FixtureEntry } from '../helpers/fixture.js';
 import { writeQueue, type MessageSpec } from '../helpers/queue-writer.js';
 import type { CommandContext } from '../../source/commands/context.js';
@@ -155,4 +158,55 @@ export async function loadTui(dir: string, requests: DetailRequest[] = []): Prom
   while (!want.every((k) => last?.details[k]) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
   assert.ok(last, 'the loader published');
   return last!;
+}
+
+/** `qlens edit` or `qlens undo` in-process over a fixture (apply by default, the usual journal), what it printed and whether it threw. */
+export async function runEditCommand(
+  fx: Fixture,
+  cmd: 'edit' | 'undo',
+  opts: { target?: string; content?: string | Buffer; options?: CommandContext['options']; instances?: string[]; readOnly?: boolean } = {},
+): Promise<{ status: number | null; out: string; err: string; thrown: unknown }> {
+  const { run: runEdit } = await import('../../source/commands/edit.js');
+  const { run: runUndo } = await import('../../source/commands/undo.js');
+  let out = '';
+  let err = '';
+  const content = opts.content ?? '';
+  const ctx: CommandContext = {
+    sysroot: fx.sysroot(),
+    instances: opts.instances ?? ['/var/qmail'],
+    instancesExplicit: false,
+    positionals: cmd === 'edit' ? [opts.target ?? '/var/qmail/control/rcpthosts'] : [],
+    options: { ...(cmd === 'edit' ? { apply: true } : {}), ...opts.options },
+    json: false,
+    color: false,
+    readOnly: opts.readOnly ?? false,
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    readStdin: async () => content.toString(),
+    readStdinBytes: async () => Buffer.from(content),
+  };
+  let status: number | null = null;
+  let thrown: unknown;
+  try {
+    status = await (cmd === 'edit' ? runEdit(ctx) : runUndo(ctx));
+  } catch (e) {
+    thrown = e;
+  }
+  return { status, out, err, thrown };
+}
+
+/** Every file under a host directory with its mode and content hash (to prove nothing changed). */
+export function treeSnapshot(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const n of fs.readdirSync(d).sort()) {
+      const p = path.join(d, n);
+      const st = fs.lstatSync(p);
+      const h = st.isFile() ? createHash('sha256').update(fs.readFileSync(p)).digest('hex') : st.isSymbolicLink() ? fs.readlinkSync(p) : '';
+      out.push(`${path.relative(dir, p)} ${st.mode.toString(8)} ${st.uid} ${st.size} ${h}`);
+      if (st.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return out;
 }

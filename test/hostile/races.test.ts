@@ -137,3 +137,29 @@ test('control/locals replaced by a directory between two reads: no exception', a
   const r = await runClean('check', s);
   assert.match(r.out, /\/var\/qmail\/control\/virtualdomains/);
 });
+
+test('a link swapped away between its lstat and its readlink (a directory swap): resolve takes the path as it is, no ENOENT crash', async () => {
+  const { syncBuiltinESMExports } = await import('node:module');
+  const fsMod = (await import('node:fs')).default as unknown as Record<string, unknown>;
+  const b = build({ '/home/alice/mail': { symlink: 'Maildir' } });
+  const real = fsMod.readlinkSync as (...a: unknown[]) => unknown;
+  let swapped = 0;
+  // The swap lands exactly in the window: the link is gone when readlink asks.
+  fsMod.readlinkSync = (...a: unknown[]) => {
+    if (String(a[0]).endsWith('/home/alice/mail')) {
+      swapped++;
+      throw Object.assign(new Error('ENOENT: no such file or directory, readlink'), { code: 'ENOENT' });
+    }
+    return real(...a);
+  };
+  syncBuiltinESMExports();
+  try {
+    const s = new Sysroot(b.fx.dir);
+    assert.equal(s.resolve('/home/alice/mail/new'), '/home/alice/mail/new');
+    assert.doesNotThrow(() => s.stat('/home/alice/mail/new'));
+  } finally {
+    fsMod.readlinkSync = real;
+    syncBuiltinESMExports();
+  }
+  assert.ok(swapped > 0, 'the window was hit');
+});

@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { build, assertNoRaw } from './harness.js';
-import { CLI, ROOT } from '../e2e/helpers/pty-session.js';
+import { CLI } from '../e2e/helpers/pty-session.js';
+import { programForNobody } from './as-nobody.js';
 
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const CAN = process.getuid?.() === 0 && has('setpriv') && fs.existsSync(CLI);
@@ -17,7 +18,7 @@ const SKIP = CAN ? false : 'needs root, setpriv and a built dist/';
 
 function asNobody(args: string[], input?: string) {
   return spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args], {
-    cwd: ROOT,
+    cwd: programForNobody().root,
     encoding: 'utf8',
     input,
     env: { ...process.env, NO_COLOR: '1' },
@@ -42,7 +43,7 @@ function world(): string {
 test('real EACCES as nobody: every command names the unreadable file once and still prints the rest', { skip: SKIP }, () => {
   const d = world();
   const run = (...args: string[]) => {
-    const r = asNobody([CLI, '--sysroot', d, ...args]);
+    const r = asNobody([programForNobody().cli, '--sysroot', d, ...args]);
     assert.doesNotMatch(r.stderr, /internal error|at .*\.js:\d+/, `${args.join(' ')}: ${r.stderr}`);
     assertNoRaw(r.stdout, args.join(' '));
     assertNoRaw(r.stderr, args.join(' '));
@@ -66,7 +67,7 @@ test('real EACCES as nobody: every command names the unreadable file once and st
 
 test('real EACCES as nobody: the TUI loader reports each problem and loads every part', { skip: SKIP }, () => {
   const d = world();
-  const loader = path.join(ROOT, 'dist', 'source', 'ui', 'loader.js');
+  const loader = programForNobody().dist('source/ui/loader.js');
   const script = `
     import { startLoad } from ${JSON.stringify(loader)};
     let last;
@@ -86,7 +87,7 @@ test('real EACCES as nobody: the TUI loader reports each problem and loads every
       details: Object.fromEntries(Object.entries(last.details).map(([k, v]) => [k, v.error ?? v.file?.error ?? null])),
     }));
   `;
-  const file = path.join(d, "..", path.basename(d) + "-load.mjs");
+  const file = path.join(programForNobody().tmp, path.basename(d) + '-load.mjs');
   fs.writeFileSync(file, script);
   fs.chmodSync(file, 0o644);
   const r = asNobody([file]);

@@ -21,6 +21,8 @@ import { TooSmall } from './TooSmall.js';
 import { Overview } from './Overview.js';
 import { useEditFlow, type EditFlowHandle } from '../edit/use-edit-flow.js';
 import { EditFlow } from '../edit/EditFlow.js';
+import { Sysroot } from '../../sysroot/sysroot.js';
+import { SysrootWriter } from '../../sysroot/write.js';
 
 export interface AppProps {
   initial: SessionData;
@@ -157,6 +159,8 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     instance: state.instance,
     onApplied: () => dispatch({ type: 'reload' }),
     onClose: (text) => dispatch({ type: 'status', text }),
+    // No writer under --read-only: the edit flow cannot open and nothing below it can write.
+    openWriter: readOnly ? null : () => new SysrootWriter(new Sysroot(state.data.source.sysrootDir)),
   });
   useAppKeys(state, pane, edit, dispatch, { views, keymap, width, bodyLines: layout.bodyLines, listHeight, small, helpCount });
 

@@ -4,7 +4,7 @@
 // never disagree.
 import { Sysroot } from '../../sysroot/sysroot.js';
 import { FsError } from '../../sysroot/errors.js';
-import { SysrootWriter, isReadOnly } from '../../sysroot/write.js';
+import { TargetReader, type SysrootWriter } from '../../sysroot/write.js';
 import { stageEdits, type ChangeSet, type EditRequest } from '../../edit/stage.js';
 import { stageEnv, previewImpact } from '../../edit/session.js';
 import { applyChangeSet } from '../../edit/journal.js';
@@ -33,7 +33,7 @@ export function buildPreview(sysrootDir: string, instances: string[], edits: Edi
   const sysroot = new Sysroot(sysrootDir);
   let cs: ChangeSet;
   try {
-    cs = stageEdits(edits, stageEnv(sysroot, instances, new SysrootWriter(sysroot)));
+    cs = stageEdits(edits, stageEnv(sysroot, instances, new TargetReader(sysroot)));
   } catch (e) {
     if (e instanceof FsError) return { ok: false, message: `${why(e)}: refused, nothing written` };
     throw e;
@@ -50,13 +50,13 @@ export function buildPreview(sysrootDir: string, instances: string[], edits: Edi
 
 export type ApplyOutcome = { ok: true; lines: string[] } | { ok: false; message: string };
 
-/** `demo`: the sysroot is a demo's private copy, removed when qlens exits. */
-export function applyPreview(sysrootDir: string, preview: EditPreview, opts: { demo?: boolean } = {}): ApplyOutcome {
-  if (isReadOnly()) return { ok: false, message: 'qlens runs with --read-only: nothing written' };
+/** Apply with this writer (a fresh one per apply; none under --read-only, and nothing is written). `demo`: the sysroot is a demo's private copy, removed when qlens exits. */
+export function applyPreview(writer: SysrootWriter | null, preview: EditPreview, opts: { demo?: boolean } = {}): ApplyOutcome {
+  if (!writer) return { ok: false, message: 'qlens runs with --read-only: nothing written' };
   if (!preview.cs.valid) return { ok: false, message: 'the new content is invalid: nothing written' };
   try {
-    const res = applyChangeSet(new SysrootWriter(new Sysroot(sysrootDir)), preview.cs);
-    const lines = [res.written.length ? `written: ${res.written.join(', ')}` : 'nothing to write: the content is unchanged', `backup: ${res.entry.dir} (${undoCommand(sysrootDir)} restores it${opts.demo ? ' while this demo copy lasts: it is removed at exit' : ''})`];
+    const res = applyChangeSet(writer, preview.cs);
+    const lines = [res.written.length ? `written: ${res.written.join(', ')}` : 'nothing to write: the content is unchanged', `backup: ${res.entry.dir} (${undoCommand(writer.sysroot.hostRoot)} restores it${opts.demo ? ' while this demo copy lasts: it is removed at exit' : ''})`];
     const todo = preview.cs.activation.filter((a) => a.needed);
     if (todo.length) {
       lines.push('still to do by hand (qlens never signals qmail):');

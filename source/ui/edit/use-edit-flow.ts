@@ -4,7 +4,7 @@
 import { useCallback, useRef, useState } from 'react';
 import * as path from 'node:path';
 import { Sysroot, decodeBytes } from '../../sysroot/sysroot.js';
-import { SysrootWriter, isReadOnly } from '../../sysroot/write.js';
+import { TargetReader, type SysrootWriter } from '../../sysroot/write.js';
 import type { KeyEvent } from '../keymap.js';
 import { flowKey, openMenu, stagedContent, type FlowState, type FlowEffect, type StagedEdit } from './flow.js';
 import { buildPreview, applyPreview } from './preview.js';
@@ -24,6 +24,8 @@ export interface EditFlowEnv {
   onApplied: () => void;
   /** The flow closed; a line for the status bar, if any. */
   onClose: (status: string | null) => void;
+  /** A writer for one apply; null under --read-only, when the flow never opens and nothing can be written. */
+  openWriter: (() => SysrootWriter) | null;
 }
 
 export interface EditFlowHandle {
@@ -76,11 +78,9 @@ export function runEffect(flow: FlowState, effect: FlowEffect, env: EditFlowEnv)
       env.onClose(effect.status);
       return null;
     case 'editor': {
-      const sysroot = new Sysroot(env.sysrootDir);
-      const writer = new SysrootWriter(sysroot);
       let cur;
       try {
-        cur = writer.current(effect.path);
+        cur = new TargetReader(new Sysroot(env.sysrootDir)).current(effect.path);
       } catch (e) {
         return { step: 'done', title: 'Cannot edit this file', lines: [sanitize(e instanceof Error ? e.message : String(e))], ok: false };
       }
@@ -110,7 +110,7 @@ export function runEffect(flow: FlowState, effect: FlowEffect, env: EditFlowEnv)
     case 'confirmStaged':
       return preview(env, effect.staged, titleOf(effect.staged));
     case 'apply': {
-      const r = applyPreview(env.sysrootDir, effect.preview, { demo: env.demo });
+      const r = applyPreview(env.openWriter?.() ?? null, effect.preview, { demo: env.demo });
       if (r.ok) env.onApplied();
       return r.ok ? { step: 'done', title: 'Applied', lines: r.lines, ok: true } : { step: 'done', title: 'Not applied', lines: [r.message], ok: false };
     }
@@ -128,7 +128,7 @@ export function useEditFlow(env: EditFlowEnv): EditFlowHandle {
     setFlow(f);
   };
   const open = useCallback((start: EditStart) => {
-    if (isReadOnly()) return;
+    if (!envRef.current.openWriter) return;
     set(openMenu(start.file, start.prefill));
   }, []);
   const key = useCallback((input: string, k: KeyEvent) => {
