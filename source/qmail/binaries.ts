@@ -303,6 +303,7 @@ export function queueRoute(reader: HomeReader, path: string, qmailqueue?: string
     if (p.home === null) return { steps, queue: null };
     let next: string;
     if (name === 'sendmail') next = `${p.home}/bin/qmail-inject`;
+    else if (name === 'qmail-lspawn') next = `${p.home}/bin/qmail-local`;
     else if (INJECTORS.has(name)) next = qmailqueue ? (qmailqueue.startsWith('/') ? qmailqueue : `${p.home}/${qmailqueue}`) : `${p.home}/bin/qmail-queue`;
     else return { steps, queue: p.home };
     if (name !== 'sendmail') qmailqueue = null;

@@ -28,6 +28,7 @@ export interface Delivery {
 export type TraceStage =
   | 'qmail-inject'
   | 'qmail-smtpd'
+  | 'qmail-queue'
   | 'qmail-send'
   | 'qmail-lspawn'
   | 'qmail-getpw'
@@ -70,8 +71,12 @@ export interface TraceStep {
  *   this host, qmail-remote bounces, #5.4.6), `no-listener` (the route leads
  *   to no known qmail-smtpd of it), or `crosses` (it does: the walk goes on
  *   in that installation).
+ * - `queue` (qmail-queue): the home whose queue receives the copy, by the
+ *   homes compiled into the programs on its way (trace/queue-home.ts), or
+ *   `none` (it is never queued, or no qmail-send reads its queue). Said only
+ *   where the programs could be read.
  */
-export type TraceDecision = 'rcpthosts' | 'route' | 'smtproute' | 'same-host';
+export type TraceDecision = 'rcpthosts' | 'route' | 'smtproute' | 'same-host' | 'queue';
 
 /** The user qmail-local runs as (qmail-lspawn's six fields). */
 export interface TraceUser {
@@ -89,6 +94,8 @@ export interface TraceHop {
   recipient: string;
   /** Installation root this hop is walked in. */
   instance: string;
+  /** The queue directory the copy enters, when the programs on its way could be read (trace/queue-home.ts). */
+  queue?: string;
   route: 'local' | 'remote';
   /** The local part qmail-lspawn receives (prepend included, case kept); null for a remote hop. */
   local: string | null;

@@ -13,6 +13,7 @@ import { qmailRemote } from './remote.js';
 import { lspawnLookup } from './lspawn.js';
 import { getpw } from './getpw.js';
 import { qmailLocal, type LocalResult } from './local.js';
+import { enterQueue } from './queue-home.js';
 import type { Delivery, DeliveryKind, TraceHop, TraceLeak, TraceOptions, TraceResult, TraceStep, TraceUser } from './types.js';
 
 /** The envelope sender when none is given (kept here, not in types.ts, so that types.ts stays types only and is never loaded). */
@@ -122,7 +123,16 @@ function startHop(w: Walk, copy: Copy): Frame | null {
     sender: copy.sender,
   };
   w.hops.push(hop);
-  return { index, events: walkHop(w, copy, hop, index), next: 0 };
+  // The queue the copy really enters decides which installation walks it (programs copied from another home).
+  const entry = enterQueue(copy.inst, copy.channel ? 'queued' : copy.parent !== null && !copy.viaSmtp ? 'forward' : 'smtp', w.opts.others ?? []);
+  pushAll(hop.steps, entry.steps);
+  if (entry.queue) hop.queue = entry.queue;
+  if (entry.defer) return { index, events: [outcome('defer', entry.defer)], next: 0 };
+  if (entry.inst !== copy.inst) {
+    hop.instance = entry.inst.root;
+    w.leaks.push({ kind: 'binaries-built-for-other-home', hop: index, text: `${copy.inst.root}'s programs were built for ${entry.inst.root}: the copy enters ${entry.queue}` });
+  }
+  return { index, events: walkHop(w, { ...copy, inst: entry.inst }, hop, index), next: 0 };
 }
 
 const outcome = (kind: DeliveryKind, target: string): HopEvent => ({ delivery: kind, target });

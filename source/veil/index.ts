@@ -13,7 +13,7 @@ import { hostLeaks } from './rules-host.js';
 import { binaryLeaks } from './rules-binaries.js';
 import { leak } from './leak-util.js';
 import type { Evidence, Leak, LeakSeverity, VeilFacts } from './types.js';
-import type { ProgramHome } from '../qmail/binaries.js';
+import { builtForOther, type ProgramHome } from '../qmail/binaries.js';
 
 export type { Leak, Evidence, LeakSeverity, VeilFacts } from './types.js';
 export { gatherFacts } from './inputs.js';
@@ -37,7 +37,12 @@ export function sortLeaks(leaks: Leak[]): Leak[] {
  */
 export function leaksFromFacts(facts: VeilFacts): Leak[] {
   if (facts.instances.length < 2) return sortLeaks(binaryLeaks(facts));
-  return sortLeaks([...identityLeaks(facts), ...domainLeaks(facts), ...userLeaks(facts), ...listenerLeaks(facts), ...hostLeaks(facts), ...binaryLeaks(facts)]);
+  // An installation whose programs all carry another home never reads its own control files, users/ or
+  // alias/: comparing those would report leaks qmail never shows. Its start scripts do run, and its
+  // programs are judged by rules-binaries.
+  const live = facts.instances.filter((i) => builtForOther(i.root, i.programs) === null);
+  const config = live.length === facts.instances.length ? facts : { ...facts, instances: live };
+  return sortLeaks([...identityLeaks(config), ...domainLeaks(config), ...userLeaks(config), ...listenerLeaks(facts), ...hostLeaks(config), ...binaryLeaks(facts)]);
 }
 
 /** One entry of `qlens veil --json`'s `binaries` (contract.md): a program of an installation's bin/ and the home compiled into it. */

@@ -105,7 +105,8 @@ function copiedInstallation(x: InstanceFacts, facts: VeilFacts): Leak[] {
       `${x.root} was made by copying an installation without rebuilding it: ${programs.length === 1 ? `its program ${names(programs)} carries` : `${programs.length} of its programs (${names(programs)}) carry`} ` +
         `${home} as the home compiled in from conf-qmail — ${homeWords(home, facts)} — and none carries ${x.root}. ` +
         (effects.length ? `${effects.join('; ')}. ` : '') +
-        `${x.root}/control, users/ and queue/ are never read: mail for ${domain} is handled by ${home}'s configuration.`,
+        `${x.root}/control, users/ and queue/ are never read: mail for ${domain} is handled by ${home}'s configuration ` +
+        `(so the veil does not compare ${x.root}'s control files with the others').`,
       REBUILD(x.root),
     ),
   ];

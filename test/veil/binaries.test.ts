@@ -122,3 +122,12 @@ test('one installation alone, copied from a home that is gone: still reported, a
   assert.deepEqual(leaks.map((l) => `${l.id} ${l.kind}`), ['L22 binaries-built-for-other-home']);
   assert.equal(problemsFor(files).find((p) => p.code === 'veil-binaries-built-for-other-home')?.severity, 'error');
 });
+
+test("a copied installation's own control files are not compared: qmail never reads them", () => {
+  // B's me says A's name, which would be L3 between two live installations.
+  const copied = leaksFor(withChanges({ ...bin('/var/qmail', '/var/qmail'), ...bin('/var/qmail2', '/var/qmail'), '/var/qmail2/control/me': 'mail.a.example\n' }));
+  assert.equal(only(copied, 'L3').length, 0);
+  assert.match(only(copied, 'L22', 'binaries-built-for-other-home')[0].explanation, /the veil does not compare \/var\/qmail2's control files with the others'/);
+  const rebuilt = leaksFor(withChanges({ ...bin('/var/qmail', '/var/qmail'), ...bin('/var/qmail2', '/var/qmail2'), '/var/qmail2/control/me': 'mail.a.example\n' }));
+  assert.ok(only(rebuilt, 'L3').length > 0);
+});
