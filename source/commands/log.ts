@@ -263,7 +263,7 @@ export async function run(ctx: CommandContext, deps: LogRunDeps = {}): Promise<n
         if (skipped.length < SKIPPED_MAX) skipped.push(sk);
       },
     },
-    { ordered: !summaryMode, keepDeliveries: !summaryMode, holdPartial: follow },
+    { ordered: !summaryMode, keepDeliveries: !summaryMode, strings: !summaryMode, holdPartial: follow },
   );
 
   if (!ctx.json) {

@@ -76,32 +76,38 @@ function num(buf: Uint8Array, at: number, end: number): number {
   return v;
 }
 
-function text(buf: Buffer, at: number, end: number): string {
-  return buf.toString('latin1', at, end);
+/** What a parsed line tells, handed over without building an object: a log has millions of lines. */
+export interface SendVisitor {
+  newMsg(id: number): void;
+  /** The sender is buf[senderAt..senderEnd) (without its <>). */
+  info(id: number, bytes: number, buf: Buffer, senderAt: number, senderEnd: number, qp: number, uid: number): void;
+  start(d: number, id: number, channel: Channel, buf: Buffer, rAt: number, rEnd: number): void;
+  /** The text is buf[tAt..tEnd); "report mangled, will defer" comes as a deferral with tAt = -1. */
+  result(d: number, result: DeliveryResult, buf: Buffer, tAt: number, tEnd: number): void;
+  bounce(id: number, qp: number): void;
+  triple(id: number): void;
+  end(id: number): void;
+  status(localUsed: number, localMax: number, remoteUsed: number, remoteMax: number, exiting: boolean): void;
+  exiting(): void;
+  note(level: 'warning' | 'alert', buf: Buffer, at: number, end: number): void;
 }
 
-export type ParsedLine = SendEvent | { k: 'garbage'; reason: string };
+const NOT_SEND = 'not a qmail-send line';
 
-const NOT_SEND = { k: 'garbage', reason: 'not a qmail-send line' } as const;
-
-function garbage(reason: string): ParsedLine {
-  return { k: 'garbage', reason };
-}
-
-/** Parse buf[at..end) (no newline, no time stamp). */
-export function parseSendLine(buf: Buffer, at: number, end: number): ParsedLine {
+/** Parse buf[at..end) (no newline, no time stamp) into the visitor; the reason when it is not a qmail-send line. */
+export function parseSendLine(buf: Buffer, at: number, end: number, v: SendVisitor): string | null {
   // Trailing CR or blanks (a syslog relay may add them) are not part of qmail's text.
   while (end > at && (buf[end - 1] === 13 || buf[end - 1] === 32)) end--;
   switch (buf[at]) {
     case 115 /* s */: {
-      if (has(buf, at, end, STATUS)) return parseStatus(buf, at + STATUS.length, end);
+      if (has(buf, at, end, STATUS)) return parseStatus(buf, at + STATUS.length, end, v);
       if (!has(buf, at, end, STARTING)) return NOT_SEND;
       const d = num(buf, at + STARTING.length, end);
       let i = numEnd;
-      if (i < 0 || !has(buf, i, end, MSG)) return garbage('malformed "starting delivery" line');
+      if (i < 0 || !has(buf, i, end, MSG)) return 'malformed "starting delivery" line';
       const id = num(buf, i + MSG.length, end);
       i = numEnd;
-      if (i < 0) return garbage('malformed "starting delivery" line');
+      if (i < 0) return 'malformed "starting delivery" line';
       let channel: Channel;
       if (has(buf, i, end, TO_LOCAL)) {
         channel = 'local';
@@ -109,89 +115,102 @@ export function parseSendLine(buf: Buffer, at: number, end: number): ParsedLine 
       } else if (has(buf, i, end, TO_REMOTE)) {
         channel = 'remote';
         i += TO_REMOTE.length;
-      } else return garbage('malformed "starting delivery" line');
-      if (i >= end) return garbage('"starting delivery" line without a recipient');
-      return { k: 'start', d, id, channel, recipient: text(buf, i, end) };
+      } else return 'malformed "starting delivery" line';
+      if (i >= end) return '"starting delivery" line without a recipient';
+      v.start(d, id, channel, buf, i, end);
+      return null;
     }
     case 100 /* d */: {
       if (!has(buf, at, end, DELIVERY)) return NOT_SEND;
       const d = num(buf, at + DELIVERY.length, end);
       const i = numEnd;
-      if (i < 0) return garbage('malformed "delivery" line');
-      if (has(buf, i, end, SUCCESS)) return { k: 'result', d, result: 'success', raw: text(buf, i + SUCCESS.length, end) };
-      if (has(buf, i, end, DEFERRAL)) return { k: 'result', d, result: 'deferral', raw: text(buf, i + DEFERRAL.length, end) };
-      if (has(buf, i, end, FAILURE)) return { k: 'result', d, result: 'failure', raw: text(buf, i + FAILURE.length, end) };
-      if (has(buf, i, end, MANGLED) && i + MANGLED.length === end) return { k: 'mangled', d };
+      if (i < 0) return 'malformed "delivery" line';
+      if (has(buf, i, end, SUCCESS)) v.result(d, 'success', buf, i + SUCCESS.length, end);
+      else if (has(buf, i, end, DEFERRAL)) v.result(d, 'deferral', buf, i + DEFERRAL.length, end);
+      else if (has(buf, i, end, FAILURE)) v.result(d, 'failure', buf, i + FAILURE.length, end);
+      else if (has(buf, i, end, MANGLED) && i + MANGLED.length === end) v.result(d, 'deferral', buf, -1, -1);
       // qmail-send writes ": success: " even for an empty report; a line cut after the colon is not one.
-      return garbage('malformed "delivery" line');
+      else return 'malformed "delivery" line';
+      return null;
     }
     case 110 /* n */: {
       if (!has(buf, at, end, NEW)) return NOT_SEND;
       const id = num(buf, at + NEW.length, end);
-      if (numEnd !== end) return garbage('malformed "new msg" line');
-      return { k: 'new', id };
+      if (numEnd !== end) return 'malformed "new msg" line';
+      v.newMsg(id);
+      return null;
     }
     case 105 /* i */: {
       if (!has(buf, at, end, INFO)) return NOT_SEND;
-      return parseInfo(buf, at + INFO.length, end);
+      return parseInfo(buf, at + INFO.length, end, v);
     }
     case 101 /* e */: {
       if (!has(buf, at, end, END)) return NOT_SEND;
       const id = num(buf, at + END.length, end);
-      if (numEnd !== end) return garbage('malformed "end msg" line');
-      return { k: 'end', id };
+      if (numEnd !== end) return 'malformed "end msg" line';
+      v.end(id);
+      return null;
     }
     case 98 /* b */: {
       if (!has(buf, at, end, BOUNCE)) return NOT_SEND;
       const id = num(buf, at + BOUNCE.length, end);
       const i = numEnd;
-      if (i < 0 || !has(buf, i, end, SP_QP)) return garbage('malformed "bounce msg" line');
+      if (i < 0 || !has(buf, i, end, SP_QP)) return 'malformed "bounce msg" line';
       const qp = num(buf, i + SP_QP.length, end);
-      if (numEnd !== end) return garbage('malformed "bounce msg" line');
-      return { k: 'bounce', id, qp };
+      if (numEnd !== end) return 'malformed "bounce msg" line';
+      v.bounce(id, qp);
+      return null;
     }
     case 116 /* t */: {
       if (!has(buf, at, end, TRIPLE)) return NOT_SEND;
       const id = num(buf, at + TRIPLE.length, end);
-      if (numEnd !== end) return garbage('malformed "triple bounce" line');
-      return { k: 'triple', id };
+      if (numEnd !== end) return 'malformed "triple bounce" line';
+      v.triple(id);
+      return null;
     }
     case 119 /* w */:
-      if (has(buf, at, end, WARNING)) return { k: 'note', level: 'warning', text: text(buf, at + WARNING.length, end) };
-      return NOT_SEND;
+      if (!has(buf, at, end, WARNING)) return NOT_SEND;
+      v.note('warning', buf, at + WARNING.length, end);
+      return null;
     case 97 /* a */:
-      if (has(buf, at, end, ALERT)) return { k: 'note', level: 'alert', text: text(buf, at + ALERT.length, end) };
-      return NOT_SEND;
+      if (!has(buf, at, end, ALERT)) return NOT_SEND;
+      v.note('alert', buf, at + ALERT.length, end);
+      return null;
     default:
       return NOT_SEND;
   }
 }
 
-function parseStatus(buf: Buffer, at: number, end: number): ParsedLine {
-  if (has(buf, at, end, EXITING) && at + EXITING.length === end) return { k: 'exiting' };
-  if (!has(buf, at, end, LOCAL)) return garbage('malformed "status" line');
+function parseStatus(buf: Buffer, at: number, end: number, v: SendVisitor): string | null {
+  const bad = 'malformed "status" line';
+  if (has(buf, at, end, EXITING) && at + EXITING.length === end) {
+    v.exiting();
+    return null;
+  }
+  if (!has(buf, at, end, LOCAL)) return bad;
   const localUsed = num(buf, at + LOCAL.length, end);
   let i = numEnd;
-  if (i < 0 || buf[i] !== 47) return garbage('malformed "status" line');
+  if (i < 0 || buf[i] !== 47) return bad;
   const localMax = num(buf, i + 1, end);
   i = numEnd;
-  if (i < 0 || !has(buf, i, end, REMOTE)) return garbage('malformed "status" line');
+  if (i < 0 || !has(buf, i, end, REMOTE)) return bad;
   const remoteUsed = num(buf, i + REMOTE.length, end);
   i = numEnd;
-  if (i < 0 || buf[i] !== 47) return garbage('malformed "status" line');
+  if (i < 0 || buf[i] !== 47) return bad;
   const remoteMax = num(buf, i + 1, end);
   i = numEnd;
-  if (i < 0) return garbage('malformed "status" line');
+  if (i < 0) return bad;
   let exiting = false;
   if (i !== end) {
-    if (!(has(buf, i, end, SP_EXITING) && i + SP_EXITING.length === end)) return garbage('malformed "status" line');
+    if (!(has(buf, i, end, SP_EXITING) && i + SP_EXITING.length === end)) return bad;
     exiting = true;
   }
-  return { k: 'status', localUsed, localMax, remoteUsed, remoteMax, exiting };
+  v.status(localUsed, localMax, remoteUsed, remoteMax, exiting);
+  return null;
 }
 
-function parseInfo(buf: Buffer, at: number, end: number): ParsedLine {
-  const bad = garbage('malformed "info msg" line');
+function parseInfo(buf: Buffer, at: number, end: number, v: SendVisitor): string | null {
+  const bad = 'malformed "info msg" line';
   const id = num(buf, at, end);
   let i = numEnd;
   if (i < 0 || !has(buf, i, end, BYTES)) return bad;
@@ -207,7 +226,30 @@ function parseInfo(buf: Buffer, at: number, end: number): ParsedLine {
   if (i < 0 || !has(buf, i, end, UID)) return bad;
   const uid = num(buf, i + UID.length, end);
   if (numEnd !== end) return bad;
-  return { k: 'info', id, bytes, sender: text(buf, senderAt, qpAt), qp, uid };
+  v.info(id, bytes, buf, senderAt, qpAt, qp, uid);
+  return null;
+}
+
+export type ParsedLine = SendEvent | { k: 'garbage'; reason: string };
+
+const latin1 = (buf: Buffer, a: number, b: number): string => buf.toString('latin1', a, b);
+
+/** One line as an event object (tests, and anything that wants one line at a time). */
+export function parseSendEvent(buf: Buffer, at: number, end: number): ParsedLine {
+  let ev: SendEvent | null = null;
+  const reason = parseSendLine(buf, at, end, {
+    newMsg: (id) => (ev = { k: 'new', id }),
+    info: (id, bytes, b, sa, se, qp, uid) => (ev = { k: 'info', id, bytes, sender: latin1(b, sa, se), qp, uid }),
+    start: (d, id, channel, b, ra, re) => (ev = { k: 'start', d, id, channel, recipient: latin1(b, ra, re) }),
+    result: (d, result, b, ta, te) => (ev = ta < 0 ? { k: 'mangled', d } : { k: 'result', d, result, raw: latin1(b, ta, te) }),
+    bounce: (id, qp) => (ev = { k: 'bounce', id, qp }),
+    triple: (id) => (ev = { k: 'triple', id }),
+    end: (id) => (ev = { k: 'end', id }),
+    status: (localUsed, localMax, remoteUsed, remoteMax, exiting) => (ev = { k: 'status', localUsed, localMax, remoteUsed, remoteMax, exiting }),
+    exiting: () => (ev = { k: 'exiting' }),
+    note: (level, b, a, e) => (ev = { k: 'note', level, text: latin1(b, a, e) }),
+  });
+  return reason !== null ? { k: 'garbage', reason } : ev!;
 }
 
 /**
@@ -219,7 +261,7 @@ function parseInfo(buf: Buffer, at: number, end: number): ParsedLine {
  */
 export function unsafeText(raw: string): string {
   const s = raw.endsWith('/') ? raw.slice(0, -1) : raw;
-  return s.replace(/_/g, ' ');
+  return s.includes('_') ? s.replaceAll('_', ' ') : s;
 }
 
 /**

@@ -11,7 +11,7 @@
 // - `bounce msg N qp Q` names the qp of the bounce message, whose own
 //   `info msg` line (qp Q) comes later; a forward's "did 0+1+0/qp Q" names
 //   the qp of the copy; `triple bounce: discarding bounce/N` ends the chain.
-import type { Channel, DeliveryResult, SendEvent } from './events.js';
+import type { Channel, DeliveryResult, SendVisitor } from './events.js';
 import { parseDid, unsafeText } from './events.js';
 import type { LogTime } from './tai64n.js';
 
@@ -62,6 +62,8 @@ export interface LoggedMessage {
   /** Why it has no `end msg` line when it should have one (its id was reused). */
   lost: string | null;
   deliveries: LoggedDelivery[];
+  /** Attempts started (deliveries.length, also when they are not kept). */
+  attempts: number;
   /** Positions of its own lines: new msg, info msg, bounce or triple bounce, end msg (-1: absent). */
   newPos: number;
   infoPos: number;
@@ -73,7 +75,8 @@ export interface LoggedMessage {
 
 export interface StatusSample {
   log: number;
-  time: LogTime | null;
+  /** The line's time, read only when asked (millions of status lines; a summary rarely needs their time). */
+  time: () => LogTime | null;
   localUsed: number;
   localMax: number;
   remoteUsed: number;
@@ -108,12 +111,18 @@ export interface MatchupOptions {
   ordered?: boolean;
   /** Keep each message's deliveries in it (off for a summary: results go to sink.result only). */
   keepDeliveries?: boolean;
+  /**
+   * Make every string the JSON and the stories show (senders, success texts)
+   * and follow the qp links; off for a summary, which needs only recipients
+   * and the texts of deferrals and failures.
+   */
+  strings?: boolean;
 }
 
 /** How long a message waits for the info line of its bounce or forward copy before it is told anyway (lines). */
 const LINK_WAIT_LINES = 4096;
 
-export class Matchup {
+export class Matchup implements SendVisitor {
   private readonly open = new Map<number, LoggedMessage>();
   private readonly dels = new Map<number, { m: LoggedMessage; d: LoggedDelivery }>();
   private lastD = 0;
@@ -126,6 +135,7 @@ export class Matchup {
   private lines = 0;
   private readonly ordered: boolean;
   private readonly keep: boolean;
+  private readonly strings: boolean;
 
   constructor(
     private readonly log: number,
@@ -134,6 +144,7 @@ export class Matchup {
   ) {
     this.ordered = opts.ordered ?? true;
     this.keep = opts.keepDeliveries ?? true;
+    this.strings = opts.strings ?? true;
   }
 
   private fresh(id: number, pos: number, beganBeforeLog: boolean): LoggedMessage {
@@ -154,6 +165,7 @@ export class Matchup {
       tripleBounce: false,
       lost: null,
       deliveries: [],
+      attempts: 0,
       newPos: -1,
       infoPos: -1,
       bouncePos: -1,
@@ -220,130 +232,146 @@ export class Matchup {
     this.dels.clear();
   }
 
-  /** One parsed line at log position `pos` (see reader.ts). */
-  event(ev: SendEvent, time: LogTime | null, pos: number): void {
+  /** Position of the line being handed over (set by the decoder before each line). */
+  pos = -1;
+  /** Its time, read from the line only when it is kept (status lines never need theirs). */
+  clock: () => LogTime | null = () => null;
+
+  private tick(): void {
     this.lines++;
     if (this.qpWait.size > 0 && (this.lines & 255) === 0) this.expireWaits();
-    switch (ev.k) {
-      case 'new': {
-        const old = this.open.get(ev.id);
-        if (old && (old.infoPos >= 0 || old.deliveries.length > 0 || old.beganBeforeLog)) {
-          // The inode was freed and handed out again: the old message left without an end line we can see.
-          old.lost = 'its id was given to a new message before an "end msg" line was logged';
-          this.finish(old);
-        } else if (old) {
-          // Preprocessing failed and was tried again: the same message, logged "new" twice.
-          return;
-        }
-        const m = this.fresh(ev.id, pos, false);
-        m.newPos = pos;
-        m.received = time;
-        return;
-      }
-      case 'info': {
-        const m = this.known(ev.id, pos);
-        m.infoPos = pos;
-        if (m.received === null) m.received = time;
-        m.bytes = ev.bytes;
-        m.sender = ev.sender;
-        m.qp = ev.qp;
-        m.uid = ev.uid;
-        const w = this.qpWait.get(ev.qp);
-        if (w) {
-          if (w.d) {
-            w.d.forwardId = m.id;
-            m.forwardOf = w.m.id;
-          } else {
-            w.m.bounceId = m.id;
-            m.bounceOf = w.m.id;
-          }
-          this.release(ev.qp);
-        }
-        return;
-      }
-      case 'start': {
-        if (this.dels.has(ev.d) || ev.d <= this.lastD) {
-          // Numbers start at 1 in each qmail-send run: the run before ended (or died) with these unanswered.
-          this.loseOpen('qmail-send was restarted before its result was logged');
-        }
-        this.lastD = ev.d;
-        const m = this.known(ev.id, pos);
-        const d: LoggedDelivery = {
-          n: ev.d,
-          channel: ev.channel,
-          recipient: ev.recipient,
-          started: time,
-          finished: null,
-          result: null,
-          raw: null,
-          text: null,
-          lost: null,
-          forwardQp: null,
-          forwardId: null,
-          startPos: pos,
-          resultPos: -1,
-        };
-        if (this.keep) m.deliveries.push(d);
-        this.dels.set(ev.d, { m, d });
-        return;
-      }
-      case 'result':
-      case 'mangled': {
-        const hit = this.dels.get(ev.d);
-        const result: DeliveryResult = ev.k === 'result' ? ev.result : 'deferral';
-        const raw = ev.k === 'result' ? ev.raw : 'report_mangled,_will_defer';
-        if (!hit) {
-          this.sink.unmatched?.({ log: this.log, n: ev.d, time, result, text: unsafeText(raw), pos });
-          return;
-        }
-        this.dels.delete(ev.d);
-        const { m, d } = hit;
-        d.finished = time;
-        d.result = result;
-        d.raw = raw;
-        d.text = ev.k === 'result' ? unsafeText(raw) : 'report mangled, will defer';
-        d.resultPos = pos;
-        if (result === 'success' && d.channel === 'local') {
-          const did = parseDid(d.text);
-          if (did && did.qp !== null) {
-            d.forwardQp = did.qp;
-            this.qpWait.set(did.qp, { m, d, until: this.lines + LINK_WAIT_LINES });
-          }
-        }
-        this.sink.result?.(m, d, pos);
-        return;
-      }
-      case 'bounce': {
-        const m = this.known(ev.id, pos);
-        m.bounceQp = ev.qp;
-        m.bouncePos = pos;
-        this.qpWait.set(ev.qp, { m, d: null, until: this.lines + LINK_WAIT_LINES });
-        return;
-      }
-      case 'triple': {
-        const m = this.known(ev.id, pos);
-        m.tripleBounce = true;
-        m.bouncePos = pos;
-        return;
-      }
-      case 'end': {
-        const m = this.known(ev.id, pos);
-        m.ended = time;
-        m.endPos = pos;
-        this.finish(m);
-        return;
-      }
-      case 'status':
-        this.sink.status?.({ log: this.log, time, localUsed: ev.localUsed, localMax: ev.localMax, remoteUsed: ev.remoteUsed, remoteMax: ev.remoteMax });
-        if (ev.exiting) return;
-        return;
-      case 'exiting':
-        this.loseOpen('qmail-send exited before its result was logged');
-        this.lastD = 0;
-        return;
-      case 'note':
-        return;
+  }
+
+  newMsg(id: number): void {
+    this.tick();
+    const old = this.open.get(id);
+    if (old && (old.infoPos >= 0 || old.attempts > 0 || old.beganBeforeLog)) {
+      // The inode was freed and handed out again: the old message left without an end line we can see.
+      old.lost = 'its id was given to a new message before an "end msg" line was logged';
+      this.finish(old);
+    } else if (old) {
+      // Preprocessing failed and was tried again: the same message, logged "new" twice.
+      return;
     }
+    const m = this.fresh(id, this.pos, false);
+    m.newPos = this.pos;
+    m.received = this.clock();
+  }
+
+  info(id: number, bytes: number, buf: Buffer, senderAt: number, senderEnd: number, qp: number, uid: number): void {
+    this.tick();
+    const m = this.known(id, this.pos);
+    m.infoPos = this.pos;
+    if (m.received === null) m.received = this.clock();
+    m.bytes = bytes;
+    m.sender = this.strings ? buf.toString('latin1', senderAt, senderEnd) : '';
+    m.qp = qp;
+    m.uid = uid;
+    const w = this.qpWait.get(qp);
+    if (w) {
+      if (w.d) {
+        w.d.forwardId = m.id;
+        m.forwardOf = w.m.id;
+      } else {
+        w.m.bounceId = m.id;
+        m.bounceOf = w.m.id;
+      }
+      this.release(qp);
+    }
+  }
+
+  start(n: number, id: number, channel: Channel, buf: Buffer, rAt: number, rEnd: number): void {
+    this.tick();
+    if (n <= this.lastD || this.dels.has(n)) {
+      // Numbers start at 1 in each qmail-send run: the run before ended (or died) with these unanswered.
+      this.loseOpen('qmail-send was restarted before its result was logged');
+    }
+    this.lastD = n;
+    const m = this.known(id, this.pos);
+    m.attempts++;
+    const d: LoggedDelivery = {
+      n,
+      channel,
+      recipient: buf.toString('latin1', rAt, rEnd),
+      started: this.keep ? this.clock() : null,
+      finished: null,
+      result: null,
+      raw: null,
+      text: null,
+      lost: null,
+      forwardQp: null,
+      forwardId: null,
+      startPos: this.pos,
+      resultPos: -1,
+    };
+    if (this.keep) m.deliveries.push(d);
+    this.dels.set(n, { m, d });
+  }
+
+  result(n: number, result: DeliveryResult, buf: Buffer, tAt: number, tEnd: number): void {
+    this.tick();
+    const hit = this.dels.get(n);
+    const time = this.clock();
+    const needText = this.strings || result !== 'success';
+    const raw = tAt < 0 ? 'report_mangled,_will_defer' : needText ? buf.toString('latin1', tAt, tEnd) : '';
+    const text = tAt < 0 ? 'report mangled, will defer' : needText ? unsafeText(raw) : '';
+    if (!hit) {
+      this.sink.unmatched?.({ log: this.log, n, time, result, text, pos: this.pos });
+      return;
+    }
+    this.dels.delete(n);
+    const { m, d } = hit;
+    d.finished = time;
+    d.result = result;
+    d.raw = raw;
+    d.text = text;
+    d.resultPos = this.pos;
+    if (this.strings && result === 'success' && d.channel === 'local' && text.startsWith('did ')) {
+      const did = parseDid(text);
+      if (did && did.qp !== null) {
+        d.forwardQp = did.qp;
+        this.qpWait.set(did.qp, { m, d, until: this.lines + LINK_WAIT_LINES });
+      }
+    }
+    this.sink.result?.(m, d, this.pos);
+  }
+
+  bounce(id: number, qp: number): void {
+    this.tick();
+    const m = this.known(id, this.pos);
+    m.bounceQp = qp;
+    m.bouncePos = this.pos;
+    if (this.strings) this.qpWait.set(qp, { m, d: null, until: this.lines + LINK_WAIT_LINES });
+  }
+
+  triple(id: number): void {
+    this.tick();
+    const m = this.known(id, this.pos);
+    m.tripleBounce = true;
+    m.bouncePos = this.pos;
+  }
+
+  end(id: number): void {
+    this.tick();
+    const m = this.known(id, this.pos);
+    m.ended = this.clock();
+    m.endPos = this.pos;
+    this.finish(m);
+  }
+
+  status(localUsed: number, localMax: number, remoteUsed: number, remoteMax: number): void {
+    this.tick();
+    if (this.sink.status) this.sink.status({ log: this.log, time: this.clock, localUsed, localMax, remoteUsed, remoteMax });
+  }
+
+  exiting(): void {
+    this.tick();
+    this.loseOpen('qmail-send exited before its result was logged');
+    this.lastD = 0;
+  }
+
+  note(): void {
+    this.tick();
   }
 
   private expireWaits(): void {
@@ -351,7 +379,7 @@ export class Matchup {
   }
 
   /** The log ended: tell every message still open, in order, with what is known. */
-  end(): void {
+  finishLog(): void {
     const waits = [...this.qpWait.keys()];
     this.qpWait.clear();
     void waits;

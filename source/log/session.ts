@@ -24,8 +24,8 @@ export interface OpenLog {
   matchup: Matchup;
   flush: () => void;
   handler: import('./reader.js').LineHandler;
-  /** Lines of the log seen, other programs' syslog lines included. */
-  lines: number;
+  /** Lines of the log read, other programs' syslog lines included. */
+  readonly lines: number;
 }
 
 export interface SessionOptions extends MatchupOptions, ReaderOptions {}
@@ -37,16 +37,23 @@ export class LogSession {
     this.logs = sources.map((source, index) => {
       const reader = new LogReader(sysroot, source.path, source.format, opts);
       const matchup = new Matchup(index, sink, opts);
-      const log: OpenLog = { index, source, reader, matchup, flush: () => {}, handler: () => {}, lines: 0 };
+      const log: OpenLog = {
+        index,
+        source,
+        reader,
+        matchup,
+        flush: () => {},
+        handler: () => {},
+        get lines() {
+          return reader.segments.reduce((n, s) => n + s.lines, 0);
+        },
+      };
       const dec = decoderFor(source.format, source.tag, {
-        event: (ev, time, pos) => matchup.event(ev, time, pos),
+        target: matchup,
         skip: (segment, line, reason, pos) => sink.skip?.({ path: reader.segments[segment]?.path ?? source.path, line, reason }, index, pos),
       });
       log.flush = dec.flush;
-      log.handler = (buf, start, end, pos, line, segment, truncated) => {
-        log.lines++;
-        dec.handler(buf, start, end, pos, line, segment, truncated);
-      };
+      log.handler = dec.handler;
       return log;
     });
   }
@@ -73,7 +80,7 @@ export class LogSession {
   end(): void {
     for (const log of this.logs) {
       log.flush();
-      log.matchup.end();
+      log.matchup.finishLog();
       log.reader.close();
     }
   }

@@ -12,6 +12,12 @@ import { compareTime, isoTime, secondsBetween, type LogTime } from './tai64n.js'
 
 const EXACT_MAX = 256;
 const RATIO = Math.log(1.01);
+const INV_RATIO = 1 / RATIO;
+
+/** The histogram bucket of a delay: 1% wide; bucket 0 holds everything under a millisecond. */
+function bucketOf(x: number): number {
+  return x < 0.001 ? 0 : 1 + Math.floor(Math.log(x * 1000) * INV_RATIO);
+}
 
 /** Percentiles of a stream of non-negative values, exact while small. */
 export class DelaySketch {
@@ -27,17 +33,15 @@ export class DelaySketch {
     if (this.exact) {
       this.exact.push(x);
       if (this.exact.length > EXACT_MAX) {
-        for (const y of this.exact) this.bucketAdd(y);
+        for (const y of this.exact) this.bucketAdd(bucketOf(y));
         this.exact = null;
       }
       return;
     }
-    this.bucketAdd(x);
+    this.bucketAdd(bucketOf(x));
   }
 
-  private bucketAdd(x: number): void {
-    // Bucket 0 holds everything under a millisecond.
-    const b = x < 0.001 ? 0 : 1 + Math.floor(Math.log(x / 0.001) / RATIO);
+  private bucketAdd(b: number): void {
     this.buckets.set(b, (this.buckets.get(b) ?? 0) + 1);
   }
 
@@ -71,12 +75,24 @@ export function reasonKey(text: string): string {
     .slice(0, 300);
 }
 
+/** reasonKey of texts seen before: the same few reasons come back millions of times. */
+const keyCache = new Map<string, string>();
+function cachedKey(text: string): string {
+  let k = keyCache.get(text);
+  if (k === undefined) {
+    k = reasonKey(text);
+    if (keyCache.size >= 50000) keyCache.clear();
+    keyCache.set(text, k);
+  }
+  return k;
+}
+
 class ReasonCounter {
   private readonly map = new Map<string, { text: string; count: number }>();
   other = 0;
   constructor(private readonly cap: number) {}
   add(text: string): void {
-    const key = reasonKey(text);
+    const key = cachedKey(text);
     const hit = this.map.get(key);
     if (hit) hit.count++;
     else if (this.map.size < this.cap) this.map.set(key, { text, count: 1 });
@@ -110,9 +126,13 @@ function inWindow(t: LogTime | null, o: SummaryOptions): boolean {
   return true;
 }
 
+const UPPER = /[A-Z]/;
+
 export function domainOf(recipient: string): string {
   const at = recipient.lastIndexOf('@');
-  return at < 0 ? '' : recipient.slice(at + 1).toLowerCase();
+  if (at < 0) return '';
+  const d = recipient.slice(at + 1);
+  return UPPER.test(d) ? d.toLowerCase() : d;
 }
 
 export interface DomainSummary {
@@ -242,7 +262,7 @@ export class SummaryBuilder {
   }
 
   status(s: StatusSample): void {
-    if (!inWindow(s.time, this.opts)) return;
+    if ((this.opts.since || this.opts.until) && !inWindow(s.time(), this.opts)) return;
     this.peak.local = Math.max(this.peak.local, s.localUsed);
     this.peak.remote = Math.max(this.peak.remote, s.remoteUsed);
     this.peak.localMax = s.localMax;

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDid, parseSendLine, unsafeText } from '../../source/log/events.js';
+import { parseDid, parseSendEvent, unsafeText } from '../../source/log/events.js';
 
 const p = (s: string) => {
   const b = Buffer.from(s, 'latin1');
-  return parseSendLine(b, 0, b.length);
+  return parseSendEvent(b, 0, b.length);
 };
 
 test("every line qmail-send.c writes (qmail-log(5)) parses to its event", () => {

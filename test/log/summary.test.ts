@@ -9,11 +9,12 @@ function feed(lines: Array<[number, string]>): SummaryBuilder {
   const m = new Matchup(0, { message: (x) => sum.message(x), result: (x, d) => sum.result(x, d), unmatched: (u) => sum.unmatched(u), status: (s) => sum.status(s) }, { ordered: false, keepDeliveries: false });
   lines.forEach(([t, l], i) => {
     const b = Buffer.from(l);
-    const ev = parseSendLine(b, 0, b.length);
-    if (ev.k !== 'garbage') m.event(ev, { s: t, ns: 0 }, i);
+    m.pos = i;
+    m.clock = () => ({ s: t, ns: 0 });
+    parseSendLine(b, 0, b.length, m);
   });
   for (const { m: msg, d } of m.pending()) sum.result(msg, d);
-  m.end();
+  m.finishLog();
   return sum;
 }
 
