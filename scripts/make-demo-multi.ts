@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DemoTree, message, projectRoot } from './demo-kit.js';
 import { writeQueue, type MessageSpec } from '../test/helpers/queue-writer.js';
+import { multiLogs } from './demo-logs.js';
 import { compileUsersCdb } from '../source/qmail/assign.js';
 
 const out = path.join(projectRoot(), 'demo', 'multi');
@@ -366,6 +367,7 @@ writeQueue(out, C, queueFor('c.example', ['dave@y.example'], 20, 40, 4140, ['ord
   users: { qmailq: 7894, qmails: 7896, qmailr: 7895, qmail: 2207 },
 });
 
+multiLogs(out, BASE);
 // The time the demo's story is told at: the TUI moves a demo copy's times from it to now (source/ui/demo-copy.ts).
 fs.writeFileSync(path.join(out, '.demo-now'), new Date(BASE).toISOString().replace(/\.\d{3}Z$/, 'Z') + '\n');
 console.log(`demo/multi written to ${out}`);

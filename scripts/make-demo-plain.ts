@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DemoTree, message, projectRoot } from './demo-kit.js';
 import { writeQueue, type MessageSpec } from '../test/helpers/queue-writer.js';
+import { plainLog } from './demo-logs.js';
 
 const out = path.join(projectRoot(), 'demo', 'plain');
 const t = new DemoTree(out);
@@ -30,10 +31,11 @@ t.file(
     'bob:x:1002:1002:Bob Baker:/home/bob:/bin/bash',
     'carol:x:1003:1003:Carol Cook:/home/carol:/bin/bash',
     'dave:x:1004:1004:Dave Dunn:/home/dave:/bin/bash',
+    'gail:x:1005:1005:Gail Grey:/home/gail:/bin/bash',
     '',
   ].join('\n'),
 );
-t.file('/etc/group', ['root:x:0:', 'qmail:x:2107:', 'nofiles:x:2108:', 'alice:x:1001:', 'bob:x:1002:', 'carol:x:1003:', 'dave:x:1004:', ''].join('\n'));
+t.file('/etc/group', ['root:x:0:', 'qmail:x:2107:', 'nofiles:x:2108:', 'alice:x:1001:', 'bob:x:1002:', 'carol:x:1003:', 'dave:x:1004:', 'gail:x:1005:', ''].join('\n'));
 t.file('/etc/tcp.smtp', '127.:allow,RELAYCLIENT=""\n192.0.2.:allow,RELAYCLIENT=""\n:allow\n');
 t.link('/usr/sbin/sendmail', '/var/qmail/bin/sendmail');
 t.link('/usr/lib/sendmail', '/var/qmail/bin/sendmail');
@@ -100,6 +102,8 @@ t.file('/home/dave/.qmail-default', './Maildir/.Catchall/\n');
 t.file('/home/dave/.qmail-vacation', '|/usr/bin/vacation dave\n./Maildir/\n');
 t.maildir('/home/dave/Maildir');
 t.maildir('/home/dave/Maildir/.Catchall');
+// gail: the default delivery, and no Maildir (it was removed after her mail deferred: see the log).
+t.mkdir('/home/gail');
 t.mkdir('/root');
 
 for (const e of t.walk(Q)) {
@@ -140,9 +144,21 @@ function* messages(): Generator<MessageSpec> {
       };
     }
   }
+  const queued = BASE - 6 * H;
+  yield {
+    sender: 'dave@example.net',
+    recipients: [{ address: 'gail@example.com', channel: 'local' }],
+    content: message('dave@example.net', 'gail@example.com', 'Photos', new Date(queued).toUTCString(), 'From the trip.'),
+    queued,
+    invoked: 'from network',
+    uid: 7791,
+    pid: 5600,
+  };
 }
 
-writeQueue(out, Q, messages(), { fifo: false, firstId: 918201 });
+const specs = [...messages()].map((m, i) => ({ ...m, id: 918201 + i }));
+writeQueue(out, Q, specs, { fifo: false });
+plainLog(out, BASE, specs);
 // The time the demo's story is told at: the TUI moves a demo copy's times from it to now (source/ui/demo-copy.ts).
 fs.writeFileSync(path.join(out, '.demo-now'), new Date(BASE).toISOString().replace(/\.\d{3}Z$/, 'Z') + '\n');
 console.log(`demo/plain written to ${out}`);

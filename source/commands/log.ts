@@ -55,7 +55,7 @@ function sourcesOf(ctx: CommandContext): LogSearch[] {
   for (const v of named) {
     const parsed = parseLogOption(v, ctx.instances);
     if ('error' in parsed) throw new UsageError(`log: ${parsed.error}`);
-    const se = searches.get(parsed.instance) ?? { instance: parsed.instance, sources: [], looked: [], notes: [] };
+    const se = searches.get(parsed.instance) ?? { instance: parsed.instance, sources: [], shared: [], looked: [], notes: [] };
     searches.set(parsed.instance, se);
     se.looked.push(parsed.path);
     const src = namedLog(ctx.sysroot, parsed.instance, parsed.path);
@@ -135,7 +135,8 @@ export function messageJson(m: LoggedMessage, instance: string, preds: Map<Logge
 function logsJson(searches: LogSearch[], session: LogSession): unknown[] {
   const out: unknown[] = [];
   for (const se of searches) {
-    if (se.sources.length === 0) out.push({ instance: se.instance, path: null, format: null, looked: se.looked, notes: se.notes });
+    for (const src of se.shared) out.push({ instance: se.instance, path: src.path, format: src.format, tag: src.tag, shared_with: [src.instance], notes: se.notes, files: [], lines: 0 });
+    if (se.sources.length === 0 && se.shared.length === 0) out.push({ instance: se.instance, path: null, format: null, looked: se.looked, notes: se.notes });
     for (const src of se.sources) {
       const open = session.logs.find((l) => l.source === src);
       out.push({
@@ -245,7 +246,7 @@ export async function run(ctx: CommandContext, deps: LogRunDeps = {}): Promise<n
           summary.result(m, d);
           return;
         }
-        if (!following) return;
+        if (!following || (d.result === null && !d.lost)) return;
         const instance = instanceOf(m.log);
         if (filter.id !== null && m.id !== filter.id) return;
         if (filter.address && !filter.address.get(instance)!.has(d.recipient.toLowerCase())) return;
@@ -275,7 +276,8 @@ export async function run(ctx: CommandContext, deps: LogRunDeps = {}): Promise<n
   }
 
   try {
-    await session.readAll();
+    // Following keeps every message open; otherwise each log's open messages are told right after it.
+    await session.readAll({ end: !follow });
   } catch (e) {
     if (e instanceof FsError) {
       ctx.err(`qlens: log: ${e.message}\n`);
@@ -295,10 +297,7 @@ export async function run(ctx: CommandContext, deps: LogRunDeps = {}): Promise<n
     return 0;
   }
 
-  if (summary) {
-    for (const log of session.logs) for (const { m, d } of log.matchup.pending()) summary.result(m, d);
-  }
-  session.end();
+  session.close();
   const readNotes = session.logs.flatMap((l) => l.reader.notes);
 
   if (summary) {

@@ -31,6 +31,8 @@ export interface LogSource {
 export interface LogSearch {
   instance: string;
   sources: LogSource[];
+  /** Configured logs that another installation already reads (told under that one). */
+  shared: LogSource[];
   /** Everything looked at, for "no log found: looked in ...". */
   looked: string[];
   notes: string[];
@@ -97,7 +99,7 @@ function multilogSource(instance: string, call: MultilogCall): { source: LogSour
 /** The log of one installation, as its scripts configure it. */
 export function findInstanceLog(sysroot: Sysroot, instance: string, scripts?: StartScript[]): LogSearch {
   const all = scripts ?? loadStartScripts(sysroot, instance).scripts;
-  const search: LogSearch = { instance, sources: [], looked: [], notes: [] };
+  const search: LogSearch = { instance, sources: [], shared: [], looked: [], notes: [] };
   const starters = sendStarters(all);
   // supervise: X/run starts qmail-send, X/log/run is the multilog its output is piped to.
   for (const s of all) {
@@ -190,6 +192,7 @@ export function findLogs(sysroot: Sysroot, instances: string[]): LogSearch[] {
         return true;
       }
       first.sharedWith.push(s.instance);
+      s.shared.push(first);
       s.notes.push(
         src.format === 'multilog'
           ? `${src.path} is also ${first.instance}'s log directory (${src.foundBy}): multilog locks the directory, so only one of the two can be logging there; its lines are shown under ${first.instance}`

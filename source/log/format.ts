@@ -25,7 +25,8 @@ export function sourceWords(src: LogSource): string {
 export function logHeader(searches: LogSearch[], counts?: Map<LogSource, { files: number; lines: number }>): string[] {
   const out: string[] = [];
   for (const se of searches) {
-    if (se.sources.length === 0) {
+    for (const src of se.shared) out.push(`${s(se.instance)}: ${s(sourceWords(src))}, shared with ${s(src.instance)}`);
+    if (se.sources.length === 0 && se.shared.length === 0) {
       const looked = se.looked.length ? `; looked at ${se.looked.join(', ')}` : '';
       out.push(`${s(se.instance)}: no log found${looked}`);
     }
@@ -54,10 +55,10 @@ export function attemptLine(d: LoggedDelivery): string {
 }
 
 export function predictionLine(p: LogPrediction): string {
-  const mark = p.agrees === true ? 'agrees' : p.agrees === false ? 'DISAGREES' : 'cannot be compared';
+  const mark = p.agrees === true ? '✓ agrees' : p.agrees === false ? '✗ DISAGREES' : 'cannot be compared';
   const what = p.kind === 'none' ? 'nothing delivered' : `${p.kind} ${s(p.target)}`;
   const more = p.deliveries && p.deliveries.length > 1 ? ` (+${p.deliveries.length - 1} more)` : '';
-  return `qlens predicts now: ${what}${more} — ${mark}${p.why ? `: ${s(p.why)}` : ''}`;
+  return `qlens now predicts ${what}${more} — ${mark}${p.why ? `: ${s(p.why)}` : ''}`;
 }
 
 export function messageHead(m: LoggedMessage, instance: string): string {

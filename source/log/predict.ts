@@ -35,7 +35,8 @@ const RANK: Record<string, number> = { defer: 0, bounce: 1, loop: 1, maildir: 2,
 
 function headline(ds: Delivery[]): { kind: string; target: string } {
   if (ds.length === 0) return { kind: 'none', target: 'accepted and delivered nowhere' };
-  const first = [...ds].sort((a, b) => (RANK[a.kind] ?? 2) - (RANK[b.kind] ?? 2))[0];
+  // The first qmail-local run's outcome before those of the copies it forwarded.
+  const first = [...ds].sort((a, b) => (RANK[a.kind] ?? 2) - (RANK[b.kind] ?? 2) || a.hop - b.hop)[0];
   return { kind: first.kind, target: first.target };
 }
 
@@ -45,31 +46,6 @@ export function sameReason(logged: string, predicted: string): boolean {
   const a = norm(logged);
   const b = norm(predicted);
   return a === b || (b.length > 0 && a.includes(b)) || (a.length > 0 && b.includes(a));
-}
-
-function words(d: { kind: string; target: string }): string {
-  switch (d.kind) {
-    case 'maildir':
-      return `delivery to maildir ${d.target}`;
-    case 'mbox':
-      return `delivery to mbox ${d.target}`;
-    case 'program':
-      return `running |${d.target}`;
-    case 'forward':
-      return `a forward to ${d.target}`;
-    case 'remote':
-      return `sending to ${d.target} by SMTP`;
-    case 'defer':
-      return `a deferral: ${d.target}`;
-    case 'bounce':
-      return `a bounce: ${d.target}`;
-    case 'loop':
-      return `a bounce as a mail loop at ${d.target}`;
-    case 'discard':
-      return `the message discarded: ${d.target}`;
-    default:
-      return 'nothing delivered (accepted and dropped)';
-  }
 }
 
 /** Files the walk read, from its steps' evidence. */
@@ -86,7 +62,7 @@ function changedSince(r: TraceResult, when: LogTime | null, mtimeOf: MtimeOf): s
     const m = mtimeOf(p);
     if (m !== null && compareTime(timeFromMs(m), when) > 0) out.push(`${p} changed ${isoTime(timeFromMs(m))}, after this attempt`);
   }
-  return out;
+  return out.length > 3 ? [...out.slice(0, 3), `${out.length - 3} more files the walk read changed since`] : out;
 }
 
 /** The first qmail-local run (hop 0): what its "did F+W+P" would say, unless a manager (a program qlens follows) ran. */
@@ -113,7 +89,7 @@ export function judge(d: LoggedDelivery, r: TraceResult | null, mtimeOf: MtimeOf
   const head = r ? headline(ds) : { kind: 'remote', target: d.recipient };
   const base: Omit<LogPrediction, 'agrees' | 'why'> = { kind: head.kind, target: head.target, ...(ds.length > 1 ? { deliveries: ds.map((x) => ({ kind: x.kind, target: x.target, hop: x.hop })) } : {}) };
   const changed = r ? changedSince(r, d.finished ?? d.started, mtimeOf) : [];
-  const since = changed.length ? ` (${changed.join('; ')})` : '';
+  const since = changed.length ? `; ${changed.join('; ')}` : '';
   const say = (agrees: boolean | null, why: string): LogPrediction => ({ ...base, agrees, why });
   const hop0 = ds.filter((x) => x.hop === 0);
   const deferNow = hop0.find((x) => x.kind === 'defer');
@@ -121,16 +97,13 @@ export function judge(d: LoggedDelivery, r: TraceResult | null, mtimeOf: MtimeOf
 
   if (d.result === null) return say(null, d.lost ? `no result: ${d.lost}` : 'no result logged yet');
   if (d.channel === 'remote') {
-    if (d.result === 'success') {
-      return head.kind === 'remote' || !r ? say(true, '') : say(null, `logged as sent by SMTP; qlens now predicts ${words(head)}${since}`);
-    }
+    if (d.result === 'success') return head.kind === 'remote' || !r ? say(true, '') : say(null, `qmail sent it by SMTP${since}`);
     return say(null, "a remote server's answer cannot be predicted (qlens predicts only that qmail hands it to qmail-remote)");
   }
   if (!r) return say(null, 'the walk could not be made');
   const text = d.text ?? '';
   if (d.result === 'success') {
-    if (deferNow) return say(false, `qmail delivered it; qlens now predicts ${words(deferNow)}${since || ': the configuration or the mailbox changed since, or qmail-local met the mailbox in another state'}`);
-    if (bounceNow) return say(false, `qmail delivered it; qlens now predicts ${words(bounceNow)}${since || ': the configuration changed since'}`);
+    if (deferNow || bounceNow) return say(false, `qmail delivered it${since || (deferNow ? '; the mailbox or the configuration changed since' : '; the configuration changed since')}`);
     const did = parseDid(text);
     const want = hop0Counts(r);
     if (did && want && (did.files !== want.files || did.forwards !== want.forwards || did.programs !== want.programs)) {
@@ -138,29 +111,20 @@ export function judge(d: LoggedDelivery, r: TraceResult | null, mtimeOf: MtimeOf
         false,
         `qmail-local did ${plural(did.files, 'file', 'files')}, ${plural(did.forwards, 'forward', 'forwards')}, ${plural(did.programs, 'program', 'programs')}; ` +
           `qlens predicts ${plural(want.files, 'file', 'files')}, ${plural(want.forwards, 'forward', 'forwards')}, ${plural(want.programs, 'program', 'programs')}` +
-          (since || ' (a program that exits 99 stops the rest; or the .qmail file changed since)'),
+          (since || '; a program that exits 99 stops the rest, or the .qmail file changed since'),
       );
     }
     return say(true, '');
   }
   if (d.result === 'deferral') {
-    if (deferNow) {
-      if (sameReason(text, deferNow.target)) return say(true, '');
-      return say(false, `qmail deferred it (${text}); qlens now predicts another deferral: ${deferNow.target}${since}`);
-    }
-    return say(
-      false,
-      `qmail deferred it (${text}); qlens now predicts ${words(head)}` +
-        (since || ': the cause is gone or is not in the configuration (a full disk, a quota, a lock, a program that exited 111)'),
-    );
+    if (deferNow) return sameReason(text, deferNow.target) ? say(true, '') : say(false, `qmail deferred it for another reason: ${text}${since}`);
+    return say(false, `qmail deferred it (${text})${since || '; the cause is gone, or is not in the configuration (a full disk, a quota, a lock, a program that exited 111)'}`);
   }
   // failure
   if (bounceNow) {
     if (sameReason(text, bounceNow.target) || (bounceNow.kind === 'loop' && /looping/i.test(text))) return say(true, '');
-    return say(false, `qmail bounced it (${text}); qlens now predicts ${words(bounceNow)}${since}`);
+    return say(false, `qmail bounced it for another reason: ${text}${since}`);
   }
-  if (/Delivered-To|looping/i.test(text)) {
-    return say(false, `qmail found the message looping (${text}): qlens traces a fresh message without the Delivered-To lines this one carried; it now predicts ${words(head)}`);
-  }
-  return say(false, `qmail bounced it (${text}); qlens now predicts ${words(head)}${since || ': the configuration changed since, or a program exited 100'}`);
+  if (/Delivered-To|looping/i.test(text)) return say(false, `qmail found the message looping (${text}): qlens traces a fresh message, without the Delivered-To lines this one carried`);
+  return say(false, `qmail bounced it (${text})${since || '; the configuration changed since, or a program exited 100'}`);
 }

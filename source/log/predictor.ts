@@ -32,7 +32,9 @@ export class LogPredictor {
       if (this.mtimes.has(p)) return this.mtimes.get(p)!;
       let m: number | null = null;
       try {
-        m = this.snap.stat(p)?.mtimeMs ?? null;
+        // In a copied tree (a sysroot) only a time .fsmeta gives is the file's: the checkout's own times say nothing.
+        const st = this.snap.stat(p);
+        if (st && (this.snap.isRealRoot || this.snap.fsmetaEntry(p)?.mtimeMs !== undefined)) m = st.mtimeMs;
       } catch {
         m = null;
       }

@@ -63,6 +63,8 @@ export interface ReaderOptions {
   onChunk?: (segPath: string, bytesRead: number) => void;
   /** Follow mode: a last line without a newline is kept for the next poll instead of being handed over cut. */
   holdPartial?: boolean;
+  /** Bytes read between two turns of the event loop (default 64 MB; the TUI reads in the main thread and wants less). */
+  yieldBytes?: number;
 }
 
 const ROTATED = /^@[0-9a-f]{24}\.[su]$/;
@@ -290,7 +292,8 @@ export class LogReader {
     const seg = this.segments[idx];
     let buf = Buffer.allocUnsafe(this.chunk);
     let any = false;
-    let yieldAt = seg.read + (64 << 20);
+    const every = this.opts.yieldBytes ?? 64 << 20;
+    let yieldAt = seg.read + every;
     for (;;) {
       const n = file.read(buf, 0, buf.length, seg.read);
       if (n === 0) break;
@@ -321,7 +324,7 @@ export class LogReader {
       }
       if (seg.read >= yieldAt) {
         // Let a worker's message port or a TUI breathe on a huge file.
-        yieldAt = seg.read + (64 << 20);
+        yieldAt = seg.read + every;
         await new Promise<void>((r) => setImmediate(r));
       }
     }
@@ -360,12 +363,15 @@ export class LogReader {
     return any;
   }
 
+  /** The decompressed bytes of the last gzip segment a story read (stories read a few lines of it). */
+  private gzCache: { segment: number; bytes: Buffer } | null = null;
+
   /**
-   * The line at a position (for a message's story), read again from disk:
-   * positional for a plain file, by decompressing up to it for gzip. Null
-   * when the file is gone or changed.
+   * lineAt without waiting (a TUI detail, a benchmark): positional for a
+   * plain file; a gzip segment is decompressed whole once (rotated syslog
+   * files are small) and kept for the next line of the same story.
    */
-  async lineAt(pos: number, max = 64 * 1024): Promise<Buffer | null> {
+  lineAtSync(pos: number, max = 64 * 1024): Buffer | null {
     const { segment, offset } = splitPosition(pos);
     const seg = this.segments[segment];
     if (!seg) return null;
@@ -380,7 +386,23 @@ export class LogReader {
     try {
       if (!sameFile(file.identity(), seg.identity)) return null;
       if (!seg.gzip) return lineFrom(file, offset, max);
-      return await gzipLineAt(file, offset, max);
+      if (this.gzCache?.segment !== segment) {
+        const size = file.identity().size;
+        const raw = Buffer.allocUnsafe(size);
+        let n = 0;
+        while (n < size) {
+          const k = file.read(raw, n, size - n, n);
+          if (k === 0) break;
+          n += k;
+        }
+        this.gzCache = { segment, bytes: zlib.gunzipSync(raw.subarray(0, n)) };
+      }
+      const b = this.gzCache.bytes;
+      if (offset >= b.length) return null;
+      const nl = b.indexOf(10, offset);
+      return Buffer.from(b.subarray(offset, nl < 0 ? Math.min(b.length, offset + max) : Math.min(nl, offset + max)));
+    } catch {
+      return null;
     } finally {
       file.close();
     }
@@ -419,27 +441,4 @@ function* fileChunks(file: PositionalFile, size: number): Generator<Buffer> {
     at += n;
     yield b.subarray(0, n);
   }
-}
-
-async function gzipLineAt(file: PositionalFile, offset: number, max: number): Promise<Buffer | null> {
-  const src = Readable.from(fileChunks(file, 1 << 16));
-  let seen = 0;
-  let acc: Buffer | null = null;
-  try {
-    for await (const piece of src.pipe(zlib.createGunzip()) as AsyncIterable<Buffer>) {
-      if (acc === null) {
-        if (seen + piece.length <= offset) {
-          seen += piece.length;
-          continue;
-        }
-        acc = Buffer.from(piece.subarray(offset - seen));
-      } else acc = Buffer.concat([acc, piece]);
-      const nl = acc.indexOf(10);
-      if (nl >= 0) return acc.subarray(0, nl);
-      if (acc.length >= max) return acc.subarray(0, max);
-    }
-  } catch {
-    return acc;
-  }
-  return acc;
 }

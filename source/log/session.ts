@@ -33,7 +33,12 @@ export interface SessionOptions extends MatchupOptions, ReaderOptions {}
 export class LogSession {
   readonly logs: OpenLog[];
 
-  constructor(sysroot: Sysroot, sources: LogSource[], sink: SessionSink, opts: SessionOptions = {}) {
+  constructor(
+    sysroot: Sysroot,
+    sources: LogSource[],
+    private readonly sink: SessionSink,
+    opts: SessionOptions = {},
+  ) {
     this.logs = sources.map((source, index) => {
       const reader = new LogReader(sysroot, source.path, source.format, opts);
       const matchup = new Matchup(index, sink, opts);
@@ -58,12 +63,23 @@ export class LogSession {
     });
   }
 
-  /** Read every log from its oldest line to now. */
-  async readAll(): Promise<void> {
+  /**
+   * Read every log from its oldest line to now. `end`: the logs are done
+   * once read (not followed): each one's open messages are told right after
+   * it, before the next log's.
+   */
+  async readAll(opts: { end?: boolean } = {}): Promise<void> {
     for (const log of this.logs) {
       await log.reader.readAll(log.handler);
       log.flush();
+      if (opts.end) this.endLog(log);
     }
+  }
+
+  private endLog(log: OpenLog): void {
+    // A summary counts the attempts still waiting as "without result yet".
+    for (const { m, d } of log.matchup.pending()) this.sink.result?.(m, d, -1);
+    log.matchup.finishLog();
   }
 
   /** Read what was added since (--follow); true when anything was. */
@@ -76,11 +92,11 @@ export class LogSession {
     return any;
   }
 
-  /** The logs are done: every message still open is told as it stands. */
+  /** The logs are done (after following): every message still open is told as it stands. */
   end(): void {
     for (const log of this.logs) {
       log.flush();
-      log.matchup.finishLog();
+      this.endLog(log);
       log.reader.close();
     }
   }

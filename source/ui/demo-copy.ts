@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { copyHostTree, hostFileExists, makePrivateTempDir, readHostFile, removeHostTree, writeHostFile } from '../sysroot/host.js';
 import { shiftFsmetaTimes } from '../sysroot/fsmeta.js';
+import { shiftDemoLogs } from '../log/shift.js';
 
 export interface DemoCopy {
   /** The copy's sysroot directory (…/qlens-demo-XXXXXX/NAME). */
@@ -35,6 +36,8 @@ export function openDemoCopy(demoDir: string, name: string, now: number | null):
     const shiftMs = now !== null && told !== null ? now - told : 0;
     const meta = path.join(dir, '.fsmeta');
     if (shiftMs !== 0 && hostFileExists(meta)) writeHostFile(meta, shiftFsmetaTimes(readHostFile(meta).toString('utf8'), shiftMs));
+    // Its qmail-send logs move with it: their attempts stay beside the queue's ages.
+    shiftDemoLogs(dir, shiftMs);
     return { dir, shiftMs, remove: () => removeHostTree(top) };
   } catch (e) {
     removeHostTree(top);

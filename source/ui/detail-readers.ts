@@ -13,6 +13,7 @@ import { vpopmailHandlerWith } from '../trace/vpopmail.js';
 import { walkWithSql, type SqlTraceData } from '../db/vpopmail-sql-access.js';
 import { isSqlBranch, readSqlBranch, withSqlBranches, type sqlDomainsOf } from './vpopmail-sql-parts.js';
 import type { Detail, DetailRequest } from './session-data.js';
+import type { LogLoad } from './log-load.js';
 
 /** What a reader reads with: the loader's current view of the sysroot and what it has loaded. */
 export interface ReadContext {
@@ -23,6 +24,8 @@ export interface ReadContext {
   /** vpopmail's MySQL backends (the session's one read-only connection per server). */
   sql: SqlTraceData;
   sqlDomains(root: string): ReturnType<typeof sqlDomainsOf>;
+  /** The log phase, once it has started. */
+  logs?: LogLoad | null;
 }
 
 export interface Reader<R extends DetailRequest = DetailRequest> {
@@ -97,7 +100,25 @@ const file: Reader<RequestOf<'file'>> = {
   failed: (r, error) => ({ kind: 'file', file: { path: r.path, lines: null, error } }),
 };
 
-export const READERS: { [K in DetailRequest['kind']]: Reader<RequestOf<K>> } = { message, branch, trace, file };
+const logStory: Reader<RequestOf<'logStory'>> = {
+  needsInstalls: true,
+  read({ logs }, r) {
+    if (!logs) return { kind: 'logStory', message: null, predictions: [], error: 'the log has not been read yet' };
+    return { kind: 'logStory', ...logs.story(r.instance, r.id, r.first) };
+  },
+  failed: (_r, error) => ({ kind: 'logStory', message: null, predictions: [], error }),
+};
+
+const logPoll: Reader<RequestOf<'logPoll'>> = {
+  needsInstalls: true,
+  read({ logs }, r) {
+    logs?.poll(r.tick);
+    return { kind: 'logPoll' };
+  },
+  failed: () => ({ kind: 'logPoll' }),
+};
+
+export const READERS: { [K in DetailRequest['kind']]: Reader<RequestOf<K>> } = { message, branch, trace, file, logStory, logPoll };
 
 /** The reader of a request (the table's entries are typed per kind; a request meets its own). */
 export function readerFor(r: DetailRequest): Reader {

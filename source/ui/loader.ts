@@ -20,6 +20,7 @@ import { sanitize } from '../text/sanitize.js';
 import { errorText } from './error-text.js';
 import { runInWorker, yieldTurn, type BackgroundRun } from './run-in-worker.js';
 import { loadQueues } from './queue-load.js';
+import { LogLoad } from './log-load.js';
 import { readerFor } from './detail-readers.js';
 import { SqlTraceData } from '../db/vpopmail-sql-access.js';
 import type { DbOverride } from '../qmail/vpopmail-mysql-config.js';
@@ -103,6 +104,8 @@ interface LoadState {
   sqlDomains(root: string): ReturnType<typeof sqlDomainsOf>;
   /** Their counts, asked once per root. */
   sqlCounts: Map<string, Promise<Map<string, SqlCounts>>>;
+  /** The log phase (read in this thread, a chunk at a time). */
+  logs: LogLoad | null;
   emit(): void;
 }
 
@@ -303,6 +306,12 @@ async function runPhases(st: LoadState, installsReady: () => void): Promise<void
     { data, cancelled: () => st.cancelled, step: (t) => step(st, t), advance: () => advance(st), emit: st.emit },
   );
   st.runs.push(queues);
+  // The logs: their newest lines at once, then the whole of them beside the workers.
+  st.logs = new LogLoad(st.sysroot, roots3, { data, cancelled: () => st.cancelled, emit: st.emit }, st.now);
+  const logsRead = st.logs.run().catch((e: unknown) => {
+    data.errors.push(errorText(e));
+  });
+  st.runs.push({ done: logsRead, stop: () => st.logs?.stop() });
   await queues.done;
   if (st.cancelled) return;
   await veilThenChecks(st, names);
@@ -342,6 +351,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       }
       return m;
     },
+    logs: null,
     emit: () => {
       if (!st.cancelled) publish({ ...data, instances: [...data.instances], errors: [...data.errors], parts: { ...data.parts }, details: { ...data.details } });
     },

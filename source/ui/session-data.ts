@@ -9,6 +9,9 @@ import type { TreeNode } from './dotqmail-tree.js';
 import type { DomainErrors } from './domain-marks.js';
 import type { QueueCounts, QueueMessageDetail, ShapeTable } from '../qmail/queue.js';
 import type { QueueItem } from './queue-items.js';
+import type { LogPart } from './log-load.js';
+import type { LoggedMessage } from '../log/matchup.js';
+import type { LogPrediction } from '../log/predict.js';
 
 export interface SourceInfo {
   /** Host directory standing for `/`. */
@@ -67,14 +70,22 @@ export type Detail =
   | { kind: 'message'; message: QueueMessageDetail | null; error: string | null }
   | { kind: 'file'; file: FileView }
   | { kind: 'trace'; address: string; results: TraceResult[]; error: string | null }
-  | { kind: 'branch'; nodes: TreeNode[]; error: string | null };
+  | { kind: 'branch'; nodes: TreeNode[]; error: string | null }
+  /** A message's story from the log, with the tracer's prediction beside each attempt (same order). */
+  | { kind: 'logStory'; message: LoggedMessage | null; predictions: Array<LogPrediction | null>; error: string | null }
+  /** A poll of the logs while following (nothing to show: the rows come in parts.log). */
+  | { kind: 'logPoll' };
 
 export type DetailRequest =
   | { kind: 'message'; instance: string; id: number }
   | { kind: 'file'; path: string }
   /** The rows beneath a lazily read Dot-qmail branch (TreeNode.lazy). */
   | { kind: 'branch'; instance: string; id: string }
-  | { kind: 'trace'; address: string; queued?: { instance: string; channel: 'local' | 'remote' } | null };
+  | { kind: 'trace'; address: string; queued?: { instance: string; channel: 'local' | 'remote' } | null }
+  /** A message's story in an installation's log: the incarnation whose first line is at `first`, or (null) the newest; `v` reads an open one again. */
+  | { kind: 'logStory'; instance: string; id: number; first: number | null; v?: number }
+  /** Following the logs: poll number `tick`. */
+  | { kind: 'logPoll'; tick: number };
 
 /** The one key of a request in `details` (the loader stores under it, the views look it up by it). */
 export function requestKey(r: DetailRequest): string {
@@ -87,6 +98,10 @@ export function requestKey(r: DetailRequest): string {
       return `branch:${r.instance}:${r.id}`;
     case 'trace':
       return r.queued ? `trace:${r.queued.instance}:${r.queued.channel}:${r.address}` : `trace:${r.address}`;
+    case 'logStory':
+      return `logStory:${r.instance}:${r.id}:${r.first ?? 'newest'}:${r.v ?? 0}`;
+    case 'logPoll':
+      return `logPoll:${r.tick}`;
   }
 }
 
@@ -102,6 +117,8 @@ export interface SessionParts {
   veil: Leak[];
   /** Per installation root: the Dot-qmail tree, flattened with depths. */
   dotqmail: Record<string, TreeNode[]>;
+  /** Each installation's qmail-send log: its newest attempts, summaries, reading progress. */
+  log: LogPart;
 }
 
 export interface SessionData {

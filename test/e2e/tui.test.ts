@@ -40,6 +40,7 @@ test('every view by digit and Tab; trace an address and read its mailbox; filter
       ['4', /Trace — t or : trace ADDRESS|trace /],
       ['5', /\d+ leaks: /],
       ['6', /qlens check: \d+ errors/],
+      ['7', /Log — newest first/],
     ];
     for (const [key, re] of views) {
       await s.press(key);
@@ -48,7 +49,7 @@ test('every view by digit and Tab; trace an address and read its mailbox; filter
     await s.press(KEYS.tab);
     await s.untilText(/domain +\/var\/qmail/);
     await s.press(KEYS.shiftTab);
-    await s.untilText(/qlens check: \d+ errors/);
+    await s.untilText(/Log — newest first/);
     // Queues: Down, Enter opens a message, Esc returns to the list.
     await s.press('2');
     await s.untilText(/Enter opens a message/);

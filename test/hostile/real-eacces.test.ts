@@ -94,7 +94,7 @@ test('real EACCES as nobody: the TUI loader reports each problem and loads every
   fs.rmSync(file);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
-  assert.deepEqual(out.parts, ['domainErrors', 'domains', 'dotqmail', 'problems', 'queues', 'veil']);
+  assert.deepEqual(out.parts, ['domainErrors', 'domains', 'dotqmail', 'log', 'problems', 'queues', 'veil']);
   assert.deepEqual(out.errors, []);
   assert.equal(out.problems.filter((p: string) => p.startsWith('/var/qmail/control/locals: unreadable')).length, 1);
   assert.equal(out.queueProblems.length, 1);

@@ -72,3 +72,13 @@ test("splogger's SECONDS.MICRO stamp", () => {
   assert.equal(isoTime({ s: 1796643574, ns: 806239000 }), '2026-12-07T11:39:34.806239Z');
   assert.equal(isoTime({ s: 1796643574, ns: 0 }), '2026-12-07T11:39:34Z');
 });
+
+test("a demo copy's log moves in time: multilog labels, splogger stamps and syslog dates alike", async () => {
+  const { shiftLogText } = await import('../../source/log/shift.js');
+  const day = 86400_000;
+  assert.equal(shiftLogText('@400000006ab14ddc2a087634 new msg 5\nno label\n', 'multilog', day), `${formatTai64n({ s: 0x6ab14ddc - 10 + 86400, ns: 0x2a087634 })} new msg 5\nno label\n`);
+  assert.equal(
+    shiftLogText('Nov 24 09:00:00 mail qmail: 1795510800.250000 end msg 7\nNov 24 09:00:01 mail tcpserver: ok 1\n', 'syslog', day),
+    'Nov 25 09:00:00 mail qmail: 1795597200.250000 end msg 7\nNov 24 09:00:01 mail tcpserver: ok 1\n',
+  );
+});

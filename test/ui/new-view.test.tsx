@@ -41,12 +41,14 @@ const notesView: ViewDef = {
   ],
 };
 const views = [...VIEWS, notesView];
+/** The new view's digit: the next after the bundled views. */
+const N = String(VIEWS.length + 1);
 
 test('a new view gets the next digit, a help section, a README row and a :view name from its ViewDef alone', () => {
   const table = keymapOf(views);
-  assert.equal(table.find((b) => b.command === 'view7')?.description, 'Notes view');
-  assert.equal(commandFor('7', {}, { views }), 'view7');
-  assert.equal(commandFor('7', {}), null, 'the bundled registry has six views');
+  assert.equal(table.find((b) => b.command === `view${N}`)?.description, 'Notes view');
+  assert.equal(commandFor(N, {}, { views }), `view${N}`);
+  assert.equal(commandFor(N, {}), null, 'the bundled registry has no view on that digit');
   assert.match(keyListMarkdown({ views }), /\| `x` \| say hello from the notes \| in the Notes view \|/);
   assert.ok(!keyListMarkdown().includes('say hello'));
   const help = helpLines({ views, view: 'notes' }).map((l) => l.text);
@@ -55,7 +57,7 @@ test('a new view gets the next digit, a help section, a README row and a :view n
   const c = { instances: [], available: ['domains', 'notes'], paneKey: null, views };
   assert.deepEqual(parseCommandLine('view memo', c), { ok: true, actions: [{ type: 'view', view: 'notes' }] });
   assert.deepEqual(parseCommandLine('notes', c), { ok: true, actions: [{ type: 'view', view: 'notes' }] });
-  assert.deepEqual(parseCommandLine('view 7', c), { ok: true, actions: [{ type: 'view', view: 'notes' }] });
+  assert.deepEqual(parseCommandLine(`view ${N}`, c), { ok: true, actions: [{ type: 'view', view: 'notes' }] });
 });
 
 test("a view's own key works only while it is shown; a disabled key says why and leaves the footer", () => {
@@ -93,8 +95,8 @@ test('every key is bound once, the bundled views included', () => {
 
 test('the App offers the new view on its digit and runs its key', async () => {
   const app = renderApp(fixture, { views });
-  await app.waitFor((f) => f.includes('7 Notes'));
-  await app.press('7');
+  await app.waitFor((f) => f.includes(`${N} Notes`));
+  await app.press(N);
   let f = await app.waitFor((f) => f.includes('note about /var/qmail2'));
   assert.match(f, /x hello/, 'its hint is in the footer');
   await app.press('x');

@@ -7,5 +7,6 @@ import { traceView } from './trace-view.js';
 import { dotqmailView } from './dotqmail-view.js';
 import { veilView } from './veil-view.js';
 import { problemsView } from './problems-view.js';
+import { logView } from './log-view.js';
 
-export const VIEWS: ViewDef[] = [domainsView, queuesView, dotqmailView, traceView, veilView, problemsView];
+export const VIEWS: ViewDef[] = [domainsView, queuesView, dotqmailView, traceView, veilView, problemsView, logView];
