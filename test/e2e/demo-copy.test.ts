@@ -40,7 +40,7 @@ test('--demo plain: an applied edit goes to a private copy, removed at exit; dem
       await s.untilText(/q quit/, 30_000);
       // The queue is told at now: ages in hours, nothing expired.
       await s.press('2');
-      let t = await s.untilText(/12 listed/, 30_000);
+      let t = await s.untilText(/13 listed/, 30_000);
       assert.ok(!t.includes('expired'), 'no demo message is past queuelifetime');
       assert.match(t, /918212 +8h /);
       await s.press('1');
@@ -83,7 +83,7 @@ test('--now fixes the time a demo is read at: its own times, ages from then', { 
       await s.untilText(/q quit/, 30_000);
       await s.press('2');
       // Six days later than the demo's story: the 918212 message is 6d8h old.
-      const t = await s.untilText(/12 listed/, 30_000);
+      const t = await s.untilText(/13 listed/, 30_000);
       assert.match(t, /918212 +6d8h /);
       await s.press('q');
       assert.equal(await s.exited, 0);
