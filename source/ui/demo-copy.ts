@@ -33,7 +33,10 @@ export function openDemoCopy(demoDir: string, name: string, now: number | null):
   try {
     copyHostTree(demoDir, dir);
     const told = demoTime(demoDir);
-    const shiftMs = now !== null && told !== null ? now - told : 0;
+    // Whole seconds, rounded down: the queue's mtimes (seconds) and the logs
+    // move alike, and nothing lands after "now" (a message 8h old must not
+    // read 7h59 because its time moved half a second too far).
+    const shiftMs = now !== null && told !== null ? Math.floor((now - told) / 1000) * 1000 : 0;
     const meta = path.join(dir, '.fsmeta');
     if (shiftMs !== 0 && hostFileExists(meta)) writeHostFile(meta, shiftFsmetaTimes(readHostFile(meta).toString('utf8'), shiftMs));
     // Its qmail-send logs move with it: their attempts stay beside the queue's ages.
