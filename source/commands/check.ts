@@ -3,7 +3,7 @@
 import type { CommandContext } from './context.js';
 import { UsageError } from '../cli-args.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
-import { formatDiagnostic, lintInstallations, registerLintRules } from '../qmail/lint.js';
+import { formatDiagnostic, lintInstallations, type LintRule } from '../qmail/lint.js';
 import { veilLintRule } from '../veil/index.js';
 import { sanitize, shown, toSafeJson } from '../text/sanitize.js';
 import { parseDbOverride, type DbOverride } from '../qmail/vpopmail-mysql-config.js';
@@ -13,7 +13,6 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length > 0) throw new UsageError(`check takes no arguments (got "${shown(ctx.positionals[0])}")`);
   const users = systemUsersOf(ctx.sysroot);
   const installs = ctx.instances.map((root) => loadInstallation(ctx.sysroot, root));
-  registerLintRules(veilLintRule);
   // vpopmail over MySQL: its rows are fetched before the (synchronous) lint
   // rules run. Only the vpopmail user's own build header is looked at first,
   // so that a host without it is linted reading its files in the usual order.
@@ -30,12 +29,10 @@ export async function run(ctx: CommandContext): Promise<number> {
     const { vpopmailSqlDiagnostics } = await import('../qmail/vpopmail-sql-lint.js');
     return (inst) => vpopmailSqlDiagnostics(data, inst);
   };
-  let unregisterSql: (() => void) | null = null;
   const early = sql.conventionalHomeIsSql(ctx.sysroot, users);
-  if (early) unregisterSql = registerLintRules(await sqlRule());
+  const rules: LintRule[] = early ? [veilLintRule, await sqlRule()] : [veilLintRule];
   // The file-system layer's own problems (a bad .fsmeta line, a file too large to read whole) are problems too.
-  let problems = [...lintInstallations(installs, users), ...ctx.sysroot.takeProblems()];
-  unregisterSql?.();
+  let problems = [...lintInstallations(installs, users, rules), ...ctx.sysroot.takeProblems()];
   // A vpopmail installed elsewhere (its vdelivermail path names another home): checked after the rest.
   if (!early && sql.hasSqlVpopmail(installs, users)) problems = [...problems, ...(await sqlRule())(installs)];
   const errors = problems.filter((p) => p.severity === 'error').length;

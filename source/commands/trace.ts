@@ -6,33 +6,14 @@ import type { CommandContext } from './context.js';
 import { UsageError } from '../cli-args.js';
 import { Sysroot, FsError, decodeBytes } from '../sysroot/sysroot.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
-import { traceAddress, messageHeaderLines } from '../trace/walk.js';
+import { messageHeaderLines } from '../trace/walk.js';
+import { makeTracer } from '../trace/tracer.js';
 import { injectComplete } from '../trace/send.js';
-import { managerOf, shellWords } from '../trace/local.js';
 import { toSafeJson, sanitize } from '../text/sanitize.js';
 import type { Installation } from '../qmail/model-types.js';
-import type { ManagerHandler, ManagerHandlers, ManagerKind, TraceOptions, TraceResult } from '../trace/types.js';
+import type { TraceOptions, TraceResult } from '../trace/types.js';
 import type { VpopmailSqlAccess } from '../trace/vpopmail-sql.js';
 import { parseDbOverride, type DbOverride } from '../qmail/vpopmail-mysql-config.js';
-
-/** Each manager's handler, loaded on its own (trace/managers.ts imports both at once, for the UI and tests). */
-function managerLoaders(sql: () => Promise<VpopmailSqlAccess>): Record<ManagerKind, () => Promise<ManagerHandler>> {
-  return {
-    vpopmail: async () => (await import('../trace/vpopmail.js')).vpopmailHandlerWith(await sql()),
-    vmailmgr: async () => (await import('../trace/vmailmgr.js')).vmailmgrHandler,
-  };
-}
-
-/** The managers whose vdelivermail/vdeliver lines the walk met without their handler loaded. */
-function missingManagers(r: TraceResult, loaded: ManagerHandlers): ManagerKind[] {
-  const out = new Set<ManagerKind>();
-  for (const d of r.deliveries) {
-    if (d.kind !== 'program') continue;
-    const kind = managerOf(shellWords(d.target, r.hops[d.hop]?.env ?? {}));
-    if (kind !== null && !loaded[kind]) out.add(kind);
-  }
-  return [...out];
-}
 
 /** Would qmail refuse to queue this recipient at all? (qmail-queue's envelope cannot carry NUL; a newline breaks every reader.) */
 function rejected(a: string): string | null {
@@ -118,25 +99,18 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const users = systemUsersOf(ctx.sysroot);
   const walkIn = o['all-instances'] ? installs : installs.slice(0, 1);
-  const opts: TraceOptions = {
-    sender: str(o.sender),
-    now,
-    channel: channel as TraceOptions['channel'],
-    headerLines,
-    others: installs,
-  };
-  // A manager's module is loaded only when a walk meets its program (then
-  // the walk runs again with it): a plain address keeps the process close to
-  // Node's own start-up, and a vpopmail address does not load VMailMgr's.
-  const managers: ManagerHandlers = {};
+  const req = { sender: str(o.sender), channel: channel as TraceOptions['channel'], headerLines };
   // vpopmail's SQL backend: its records are fetched (one read-only session
   // per server, closed at the end) only once a walk meets a MySQL build.
   const sql: { data: import('../db/vpopmail-sql-access.js').SqlTraceData | null } = { data: null };
-  const sqlAccess = async (): Promise<VpopmailSqlAccess> => {
+  const vpopmailSql = async (): Promise<VpopmailSqlAccess> => {
     const m = await import('../db/vpopmail-sql-access.js');
     return (sql.data ??= new m.SqlTraceData(dbOverride));
   };
-  const loaders = managerLoaders(sqlAccess);
+  // No handler is loaded before a walk needs it: a plain address keeps the
+  // process close to Node's own start-up, and a vpopmail address does not
+  // load VMailMgr's.
+  const tracer = makeTracer({ installs, users, now, session: { vpopmailSql } });
 
   const results: TraceResult[][] = [];
   try {
@@ -150,16 +124,7 @@ export async function run(ctx: CommandContext): Promise<number> {
           addr = c.address;
           pre = c.steps;
         }
-        let r = traceAddress(inst, users, addr, { ...opts, managers });
-        for (let missing = missingManagers(r, managers); missing.length > 0; missing = missingManagers(r, managers)) {
-          for (const kind of missing) managers[kind] = await loaders[kind]();
-          r = traceAddress(inst, users, addr, { ...opts, managers });
-        }
-        const data = sql.data;
-        if (data && data.pending) {
-          const { walkWithSql } = await import('../db/vpopmail-sql-access.js');
-          r = await walkWithSql(data, () => traceAddress(inst, users, addr, { ...opts, managers }));
-        }
+        const r = await tracer.trace(inst, addr, req);
         if (o.inject) {
           r.address = a;
           if (r.hops[0]) r.hops[0].steps.unshift(...pre);

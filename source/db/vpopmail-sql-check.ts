@@ -6,7 +6,8 @@
 // every user's pw_dir, or why the database could not tell.
 import type { Installation, SystemUsers } from '../qmail/model-types.js';
 import type { Sysroot } from '../sysroot/sysroot.js';
-import { findVpopmailDomains, loadVpopmailBuild, readQuiet, vpopmailHome } from '../qmail/vpopmail-domain.js';
+import { findVpopmailDomains, loadVpopmailBuild, vpopmailHome } from '../qmail/vpopmail-domain.js';
+import { readQuiet } from '../qmail/quiet-read.js';
 import { sqlBuildFlags, sqlSource, type DbOverride, type MysqlConfigError, type SqlBuildFlags } from '../qmail/vpopmail-mysql-config.js';
 import { cellText, knownDomainsStatement, tablesStatement, userDirsStatement, userTable, type SqlLayout } from '../qmail/vpopmail-sql.js';
 import { attemptsText } from '../trace/vpopmail-sql.js';

@@ -5,7 +5,7 @@
 import type { Sysroot } from '../sysroot/sysroot.js';
 import { SnapshotSysroot } from '../sysroot/snapshot.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
-import { traceAddress } from '../trace/walk.js';
+import { makeTracer, type Tracer } from '../trace/tracer.js';
 import { builtinManagers } from '../trace/managers.js';
 import type { TraceResult } from '../trace/types.js';
 import type { LoggedDelivery } from './matchup.js';
@@ -19,6 +19,7 @@ export class LogPredictor {
   private readonly memo = new Map<string, TraceResult | null>();
   private readonly mtimes = new Map<string, number | null>();
   private readonly mtimeOf: MtimeOf;
+  private readonly tracer: Tracer;
 
   constructor(
     sysroot: Sysroot,
@@ -28,6 +29,7 @@ export class LogPredictor {
     // One snapshot for the whole run: every walk stats the same homes and control files.
     this.snap = new SnapshotSysroot(sysroot);
     this.installs = instances.map((r) => loadInstallation(this.snap, r));
+    this.tracer = makeTracer({ installs: this.installs, users: systemUsersOf(this.snap), now, handlers: builtinManagers });
     this.mtimeOf = (p) => {
       if (this.mtimes.has(p)) return this.mtimes.get(p)!;
       let m: number | null = null;
@@ -51,7 +53,7 @@ export class LogPredictor {
     const inst = this.installs[idx] ?? loadInstallation(this.snap, instance);
     let r: TraceResult | null;
     try {
-      r = traceAddress(inst, systemUsersOf(this.snap), recipient, { channel, now: this.now, managers: builtinManagers, others: this.installs });
+      r = this.tracer.walk(inst, recipient, { channel });
     } catch {
       r = null;
     }

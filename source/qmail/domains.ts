@@ -7,10 +7,9 @@ import type { ColonEntry, ListLine } from './control-readers.js';
 import { lcAscii } from './control-readers.js';
 import { CdbReader } from './cdb.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
-import { findVpopmailDomains, summarizeVpopmailDomain, type ManagerDomainSummary } from './vpopmail-domain.js';
-import { findVmailmgrDomains, summarizeVmailmgrDomain } from './vmailmgr.js';
-
-export type Manager = 'vpopmail' | 'vmailmgr';
+import type { ManagerDomainSummary, ManagerKind } from './manager-types.js';
+import { MANAGERS, managerByKind, managerName, managerOfArgv } from './managers.js';
+import { commandWords } from './program-line.js';
 
 export interface Evidence {
   path: string;
@@ -38,7 +37,7 @@ export interface DomainRow {
   virtual: string | null;
   rcpthosts: boolean;
   morercpthosts: boolean;
-  manager: Manager | null;
+  manager: ManagerKind | null;
   /** Users, aliases and catch-all of a vpopmail or VMailMgr domain; only when asked for (DomainOptions.managerInfo). */
   managerInfo?: ManagerInfo;
   problems: string[];
@@ -76,40 +75,36 @@ export interface DomainOptions {
 }
 
 /** Manager domains of an installation by virtualdomains key; summary null when it could not be made. */
-export type ManagerSummaries = Map<string, { manager: Manager; table: string; summary: ManagerDomainSummary | null; error: string | null }>;
+export type ManagerSummaries = Map<string, { manager: ManagerKind; table: string; summary: ManagerDomainSummary | null; error: string | null }>;
 
 /**
- * Every vpopmail and VMailMgr domain of an installation, summarized by the managers' own readers.
+ * Every manager domain of an installation, summarized by the managers' own readers
+ * (the first manager that claims a virtualdomains key keeps it).
  * `countsOnly` skips what only the users' deliveries need (a vpopmail user's own .qmail);
- * `noEntries` keeps no entries (counts, catch-all and diagnostics only), for a caller that lists no users.
+ * `noEntries` keeps no entries (counts, catch-all and diagnostics only), for a caller that lists no users;
+ * `only` summarizes that one key alone.
  */
-export function managerSummaries(inst: Installation, users: SystemUsers | null, opts: { countsOnly?: boolean; noEntries?: boolean } = {}): ManagerSummaries {
+export function managerSummaries(inst: Installation, users: SystemUsers | null, opts: { countsOnly?: boolean; noEntries?: boolean; only?: string } = {}): ManagerSummaries {
   const out: ManagerSummaries = new Map();
-  const attempt = (manager: Manager, key: string, table: string, f: () => ManagerDomainSummary): void => {
+  for (const m of MANAGERS) {
+    let found: ReturnType<typeof m.findDomains> = [];
     try {
-      const summary = f();
-      // The entries (100,000 users on a big host, ~60 MB) go as soon as each domain is counted.
-      if (opts.noEntries) summary.entries = [];
-      out.set(key, { manager, table, summary, error: null });
-    } catch (e) {
-      out.set(key, { manager, table, summary: null, error: e instanceof Error ? e.message : String(e) });
-    }
-  };
-  let vp: ReturnType<typeof findVpopmailDomains> = [];
-  try {
-    vp = findVpopmailDomains(inst);
-  } catch {
-    vp = [];
-  }
-  for (const d of vp) attempt('vpopmail', d.domain, `${d.dir}/vpasswd.cdb`, () => summarizeVpopmailDomain(inst.sysroot, d, { deliveries: !opts.countsOnly }));
-  if (users) {
-    let vm: ReturnType<typeof findVmailmgrDomains> = [];
-    try {
-      vm = findVmailmgrDomains(inst, users);
+      found = m.findDomains(inst, users);
     } catch {
-      vm = [];
+      found = [];
     }
-    for (const d of vm) if (!out.has(lcAscii(d.domain))) attempt('vmailmgr', lcAscii(d.domain), d.table, () => summarizeVmailmgrDomain(inst.sysroot, d));
+    for (const d of found) {
+      if (out.has(d.key) || (opts.only !== undefined && d.key !== opts.only)) continue;
+      try {
+        const summary = m.summarize(inst, d, { deliveries: !opts.countsOnly });
+        // The entries (100,000 users on a big host, ~60 MB) go as soon as each domain is counted.
+        if (opts.noEntries) summary.entries = [];
+        out.set(d.key, { manager: m.kind, table: d.table, summary, error: null });
+      } catch (e) {
+        out.set(d.key, { manager: m.kind, table: d.table, summary: null, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    if (opts.only !== undefined && out.has(opts.only)) break;
   }
   return out;
 }
@@ -118,12 +113,9 @@ export function managerSummaries(inst: Installation, users: SystemUsers | null, 
 function managerInfoOf(r: DomainRow, summaries: ManagerSummaries): ManagerInfo | undefined {
   if (!r.manager) return undefined;
   const hit = summaries.get(r.domain) ?? (r.virtualKey !== null ? summaries.get(r.virtualKey) : undefined);
-  const name = r.manager === 'vpopmail' ? 'vpopmail' : 'VMailMgr';
+  const name = managerName(r.manager);
   if (!hit || hit.manager !== r.manager) {
-    const why =
-      r.manager === 'vpopmail'
-        ? `no users/cdb record "+${r.domain}-" whose home's .qmail-default runs vdelivermail, with a virtualdomains prepend equal to the domain`
-        : `no passwd user "${r.virtual ?? ''}" whose ~/.qmail-default runs vdeliver`;
+    const why = managerByKind(r.manager)?.notCounted(r) ?? 'qlens does not know this manager';
     return { users: 0, aliases: 0, catchAll: 'unknown', problems: [`${name} users not counted: ${why}`] };
   }
   if (!hit.summary) return { users: 0, aliases: 0, catchAll: 'unknown', problems: [`${name} users not counted: ${hit.error ?? 'its files could not be read'}`] };
@@ -197,13 +189,13 @@ export function homeOfLocal(local: string, cdb: UsersCdb, users: SystemUsers | n
   return null;
 }
 
-/** vpopmail or VMailMgr, from the program line of a .qmail-default. */
-export function managerOfDotQmail(text: string): Manager | null {
+/** The manager a .qmail-default hands its mail to: the first program line that runs one's delivery program. */
+export function managerOfDotQmail(text: string): ManagerKind | null {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/^[ \t]+/, '');
     if (!line.startsWith('|')) continue;
-    if (/vdelivermail(\s|$|'|")/.test(line) || /\/vdelivermail\b/.test(line)) return 'vpopmail';
-    if (/(^|[\s/|])vdeliver(\s|$)/.test(line)) return 'vmailmgr';
+    const m = managerOfArgv(commandWords(line.slice(1)));
+    if (m) return m.kind;
   }
   return null;
 }
@@ -302,14 +294,14 @@ export function domainMatrix(inst: Installation, users: SystemUsers | null, opts
 
   const cdb = inst.usersCdb();
   const breakChar = inst.consts().breakChar;
-  const managerByHome = new Map<string, Manager | null>();
+  const managerByHome = new Map<string, ManagerKind | null>();
   const wantManagers = opts.managers !== false;
-  const managerFor = (prepend: string): Manager | null => {
+  const managerFor = (prepend: string): ManagerKind | null => {
     if (prepend === '') return null;
     const home = homeOfLocal(prepend + breakChar + 'x', cdb, users, breakChar);
     if (home === null) return null;
     if (managerByHome.has(home)) return managerByHome.get(home)!;
-    let m: Manager | null = null;
+    let m: ManagerKind | null = null;
     try {
       const b = inst.sysroot.read(home.replace(/\/+$/, '') + '/.qmail-default');
       if (b !== null) m = managerOfDotQmail(decodeBytes(b));
@@ -462,8 +454,8 @@ export function domainRowJson(r: DomainRow): Record<string, unknown> {
 }
 
 /** "vpopmail: 7 users, 3 aliases, catch-all bounce-no-mailbox" (not sanitized: the caller does). */
-export function managerInfoText(manager: Manager, info: ManagerInfo): string {
-  const name = manager === 'vpopmail' ? 'vpopmail' : 'VMailMgr';
+export function managerInfoText(manager: ManagerKind, info: ManagerInfo): string {
+  const name = managerName(manager);
   if (info.catchAll === 'unknown' && info.users === 0 && info.aliases === 0 && info.problems?.length) return `${name}: users not counted`;
   const n = (k: number, w: string): string => `${k} ${w}${k === 1 ? '' : w === 'alias' ? 'es' : 's'}`;
   return `${name}: ${n(info.users, 'user')}, ${n(info.aliases, 'alias')}, catch-all ${info.catchAll}`;

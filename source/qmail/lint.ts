@@ -1,7 +1,7 @@
 // `qlens check`: the problems a careful admin wants to hear of before mail
 // goes astray. Each rule set is a pure function over loaded installations
-// and the host's users; other modules (veil, managers) add theirs with
-// registerLintRules().
+// and the host's users; the managers' rules are among them (managers.ts), and
+// a caller adds the ones of layers above (the veil's) as a parameter.
 import type { AssignFile, Diagnostic, Installation, SystemUsers, PasswdEntry } from './model-types.js';
 import { isAscii } from 'node:buffer';
 import { usersCdbRecords, type AssignEntryDetail, type ParsedAssign } from './assign.js';
@@ -9,20 +9,9 @@ import type { CdbReader } from './cdb.js';
 import { domainMatrix } from './domains.js';
 import { LoadedInstallation } from './installation.js';
 import { lcAscii } from './control-readers.js';
-import { managerLint } from './manager-lint.js';
+import { managerLint } from './managers.js';
 
 export type LintRule = (installs: Installation[], users: SystemUsers) => Diagnostic[];
-
-const extraRules: LintRule[] = [];
-
-/** Add a rule set to every later lintInstallations() call; returns a function that removes it. */
-export function registerLintRules(rule: LintRule): () => void {
-  if (!extraRules.includes(rule)) extraRules.push(rule);
-  return () => {
-    const i = extraRules.indexOf(rule);
-    if (i >= 0) extraRules.splice(i, 1);
-  };
-}
 
 function statSafe(inst: Installation, path: string): ReturnType<Installation['sysroot']['stat']> | 'error' {
   try {
@@ -416,10 +405,10 @@ export const BASE_RULES: LintRule[] = [controlRules, assignRules, domainRules, h
 
 const ORDER: Record<string, number> = { error: 0, warning: 1, info: 2 };
 
-/** Every problem of these installations, each once, grouped by file in a stable order. */
-export function lintInstallations(installs: Installation[], users: SystemUsers): Diagnostic[] {
+/** Every problem of these installations, each once, grouped by file in a stable order; `extra`: rule sets besides BASE_RULES (the veil's). */
+export function lintInstallations(installs: Installation[], users: SystemUsers, extra: readonly LintRule[] = []): Diagnostic[] {
   const all: Diagnostic[] = [];
-  for (const rule of [...BASE_RULES, ...extraRules]) all.push(...rule(installs, users));
+  for (const rule of [...BASE_RULES, ...extra]) all.push(...rule(installs, users));
   // What the accessors met while reading (unreadable files, lines without a colon...).
   for (const inst of installs) all.push(...inst.diagnostics());
   all.push(...users.diagnostics());

@@ -7,7 +7,8 @@ import type { Sysroot } from '../sysroot/sysroot.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
 import type { Diagnostic, Installation, SystemUsers } from './model-types.js';
 import { CdbReader } from './cdb.js';
-import { readQuiet, type ManagerDomainSummary, type ManagerEntry } from './vpopmail-domain.js';
+import type { ManagerDomainSummary, ManagerEntry } from './manager-types.js';
+import { readQuiet } from './quiet-read.js';
 
 /** UINT_MAX: `-` in a record, "unlimited" / "never". */
 export const VMM_UNLIMITED = 4294967295;

@@ -3,8 +3,9 @@
 // (with the staleness checks an admin needs), the users/cdb record that
 // vget_assign() reads, and the list of vpopmail domains of an installation.
 import type { Sysroot } from '../sysroot/sysroot.js';
-import { FsError } from '../sysroot/sysroot.js';
 import type { Diagnostic, Installation, SystemUsers, UsersCdb } from './model-types.js';
+import type { ManagerDomainSummary, ManagerEntry } from './manager-types.js';
+import { readQuiet, statQuiet } from './quiet-read.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
 import {
   classifyCatchAll,
@@ -43,24 +44,6 @@ export function vgetAssign(usersCdb: UsersCdb, domain: string): AssignRecord | n
   const f = decodeBytes(v).split('\0');
   if (f.length < 6) return null;
   return { user: f[0], uid: Number(f[1]), gid: Number(f[2]), home: f[3], dash: f[4], pre: f[5] };
-}
-
-/** Read a file, telling "absent" from "unreadable" (never throws). */
-export function readQuiet(sysroot: Sysroot, path: string): { buf: Buffer } | { absent: true } | { error: string } {
-  try {
-    const b = sysroot.read(path);
-    return b === null ? { absent: true } : { buf: b };
-  } catch (err) {
-    return { error: err instanceof FsError ? `${err.code}` : (err as Error).message };
-  }
-}
-
-export function statQuiet(sysroot: Sysroot, path: string) {
-  try {
-    return sysroot.stat(path);
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -200,28 +183,6 @@ export function findVpopmailDomains(inst: Installation): VpopmailDomainInfo[] {
     });
   }
   return out.sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
-}
-
-/** One virtual user or alias of a manager domain, for the Domains and Dot-qmail views. */
-export interface ManagerEntry {
-  name: string;
-  kind: 'user' | 'alias' | 'catch-all';
-  /** What a message to it does, one line each (a Maildir, a forward, a program, a note). */
-  deliveries: string[];
-  /** File the entry lives in (vpasswd.cdb, a valias .qmail-NAME, passwd.cdb). */
-  path: string;
-  notes: string[];
-}
-
-export interface ManagerDomainSummary {
-  manager: 'vpopmail' | 'vmailmgr';
-  domain: string;
-  users: number;
-  aliases: number;
-  /** The catch-all in words: "bounce-no-mailbox", "delete", "forward x@y", "path /d/pm", "none". */
-  catchAll: string;
-  entries: ManagerEntry[];
-  diagnostics: Diagnostic[];
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { Diagnostic, Installation } from './model-types.js';
 import type { SqlCheckData } from '../db/vpopmail-sql-check.js';
 import { userTable } from './vpopmail-sql.js';
-import { statQuiet } from './vpopmail-domain.js';
+import { statQuiet } from './quiet-read.js';
 
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 

@@ -1,606 +1,313 @@
-// qmail-local (qmail-local.c), in its own order: the home directory, the
-// environment, the Delivered-To loop check, the .qmail search (qmesearch),
-// NEWSENDER, then each line of the chosen file or of the default delivery.
-// Nothing is run or written: each line says what qmail-local would do.
-import type { Installation, SystemUsers, DotQmailFile } from '../qmail/model-types.js';
+// qmail-local (qmail-local.c), as its own top-level functions in its own
+// order over one run's state (local-types.ts LocalRun): the home directory
+// (checkhome), the environment, the Delivered-To loop check (bouncexf), the
+// .qmail search (qmesearch, local-search.ts), NEWSENDER (qmeox), then each
+// line of the chosen file or of the default delivery (maildir, mailfile,
+// mailprogram, forwards). Nothing is run or written: each line says what
+// qmail-local would do. A line that runs a manager's program is followed by
+// that manager's handler.
+import type { DotQmailFile, DotQmailLine } from '../qmail/model-types.js';
 import { parseDotQmail } from '../qmail/dotqmail.js';
-import { lcAscii } from '../qmail/control-readers.js';
+import { managerOfArgv } from '../qmail/managers.js';
+import type { ManagerDescriptor } from '../qmail/manager-types.js';
 import { normalizeSystemPath } from '../sysroot/sysroot.js';
-import { Access, errorStr, may } from './access.js';
-import { isTempErrno } from './getpw.js';
-import type { ManagerHandlers, ManagerKind, TraceStep, TraceUser } from './types.js';
+import { errorStr, may } from './access.js';
+import { extCuts, hostCuts, literalExit, mailboxPath, myctime, quote2, shellWords } from './local-text.js';
+import { modeStr, newSender, qmesearch, type Found } from './local-search.js';
+import { checkMaildir, checkMbox, collectedNote, deferConsequences } from './local-mailbox.js';
+import type { LocalEnd, LocalInput, LocalResult, LocalRun, LocalStop } from './local-types.js';
+import type { ManagerHandler, ManagerResult } from './types.js';
 
-export interface LocalInput {
-  inst: Installation;
-  users: SystemUsers;
-  access: Access;
-  user: TraceUser;
-  /** qmail-local's `local` and `domain` arguments (case kept). */
-  local: string;
-  domain: string;
-  /** The sender qmail-lspawn hands on (after qmail-send's VERP expansion). */
-  sender: string;
-  /** Header lines of the copy (Delivered-To of its forward chain, --message lines), without `\n`. */
-  headerLines: readonly string[];
-  now: Date;
-  hopIndex: number;
-  recipient: string;
-  managers?: ManagerHandlers;
-}
-
-export type LocalAction =
-  | { kind: 'maildir' | 'mbox' | 'program' | 'discard'; target: string }
-  /** immediate: injected by a manager program at once (kept even if qmail-local later fails);
-   *  otherwise collected by qmail-local and injected only when it finishes successfully. */
-  | { kind: 'forward'; target: string; immediate: boolean; deliveredTo: string; sender: string };
-
-export type LocalEnd = { kind: 'ok'; delivered: boolean } | { kind: 'defer' | 'bounce' | 'loop'; reason: string };
-
-export interface LocalResult {
-  dotqmail: string | null;
-  env: Record<string, string>;
-  steps: TraceStep[];
-  actions: LocalAction[];
-  end: LocalEnd;
-}
+export type { LocalAction, LocalEnd, LocalInput, LocalResult } from './local-types.js';
 
 const q = (s: string) => JSON.stringify(s);
 const STAGE = 'qmail-local' as const;
 const NO_MAILBOX = 'Sorry, no mailbox here by that name. (#5.1.1)';
 const LOOPING = 'This message is looping: it already has my Delivered-To line. (#5.4.6)';
+const USAGE = 'qmail-local: usage: qmail-local [ -nN ] user homedir local dash ext domain sender aliasempty';
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** myctime.c: "Www Mmm DD HH:MM:SS YYYY\n" in UTC. */
-export function myctime(d: Date): string {
-  const p2 = (n: number) => String(n).padStart(2, '0');
-  return `${WEEKDAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${d.getUTCFullYear()}\n`;
-}
-
-/** quote.c quote_need: does the local part need double quotes? */
-function quoteNeed(s: string): boolean {
-  if (s.length === 0) return true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || c < 32 || c === 127) return true;
-    if (' "(),:;<>@[\\]'.includes(s[i])) return true;
-  }
-  if (s[0] === '.' || s[s.length - 1] === '.') return true;
-  return s.includes('..');
-}
-
-/** quote.c quote2: quote the part before the last @ when needed. */
-export function quote2(s: string): string {
-  if (s === '') return '';
-  const j = s.lastIndexOf('@');
-  const box = j < 0 ? s : s.slice(0, j);
-  const rest = j < 0 ? '' : s.slice(j);
-  const quoted = quoteNeed(box) ? '"' + box.replace(/[\r\n"\\]/g, (c) => '\\' + c) + '"' : box;
-  return quoted + rest;
-}
-
-/** HOST2..HOST4: cut at the last `.` each time; no further `.` leaves the value as it is (str_rchr/byte_rchr). */
-function hostCuts(host: string): [string, string, string] {
-  const rchr = (n: number) => {
-    if (n === 0) return 0;
-    const k = host.lastIndexOf('.', n - 1);
-    return k < 0 ? n : k;
-  };
-  const i = rchr(host.length);
-  const j = rchr(i);
-  const k = rchr(j);
-  return [host.slice(0, i), host.slice(0, j), host.slice(0, k)];
-}
-
-/** EXT2..EXT4: the part after the 1st, 2nd, 3rd `-` (literal hyphen), "" when there is none. */
-function extCuts(ext: string): [string, string, string] {
-  const next = (s: string) => {
-    const i = s.indexOf('-');
-    return i < 0 ? '' : s.slice(i + 1);
-  };
-  const e2 = next(ext);
-  const e3 = next(e2);
-  const e4 = next(e3);
-  return [e2, e3, e4];
-}
-
-/** Join a .qmail path as the system names it: relative lines under home, no ./ or doubled /. */
-export function mailboxPath(home: string, line: string, maildir: boolean): string {
-  const p = normalizeSystemPath(line.startsWith('/') ? line : home + '/' + line);
-  return maildir ? (p === '/' ? '/' : p + '/') : p;
-}
-
-/** Split a command the way /bin/sh would for a simple command (quotes, backslashes, $VAR from env). */
-export function shellWords(cmd: string, env: Readonly<Record<string, string>>): string[] {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let i = 0;
-  const expand = (): string => {
-    // at cmd[i] === '$'
-    let m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(cmd.slice(i));
-    if (!m) m = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(cmd.slice(i));
-    if (!m) {
-      i++;
-      return '$';
-    }
-    i += m[0].length;
-    return env[m[1]] ?? '';
-  };
-  while (i < cmd.length) {
-    const c = cmd[i];
-    if (c === ' ' || c === '\t' || c === '\n') {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-      i++;
-      continue;
-    }
-    inWord = true;
-    if (c === "'") {
-      const e = cmd.indexOf("'", i + 1);
-      cur += e < 0 ? cmd.slice(i + 1) : cmd.slice(i + 1, e);
-      i = e < 0 ? cmd.length : e + 1;
-    } else if (c === '"') {
-      i++;
-      while (i < cmd.length && cmd[i] !== '"') {
-        if (cmd[i] === '\\' && i + 1 < cmd.length && '$`"\\\n'.includes(cmd[i + 1])) {
-          cur += cmd[i + 1];
-          i += 2;
-        } else if (cmd[i] === '$') cur += expand();
-        else cur += cmd[i++];
-      }
-      i++;
-    } else if (c === '\\') {
-      cur += cmd[i + 1] ?? '';
-      i += 2;
-    } else if (c === '$') {
-      cur += expand();
-    } else {
-      cur += c;
-      i++;
-    }
-  }
-  if (inWord) words.push(cur);
-  return words;
-}
-
-/** Which manager, if any, a program line calls (vdelivermail: vpopmail; vdeliver: VMailMgr). */
-export function managerOf(argv: string[]): ManagerKind | null {
-  let k = 0;
-  while (k < argv.length && (argv[k] === 'exec' || /(^|\/)preline$/.test(argv[k]))) k++;
-  const prog = argv[k];
-  if (!prog) return null;
-  const base = prog.slice(prog.lastIndexOf('/') + 1);
-  if (base === 'vdelivermail') return 'vpopmail';
-  if (base === 'vdeliver') return 'vmailmgr';
-  return null;
+/** The instructions qmail-local carries out: the chosen file's, or the default delivery's (qmail-start's aliasempty). */
+interface Instructions {
+  file: DotQmailFile;
+  forwardOnly: boolean;
+  usingDefault: boolean;
+  /** Where the default delivery came from (every step about its lines points there). */
+  ddPath?: string;
+  ddLine?: number;
+  /** The sender of forwarded copies (NEWSENDER). */
+  newsender: string;
 }
 
 export function qmailLocal(inp: LocalInput): LocalResult {
-  const steps: TraceStep[] = [];
-  const actions: LocalAction[] = [];
-  const env: Record<string, string> = {};
-  const { user, access } = inp;
-  const home = user.home;
-  const uid = user.uid;
-  const gid = user.gid;
-  const consts = inp.inst.consts();
-  const patrn = consts.patrn;
-  const fail = (kind: 'defer' | 'bounce' | 'loop', reason: string, text: string, path?: string, line?: number): LocalResult => {
-    steps.push({ stage: STAGE, text, path, line });
-    return { dotqmail, env, steps, actions, end: { kind, reason } };
+  const user = inp.user;
+  const run: LocalRun = {
+    inp,
+    user,
+    uid: user.uid,
+    gid: user.gid,
+    home: user.home,
+    homeDir: normalizeSystemPath(user.home),
+    patrn: inp.inst.consts().patrn,
+    steps: [],
+    actions: [],
+    needs: [],
+    env: {},
+    dotqmail: null,
   };
-  let dotqmail: string | null = null;
+  const end = runLocal(run);
+  return { dotqmail: run.dotqmail, env: run.env, steps: run.steps, actions: run.actions, end, needs: run.needs };
+}
 
-  if (!home.startsWith('/')) {
-    return fail('bounce', 'qmail-local: usage: qmail-local [ -nN ] user homedir local dash ext domain sender aliasempty', `home ${q(home)} does not begin with /: qmail-local stops with a usage error, exit 100 → bounce`);
+/** main(): each phase in turn; the first that stops qmail-local gives the end. */
+function runLocal(run: LocalRun): LocalEnd {
+  const stop = checkhome(run) ?? (setRecipientEnv(run), bouncexf(run));
+  if (stop) return stop;
+  setSenderEnv(run);
+  const s = qmesearch(run);
+  if ('stop' in s) return s.stop;
+  if (!s.found && run.user.dash !== '') {
+    return stopWith(run, 'bounce', NO_MAILBOX, `no .qmail file matches and the dash is ${q(run.user.dash)} (not empty) → bounce: ${NO_MAILBOX}`);
   }
+  const ns = newSender(run, run.inp.sender);
+  if ('stop' in ns) return ns.stop;
+  run.env.NEWSENDER = ns.sender;
+  const shownEnv = ['EXT', 'EXT2', 'EXT3', 'EXT4', 'HOST2', 'HOST3', 'HOST4', 'DEFAULT', 'NEWSENDER'].map((k) => (k in run.env ? `${k}=${q(run.env[k])}` : `${k} unset`)).join(' ');
+  run.steps.push({ stage: STAGE, text: `environment for programs: ${shownEnv}` });
+  const ins = instructions(run, s.found, ns.sender);
+  if ('stop' in ins) return ins.stop;
+  return deliverLines(run, ins);
+}
 
-  // chdir(home) as the user.
+/** Say why qmail-local stops, and stop. */
+function stopWith(run: LocalRun, kind: LocalStop['kind'], reason: string, text: string, path?: string): LocalStop {
+  run.steps.push({ stage: STAGE, text, path });
+  return { kind, reason };
+}
+
+/** chdir(homedir) as the user, then checkhome(): not writable by conf-patrn, not sticky. */
+function checkhome(run: LocalRun): LocalStop | null {
+  const { home, uid, gid, user, patrn } = run;
+  const { access } = run.inp;
+  if (!home.startsWith('/')) return stopWith(run, 'bounce', USAGE, `home ${q(home)} does not begin with /: qmail-local stops with a usage error, exit 100 → bounce`);
   const reach = access.reach(home + '/.', uid, gid);
   const hs = access.stat(home);
-  let chdirErr: string | null = reach;
-  if (!chdirErr) {
-    if ('missing' in hs) chdirErr = 'ENOENT';
-    else if ('error' in hs) chdirErr = hs.error;
-    else if (hs.meta.kind !== 'dir') chdirErr = 'ENOTDIR';
-    else if (!may(hs.meta, uid, gid, 1)) chdirErr = 'EACCES';
+  const chdirErr = reach ?? ('missing' in hs ? 'ENOENT' : 'error' in hs ? hs.error : hs.meta.kind !== 'dir' ? 'ENOTDIR' : !may(hs.meta, uid, gid, 1) ? 'EACCES' : null);
+  if (chdirErr || !('meta' in hs)) {
+    const why = errorStr(chdirErr ?? 'ENOENT');
+    const reason = `Unable to switch to ${home}: ${why}. (#4.3.0)`;
+    return stopWith(run, 'defer', reason, `cd ${home} as ${user.name} fails (${why}) → defer: ${reason}`);
   }
-  if (chdirErr) {
-    const reason = `Unable to switch to ${home}: ${errorStr(chdirErr)}. (#4.3.0)`;
-    return fail('defer', reason, `cd ${home} as ${user.name} fails (${errorStr(chdirErr)}) → defer: ${reason}`);
-  }
-  const hmeta = 'meta' in hs ? hs.meta : null!;
-  const modeStr = (m: number) => m.toString(8).padStart(4, '0');
-  if (hmeta.mode & patrn) {
+  const mode = hs.meta.mode;
+  if (mode & patrn) {
     const reason = 'Uh-oh: home directory is writable. (#4.7.0)';
-    return fail('defer', reason, `home ${home} has mode ${modeStr(hmeta.mode)}, which has bits of conf-patrn ${modeStr(patrn)} → defer: ${reason}`, home);
+    return stopWith(run, 'defer', reason, `home ${home} has mode ${modeStr(mode)}, which has bits of conf-patrn ${modeStr(patrn)} → defer: ${reason}`, home);
   }
-  if (hmeta.mode & 0o1000) {
+  if (mode & 0o1000) {
     const reason = 'Home directory is sticky: user is editing his .qmail file. (#4.2.1)';
-    return fail('defer', reason, `home ${home} has the sticky bit (mode ${modeStr(hmeta.mode)}) → defer: ${reason}`, home);
+    return stopWith(run, 'defer', reason, `home ${home} has the sticky bit (mode ${modeStr(mode)}) → defer: ${reason}`, home);
   }
-  steps.push({ stage: STAGE, text: `runs as ${user.name} (uid ${uid}, gid ${gid}); home ${home} mode ${modeStr(hmeta.mode)}: not writable by conf-patrn ${modeStr(patrn)}, not sticky`, path: home });
+  run.steps.push({ stage: STAGE, text: `runs as ${user.name} (uid ${uid}, gid ${gid}); home ${home} mode ${modeStr(mode)}: not writable by conf-patrn ${modeStr(patrn)}, not sticky`, path: home });
+  return null;
+}
 
-  const recipient = inp.local + '@' + inp.domain;
-  const dtline = 'Delivered-To: ' + recipient.replace(/\n/g, '_') + '\n';
-  env.HOST = inp.domain;
-  env.HOME = home;
-  env.USER = user.name;
-  env.LOCAL = inp.local;
+/** HOST, HOME, USER, LOCAL, RECIPIENT and DTLINE, in qmail-local's order. */
+function setRecipientEnv(run: LocalRun): void {
+  const { local, domain } = run.inp;
+  const recipient = local + '@' + domain;
+  const env = run.env;
+  env.HOST = domain;
+  env.HOME = run.home;
+  env.USER = run.user.name;
+  env.LOCAL = local;
   env.RECIPIENT = recipient;
-  env.DTLINE = dtline;
+  env.DTLINE = 'Delivered-To: ' + recipient.replace(/\n/g, '_') + '\n';
+}
 
-  // Delivered-To loop check: a header line byte-for-byte equal to DTLINE.
-  const dtNoNl = dtline.slice(0, -1);
-  const loopAt = inp.headerLines.findIndex((l) => l === dtNoNl);
-  if (loopAt >= 0) {
-    return fail('loop', LOOPING, `the message already has the line ${q(dtNoNl)} → bounce: ${LOOPING}`);
-  }
-  if (inp.headerLines.length > 0) {
-    const n = inp.headerLines.filter((l) => /^delivered-to:/i.test(l)).length;
-    steps.push({ stage: STAGE, text: `loop check: no header line equals ${q(dtNoNl)} (${n} Delivered-To line${n === 1 ? '' : 's'} in the copy)` });
-  }
+/** DTLINE without its newline: the line a copy carries, and the one the loop check looks for. */
+const dtNoNl = (run: LocalRun): string => run.env.DTLINE.slice(0, -1);
 
-  const sender = inp.sender;
+/** bouncexf(): a header line byte for byte equal to DTLINE is a loop. */
+function bouncexf(run: LocalRun): LocalStop | null {
+  const dt = dtNoNl(run);
+  const lines = run.inp.headerLines;
+  if (lines.some((l) => l === dt)) return stopWith(run, 'loop', LOOPING, `the message already has the line ${q(dt)} → bounce: ${LOOPING}`);
+  if (lines.length > 0) {
+    const n = lines.filter((l) => /^delivered-to:/i.test(l)).length;
+    run.steps.push({ stage: STAGE, text: `loop check: no header line equals ${q(dt)} (${n} Delivered-To line${n === 1 ? '' : 's'} in the copy)` });
+  }
+  return null;
+}
+
+/** SENDER, RPLINE, UFLINE, EXT..EXT4, HOST2..HOST4. */
+function setSenderEnv(run: LocalRun): void {
+  const { sender, now, domain } = run.inp;
+  const env = run.env;
   env.SENDER = sender;
   env.RPLINE = 'Return-Path: <' + quote2(sender).replace(/\n/g, '_') + '>\n';
-  env.UFLINE = 'From ' + (sender === '' ? 'MAILER-DAEMON' : sender.replace(/[ \t\n]/g, '-')) + ' ' + myctime(inp.now);
-  const ext = user.ext;
+  env.UFLINE = 'From ' + (sender === '' ? 'MAILER-DAEMON' : sender.replace(/[ \t\n]/g, '-')) + ' ' + myctime(now);
+  const ext = run.user.ext;
   const [e2, e3, e4] = extCuts(ext);
   env.EXT = ext;
   env.EXT2 = e2;
   env.EXT3 = e3;
   env.EXT4 = e4;
-  const [h2, h3, h4] = hostCuts(inp.domain);
+  const [h2, h3, h4] = hostCuts(domain);
   env.HOST2 = h2;
   env.HOST3 = h3;
   env.HOST4 = h4;
+}
 
-  // qmesearch.
-  const dash = user.dash;
-  const safeext = lcAscii(ext).replace(/\./g, ':');
-  const homeDir = normalizeSystemPath(home);
-  const sysPathOf = (name: string) => normalizeSystemPath(homeDir + '/' + name);
-  type Probe = { found: true; name: string; forwardOnly: boolean; size: number } | { found: false; note?: string } | { defer: string; text: string };
-  const probe = (name: string): Probe => {
-    const p = sysPathOf(name);
-    // qmeexists: an open error defers only for error_temp, EPERM or EACCES; any other errno is "not there".
-    const defers = (e: string) => isTempErrno(e) || e === 'EPERM' || e === 'EACCES';
-    const r = access.reach(p, uid, gid);
-    if (r === 'ENOENT' || r === 'ENOTDIR' || r === 'ELOOP') return { found: false };
-    if (r === 'ESCAPE') return { found: false, note: 'leads outside the sysroot, not followed' };
-    if (r && !defers(r)) return { found: false, note: `no (${errorStr(r)})` };
-    if (r) {
-      const reason = `Unable to open ${name}: ${errorStr(r)}. (#4.3.0)`;
-      return { defer: reason, text: `${name}: a directory on the way cannot be searched by ${user.name} (${errorStr(r)}) → defer: ${reason}` };
-    }
-    const s = access.stat(p);
-    if ('missing' in s) return { found: false };
-    if ('error' in s) {
-      if (s.error === 'ESCAPE') return { found: false, note: 'a symlink leading outside the sysroot, not followed' };
-      if (s.error === 'ENOENT' || s.error === 'ENOTDIR' || s.error === 'ELOOP') return { found: false };
-      if (!defers(s.error)) return { found: false, note: `no (${errorStr(s.error)})` };
-      const reason = `Unable to open ${name}: ${errorStr(s.error)}. (#4.3.0)`;
-      return { defer: reason, text: `${name} cannot be opened (${errorStr(s.error)}) → defer: ${reason}` };
-    }
-    if (!may(s.meta, uid, gid, 4)) {
-      const reason = `Unable to open ${name}: access denied. (#4.3.0)`;
-      return { defer: reason, text: `${name} exists but ${user.name} may not read it (owner ${s.meta.uid}, mode ${modeStr(s.meta.mode)}) → defer: ${reason}; its content is not shown` };
-    }
-    if (s.meta.kind !== 'file') return { found: false };
-    if (s.meta.mode & patrn) {
-      const reason = 'Uh-oh: .qmail file is writable. (#4.7.0)';
-      return { defer: reason, text: `${name} has mode ${modeStr(s.meta.mode)}, which has bits of conf-patrn ${modeStr(patrn)} → defer: ${reason}` };
-    }
-    return { found: true, name, forwardOnly: (s.meta.mode & 0o100) !== 0, size: s.meta.size };
-  };
+/** The file's lines, or the default delivery for no file / a 0-byte file (slurpclose, then aliasempty). */
+function instructions(run: LocalRun, found: Found | null, newsender: string): Instructions | { stop: LocalStop } {
+  if (!found || found.size === 0) return defaultInstructions(run, found, newsender);
+  const path = run.dotqmail as string;
+  const rd = run.inp.access.readAs(path, run.uid, run.gid);
+  if (rd === null || !rd.ok) {
+    const why = rd === null ? 'file does not exist' : rd.reason;
+    const reason = `Unable to open ${found.name}: ${why}. (#4.3.0)`;
+    return { stop: stopWith(run, 'defer', reason, `${found.name} cannot be read (${why}) → defer: ${reason}`, path) };
+  }
+  if (rd.buf.length === 0) return defaultInstructions(run, found, newsender);
+  if (found.forwardOnly) run.steps.push({ stage: STAGE, text: `${found.name} has the user-x bit (0100): forward-only; a file or program line in it defers`, path });
+  return { file: parseDotQmail(path, rd.buf), forwardOnly: found.forwardOnly, usingDefault: false, newsender };
+}
 
-  const tried: string[] = [];
-  let chosen: { name: string; forwardOnly: boolean; size: number } | null = null;
-  const searchStep = (tail: string) =>
-    steps.push({ stage: STAGE, text: `.qmail search (ext ${q(ext)}, dash ${q(dash)}): ${[...tried, tail].filter(Boolean).join(' · ')}`, path: homeDir });
-  const tryName = (name: string): 'found' | 'no' | LocalResult => {
-    const r = probe(name);
-    if ('defer' in r) {
-      searchStep('');
-      return fail('defer', r.defer, r.text, sysPathOf(name));
-    }
-    if (!r.found) {
-      tried.push(`${name}? ${r.note ?? 'no'}`);
-      return 'no';
-    }
-    chosen = r;
-    return 'found';
-  };
-  const first = '.qmail' + dash + safeext;
-  let found = tryName(first);
-  if (typeof found === 'object') return found;
-  if (found === 'found') {
-    if (safeext.length >= 7 && safeext.endsWith('default')) env.DEFAULT = ext.slice(ext.length - 7);
-  } else {
-    for (let i = safeext.length; i >= 0; i--) {
-      if (i !== 0 && safeext[i - 1] !== '-') continue;
-      const name = '.qmail' + dash + safeext.slice(0, i) + 'default';
-      found = tryName(name);
-      if (typeof found === 'object') return found;
-      if (found === 'found') {
-        env.DEFAULT = ext.slice(i);
-        break;
-      }
-    }
-  }
-  const pick = chosen as { name: string; forwardOnly: boolean; size: number } | null;
-  if (pick) {
-    dotqmail = sysPathOf(pick.name);
-    const def = 'DEFAULT' in env ? `, DEFAULT=${q(env.DEFAULT)}` : '';
-    searchStep(`${pick.name}? yes${def}`);
-  } else {
-    searchStep('');
-    if (dash !== '') {
-      return fail('bounce', NO_MAILBOX, `no .qmail file matches and the dash is ${q(dash)} (not empty) → bounce: ${NO_MAILBOX}`);
-    }
-  }
+function defaultInstructions(run: LocalRun, found: Found | null, newsender: string): Instructions {
+  const dd = run.inp.inst.defaultDelivery();
+  const ddPath = dd.path ?? undefined;
+  const ddLine = dd.line ?? undefined;
+  run.steps.push({
+    stage: STAGE,
+    text: `${found ? `${found.name} is empty (0 bytes)` : 'no .qmail file and the dash is empty'}: the default delivery applies: ${q(dd.text)} — ${dd.explanation}`,
+    path: ddPath,
+    line: ddLine,
+  });
+  const file = parseDotQmail(dd.path ?? '(default delivery)', dd.text === '' ? '\n' : dd.text);
+  return { file, forwardOnly: false, usingDefault: true, ddPath, ddLine, newsender };
+}
 
-  // NEWSENDER: the -owner files of the actual ext.
-  let newsender = sender;
-  if (sender !== '' && sender !== '#@[]') {
-    const base = '.qmail' + dash + safeext;
-    const ox = (suffix: string): boolean | LocalResult => {
-      const name = base + suffix;
-      const p = sysPathOf(name);
-      const r = access.reach(p, uid, gid);
-      if (r) {
-        if (isTempErrno(r)) return fail('defer', `Unable to open ${name}: ${errorStr(r)}. (#4.3.0)`, `stat ${name} failed temporarily`);
-        return false;
-      }
-      const s = access.stat(p);
-      if ('meta' in s) return true;
-      if ('error' in s && isTempErrno(s.error)) return fail('defer', `Unable to open ${name}: ${errorStr(s.error)}. (#4.3.0)`, `stat ${name} failed temporarily`);
-      return false;
-    };
-    const owner = ox('-owner');
-    if (typeof owner === 'object') return owner;
-    if (owner) {
-      const od = ox('-owner-default');
-      if (typeof od === 'object') return od;
-      newsender = od ? inp.local + '-owner-@' + inp.domain + '-@[]' : inp.local + '-owner@' + inp.domain;
-      steps.push({
-        stage: STAGE,
-        text: `${base}-owner exists${od ? ` and so does ${base}-owner-default` : ''}: forwards go out with sender ${q(newsender)}${od ? ' (VERP: qmail-send puts each recipient into it)' : ''}`,
-        path: sysPathOf(base + '-owner'),
-      });
-    }
-  }
-  env.NEWSENDER = newsender;
-  const shownEnv = ['EXT', 'EXT2', 'EXT3', 'EXT4', 'HOST2', 'HOST3', 'HOST4', 'DEFAULT', 'NEWSENDER']
-    .map((k) => (k in env ? `${k}=${q(env[k])}` : `${k} unset`))
-    .join(' ');
-  steps.push({ stage: STAGE, text: `environment for programs: ${shownEnv}` });
+/** A step about one line: it points at the line, or at where the default delivery came from. */
+function lineStep(run: LocalRun, ins: Instructions, n: number, text: string): void {
+  run.steps.push(ins.usingDefault ? { stage: STAGE, text, path: ins.ddPath, line: ins.ddLine } : { stage: STAGE, text, path: ins.file.path, line: n });
+}
 
-  // Read the instructions: the file, or the default delivery for no file / a 0-byte file.
-  let file: DotQmailFile;
-  let forwardOnly = false;
-  let usingDefault = false;
-  let ddPath: string | undefined;
-  let ddLine: number | undefined;
-  if (pick && pick.size > 0) {
-    const rd = access.readAs(dotqmail!, uid, gid);
-    if (rd === null || !rd.ok) {
-      const why = rd === null ? 'file does not exist' : rd.reason;
-      const reason = `Unable to open ${pick.name}: ${why}. (#4.3.0)`;
-      return fail('defer', reason, `${pick.name} cannot be read (${why}) → defer: ${reason}`, dotqmail!);
-    }
-    if (rd.buf.length === 0) {
-      file = defaultFile();
-    } else {
-      file = parseDotQmail(dotqmail!, rd.buf);
-      forwardOnly = pick.forwardOnly;
-    }
-  } else {
-    file = defaultFile();
-  }
-  function defaultFile(): DotQmailFile {
-    const dd = inp.inst.defaultDelivery();
-    ddPath = dd.path ?? undefined;
-    ddLine = dd.line ?? undefined;
-    usingDefault = true;
-    steps.push({
-      stage: STAGE,
-      text: `${pick ? `${pick.name} is empty (0 bytes)` : 'no .qmail file and the dash is empty'}: the default delivery applies: ${q(dd.text)} — ${dd.explanation}`,
-      path: ddPath,
-      line: ddLine,
-    });
-    const f = parseDotQmail(dd.path ?? '(default delivery)', dd.text === '' ? '\n' : dd.text);
-    return f;
-  }
-  if (forwardOnly) steps.push({ stage: STAGE, text: `${pick!.name} has the user-x bit (0100): forward-only; a file or program line in it defers`, path: dotqmail! });
+/** What one line does: nothing (a comment), a delivery, or qmail-local stopping. */
+type LineOutcome = 'none' | 'delivered' | LocalStop;
 
-  const isDefault = usingDefault;
-  const lineStep = (n: number, text: string) =>
-    steps.push(isDefault ? { stage: STAGE, text, path: ddPath, line: ddLine } : { stage: STAGE, text, path: file.path, line: n });
+/** Each line in order; the first that stops qmail-local ends the run. */
+function deliverLines(run: LocalRun, ins: Instructions): LocalEnd {
   let delivered = false;
-  for (const l of file.lines) {
-    const shown = q(l.raw.replace(/[ \t]+$/, ''));
-    switch (l.kind) {
-      case 'blank':
-        if (l.line === 1) {
-          const reason = 'Uh-oh: first line of .qmail file is blank. (#4.2.1)';
-          lineStep(l.line, `line 1 is blank → defer: ${reason}`);
-          return { dotqmail, env, steps, actions, end: { kind: 'defer', reason } };
-        }
-        continue;
-      case 'comment':
-        if (l.flag === 'list') {
-          forwardOnly = true;
-          lineStep(l.line, `line ${l.line} "+list": forward-only from here on; a later file or program line defers`);
-        }
-        continue;
-      case 'mbox':
-      case 'maildir': {
-        if (forwardOnly) {
-          const reason = 'Uh-oh: .qmail has file delivery but has x bit set. (#4.7.0)';
-          lineStep(l.line, `line ${l.line} ${shown} is a file line in forward-only mode → defer: ${reason}${collectedNote(actions)}`);
-          return { dotqmail, env, steps, actions, end: { kind: 'defer', reason } };
-        }
-        const isDir = l.kind === 'maildir';
-        const target = mailboxPath(homeDir, l.target, isDir);
-        const chk = isDir ? checkMaildir(access, target, l.target, uid, gid) : checkMbox(access, target, l.target, uid, gid);
-        if (chk.defer) {
-          lineStep(l.line, `line ${l.line} ${shown} → ${l.kind} ${target}: ${chk.text} → defer: ${chk.defer}${collectedNote(actions)}`);
-          return { dotqmail, env, steps, actions, end: { kind: 'defer', reason: chk.defer } };
-        }
-        actions.push({ kind: l.kind, target });
-        delivered = true;
-        lineStep(l.line, `line ${l.line} ${shown} → ${l.kind} ${target}${isDir ? '' : ' (appended, From_ line first)'}${chk.text ? ` (${chk.text})` : ''}`);
-        if (chk.warn) steps.push({ stage: STAGE, warn: true, text: chk.warn + deferConsequences(file, l.line, actions), path: target });
-        continue;
-      }
-      case 'program': {
-        if (forwardOnly) {
-          const reason = 'Uh-oh: .qmail has prog delivery but has x bit set. (#4.7.0)';
-          lineStep(l.line, `line ${l.line} ${shown} is a program line in forward-only mode → defer: ${reason}${collectedNote(actions)}`);
-          return { dotqmail, env, steps, actions, end: { kind: 'defer', reason } };
-        }
-        delivered = true;
-        const argv = shellWords(l.target, env);
-        const kind = managerOf(argv);
-        const handler = kind ? inp.managers?.[kind] : undefined;
-        if (kind && handler) {
-          const res = handler({
-            kind,
-            sysroot: inp.access.sysroot,
-            installation: inp.inst,
-            users: inp.users,
-            command: l.target,
-            argv,
-            path: file.path,
-            line: l.line,
-            hop: { index: inp.hopIndex, recipient: inp.recipient, local: inp.local, domain: inp.domain, user, dotqmail },
-            env: { ...env },
-            sender,
-            headerLines: inp.headerLines,
-            readAsUser: (p) => access.readAs(p, uid, gid),
-            now: inp.now,
-          });
-          if (res) {
-            lineStep(l.line, `line ${l.line} ${shown} runs ${kind === 'vpopmail' ? 'vdelivermail' : 'vdeliver'}: followed inside`);
-            for (const st of res.steps) steps.push(st); // no spread: a 10 MB .qmail gives more steps than call arguments allow
-            for (const a of res.actions) {
-              if (a.kind === 'forward') {
-                actions.push({ kind: 'forward', target: a.target, immediate: true, deliveredTo: a.deliveredTo ?? dtNoNl, sender: a.sender ?? sender });
-              } else if (a.kind === 'bounce' || a.kind === 'defer') {
-                return { dotqmail, env, steps, actions, end: { kind: a.kind, reason: a.target } };
-              } else if (a.kind === 'loop') {
-                return { dotqmail, env, steps, actions, end: { kind: 'loop', reason: a.target ?? 'mail is looping' } };
-              } else {
-                actions.push({ kind: a.kind, target: a.target });
-              }
-            }
-            continue;
-          }
-        }
-        actions.push({ kind: 'program', target: l.target });
-        const note = kind ? ` (${kind === 'vpopmail' ? "vpopmail's vdelivermail" : "VMailMgr's vdeliver"}; not followed here)` : '';
-        lineStep(l.line, `line ${l.line} ${shown} → program ${q(l.target)}${note}, run by /bin/sh -c in ${home}; never run by qlens: assumed to exit 0 (99 would skip the lines after it, 100 would bounce, 111 would defer)`);
-        const known = literalExit(l.target);
-        if (known) steps.push({ stage: STAGE, warn: true, text: `this command is ${known}; the walk still follows the exit-0 ruling`, path: file.path, line: l.line });
-        continue;
-      }
-      case 'forward':
-        delivered = true;
-        actions.push({ kind: 'forward', target: l.target, immediate: false, deliveredTo: dtNoNl, sender: newsender });
-        lineStep(l.line, `line ${l.line} ${shown} → forward to ${q(l.target)} (collected; re-injected when the file is done, sender ${q(newsender)})`);
-        continue;
-    }
+  for (const l of ins.file.lines) {
+    const r = deliverLine(run, ins, l);
+    if (typeof r === 'object') return r;
+    if (r === 'delivered') delivered = true;
   }
   if (!delivered) {
-    steps.push({ stage: STAGE, text: `${usingDefault ? 'the default delivery' : file.path} has no delivery line: qmail-local accepts the message and delivers nothing (did 0+0+0)`, path: dotqmail ?? undefined });
+    run.steps.push({ stage: STAGE, text: `${ins.usingDefault ? 'the default delivery' : ins.file.path} has no delivery line: qmail-local accepts the message and delivers nothing (did 0+0+0)`, path: run.dotqmail ?? undefined });
   }
-  return { dotqmail, env, steps, actions, end: { kind: 'ok', delivered } };
+  return { kind: 'ok', delivered };
 }
 
-/** A command whose exit status is plain from its text (the shell builtin `exit N`). */
-function literalExit(cmd: string): string | null {
-  const m = /^[ \t]*exit[ \t]+([0-9]+)[ \t]*;?$/.exec(cmd);
-  if (!m) return null;
-  const n = Number(m[1]) % 256;
-  if (n === 0) return null;
-  const what =
-    n === 99
-      ? 'success, and qmail-local skips every later line (forwards collected before it are still sent)'
-      : [100, 64, 65, 70, 76, 77, 78, 112].includes(n)
-        ? 'a permanent failure: qmail-local stops and the message bounces'
-        : 'a temporary failure: qmail-local stops and the message is retried later (deliveries done so far are repeated)';
-  return `the shell builtin "exit ${n}": real qmail would see exit ${n}, ${what}`;
+function deliverLine(run: LocalRun, ins: Instructions, l: DotQmailLine): LineOutcome {
+  const shown = q(l.raw.replace(/[ \t]+$/, ''));
+  switch (l.kind) {
+    case 'blank':
+      if (l.line !== 1) return 'none';
+      lineStep(run, ins, l.line, 'line 1 is blank → defer: Uh-oh: first line of .qmail file is blank. (#4.2.1)');
+      return { kind: 'defer', reason: 'Uh-oh: first line of .qmail file is blank. (#4.2.1)' };
+    case 'comment':
+      if (l.flag === 'list') {
+        ins.forwardOnly = true;
+        lineStep(run, ins, l.line, `line ${l.line} "+list": forward-only from here on; a later file or program line defers`);
+      }
+      return 'none';
+    case 'mbox':
+    case 'maildir':
+      return mailboxLine(run, ins, l, shown);
+    case 'program':
+      return programLine(run, ins, l, shown);
+    case 'forward':
+      run.actions.push({ kind: 'forward', target: l.target, immediate: false, deliveredTo: dtNoNl(run), sender: ins.newsender });
+      lineStep(run, ins, l.line, `line ${l.line} ${shown} → forward to ${q(l.target)} (collected; re-injected when the file is done, sender ${q(ins.newsender)})`);
+      return 'delivered';
+  }
 }
 
-/**
- * What a deferral at this line does in qmail-local (the first failing line ends
- * the run, exit 111): earlier lines stay done and run again on each retry,
- * later lines are not reached, the forwards collected so far are not sent.
- */
-function deferConsequences(file: DotQmailFile, lineNo: number, actions: LocalAction[]): string {
-  const later = file.lines.filter((x) => x.line > lineNo && x.kind !== 'blank' && x.kind !== 'comment');
-  // The maildir itself was just listed: what ran before it is every other mailbox or program.
-  const earlier = actions.filter((a) => a.kind === 'maildir' || a.kind === 'mbox' || a.kind === 'program').length - 1;
-  const parts = [
-    'qmail-local stops there with exit 111 and qmail-send retries later (until the directory exists, or until queuelifetime runs out and the message bounces)',
-    earlier > 0 ? `the ${earlier} mailbox or program line${earlier > 1 ? 's' : ''} before it ha${earlier > 1 ? 've' : 's'} already run and run${earlier > 1 ? '' : 's'} again on each retry` : '',
-    later.length > 0 ? `line ${later[0].line}${later.length > 1 ? ` and the ${later.length - 1} delivery line${later.length > 2 ? 's' : ''} after it are` : ' is'} not carried out` : '',
-  ].filter(Boolean);
-  return `; ${parts.join('; ')}${collectedNote(actions)}; the walk lists the maildir as if it existed`;
+/** A file or program line in forward-only mode (the x bit, or after +list): qmail-local defers. */
+function forwardOnlyStop(run: LocalRun, ins: Instructions, l: DotQmailLine, shown: string, what: 'file' | 'prog'): LocalStop {
+  const reason = `Uh-oh: .qmail has ${what} delivery but has x bit set. (#4.7.0)`;
+  lineStep(run, ins, l.line, `line ${l.line} ${shown} is a ${what === 'file' ? 'file' : 'program'} line in forward-only mode → defer: ${reason}${collectedNote(run.actions)}`);
+  return { kind: 'defer', reason };
 }
 
-function collectedNote(actions: LocalAction[]): string {
-  const n = actions.filter((a) => a.kind === 'forward' && !a.immediate).length;
-  return n ? `; the ${n} forward${n > 1 ? 's' : ''} collected so far ${n > 1 ? 'are' : 'is'} not sent` : '';
+/** A file line: maildir() for one ending in "/", else mailfile(). */
+function mailboxLine(run: LocalRun, ins: Instructions, l: DotQmailLine, shown: string): LineOutcome {
+  if (ins.forwardOnly) return forwardOnlyStop(run, ins, l, shown, 'file');
+  const isDir = l.kind === 'maildir';
+  const target = mailboxPath(run.homeDir, l.target, isDir);
+  const { access } = run.inp;
+  const chk = isDir ? checkMaildir(access, target, run.uid, run.gid) : checkMbox(access, target, l.target, run.uid, run.gid);
+  if (chk.defer) {
+    lineStep(run, ins, l.line, `line ${l.line} ${shown} → ${l.kind} ${target}: ${chk.text} → defer: ${chk.defer}${collectedNote(run.actions)}`);
+    return { kind: 'defer', reason: chk.defer };
+  }
+  run.actions.push({ kind: isDir ? 'maildir' : 'mbox', target });
+  lineStep(run, ins, l.line, `line ${l.line} ${shown} → ${l.kind} ${target}${isDir ? '' : ' (appended, From_ line first)'}${chk.text ? ` (${chk.text})` : ''}`);
+  if (chk.warn) run.steps.push({ stage: STAGE, warn: true, text: chk.warn + deferConsequences(ins.file, l.line, run.actions), path: target });
+  return 'delivered';
 }
 
-type Check = { defer?: string; text: string; warn?: string };
-
-/** qmail-local's mailfile(): open for append, creating with mode 0600 — as the user. */
-function checkMbox(access: Access, target: string, written: string, uid: number, gid: number): Check {
-  const r = access.reach(target, uid, gid);
-  if (r) {
-    const reason = `Unable to open ${written}: ${errorStr(r)}. (#4.2.1)`;
-    return { defer: reason, text: `cannot reach it (${errorStr(r)})` };
+/** mailprogram(): never run; a manager's program is followed by its handler, any other is assumed to exit 0. */
+function programLine(run: LocalRun, ins: Instructions, l: DotQmailLine, shown: string): LineOutcome {
+  if (ins.forwardOnly) return forwardOnlyStop(run, ins, l, shown, 'prog');
+  const argv = shellWords(l.target, run.env);
+  const m = managerOfArgv(argv);
+  const handler = m ? run.inp.managers?.[m.kind] : undefined;
+  if (m && !handler) run.needs.push({ kind: 'handler', manager: m.kind });
+  const res = m && handler ? callManager(run, ins, l, m, handler, argv) : null;
+  if (m && res) {
+    lineStep(run, ins, l.line, `line ${l.line} ${shown} runs ${m.program}: followed inside`);
+    return managerActions(run, res);
   }
-  const s = access.stat(target);
-  if ('error' in s) return { defer: `Unable to open ${written}: ${errorStr(s.error)}. (#4.2.1)`, text: errorStr(s.error) };
-  if ('meta' in s) {
-    if (s.meta.kind === 'dir') return { defer: `Unable to open ${written}: is a directory. (#4.2.1)`, text: 'it is a directory (an mbox line needs a file; a maildir line ends in "/")' };
-    if (!may(s.meta, uid, gid, 2)) return { defer: `Unable to open ${written}: access denied. (#4.2.1)`, text: `the user may not write it (owner ${s.meta.uid}, mode ${s.meta.mode.toString(8).padStart(4, '0')})` };
-    return { text: '' };
-  }
-  const parent = target.slice(0, target.lastIndexOf('/')) || '/';
-  const ps = access.stat(parent);
-  if (!('meta' in ps)) return { defer: `Unable to open ${written}: file does not exist. (#4.2.1)`, text: `its directory ${parent} does not exist` };
-  if (!may(ps.meta, uid, gid, 3)) return { defer: `Unable to open ${written}: access denied. (#4.2.1)`, text: `it does not exist and the user may not create it in ${parent} (owner ${ps.meta.uid}, mode ${ps.meta.mode.toString(8).padStart(4, '0')})` };
-  return { text: 'created on first delivery' };
+  run.actions.push({ kind: 'program', target: l.target });
+  const note = m ? ` (${m.name}'s ${m.program}; not followed here)` : '';
+  lineStep(run, ins, l.line, `line ${l.line} ${shown} → program ${q(l.target)}${note}, run by /bin/sh -c in ${run.home}; never run by qlens: assumed to exit 0 (99 would skip the lines after it, 100 would bounce, 111 would defer)`);
+  const known = literalExit(l.target);
+  if (known) run.steps.push({ stage: STAGE, warn: true, text: `this command is ${known}; the walk still follows the exit-0 ruling`, path: ins.file.path, line: l.line });
+  return 'delivered';
 }
 
-/** qmail-local's maildir(): chdir into it, then tmp/ and new/. */
-function checkMaildir(access: Access, target: string, written: string, uid: number, gid: number): Check {
-  const dir = target.replace(/\/+$/, '') || '/';
-  const r = access.reach(dir, uid, gid);
-  const s = access.stat(dir);
-  if ('missing' in s || r === 'ENOENT') {
-    return { text: '', warn: `maildir ${target} does not exist: real qmail-local would defer here with "Unable to chdir to maildir. (#4.2.1)" (chdir fails with ENOENT)` };
-  }
-  if (r || 'error' in s || s.meta.kind !== 'dir' || !may(s.meta, uid, gid, 1)) {
-    return { defer: 'Unable to chdir to maildir. (#4.2.1)', text: `the user cannot enter ${dir}` };
-  }
-  for (const sub of ['tmp', 'new']) {
-    const ss = access.stat(dir + '/' + sub);
-    if (!('meta' in ss) || ss.meta.kind !== 'dir') {
-      return { text: '', warn: `${target} has no ${sub}/ directory: real qmail-local would defer here with "Temporary error on maildir delivery. (#4.3.0)"` };
-    }
-    if (!may(ss.meta, uid, gid, 3)) return { defer: 'Temporary error on maildir delivery. (#4.3.0)', text: `the user may not write ${dir}/${sub}/` };
-  }
-  void written;
-  return { text: '' };
+/** The manager's handler, given what qmail-local would give its program. */
+function callManager(run: LocalRun, ins: Instructions, l: DotQmailLine, m: ManagerDescriptor, handler: ManagerHandler, argv: string[]): ManagerResult | null {
+  const { inp, user, uid, gid } = run;
+  const res = handler({
+    kind: m.kind,
+    sysroot: inp.access.sysroot,
+    installation: inp.inst,
+    users: inp.users,
+    command: l.target,
+    argv,
+    path: ins.file.path,
+    line: l.line,
+    hop: { index: inp.hopIndex, recipient: inp.recipient, local: inp.local, domain: inp.domain, user, dotqmail: run.dotqmail },
+    env: { ...run.env },
+    sender: inp.sender,
+    headerLines: inp.headerLines,
+    readAsUser: (p) => inp.access.readAs(p, uid, gid),
+    now: inp.now,
+  });
+  if (res?.needs) for (const n of res.needs) run.needs.push(n);
+  return res;
 }
 
+/** The manager's outcomes as qmail-local's: its forwards go out at once; its bounce, defer or loop is the program's exit. */
+function managerActions(run: LocalRun, res: ManagerResult): LineOutcome {
+  for (const st of res.steps) run.steps.push(st); // no spread: a 10 MB .qmail gives more steps than call arguments allow
+  for (const a of res.actions) {
+    if (a.kind === 'forward') run.actions.push({ kind: 'forward', target: a.target, immediate: true, deliveredTo: a.deliveredTo ?? dtNoNl(run), sender: a.sender ?? run.inp.sender });
+    else if (a.kind === 'bounce' || a.kind === 'defer') return { kind: a.kind, reason: a.target };
+    else if (a.kind === 'loop') return { kind: 'loop', reason: a.target ?? 'mail is looping' };
+    else run.actions.push({ kind: a.kind, target: a.target });
+  }
+  return 'delivered';
+}

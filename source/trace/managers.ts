@@ -1,9 +1,8 @@
-// The manager handlers the UI and the queue predictions pass to the walk.
-// The vpopmail / VMailMgr modules add themselves here (one import and one
-// entry each) so the walk itself never names them; the one-shot trace
-// command loads them one at a time instead (commands/trace.ts).
+// Every manager's trace handler, loaded once when this module is imported
+// (top-level await), for the callers that walk synchronously with every
+// manager followed: the queue listing, the TUI, the impact preview, the log.
+// A caller that can wait loads only what its walks meet (tracer.ts).
+import { loadHandlers } from './manager-loader.js';
 import type { ManagerHandlers } from './types.js';
-import { vpopmailHandler } from './vpopmail.js';
-import { vmailmgrHandler } from './vmailmgr.js';
 
-export const builtinManagers: ManagerHandlers = { vpopmail: vpopmailHandler, vmailmgr: vmailmgrHandler };
+export const builtinManagers: ManagerHandlers = await loadHandlers();

@@ -5,7 +5,7 @@ import type { Delivery, TraceResult } from './types.js';
 import type { QueuePrediction, RecipientPredictor } from '../qmail/queue.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { SnapshotSysroot } from '../sysroot/snapshot.js';
-import { traceAddress } from './walk.js';
+import { makeTracer } from './tracer.js';
 import { builtinManagers } from './managers.js';
 
 function words(d: Delivery): string {
@@ -91,7 +91,7 @@ export function tracerPredictor(sysroot: Sysroot, instance: string, allInstances
   // installation is decided by its domain alone (smtproutes, listeners), so
   // one plain walk per domain answers for every address there.
   const plainDomains = new Set<string>();
-  const at = new Date(now);
+  const tracer = makeTracer({ installs, users, now: new Date(now), handlers: builtinManagers });
   return (address, channel, sender) => {
     const key = (channel ?? 'todo') + '\0' + address;
     const hit = memo.get(key);
@@ -107,13 +107,7 @@ export function tracerPredictor(sysroot: Sysroot, instance: string, allInstances
     }
     let p: QueuePrediction | null;
     try {
-      const r = traceAddress(inst, users, address, {
-        channel: channel ?? undefined,
-        sender,
-        now: at,
-        managers: builtinManagers,
-        others: installs,
-      });
+      const r = tracer.walk(inst, address, { channel: channel ?? undefined, sender });
       const plainRemote = r.deliveries.length === 1 && r.deliveries[0].kind === 'remote' && r.hops.length === 1;
       p = plainRemote ? null : predictionFromTrace(r);
       if (plainRemote && domain !== null) {

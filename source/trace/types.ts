@@ -3,6 +3,7 @@
 // VMailMgr's vdeliver) continues a walk inside the program qmail-local runs.
 import type { Sysroot } from '../sysroot/sysroot.js';
 import type { Installation, SystemUsers } from '../qmail/model-types.js';
+import type { ManagerKind } from '../qmail/manager-types.js';
 
 export type DeliveryKind =
   | 'maildir'
@@ -34,9 +35,9 @@ export type TraceStage =
   | 'qmail-getpw'
   | 'qmail-local'
   | 'qmail-remote'
-  | 'vdelivermail'
-  | 'vdeliver'
-  | 'qlens';
+  | 'qlens'
+  /** A manager's program, as its descriptor names it (vdelivermail, vdeliver). */
+  | (string & {});
 
 /** One decision, in words a trainer can read aloud: the question, the answer, the evidence. */
 export interface TraceStep {
@@ -133,22 +134,48 @@ export interface TraceResult {
 // ---------------------------------------------------------------------------
 // Manager hook.
 //
-// When a program line of a .qmail (or of the default delivery) calls
-// vpopmail's `vdelivermail` or VMailMgr's `vdeliver`, the walk looks up the
-// handler for that manager in TraceOptions.managers and calls it. The handler
-// imitates the program and says what it would do; the walk turns its actions
-// into deliveries and new hops (forwards), exactly as for qmail-local's own
-// lines. Without a handler (or when it returns null) the line is an ordinary
-// `program` delivery with a step saying the manager is not followed.
+// When a program line of a .qmail (or of the default delivery) runs a
+// manager's delivery program (qmail/managers.ts: each descriptor's detect),
+// the walk calls that manager's handler from TraceOptions.managers. The
+// handler imitates the program and says what it would do; the walk turns its
+// actions into deliveries and new hops (forwards), exactly as for
+// qmail-local's own lines. Without a handler (or when it returns null) the
+// line is an ordinary `program` delivery with a step saying the manager is
+// not followed, and the walk says it needs that handler (TraceNeed).
 //
-// Convention for the implementing modules (so the walk's callers can wire
-// them without editing this file):
-//   source/trace/vpopmail.ts  exports `vpopmailHandler: ManagerHandler`
-//   source/trace/vmailmgr.ts  exports `vmailmgrHandler: ManagerHandler`
-// and source/trace/managers.ts collects them into `builtinManagers`.
+// A handler is made by the module its descriptor names (traceModule), which
+// exports `makeHandler(session)`; trace/manager-loader.ts loads it.
 // ---------------------------------------------------------------------------
 
-export type ManagerKind = 'vpopmail' | 'vmailmgr';
+export type { ManagerKind };
+
+/**
+ * What one walk could not know by itself. A caller that can wait (tracer.ts
+ * trace()) satisfies every need and walks again until none is left; a caller
+ * that cannot gets the walk as it is, which says in its steps what was not
+ * followed.
+ */
+export type TraceNeed =
+  /** A program line runs this manager's program and its handler is not loaded. */
+  | { kind: 'handler'; manager: ManagerKind }
+  /** A handler asked a backend for records it has not fetched yet (vpopmail's MySQL). */
+  | { kind: 'fetch'; source: NeedSource };
+
+/** A backend whose records are fetched between two walks. */
+export interface NeedSource {
+  /** Fetch every record the walks since the last fetch asked for. */
+  fetchPending(): Promise<void>;
+}
+
+/**
+ * What lives as long as one tracer and is handed to each manager's
+ * makeHandler(): the backends a caller lets the walk read through, by name,
+ * each made on first use (the caller closes what it made). The manager
+ * module that reads a backend says its type (vpopmail.ts: `vpopmailSql`).
+ */
+export interface TraceSession {
+  readonly [backend: string]: (() => Promise<unknown>) | undefined;
+}
 
 /** What a file read as the delivery user gave. */
 export type ReadAsUser =
@@ -215,6 +242,8 @@ export type ManagerAction =
 export interface ManagerResult {
   /** Steps explaining each decision (stage 'vdelivermail' or 'vdeliver'). */
   steps: TraceStep[];
+  /** What the run could not know (records to fetch): the walk is walked again once they are there. */
+  needs?: TraceNeed[];
   /** Outcomes in program order. A `bounce`/`defer`/`loop` ends the program: nothing after it counts.
    *  Forwards are followed by the walk as new hops, depth first, in this order. */
   actions: ManagerAction[];
@@ -238,7 +267,7 @@ export interface TraceOptions {
   now?: Date;
   /** The address is a queued recipient already rewritten by qmail-send. */
   channel?: 'local' | 'remote';
-  /** Handlers for vdelivermail / vdeliver lines. */
+  /** The managers' handlers loaded so far, by kind (a line whose manager has none is a need of the walk). */
   managers?: ManagerHandlers;
   /** Other loaded installations on the host: a remote hop may cross into one (contract ruling). */
   others?: Installation[];

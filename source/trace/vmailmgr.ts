@@ -6,8 +6,8 @@ import type { Sysroot } from '../sysroot/sysroot.js';
 import { normalizeSystemPath, decodeBytes } from '../sysroot/sysroot.js';
 import { readLineValue } from '../qmail/control-readers.js';
 import { isVdeliver, loadVmmTable, vmmConfig, vmmLookup, type VmmRecord } from '../qmail/vmailmgr.js';
-import { readQuiet, statQuiet } from '../qmail/vpopmail-domain.js';
-import { programArgv } from './vpopmail.js';
+import { readQuiet, statQuiet } from '../qmail/quiet-read.js';
+import { programArgv } from '../qmail/program-line.js';
 import type { ManagerAction, ManagerHandler, ManagerInput, ManagerResult, ReadAsUser, TraceStep } from './types.js';
 
 export interface VdeliverContext {
@@ -216,3 +216,8 @@ export const vmailmgrHandler: ManagerHandler = (input: ManagerInput) => {
     gid: input.hop.user.gid,
   });
 };
+
+/** The handler for one tracer (manager-loader.ts); vdeliver reads no backend of its own. */
+export function makeHandler(): ManagerHandler {
+  return vmailmgrHandler;
+}

@@ -17,7 +17,8 @@ import {
   type VpasswdEntry,
   type VpopmailBuild,
 } from '../qmail/vpopmail.js';
-import { readQuiet, statQuiet, vgetAssign, type AssignRecord } from '../qmail/vpopmail-domain.js';
+import { vgetAssign, type AssignRecord } from '../qmail/vpopmail-domain.js';
+import { readQuiet, statQuiet } from '../qmail/quiet-read.js';
 import type { VdmContext } from './vpopmail.js';
 
 /** What vdelivermail knows of the message and the domain once its arguments are read (§2.2 step 2). */

@@ -164,6 +164,10 @@ export interface VpopmailSqlAccess {
    * read is one it cannot connect with).
    */
   backend(home: string, flags: SqlBuildFlags, read: (path: string) => { buf: Buffer } | { absent: true } | { error: string }): SqlBackendView;
+  /** Did a walk since the last fetch ask for records not fetched yet? */
+  readonly pending: boolean;
+  /** Fetch them (the walk's need: NeedSource). */
+  fetchPending(): Promise<void>;
 }
 
 function entryOf(u: SqlUser): VpasswdEntry {

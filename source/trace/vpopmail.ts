@@ -27,10 +27,12 @@ import {
   type VpasswdEntry,
   type VpopmailBuild,
 } from '../qmail/vpopmail.js';
-import { loadVpopmailBuild, readQuiet, statQuiet, vgetAssign, vpopmailHome } from '../qmail/vpopmail-domain.js';
+import { loadVpopmailBuild, vgetAssign, vpopmailHome } from '../qmail/vpopmail-domain.js';
+import { readQuiet, statQuiet } from '../qmail/quiet-read.js';
+import { programArgv } from '../qmail/program-line.js';
 import { cdbUserLookup, readUser, valiasKeys, type VdmState, type VpopmailUserLookup } from './vpopmail-lookup.js';
 import { sqlUserLookup, type VpopmailSqlAccess } from './vpopmail-sql.js';
-import type { ManagerAction, ManagerHandler, ManagerInput, ManagerResult, ReadAsUser, TraceStep } from './types.js';
+import type { ManagerAction, ManagerHandler, ManagerInput, ManagerResult, ReadAsUser, TraceSession, TraceStep } from './types.js';
 
 /** Everything vdelivermail would see, gathered by the caller (the walk's hook, or a test). */
 export interface VdmContext {
@@ -497,13 +499,6 @@ function processValias(run: Run, st: VdmState): void {
   }
 }
 
-/** The program's own argv: `exec` and `preline` in front of it only pass it on. */
-export function programArgv(argv: readonly string[]): string[] {
-  let k = 0;
-  while (k < argv.length && (argv[k] === 'exec' || /(^|\/)preline$/.test(argv[k]))) k++;
-  return argv.slice(k);
-}
-
 /**
  * The hook the walk calls for a program line that runs vdelivermail. `sql`:
  * the records of an SQL backend, for the callers that fetch them (the
@@ -514,7 +509,7 @@ export function vpopmailHandlerWith(sql: VpopmailSqlAccess | undefined): Manager
     const argv = programArgv(input.argv);
     if (input.kind !== 'vpopmail' || !isVdelivermail(argv[0] ?? '')) return null;
     const vh = vpopmailHome(argv[0], input.users);
-    return runVdelivermail({
+    const res = runVdelivermail({
       sysroot: input.sysroot,
       qmailRoot: input.installation.root,
       usersCdb: () => input.installation.usersCdb(),
@@ -531,7 +526,16 @@ export function vpopmailHandlerWith(sql: VpopmailSqlAccess | undefined): Manager
       vpopmailHome: vh.home,
       sql,
     });
+    // Records the run asked for and the backend has not fetched: the walk says so, and a caller that can wait fetches them.
+    if (sql?.pending) res.needs = [{ kind: 'fetch', source: sql }];
+    return res;
   };
 }
 
 export const vpopmailHandler: ManagerHandler = vpopmailHandlerWith(undefined);
+
+/** The handler for one tracer (manager-loader.ts): over the session's SQL records when its caller reads databases. */
+export async function makeHandler(session: TraceSession): Promise<ManagerHandler> {
+  const sql = session.vpopmailSql as (() => Promise<VpopmailSqlAccess>) | undefined;
+  return vpopmailHandlerWith(sql ? await sql() : undefined);
+}

@@ -14,7 +14,7 @@ import { lspawnLookup } from './lspawn.js';
 import { getpw } from './getpw.js';
 import { qmailLocal, type LocalResult } from './local.js';
 import { enterQueue } from './queue-home.js';
-import type { Delivery, DeliveryKind, TraceHop, TraceLeak, TraceOptions, TraceResult, TraceStep, TraceUser } from './types.js';
+import type { Delivery, DeliveryKind, TraceHop, TraceLeak, TraceNeed, TraceOptions, TraceResult, TraceStep, TraceUser } from './types.js';
 
 /** The envelope sender when none is given (kept here, not in types.ts, so that types.ts stays types only and is never loaded). */
 export const DEFAULT_SENDER = 'sender@example.invalid';
@@ -55,6 +55,8 @@ interface Walk {
   hops: TraceHop[];
   deliveries: Delivery[];
   leaks: TraceLeak[];
+  /** What the walk could not follow by itself (a handler to load, records to fetch): tracer.ts satisfies them and walks again. */
+  needs: TraceNeed[];
 }
 
 /** A hop being walked: its index and the events still to be played. */
@@ -65,6 +67,11 @@ interface Frame {
 }
 
 export function traceAddress(inst: Installation, users: SystemUsers, address: string, opts: TraceOptions = {}): TraceResult {
+  return walkAddress(inst, users, address, opts).result;
+}
+
+/** The walk, and what it needs to go further than it could (empty when it followed everything). */
+export function walkAddress(inst: Installation, users: SystemUsers, address: string, opts: TraceOptions = {}): { result: TraceResult; needs: TraceNeed[] } {
   const w: Walk = {
     users,
     opts,
@@ -75,6 +82,7 @@ export function traceAddress(inst: Installation, users: SystemUsers, address: st
     hops: [],
     deliveries: [],
     leaks: [],
+    needs: [],
   };
   const first: Copy = { recipient: address, sender: opts.sender ?? DEFAULT_SENDER, headerLines: opts.headerLines ?? [], parent: null, inst, channel: opts.channel };
   // Depth first without recursion: a forward storm is a long chain of hops.
@@ -95,7 +103,7 @@ export function traceAddress(inst: Installation, users: SystemUsers, address: st
     else if ('step' in e) w.hops[f.index].steps.push(e.step);
     else w.deliveries.push({ kind: e.delivery, target: e.target, hop: f.index });
   }
-  return { address, instance: inst.root, deliveries: w.deliveries, hops: w.hops, leaks: w.leaks };
+  return { result: { address, instance: inst.root, deliveries: w.deliveries, hops: w.hops, leaks: w.leaks }, needs: w.needs };
 }
 
 /** Open a hop for a copy and walk it; null when the hop cap is reached. */
@@ -234,6 +242,7 @@ function localHop(w: Walk, copy: Copy, hop: TraceHop, index: number): HopEvent[]
   });
   hop.dotqmail = lr.dotqmail;
   hop.env = lr.env;
+  for (const n of lr.needs) w.needs.push(n);
   keepLocalSteps(steps, lr);
   return localEvents(copy, hop, lr, index);
 }

@@ -5,12 +5,10 @@ import { decodeBytes, type Sysroot } from '../sysroot/sysroot.js';
 import { systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
 import { QueueProblems, readQueueLayout, readQueueMessage, type QueueLayout } from '../qmail/queue.js';
 import { sanitize } from '../text/sanitize.js';
-import { traceAddress } from '../trace/walk.js';
-import { builtinManagers } from '../trace/managers.js';
+import { makeTracer } from '../trace/tracer.js';
 import { tracerPredictor } from '../trace/queue-predict.js';
 import { dotqmailBranch } from './dotqmail-tree.js';
-import { vpopmailHandlerWith } from '../trace/vpopmail.js';
-import { walkWithSql, type SqlTraceData } from '../db/vpopmail-sql-access.js';
+import type { SqlTraceData } from '../db/vpopmail-sql-access.js';
 import { isSqlBranch, readSqlBranch, withSqlBranches, type sqlDomainsOf } from './vpopmail-sql-parts.js';
 import type { Detail, DetailRequest } from './session-data.js';
 import type { LogLoad } from './log-load.js';
@@ -78,9 +76,9 @@ const trace: Reader<RequestOf<'trace'>> = {
     const q = r.queued ?? null;
     const walkIn = q ? installs.filter((i) => i.root === q.instance) : installs;
     // vpopmail over MySQL: the walk says which rows it needs, they are fetched, and it walks again.
-    const managers = { ...builtinManagers, vpopmail: vpopmailHandlerWith(sql) };
+    const tracer = makeTracer({ installs, users, session: { vpopmailSql: async () => sql } });
     const results = [];
-    for (const inst of walkIn) results.push(await walkWithSql(sql, () => traceAddress(inst, users, r.address, { managers, others: installs, channel: q?.channel })));
+    for (const inst of walkIn) results.push(await tracer.trace(inst, r.address, { channel: q?.channel }));
     return { kind: 'trace', address: r.address, results, error: installs.length ? null : 'no installation loaded yet' };
   },
   failed: (r, error) => ({ kind: 'trace', address: r.address, results: [], error }),

@@ -11,7 +11,7 @@
 import type { AssignEntry, Diagnostic, Installation, SystemUsers } from '../qmail/model-types.js';
 import { domainMatrix, homeOfLocal, type DomainRow } from '../qmail/domains.js';
 import { lcAscii } from '../qmail/control-readers.js';
-import { traceAddress } from '../trace/walk.js';
+import { makeTracer } from '../trace/tracer.js';
 import { smtprouteFor } from '../trace/remote.js';
 import { lspawnLookup } from '../trace/lspawn.js';
 import { builtinManagers } from '../trace/managers.js';
@@ -56,6 +56,8 @@ export function domainErrors(installs: Installation[], users: SystemUsers, probl
   for (const i of errors) if (!byCode.has(codeKey(problems[i]))) byCode.set(codeKey(problems[i]), i);
 
   for (const inst of installs) {
+    // Each domain's own path in its own installation (no crossing into another).
+    const tracer = makeTracer({ installs: [inst], users, now, handlers: builtinManagers });
     let matrix;
     try {
       matrix = domainMatrix(inst, users, { managers: false });
@@ -136,7 +138,7 @@ export function domainErrors(installs: Installation[], users: SystemUsers, probl
         for (const l of SAMPLE_LOCALS) {
           try {
             // The first hop is the domain's own path; where a forward leads is another address's.
-            const t = traceAddress(inst, users, `${l}@${sampleHost(r.domain)}`, { managers: builtinManagers, now, maxHops: 1 });
+            const t = tracer.walk(inst, `${l}@${sampleHost(r.domain)}`, { maxHops: 1 });
             if (t.hops[0]) fromWalk(t.hops[0], hits);
           } catch {
             // An address qmail would reject has no path to cite.

@@ -9,9 +9,7 @@ import type { Installation, SystemUsers, DotQmailLine } from '../qmail/model-typ
 import { parseDotQmail } from '../qmail/dotqmail.js';
 import { managerInfoText, managerSummaries, type ManagerSummaries } from '../qmail/domains.js';
 import { sanitize } from '../text/sanitize.js';
-import { findVpopmailDomains, summarizeVpopmailDomain, type ManagerDomainSummary } from '../qmail/vpopmail-domain.js';
-import { findVmailmgrDomains, summarizeVmailmgrDomain } from '../qmail/vmailmgr.js';
-import { lcAscii } from '../qmail/control-readers.js';
+import { managerName } from '../qmail/managers.js';
 import type { Tone } from './theme.js';
 
 export interface TreeNode {
@@ -249,7 +247,7 @@ function managerTables(c: Ctx, users: SystemUsers): ManagerSummaries {
         : only === `${root}#virtual`
           ? managerSummaries(inst, users, { countsOnly: c.lazy })
           : only.startsWith(`${root}#vd:`)
-            ? managerSummaryOf(inst, users, only.slice(`${root}#vd:`.length))
+            ? managerSummaries(inst, users, { only: only.slice(`${root}#vd:`.length) })
             : new Map(),
     new Map(),
   );
@@ -278,7 +276,7 @@ type ManagerTable = ManagerSummaries extends Map<string, infer V> ? V : never;
 function managerDomainNode(c: Ctx, id: string, key: string, label: string, line: number, mg: ManagerTable): void {
   const root = c.inst.root;
   const s = mg.summary;
-  c.out.push({ id, depth: 2, text: `${label}  ${s ? sanitize(managerInfoText(mg.manager, s)) : mg.manager === 'vpopmail' ? 'vpopmail' : 'VMailMgr'}`, bold: true, group: true, jump: { path: `${root}/control/virtualdomains`, line }, lazy: c.lazy || undefined });
+  c.out.push({ id, depth: 2, text: `${label}  ${s ? sanitize(managerInfoText(mg.manager, s)) : managerName(mg.manager)}`, bold: true, group: true, jump: { path: `${root}/control/virtualdomains`, line }, lazy: c.lazy || undefined });
   if (c.lazy) return;
   if (!s && mg.error) c.out.push({ id: `${id}#error`, depth: 3, text: `✗ ${sanitize(mg.table)}: ${sanitize(mg.error)}`, tone: 'error', jump: { path: mg.table, line: null } });
   for (const d of s?.diagnostics ?? []) {
@@ -355,25 +353,6 @@ export function dotqmailBranch(sysroot: Sysroot, inst: Installation, users: Syst
   const depth = rows[at].depth;
   const out: TreeNode[] = [];
   for (let i = at + 1; i < rows.length && rows[i].depth > depth; i++) out.push(rows[i]);
-  return out;
-}
-
-/** One manager domain's summary, whole (its users' deliveries read), without summarizing the others. */
-function managerSummaryOf(inst: Installation, users: SystemUsers, key: string): ManagerSummaries {
-  const out: ManagerSummaries = new Map();
-  const attempt = (manager: 'vpopmail' | 'vmailmgr', table: string, f: () => ManagerDomainSummary): void => {
-    try {
-      out.set(key, { manager, table, summary: f(), error: null });
-    } catch (e) {
-      out.set(key, { manager, table, summary: null, error: e instanceof Error ? e.message : String(e) });
-    }
-  };
-  const vp = safe(() => findVpopmailDomains(inst), []).find((d) => d.domain === key);
-  if (vp) attempt('vpopmail', `${vp.dir}/vpasswd.cdb`, () => summarizeVpopmailDomain(inst.sysroot, vp, { deliveries: true }));
-  else {
-    const vm = safe(() => findVmailmgrDomains(inst, users), []).find((d) => lcAscii(d.domain) === key);
-    if (vm) attempt('vmailmgr', vm.table, () => summarizeVmailmgrDomain(inst.sysroot, vm));
-  }
   return out;
 }
 

@@ -6,8 +6,9 @@
 import { Sysroot } from '../sysroot/sysroot.js';
 import { errorText } from './error-text.js';
 import { loadInstallation, systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
-import { domainMatrix, managerSummaries, type Manager, type ManagerInfo, type ManagerSummaries } from '../qmail/domains.js';
-import { lintInstallations, registerLintRules, type LintRule } from '../qmail/lint.js';
+import { domainMatrix, managerSummaries, type ManagerInfo, type ManagerSummaries } from '../qmail/domains.js';
+import type { ManagerKind } from '../qmail/manager-types.js';
+import { lintInstallations, type LintRule } from '../qmail/lint.js';
 import { findLeaks, veilProblemsFromLeaks, type Leak } from '../veil/index.js';
 import { sanitize } from '../text/sanitize.js';
 import { dotqmailTree, branchCount, LAZY_BRANCHES, type TreeNode } from './dotqmail-tree.js';
@@ -18,7 +19,7 @@ import { domainErrors, type DomainErrors } from './domain-marks.js';
  * What the managers' pass adds to the first pass's domain matrix (loader.ts
  * withManagers): the rows whose virtual target is a manager's, by domain.
  */
-export type DomainManagers = Array<{ domain: string; manager: Manager; managerInfo?: ManagerInfo }>;
+export type DomainManagers = Array<{ domain: string; manager: ManagerKind; managerInfo?: ManagerInfo }>;
 
 export type HeavyMessage =
   | { part: 'problems'; value: Diagnostic[] }
@@ -123,16 +124,13 @@ function computeChecks(installs: LoadedInstallation[], users: ReturnType<typeof 
   // from the leaks already found, as qlens check's veil rule would find them again.
   // (With one installation the leaks are only its programs built for another home: errors all the same.)
   const veilRule: LintRule = () => veilProblemsFromLeaks(leaks);
-  const unregister = registerLintRules(veilRule);
   try {
-    const problems = lintInstallations(installs, users);
+    const problems = lintInstallations(installs, users, [veilRule]);
     post({ part: 'problems', value: problems });
     // Which domains those errors concern, after the Problems view has them (it traces each domain).
     post({ part: 'step', text: 'marking the domains check has errors for' });
     post({ part: 'domainErrors', value: domainErrors(installs, users, problems) });
   } catch (e) {
     post({ part: 'error', text: `check: ${errorText(e)}` });
-  } finally {
-    unregister();
   }
 }

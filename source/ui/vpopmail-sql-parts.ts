@@ -5,7 +5,8 @@
 // a page at a time. Everything goes through the loader's one SqlTraceData,
 // so one read-only session serves the whole TUI session.
 import type { Installation, SystemUsers } from '../qmail/model-types.js';
-import { findVpopmailDomains, loadVpopmailBuild, readQuiet, vpopmailHome } from '../qmail/vpopmail-domain.js';
+import { findVpopmailDomains, loadVpopmailBuild, vpopmailHome } from '../qmail/vpopmail-domain.js';
+import { readQuiet } from '../qmail/quiet-read.js';
 import { sqlBuildFlags, sqlSource, type SqlBuildFlags, type SqlServer } from '../qmail/vpopmail-mysql-config.js';
 import { cellText, userTable, userCountStatement, userFromRow, userPageStatement, valiasAllStatement, valiasCountStatement, type SqlLayout } from '../qmail/vpopmail-sql.js';
 import { classifyCatchAll, describeGidFlags, BOUNCE_MAIL } from '../qmail/vpopmail.js';

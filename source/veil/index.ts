@@ -133,7 +133,7 @@ export function veilProblems(installs: VeilInstallation[], users: SystemUsers, s
   return veilProblemsFromLeaks(findLeaks(installs, users, sysroot));
 }
 
-/** The same rule set in the shape `qlens check`'s registerLintRules() takes (one installation: its programs' homes only). */
+/** The same rule set in the shape lintInstallations() takes as an extra rule set (`qlens check`; one installation: its programs' homes only). */
 export function veilLintRule(installs: VeilInstallation[], users: SystemUsers): Diagnostic[] {
   if (installs.length === 0) return [];
   return veilProblems(installs, users, installs[0].sysroot);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeFixture, type FixtureEntry } from '../helpers/fixture.js';
 import { loadInstallation, systemUsersOf } from '../../source/qmail/installation.js';
-import { lintInstallations, registerLintRules, formatDiagnostic } from '../../source/qmail/lint.js';
+import { lintInstallations, formatDiagnostic, type LintRule } from '../../source/qmail/lint.js';
 import { compileUsersCdb, compileMoreRcptHostsCdb } from '../../source/qmail/assign.js';
 import type { Diagnostic } from '../../source/qmail/model-types.js';
 import * as cdbModule from '../../source/qmail/cdb.js';
@@ -18,10 +18,10 @@ const BASE: Record<string, FixtureEntry> = {
   '/var/qmail/rc': 'exec env - PATH="/var/qmail/bin:$PATH" qmail-start ./Maildir/ splogger qmail\n',
 };
 
-function lint(extra: Record<string, FixtureEntry>, roots = ['/var/qmail']): Diagnostic[] {
+function lint(extra: Record<string, FixtureEntry>, roots = ['/var/qmail'], rules: LintRule[] = []): Diagnostic[] {
   const fx = makeFixture({ ...BASE, ...extra });
   const sr = fx.sysroot();
-  return lintInstallations(roots.map((r) => loadInstallation(sr, r)), systemUsersOf(sr));
+  return lintInstallations(roots.map((r) => loadInstallation(sr, r)), systemUsersOf(sr), rules);
 }
 
 const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
@@ -165,9 +165,8 @@ test('problems are sorted by path then line; each once', () => {
   assert.equal(find(d, 'map-no-colon').length, 1);
 });
 
-test('registerLintRules: other modules add rule sets', () => {
-  const remove = registerLintRules(() => [{ path: '/x', line: null, severity: 'info', code: 'extra-rule', message: 'from another helper' }]);
-  assert.deepEqual(codes(lint({})), ['extra-rule']);
-  remove();
+test('extra rule sets: a caller adds its own to one call, and only to that one', () => {
+  const extra: LintRule = () => [{ path: '/x', line: null, severity: 'info', code: 'extra-rule', message: 'from another helper' }];
+  assert.deepEqual(codes(lint({}, undefined, [extra])), ['extra-rule']);
   assert.deepEqual(codes(lint({})), []);
 });

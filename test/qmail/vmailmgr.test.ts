@@ -12,7 +12,7 @@ import {
   vmmConfig,
   vmmLookup,
 } from '../../source/qmail/vmailmgr.js';
-import { managerLint } from '../../source/qmail/manager-lint.js';
+import { managerLint } from '../../source/qmail/managers.js';
 import { loadInstallation, systemUsersOf } from '../../source/qmail/installation.js';
 import { vmFixture, vmRecord, vmPasswdCdb, VM_HOME } from '../trace/manager-fixtures.js';
 

@@ -17,7 +17,7 @@ import {
   classifyCatchAll,
 } from '../../source/qmail/vpopmail.js';
 import { findVpopmailDomains, loadVpasswdPair, loadVpopmailBuild, summarizeVpopmailDomain } from '../../source/qmail/vpopmail-domain.js';
-import { managerLint } from '../../source/qmail/manager-lint.js';
+import { managerLint } from '../../source/qmail/managers.js';
 import { loadInstallation, systemUsersOf } from '../../source/qmail/installation.js';
 import { vpFixture, D, VP_VPASSWD } from '../trace/manager-fixtures.js';
 

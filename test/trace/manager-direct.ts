@@ -9,7 +9,7 @@ import type { UsersCdb } from '../../source/qmail/model-types.js';
 import type { ManagerResult, ReadAsUser } from '../../source/trace/types.js';
 import { runVdelivermail } from '../../source/trace/vpopmail.js';
 import { runVdeliver } from '../../source/trace/vmailmgr.js';
-import { shellWords } from '../../source/trace/local.js';
+import { shellWords } from '../../source/trace/local-text.js';
 import type { VpopmailBuild } from '../../source/qmail/vpopmail.js';
 
 /** Read as uid/gid by owner and mode, as qmail-local's child would. */

@@ -9,7 +9,8 @@ import { compileUsersCdb } from '../../source/qmail/assign.js';
 import { rewrite, senderAdd, injectComplete, virtualdomainCandidates } from '../../source/trace/send.js';
 import { lspawnLookup } from '../../source/trace/lspawn.js';
 import { parseDotQmail } from '../../source/qmail/dotqmail.js';
-import { quote2, myctime, shellWords, managerOf, mailboxPath } from '../../source/trace/local.js';
+import { quote2, myctime, shellWords, mailboxPath } from '../../source/trace/local-text.js';
+import { managerOf } from '../../source/qmail/managers.js';
 import { traceB } from './baseline.js';
 
 const CONF_23 = {

@@ -13,7 +13,7 @@ import { loadSession } from './helpers/session.js';
 import { stripAnsi } from './helpers/keys.js';
 import { Sysroot } from '../../source/sysroot/sysroot.js';
 import { loadInstallation, systemUsersOf } from '../../source/qmail/installation.js';
-import { lintInstallations, registerLintRules } from '../../source/qmail/lint.js';
+import { lintInstallations } from '../../source/qmail/lint.js';
 import { veilLintRule } from '../../source/veil/index.js';
 import { compileUsersCdb } from '../../source/qmail/assign.js';
 import { domainErrors } from '../../source/ui/domain-marks.js';
@@ -25,9 +25,7 @@ const DEMO = (name: string) => path.join(fileURLToPath(new URL('../../../demo', 
 function marks(sysroot: Sysroot, roots: string[]) {
   const installs = roots.map((r) => loadInstallation(sysroot, r));
   const users = systemUsersOf(sysroot);
-  const off = registerLintRules(veilLintRule);
-  const problems = lintInstallations(installs, users);
-  off();
+  const problems = lintInstallations(installs, users, [veilLintRule]);
   const de = domainErrors(installs, users, problems);
   const flat: Record<string, string[]> = {};
   for (const [root, byDomain] of Object.entries(de)) for (const [d, is] of Object.entries(byDomain)) flat[`${root} ${d}`] = is.map((i) => `${problems[i].path}:${problems[i].line} ${problems[i].code}`);

@@ -1,10 +1,11 @@
-// `qlens check` rules for the virtual-domain managers: the traps that make
-// vpopmail and VMailMgr domains lose or misroute mail without a word.
-import type { Diagnostic, Installation, SystemUsers } from './model-types.js';
-import { decodeBytes } from '../sysroot/sysroot.js';
+// vpopmail as a manager plug-in (qmail/manager-types.ts): its domains
+// (findVpopmailDomains), their users and valiases, the traps `qlens check`
+// names, and vdelivermail, followed by trace/vpopmail.ts.
+import type { Diagnostic, Installation } from './model-types.js';
+import type { ManagerDescriptor, ManagerDomain } from './manager-types.js';
 import { classifyCatchAll, vpasswdCdbEntries } from './vpopmail.js';
-import { findVpopmailDomains, loadVpasswdPair, readQuiet } from './vpopmail-domain.js';
-import { findVmailmgrDomains, loadVmmTable, vmmConfig, vmmEntries } from './vmailmgr.js';
+import { findVpopmailDomains, loadVpasswdPair, summarizeVpopmailDomain, type VpopmailDomainInfo } from './vpopmail-domain.js';
+import { commandWords, programArgv, programBase } from './program-line.js';
 
 function vpopmailRules(inst: Installation): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -49,7 +50,7 @@ function vpopmailRules(inst: Installation): Diagnostic[] {
 
 function catchAllRules(path: string, line: number, command: string, domain: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const words = splitSimple(command);
+  const words = commandWords(command);
   if (words.length !== 3) {
     out.push({ path, line, severity: 'error', code: 'vpopmail-args', message: `vdelivermail needs exactly two arguments ('' and the catch-all) but gets ${words.length - 1}: every message to ${domain} defers ("invalid syntax in .qmail-default file")` });
     return out;
@@ -66,59 +67,15 @@ function catchAllRules(path: string, line: number, command: string, domain: stri
   return out;
 }
 
-/** Word split good enough for a vdelivermail line: blanks separate, '' and "" quote. */
-function splitSimple(cmd: string): string[] {
-  const out: string[] = [];
-  const re = /'([^']*)'|"([^"]*)"|(\S+)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(cmd)) !== null) out.push(m[1] ?? m[2] ?? m[3]);
-  return out;
-}
-
-function vmailmgrRules(inst: Installation, users: SystemUsers): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const seen = new Set<string>();
-  for (const d of findVmailmgrDomains(inst, users)) {
-    if (seen.has(d.home)) continue;
-    seen.add(d.home);
-    const { table, diagnostics } = loadVmmTable(inst.sysroot, d.home);
-    out.push(...diagnostics);
-    if (table.state === 'absent') {
-      out.push({ path: table.path, line: null, severity: 'warning', code: 'vmm-table-missing', message: `no user table: vdeliver bounces every address of the domains mapped to ${d.baseUser}` });
-    }
-    if (table.state === 'ok') {
-      const names = new Set<string>();
-      const recs = vmmEntries(table);
-      for (const e of recs) names.add(e.name);
-      const def = vmmConfig(inst.sysroot, d.home, 'default-username').value ?? '+';
-      for (const e of recs) {
-        if (!e.decoded.ok) continue;
-        for (const f of e.decoded.record.forwards) {
-          if (f.includes('@') || names.has(f.toLowerCase())) continue;
-          out.push({
-            path: table.path,
-            line: null,
-            severity: 'warning',
-            code: 'vmm-forward-unknown',
-            message: `record "${e.name}" forwards to "${f}", which is not a user of this table: the copy comes back to vdeliver and ${names.has(def) ? `goes to the "${def}" catch-all` : 'bounces as unknown'}`,
-          });
-        }
-      }
-    }
-    const pe = readQuiet(inst.sysroot, `${d.home}/.vmailmgr/postmaster-email`);
-    if ('buf' in pe && decodeBytes(pe.buf).split('\n')[0].trim() === 'postmaster') {
-      out.push({ path: `${d.home}/.vmailmgr/postmaster-email`, line: 1, severity: 'warning', code: 'vmm-postmaster-loop', message: 'postmaster-email "postmaster" makes the postmaster aliases forward to themselves (a loop)' });
-    }
-  }
-  return out;
-}
-
-/** Every manager trap of these installations (called by the lint module). */
-export function managerLint(installs: Installation[], users: SystemUsers): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const inst of installs) {
-    out.push(...vpopmailRules(inst));
-    out.push(...vmailmgrRules(inst, users));
-  }
-  return out;
-}
+export const vpopmail: ManagerDescriptor = {
+  kind: 'vpopmail',
+  name: 'vpopmail',
+  short: 'vpop',
+  program: 'vdelivermail',
+  detect: (argv) => programBase(programArgv(argv)[0] ?? '') === 'vdelivermail',
+  findDomains: (inst): ManagerDomain[] => findVpopmailDomains(inst).map((d) => ({ key: d.domain, table: `${d.dir}/vpasswd.cdb`, info: d })),
+  summarize: (inst, d, opts) => summarizeVpopmailDomain(inst.sysroot, d.info as VpopmailDomainInfo, opts),
+  lint: (inst) => vpopmailRules(inst),
+  notCounted: (row) => `no users/cdb record "+${row.domain}-" whose home's .qmail-default runs vdelivermail, with a virtualdomains prepend equal to the domain`,
+  traceModule: 'vpopmail.js',
+};
