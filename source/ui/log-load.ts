@@ -211,7 +211,8 @@ export class LogLoad {
         holdPartial: true,
         yieldBytes: 4 << 20,
         onChunk: () => {
-          if (Date.now() - lastPublish > 250) {
+          // Progress is for the first reading; a poll while following reads little.
+          if (this.part?.phase !== 'done' && Date.now() - lastPublish > 250) {
             lastPublish = Date.now();
             const read = readSoFar();
             this.publish({ phase: 'reading', read: Math.min(read, this.part?.size ?? read) });

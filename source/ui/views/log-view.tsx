@@ -10,7 +10,7 @@ import { sanitize } from '../../text/sanitize.js';
 import { cell } from '../text-fit.js';
 import type { Tone } from '../theme.js';
 import { memoLast } from '../memo.js';
-import { requestKey, type SessionData } from '../session-data.js';
+import { requestKey, type DetailRequest, type SessionData } from '../session-data.js';
 import type { UiAction, UiState } from '../store.js';
 import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
 import { TextPaneView, filePane, frameId, textPane, topFrame, type TextRow } from './text-pane.js';
@@ -170,6 +170,45 @@ export function messageStoryRows(
   else if (m.ended) rows.push({ text: `  ended ${localTime(m.ended, 3)}` });
   else rows.push({ text: '  not ended when the log ends (still in the queue, or its end is not logged yet)', tone: 'warn' });
   return wrapped;
+}
+
+/**
+ * A queued message's story in its installation's log, for the Queues view's
+ * message screen: the rows, and the read they need (null when nothing is to
+ * be read). The newest incarnation of the id is the queued one.
+ */
+export function queuedMessageLog(data: SessionData, instance: string, id: number, width: number): { rows: TextRow[]; need: DetailRequest | null } {
+  const head: TextRow = { text: "qmail-send's log of this message", bold: true, tone: 'accent' };
+  const p = data.parts.log;
+  if (!p) return { rows: [head, { text: '  the log is being read…' }], need: null };
+  if (!p.logs.some((l) => l.instance === instance)) return { rows: [head, { text: '  no log of this installation was found (the Log view, 7, says where qlens looked)' }], need: null };
+  if (p.phase !== 'done') return { rows: [head, { text: `  ${progressWords(p).replace(/^ · /, '')}` }], need: null };
+  const need: DetailRequest = { kind: 'logStory', instance, id, first: null, v: p.polls };
+  const det = data.details[requestKey(need)];
+  if (!det || det.kind !== 'logStory') return { rows: [head, { text: '  reading its story…' }], need };
+  if (!det.message) return { rows: [head, { text: `  ${det.error ?? 'not in the log'}` }], need };
+  return { rows: [head, ...messageStoryRows(det.message, instance, det.predictions, width).map((r) => ({ ...r, text: '  ' + r.text }))], need };
+}
+
+/**
+ * The newest logged attempts to an address (as given, or as qmail-send
+ * rewrote it), for the Trace view: what qmail did, beside what it would do.
+ */
+export function loggedDeliveriesTo(data: SessionData, forms: string[], roots: string[], max = 5): TextRow[] {
+  const p = data.parts.log;
+  if (!p || p.logs.length === 0) return [];
+  const want = new Set(forms.map((f) => f.toLowerCase()));
+  const today = localTime({ s: Math.floor(Date.now() / 1000), ns: 0 }, 0).slice(0, 10);
+  const hits: TextRow[] = [];
+  for (let i = p.rows.length - 1; i >= 0 && hits.length < max; i--) {
+    const r = p.rows[i];
+    if (r.recipient !== null && roots.includes(r.instance) && want.has(r.recipient.toLowerCase())) hits.push(rowOf(r, roots.length > 1, today));
+  }
+  const where = p.phase === 'done' ? '' : ` (${progressWords(p).replace(/^ · /, '')})`;
+  return [
+    { text: `what qmail-send's log says: the newest attempts to this address${where}`, bold: true, tone: 'accent' },
+    ...(hits.length ? hits : [{ text: p.phase === 'done' ? '  none in the log' : '  none so far' }]),
+  ];
 }
 
 function summaryRows(data: SessionData, ui: UiState, width: number): TextRow[] {

@@ -17,6 +17,7 @@ import { TextPaneView, filePane, frameId, textPane, topFrame, type Frame, type T
 import { shownInstances } from './domains-view.js';
 import { memoLast } from '../memo.js';
 import { cleared } from '../global-bindings.js';
+import { queuedMessageLog } from './log-view.js';
 
 export interface QueueRow {
   instance: string;
@@ -122,7 +123,11 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
     if (!det || det.kind !== 'message') rows = [{ text: 'reading…' }];
     else if (!det.message) rows = [{ text: `✗ error  ${det.error ?? 'message not found'}`, tone: 'error' }];
     else rows = detailRows(det.message, data.parts.queues?.[f.instance]?.now ?? Date.now());
-    return textPane(key, `message #${f.id} in ${sanitize(f.instance)} (Esc back)`, rows, ui, 'queues');
+    // What qmail-send's log says happened to it so far.
+    const log = queuedMessageLog(data, f.instance, f.id, width);
+    const pane = textPane(key, `message #${f.id} in ${sanitize(f.instance)} (Esc back)`, [...rows, ...log.rows], ui, 'queues');
+    if (log.need) pane.needs = [log.need];
+    return pane;
   }
   const roots = shownInstances(data, ui);
   const all = cachedRows(data.parts.queues, roots.join('\n'));

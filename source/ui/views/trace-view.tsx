@@ -14,6 +14,7 @@ import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
 import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text-pane.js';
 import { shownInstances } from './domains-view.js';
 import { cleared } from '../global-bindings.js';
+import { loggedDeliveriesTo } from './log-view.js';
 
 const KIND_W = 11;
 
@@ -116,6 +117,9 @@ export function traceRows(data: SessionData, ui: UiState, width: number): { titl
     }
   }
   if (results.length > 1) rows.push({ text: same ? '(the same outcome in every installation)' : '(the installations disagree)', tone: same ? 'ok' : 'warn' });
+  // What qmail did with it, beside what it would do: the log's newest attempts to it (or to its rewritten form).
+  const logged = loggedDeliveriesTo(data, [addr, ...results.map((r) => r.hops[0]?.rewritten ?? addr)], roots);
+  if (logged.length) rows.push({ text: ' ' }, ...logged);
   for (const r of results) {
     rows.push({ text: ' ' });
     rows.push({ text: `${sanitize(r.instance)} — the walk`, bold: true, tone: 'accent' });
