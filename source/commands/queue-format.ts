@@ -2,6 +2,7 @@
 // date text, same layout) with qlens' extras under them, the qshape-style
 // table, one message in full, and the JSON objects of contract.md. Every
 // byte that came from the queue goes through sanitizeBytes/sanitize here.
+import { isAscii } from 'node:buffer';
 import { sanitize, sanitizeBytes } from '../text/sanitize.js';
 import {
   SHAPE_LABELS,
@@ -16,13 +17,22 @@ import {
 } from '../qmail/queue.js';
 import type { RetryEstimate } from '../qmail/queue-records.js';
 
-/** sanitizeBytes, with a fast path for the usual all-printable-ASCII address (100,000 of them). */
-export function safeBytes(buf: Buffer): string {
-  for (let i = 0; i < buf.length; i++) {
-    const b = buf[i];
-    if (b < 0x20 || b > 0x7e) return sanitizeBytes(buf);
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/**
+ * sanitizeBytes of an address, with a fast path for the usual all-printable
+ * ASCII one (a million of them): `text` is the address decoded from `buf`,
+ * the same characters then, checked natively rather than byte by byte.
+ */
+export function safeBytes(buf: Buffer, text?: string): string {
+  if (text === undefined || !isAscii(buf) || CONTROL.test(text)) {
+    for (let i = 0; i < buf.length; i++) {
+      const b = buf[i];
+      if (b < 0x20 || b > 0x7e) return sanitizeBytes(buf);
+    }
+    return buf.toString('latin1');
   }
-  return buf.toString('latin1');
+  return text;
 }
 
 /** "in 22m", "3h 5m ago", "now". */
@@ -68,7 +78,7 @@ function retryText(est: RetryEstimate, now: number): string {
 
 /** `retryTexts` keeps each channel's line for the next recipient of the same message (they share the estimate). */
 function recipientLines(r: QueueRecipient, m: QueueMessage, now: number, retryTexts: { local?: string; remote?: string } = {}): string {
-  const addr = safeBytes(r.bytes);
+  const addr = safeBytes(r.bytes, r.address);
   let out = r.channel === null ? `\ttodo\t${addr}\n` : `${r.done ? '  done' : ''}\t${r.channel}\t${addr}\n`;
   if (!r.done && r.channel && m.retry[r.channel]) out += `\t\t${(retryTexts[r.channel] ??= retryText(m.retry[r.channel]!, now))}\n`;
   if (r.prediction) out += `\t\t${sanitize(r.prediction.text)}\n`;
@@ -81,7 +91,7 @@ function recipientLines(r: QueueRecipient, m: QueueMessage, now: number, retryTe
  * indented by two tabs under a pending recipient.
  */
 export function messageText(m: QueueMessage, now: number): string {
-  const sender = m.senderBytes === null ? '' : safeBytes(m.senderBytes);
+  const sender = m.senderBytes === null ? '' : safeBytes(m.senderBytes, m.sender ?? undefined);
   let line = `${qreadDate(m.queuedMs)}  #${m.id}  ${m.size}  <${sender}> ${m.bouncing ? ' bouncing' : ''}`;
   const extras: string[] = [];
   if (m.todo) extras.push(`not yet preprocessed${m.uid !== null ? `, queued by uid ${m.uid}` : ''}`);

@@ -76,10 +76,15 @@ export interface ChannelRecord {
 
 /** local/remote: T pending, D done; any other type is skipped, as qmail-qread does. */
 export function parseChannel(buf: Buffer): ChannelRecord[] {
+  // splitRecords' rules, without a record object per record: this runs for every queued message.
   const out: ChannelRecord[] = [];
-  for (const r of splitRecords(buf).records) {
-    if (r.type === 'T') out.push({ address: r.body, done: false });
-    else if (r.type === 'D') out.push({ address: r.body, done: true });
+  let pos = 0;
+  while (pos < buf.length) {
+    const nul = buf.indexOf(0, pos);
+    if (nul < 0) break;
+    const type = buf[pos];
+    if (nul > pos && (type === 0x54 /* T */ || type === 0x44) /* D */) out.push({ address: buf.subarray(pos + 1, nul), done: type === 0x44 });
+    pos = nul + 1;
   }
   return out;
 }
@@ -110,8 +115,37 @@ export function parseBounce(text: string): BounceParagraph[] {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => (n < 10 ? '0' + n : String(n));
 
+/** Years 1970 to 9999: the range the calendar arithmetic below is used for (a Date for anything else). */
+const YEAR_10000_MS = 253402300800000;
+
+/**
+ * UTC calendar fields of a whole second since the epoch, by arithmetic
+ * (Hinnant's days-to-civil, as qmail's datetime.c does it): a listing
+ * formats two or three times per message, and a Date object each time was a
+ * measurable part of it.
+ */
+function civil(sec: number): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
+  const days = Math.floor(sec / 86400);
+  let tod = sec - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const mo = mp < 10 ? mp + 2 : mp - 10;
+  const h = Math.floor(tod / 3600);
+  tod -= h * 3600;
+  const mi = Math.floor(tod / 60);
+  return { y: yoe + era * 400 + (mo <= 1 ? 1 : 0), mo, d: doy - Math.floor((153 * mp + 2) / 5) + 1, h, mi, s: tod - mi * 60 };
+}
+
 /** qmail-qread's date: date822fmt in UTC with " -0000" dropped, then " GMT" ("5 Jan 2025 10:00:00 GMT"). */
 export function qreadDate(ms: number): string {
+  if (ms >= 0 && ms < YEAR_10000_MS) {
+    const c = civil(Math.floor(ms / 1000));
+    return `${c.d} ${MONTHS[c.mo]} ${c.y} ${two(c.h)}:${two(c.mi)}:${two(c.s)} GMT`;
+  }
   const d = new Date(Math.floor(ms / 1000) * 1000);
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(
     d.getUTCMinutes(),
@@ -120,6 +154,10 @@ export function qreadDate(ms: number): string {
 
 /** ISO 8601 UTC to the second. */
 export function isoSeconds(ms: number): string {
+  if (ms >= 0 && ms < YEAR_10000_MS) {
+    const c = civil(Math.floor(ms / 1000));
+    return `${c.y}-${two(c.mo + 1)}-${two(c.d)}T${two(c.h)}:${two(c.mi)}:${two(c.s)}Z`;
+  }
   return new Date(ms).toISOString().slice(0, 19) + 'Z';
 }
 

@@ -6,7 +6,7 @@
 // opened with O_NOFOLLOW, and an entry that is itself a symlink falls back to
 // the Sysroot's safe path. Injected faults and .fsmeta mtimes are honoured.
 import * as fs from 'node:fs';
-import { FsError, type Sysroot } from './sysroot.js';
+import { FsError, Sysroot } from './sysroot.js';
 import { openRegular, readUpTo } from './open.js';
 
 export interface BulkFile {
@@ -29,6 +29,9 @@ export interface BulkStat {
  * that message, and the listing goes on.
  */
 export const BULK_READ_LIMIT = 16 * 1024 * 1024;
+const NO_THROW = { throwIfNoEntry: false } as const;
+const NO_FOLLOW = { noFollow: true } as const;
+const LIST_BATCH = { bufferSize: 1024 } as const;
 
 export class BulkDir {
   /** System path as given. */
@@ -36,6 +39,12 @@ export class BulkDir {
   /** System path after resolving links (the key .fsmeta entries use). */
   private readonly realDir: string;
   private readonly hostDir: string;
+  /** hostDir and a slash: every entry's host path starts so. */
+  private readonly prefix: string;
+  /** Faults may be injected here (or the view is more than a plain Sysroot): every path is asked about. */
+  private readonly faulty: boolean;
+  /** mtimes may come from .fsmeta (a fixture sysroot that has one). */
+  private readonly metaTimes: boolean;
 
   constructor(
     private readonly sysroot: Sysroot,
@@ -44,6 +53,19 @@ export class BulkDir {
     this.sysDir = sysDir;
     this.realDir = sysroot.resolve(sysDir);
     this.hostDir = sysroot.hostPath(sysDir);
+    // On the real root the kernel resolves links itself, on every call: once here is
+    // enough for a directory read as a whole (qmail's queue is often a link to a spool).
+    if (sysroot.isRealRoot) {
+      try {
+        this.hostDir = fs.realpathSync(this.hostDir);
+      } catch {
+        // missing or unreadable: every call says so
+      }
+    }
+    this.prefix = this.hostDir === '/' ? '/' : this.hostDir + '/';
+    this.faulty = sysroot.constructor !== Sysroot || Object.keys(sysroot.faultMap()).length > 0;
+    // A tree without .fsmeta has only real mtimes: no look-up per file.
+    this.metaTimes = !sysroot.isRealRoot && (sysroot.constructor !== Sysroot || fs.existsSync(sysroot.hostRoot + '/.fsmeta'));
   }
 
   /** Streaming names (no `.keep`); a missing directory yields nothing. Throws FsError (EACCES...). */
@@ -52,33 +74,41 @@ export class BulkDir {
   }
 
   /**
-   * Every name at once, unsorted (no `.keep`); a missing directory gives none.
-   * One readdir call: much cheaper than streaming for a split directory's
-   * few thousand names. Throws FsError (EACCES...).
+   * Every name, unsorted (no `.keep`); a missing directory gives none.
+   * Throws FsError (EACCES...). Read in batches of 1024 entries: readdirSync
+   * sorts the names in C (scandir with strcmp) and, for a million-message
+   * queue's 2 million names in mess/, local/ and remote/, that sort cost
+   * more than the listing itself (1M names: 0.69 s against 0.42 s).
    */
   list(): string[] {
     const f = this.sysroot.faultAt(this.sysDir);
     if (f === 'ENOENT') return [];
     if (f) throw new FsError(f, this.sysDir, 'injected fault');
-    let names: string[];
+    const names: string[] = [];
+    let dir: fs.Dir;
     try {
-      names = fs.readdirSync(this.hostDir);
+      dir = fs.opendirSync(this.hostDir, LIST_BATCH);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return [];
       throw new FsError(code ?? 'EIO', this.sysDir);
     }
-    const keep = names.indexOf('.keep');
-    if (keep >= 0) names.splice(keep, 1);
+    try {
+      for (let d = dir.readSync(); d !== null; d = dir.readSync()) if (d.name !== '.keep') names.push(d.name);
+    } catch (e) {
+      throw new FsError((e as NodeJS.ErrnoException).code ?? 'EIO', this.sysDir);
+    } finally {
+      dir.closeSync();
+    }
     return names;
   }
 
   private faultFor(name: string): string | null {
-    return this.sysroot.faultAt(this.sysDir + '/' + name);
+    return this.faulty ? this.sysroot.faultAt(this.sysDir + '/' + name) : null;
   }
 
   private mtimeOf(name: string, real: number): number {
-    if (this.sysroot.isRealRoot) return real;
+    if (!this.metaTimes) return real;
     return this.sysroot.fsmetaEntry(this.realDir + '/' + name)?.mtimeMs ?? real;
   }
 
@@ -100,7 +130,7 @@ export class BulkDir {
     let st: fs.Stats;
     try {
       // No link followed here: an entry that is one takes the Sysroot's path, which resolves it inside the sysroot.
-      ({ fd, st } = openRegular(this.hostDir + '/' + name, { noFollow: true }));
+      ({ fd, st } = openRegular(this.prefix + name, NO_FOLLOW));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return null;
@@ -138,7 +168,7 @@ export class BulkDir {
     if (f && f !== 'EACCES') throw new FsError(f, this.sysDir + '/' + name, 'injected fault');
     let st: fs.Stats | undefined;
     try {
-      st = fs.lstatSync(this.hostDir + '/' + name, { throwIfNoEntry: false });
+      st = fs.lstatSync(this.prefix + name, NO_THROW);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOTDIR') return null;
