@@ -16,6 +16,12 @@ export interface ScanWorkerRequest {
   todoIds: number[];
   bounceIds: number[];
   includeTodo: boolean;
+  /** The ids the listing found in every split directory, in one shared buffer, read in place. */
+  ids: Float64Array;
+  /** Where the ids of layout.splitDirs[i] start in `ids` (and end: starts[i + 1]). */
+  starts: number[];
+  /** Split directories the listing could not list, and why (an FsError's fields). */
+  listErrors: Array<{ d: number; code: string; path: string; message: string }>;
   /** Int32Array over it: [0] next index into layout.splitDirs to claim, [1] directories finished by the consumer, [2] stop. */
   control: SharedArrayBuffer;
   ahead: number;

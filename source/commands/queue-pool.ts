@@ -1,49 +1,46 @@
 // A big queue read by several threads at once. Reading a queue is some ten
 // system calls per message (stat mess, open/fstat/read/close info, local,
 // remote), each a few microseconds, so one thread spends seconds on a
-// 100,000-message queue; worker threads (queue-scan-worker.ts) each take
-// whole split directories, read and render their messages, and the chunks
-// come back here in the order one reader would give them: split directory
-// 0, 1, ..., ids ascending. The tracer's predictions are spliced in by the
-// consumer, in that order, while the workers read on (queue-render.ts).
-// Same text, same problems, same tally as one thread reading.
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { Sysroot } from '../sysroot/sysroot.js';
-import {
-  newTally,
-  openScan,
-  type QueueLayout,
-  type QueueProblems,
-  type ScanOptions,
-  type ScanTally,
-} from '../qmail/queue.js';
+// 100,000-message queue. Split directories are claimed one at a time from
+// a shared counter by worker threads (queue-scan-worker.ts) and by this
+// thread whenever it has nothing to print, and each is read and rendered
+// where it is claimed. The chunks are printed in the order one reader would
+// give them: split directory 0, 1, ..., ids ascending. The tracer's
+// predictions are spliced in here, in that order, while the workers read on
+// (queue-render.ts). Same text, same problems, same tally as one thread.
+import { Sysroot, type FsError } from '../sysroot/sysroot.js';
+import { QueueProblems, newTally, openScan, type QueueLayout, type QueueListing, type ScanContext, type ScanOptions, type ScanTally } from '../qmail/queue.js';
+import { cores, startWorker, workersAvailable } from '../runtime/workers.js';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { renderSplit, type RenderOptions, type RenderedChunk } from './queue-render.js';
 import { CLAIM, FINISHED, STOP, type ScanWorkerMessage, type ScanWorkerRequest } from './queue-pool-protocol.js';
 
 const WORKER_URL = new URL('./queue-scan-worker.js', import.meta.url);
 
 export interface PoolOptions {
-  /** Worker threads; 0 reads in this thread. Default: the cores, at most 4. */
+  /** Worker threads; 0 reads in this thread only. Default: defaultWorkers(). */
   workers?: number;
   /** Below this many messages (qmail-qstat's count) one thread is faster than starting workers. */
   minMessages?: number;
-  /** Split directories a worker may read ahead of the consumer. */
+  /** Split directories that may be read beyond the one being printed. */
   ahead?: number;
   /** Messages per chunk posted. */
   chunk?: number;
-  /** Told how many workers read (0: this thread). */
+  /** Told how many workers read (0: this thread alone). */
   onStart?: (workers: number) => void;
   /** The workers' heap limits. */
   limits?: ResourceLimits;
 }
 
+/**
+ * A worker thread costs some 35 ms of CPU to start and 20 more to load its
+ * modules; a message costs some 30 µs to read. Below 5,000 messages (0.15 s
+ * of reading) one thread is done before a worker would help.
+ */
 export const DEFAULT_MIN_MESSAGES = 5000;
 
 /**
- * Split directories a worker reads beyond the one being printed: one each
+ * Split directories read beyond the one being printed, per reader: one each
  * keeps them busy. More let them read on while the first recipients'
  * predictions are made, but cost 2-3 MB of rendered text a directory on a
  * 100,000-message queue (8 ahead took the --json listing past 300 MB) and
@@ -52,17 +49,14 @@ export const DEFAULT_MIN_MESSAGES = 5000;
 export const DEFAULT_AHEAD = 1;
 
 /**
- * A small young generation: V8's default lets each worker's short-lived
- * garbage (a Stats object and a buffer per file, the rendered text) grow to
- * some 40 MB before it is collected; 8 MB takes ~15 MB off each worker at
- * no measurable cost in time.
+ * Workers besides this thread: one per core, at most four in all. This
+ * thread reads too when it has nothing to print, so without predictions it
+ * is one of the readers; with them it is busy splicing predictions, and
+ * every core gets a worker.
  */
-const WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 8 };
-
-/** One per core, at most four; none on a single core (a worker there only adds its start-up). */
-export function defaultWorkers(): number {
-  const cores = availableParallelism();
-  return cores <= 1 ? 0 : Math.min(4, cores);
+export function defaultWorkers(predicting: boolean): number {
+  const n = cores();
+  return n <= 1 ? 0 : predicting ? n : n - 1;
 }
 
 interface Pending {
@@ -78,42 +72,40 @@ function addTally(into: ScanTally, t: ScanTally): void {
   into.incomplete ||= t.incomplete;
 }
 
-/** The messages of the directories from `index` on, read and rendered in this thread. */
-function* renderHere(
-  cx: ReturnType<typeof openScan>,
-  dirs: number[],
-  index: number,
-  afterId: number,
-  render: RenderOptions,
-  tally: ScanTally,
-  chunkSize: number,
-): Generator<RenderedChunk> {
-  const openDirs = new Map<string, boolean>();
-  for (; index < dirs.length; index++) {
-    const part = newTally();
-    // A worker that died may have handed out part of this directory; its tally of it is lost, so it is counted again here.
-    const stop = yield* renderSplit(cx, dirs[index], part, openDirs, render, chunkSize, afterId);
-    afterId = -1;
-    addTally(tally, part);
-    if (stop) return;
+/** The listing's ids in one shared buffer (workers read it in place), with each split directory's start. */
+function sharedIds(layout: QueueLayout, listing: QueueListing): { ids: Float64Array; starts: number[] } {
+  let total = 0;
+  for (const d of layout.splitDirs) total += listing.ids.get(d)?.length ?? 0;
+  const ids = new Float64Array(new SharedArrayBuffer(Math.max(1, total) * Float64Array.BYTES_PER_ELEMENT));
+  const starts = [0];
+  for (const d of layout.splitDirs) {
+    const mine = listing.ids.get(d) ?? [];
+    ids.set(mine, starts[starts.length - 1]);
+    starts.push(starts[starts.length - 1] + mine.length);
   }
+  return { ids, starts };
+}
+
+/** What split directory `d` holds by the listing: its ids, or the error listing it met. */
+function listedIn(listing: QueueListing, d: number): number[] | FsError {
+  return listing.errors.get(d) ?? listing.ids.get(d) ?? [];
 }
 
 /**
- * The queue listing's messages, rendered in chunks in listing order: read by
- * worker threads when the queue is big enough and the compiled worker is
- * there (tests running from source read in this thread). `expected` is the
- * number of messages the counts found. Problems go to `problems`, counters
- * to `tally`, as scanQueue() would leave them.
+ * The queue listing's messages, rendered in chunks in listing order, read
+ * from `listing` (listQueue's ids): by worker threads and this thread when
+ * the queue is big enough and the program runs compiled (tests from source
+ * read in this thread). Problems go to `problems`, counters to `tally`, as
+ * scanQueue() would leave them.
  */
 export async function* renderQueue(
   sysroot: Sysroot,
   layout: QueueLayout,
+  listing: QueueListing,
   problems: QueueProblems,
   opts: ScanOptions,
   render: RenderOptions,
   tally: ScanTally,
-  expected: number,
   pool: PoolOptions = {},
 ): AsyncGenerator<RenderedChunk> {
   if (!layout.present || layout.split === 0) return;
@@ -121,22 +113,43 @@ export async function* renderQueue(
   // todo/ and bounce/ listed once, here, so their problems are met once.
   const cx = openScan(sysroot, layout, problems, { ...opts, predict: undefined });
   const dirs = layout.splitDirs;
-  const workers = Math.min(pool.workers ?? defaultWorkers(), dirs.length);
+  const workers = Math.min(pool.workers ?? defaultWorkers(render.predict), dirs.length);
   const usable =
     workers > 0 &&
-    expected >= (pool.minMessages ?? DEFAULT_MIN_MESSAGES) &&
+    workersAvailable &&
+    listing.counts.messages >= (pool.minMessages ?? DEFAULT_MIN_MESSAGES) &&
     // A worker opens a plain Sysroot on the same directory: a view with
     // more to it (a snapshot, staged edits) is read here.
-    sysroot.constructor === Sysroot &&
-    existsSync(fileURLToPath(WORKER_URL));
+    sysroot.constructor === Sysroot;
   pool.onStart?.(usable ? workers : 0);
   if (!usable) {
-    yield* renderHere(cx, dirs, 0, -1, render, tally, chunkSize);
+    for (let index = 0; index < dirs.length; index++) {
+      const part = newTally();
+      const stop = yield* renderSplit(cx, dirs[index], listedIn(listing, dirs[index]), part, new Map(), render, chunkSize);
+      addTally(tally, part);
+      if (stop) return;
+    }
     return;
   }
+  yield* readTogether(sysroot, cx, listing, problems, render, tally, { ...pool, workers, chunk: chunkSize });
+}
 
+/** The listing read by `pool.workers` workers and this thread, as renderQueue says. */
+async function* readTogether(
+  sysroot: Sysroot,
+  cx: ScanContext,
+  listing: QueueListing,
+  problems: QueueProblems,
+  render: RenderOptions,
+  tally: ScanTally,
+  pool: PoolOptions & { workers: number; chunk: number },
+): AsyncGenerator<RenderedChunk> {
+  const { layout } = cx.dirs;
+  const dirs = layout.splitDirs;
   const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
   const ctl = new Int32Array(control);
+  const ahead = pool.ahead ?? pool.workers + 1 + DEFAULT_AHEAD;
+  const { ids, starts } = sharedIds(layout, listing);
   const req: ScanWorkerRequest = {
     hostRoot: sysroot.hostRoot,
     faults: sysroot.faultMap(),
@@ -147,9 +160,12 @@ export async function* renderQueue(
     todoIds: [...cx.todoIds],
     bounceIds: [...cx.bounceIds],
     includeTodo: cx.includeTodo,
+    ids,
+    starts,
+    listErrors: [...listing.errors].map(([d, e]) => ({ d, code: e.code, path: e.path, message: e.message })),
     control,
-    ahead: pool.ahead ?? workers + DEFAULT_AHEAD,
-    chunk: chunkSize,
+    ahead,
+    chunk: pool.chunk,
     render,
   };
 
@@ -167,24 +183,43 @@ export async function* renderQueue(
     w?.();
   };
   const threads: Worker[] = [];
-  let running = workers;
-  for (let n = 0; n < workers; n++) {
-    const w = new Worker(WORKER_URL, { workerData: req, resourceLimits: pool.limits ?? WORKER_LIMITS });
-    w.on('message', (m: ScanWorkerMessage) => {
-      if (m.kind === 'chunk') pendingOf(m.index).chunks.push(m.chunk);
-      else if (m.kind === 'end') pendingOf(m.index).end = m;
-      nudge();
-    });
-    w.on('error', (e) => {
-      failure ??= e;
-      nudge();
-    });
-    w.on('exit', () => {
-      running--;
-      nudge();
-    });
-    threads.push(w);
+  let running = pool.workers;
+  for (let n = 0; n < pool.workers; n++) {
+    threads.push(
+      startWorker<ScanWorkerRequest, ScanWorkerMessage>(
+        WORKER_URL,
+        req,
+        {
+          message: (m) => {
+            if (m.kind === 'chunk') pendingOf(m.index).chunks.push(m.chunk);
+            else if (m.kind === 'end') pendingOf(m.index).end = m;
+            nudge();
+          },
+          error: (e) => {
+            failure ??= e;
+            nudge();
+          },
+          exit: () => {
+            running--;
+            nudge();
+          },
+        },
+        pool.limits,
+      ),
+    );
   }
+
+  // This thread's own reading: its problems are kept per directory, like a worker's, and taken in listing order.
+  const mine = { cx: openScan(sysroot, layout, new QueueProblems(), { now: cx.now, queuelifetime: cx.lifetimeMs / 1000, startedMs: cx.startedMs, todoIds: cx.todoIds, bounceIds: cx.bounceIds, includeTodo: cx.includeTodo }), openDirs: new Map<string, boolean>() };
+  const readHere = (index: number): void => {
+    const part = newTally();
+    const p = pendingOf(index);
+    const chunks = renderSplit(mine.cx, dirs[index], listedIn(listing, dirs[index]), part, mine.openDirs, render, pool.chunk);
+    let step = chunks.next();
+    for (; !step.done; step = chunks.next()) p.chunks.push(step.value);
+    const mp = mine.cx.problems;
+    p.end = { kind: 'end', index, tally: part, problems: mp.list.splice(0), onceCodes: mp.onceCodes(), stop: step.value };
+  };
 
   let index = 0;
   // Of the directory being consumed: the last message id handed out (to resume after a failed worker).
@@ -210,15 +245,43 @@ export async function* renderQueue(
         continue;
       }
       if (failure || running === 0) break;
+      // Nothing to print yet: read the next unclaimed directory here, if it is within reach.
+      const claimed = Atomics.load(ctl, CLAIM);
+      if (claimed < dirs.length && claimed < index + ahead) {
+        const mineIndex = Atomics.add(ctl, CLAIM, 1);
+        if (mineIndex < dirs.length) {
+          readHere(mineIndex);
+          continue;
+        }
+      }
       await new Promise<void>((resolve) => (wake = resolve));
     }
     if (index >= dirs.length) return;
-    // A worker died (a bug, or out of memory): read the rest here, from
-    // where the messages handed out so far end, so each is listed once.
+    // A worker died (a bug, or out of memory), or all ended with directories
+    // unread: read the rest here, from where the messages handed out so far
+    // end, so each is listed once.
     Atomics.store(ctl, STOP, 1);
     Atomics.notify(ctl, FINISHED);
     for (const w of threads) void w.terminate();
-    yield* renderHere(cx, dirs, index, lastId, render, tally, chunkSize);
+    for (; index < dirs.length; index++) {
+      const part = newTally();
+      // A worker that died may have handed out part of this directory; its tally of it is lost, so it is counted again here.
+      const done = pending.get(index)?.end;
+      if (done) {
+        // Read whole by a reader that did not fail: taken as it is.
+        const p = pending.get(index)!;
+        for (const c of p.chunks) yield c;
+        addTally(tally, done.tally);
+        problems.absorb(done.problems, done.onceCodes);
+        if (done.stop) return;
+        lastId = -1;
+        continue;
+      }
+      const stop = yield* renderSplit(cx, dirs[index], listedIn(listing, dirs[index]), part, new Map(), render, pool.chunk, lastId);
+      lastId = -1;
+      addTally(tally, part);
+      if (stop) return;
+    }
   } finally {
     Atomics.store(ctl, STOP, 1);
     Atomics.notify(ctl, FINISHED);

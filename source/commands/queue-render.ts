@@ -5,10 +5,12 @@
 // queue-scan-worker.ts), while the predictions, which share one budget and
 // one memo in listing order, are made and spliced in by the consumer.
 import { toSafeJson, sanitize } from '../text/sanitize.js';
+import { FsError } from '../sysroot/sysroot.js';
 import {
   ShapeBuilder,
   addToShape,
-  scanSplit,
+  listFailed,
+  scanIds,
   type QueueMessage,
   type QueuePrediction,
   type RecipientPredictor,
@@ -136,21 +138,24 @@ export function* spliceChunk(chunk: RenderedChunk, json: boolean, predict: Recip
 }
 
 /**
- * One split directory read and rendered, in chunks of `chunkSize` messages;
- * returns true when the listing must stop there (as scanSplit). Messages
+ * One split directory read and rendered, in chunks of `chunkSize` messages:
+ * the ids `listed` there (or the error listing it met); returns true when the
+ * listing must stop there (as scanSplit). Messages
  * with ids up to `afterId` are read but not rendered: they were handed out
  * already, by a worker that then died.
  */
 export function* renderSplit(
   cx: ScanContext,
   d: number,
+  listed: ArrayLike<number> | FsError,
   tally: ScanTally,
   openDirs: Map<string, boolean>,
   render: RenderOptions,
   chunkSize: number,
   afterId = -1,
 ): Generator<RenderedChunk, boolean> {
-  const it = scanSplit(cx, d, tally, openDirs);
+  if (listed instanceof FsError) return listFailed(cx, listed, tally);
+  const it = scanIds(cx, d, listed, 0, listed.length, tally, openDirs);
   let chunk = emptyChunk();
   let shape = render.shape ? new ShapeBuilder(render.now) : null;
   const full = (): RenderedChunk => {

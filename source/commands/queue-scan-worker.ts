@@ -4,11 +4,20 @@
 // never runs ahead of the printing by more than `ahead` directories, so a
 // slow consumer (a pager, the tracer's predictions) keeps memory bounded.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Sysroot } from '../sysroot/sysroot.js';
+import { FsError, Sysroot } from '../sysroot/sysroot.js';
 import { QueueProblems, newTally, openScan } from '../qmail/queue.js';
 import { renderSplit } from './queue-render.js';
 import { CLAIM, FINISHED, STOP, type ScanWorkerMessage, type ScanWorkerRequest } from './queue-pool-protocol.js';
 
+function listErrors(req: ScanWorkerRequest): Map<number, FsError> {
+  const out = new Map<number, FsError>();
+  for (const x of req.listErrors) {
+    const e = new FsError(x.code, x.path);
+    e.message = x.message;
+    out.set(x.d, e);
+  }
+  return out;
+}
 
 function work(req: ScanWorkerRequest, post: (m: ScanWorkerMessage) => void): void {
   const control = new Int32Array(req.control);
@@ -22,6 +31,7 @@ function work(req: ScanWorkerRequest, post: (m: ScanWorkerMessage) => void): voi
     bounceIds: req.bounceIds,
     includeTodo: req.includeTodo,
   });
+  const errors = listErrors(req);
   const openDirs = new Map<string, boolean>();
   for (;;) {
     const index = Atomics.add(control, CLAIM, 1);
@@ -32,8 +42,10 @@ function work(req: ScanWorkerRequest, post: (m: ScanWorkerMessage) => void): voi
       if (index < finished + req.ahead) break;
       Atomics.wait(control, FINISHED, finished, 1000);
     }
+    const d = req.layout.splitDirs[index];
+    const listed = errors.get(d) ?? req.ids.subarray(req.starts[index], req.starts[index + 1]);
     const tally = newTally();
-    const chunks = renderSplit(cx, req.layout.splitDirs[index], tally, openDirs, req.render, req.chunk);
+    const chunks = renderSplit(cx, d, listed, tally, openDirs, req.render, req.chunk);
     let step = chunks.next();
     for (; !step.done; step = chunks.next()) post({ kind: 'chunk', index, chunk: step.value });
     const stop = step.value;

@@ -10,6 +10,7 @@ import {
   QueueProblems,
   ShapeBuilder,
   countQueue,
+  listQueue,
   newTally,
   readQueueLayout,
   readQueueMessage,
@@ -120,7 +121,9 @@ export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise
       continue;
     }
 
-    const counts = countQueue(ctx.sysroot, layout, problems);
+    // A listing reads the ids its count walk found; --counts only counts.
+    const listing = countsOnly ? null : listQueue(ctx.sysroot, layout, problems);
+    const counts = listing ? listing.counts : countQueue(ctx.sysroot, layout, problems);
     if (ctx.json) {
       out.put(`{"instance":${toSafeJson(instance)},${toSafeJson(layoutJson(layout)).slice(1, -1)},"counts":${toSafeJson(counts)}`);
     } else {
@@ -129,17 +132,20 @@ export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise
       out.put(countsText(counts));
     }
 
-    if (!countsOnly) {
+    if (listing) {
       const tally: ScanTally = newTally();
       const skippedBefore = deps.budget?.skipped ?? 0;
       const summary = { bouncing: 0, pastLifetime: 0, pendingRecipients: 0 };
       const shapeB = shape ? new ShapeBuilder(now) : null;
       // Loaded for a listing only: --counts stays a directory walk in a process that starts fast.
-      const [{ renderQueue }, { spliceChunk }, { randomBytes }] = await Promise.all([import('./queue-pool.js'), import('./queue-render.js'), import('node:crypto')]);
-      const render = { json: ctx.json, now, predict: predict !== undefined && !shapeB, shape: shapeB !== null, marker: `qlens-prediction-${randomBytes(16).toString('hex')}` };
+      const [{ renderQueue }, { spliceChunk }] = await Promise.all([import('./queue-pool.js'), import('./queue-render.js')]);
+      const predicting = predict !== undefined && !shapeB;
+      // The marker stands where a prediction goes; without predictions there is none (and node:crypto stays unloaded).
+      const marker = predicting ? `qlens-prediction-${(await import('node:crypto')).randomBytes(16).toString('hex')}` : '';
+      const render = { json: ctx.json, now, predict: predicting, shape: shapeB !== null, marker };
       if (ctx.json && !shapeB) out.put(',"messages":[');
       let first = true;
-      for await (const chunk of renderQueue(ctx.sysroot, layout, problems, scanOpts, render, tally, counts.messages, deps.pool)) {
+      for await (const chunk of renderQueue(ctx.sysroot, layout, listing, problems, scanOpts, render, tally, deps.pool)) {
         summary.bouncing += chunk.bouncing;
         summary.pastLifetime += chunk.pastLifetime;
         summary.pendingRecipients += chunk.pendingRecipients;
