@@ -1,4 +1,7 @@
 // `npm run bench -- [--size small|large] [--json] [--qmail-bin DIR] [--runs N] [--dir DIR]`
+// `npm run bench -- --queue [10k,100k,1m] [--json] [--qmail-bin DIR] [--runs N] [--dir DIR]`
+//   (the queue alone at each size, beside the Node floor and qmail's own
+//   tools: queue-bench.ts)
 //
 // Generates the benchmark host from a fixed seed (bench/generate.ts) and
 // measures what an admin waits for: loading the installations, the first
@@ -16,6 +19,7 @@ import { generateOrReuse, tempTarget, SIZES, DEFAULT_SEED, type SizeName, type G
 import { median, round } from './stats.js';
 import { firstFrame, type FrameResult } from './first-frame.js';
 import { benchVpopmailSql } from './vpopmail-sql.js';
+import { parseSizes, queueTable, runQueueBench } from './queue-bench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '..', '..');
@@ -33,10 +37,12 @@ interface Options {
   runs: number;
   dir: string | null;
   keep: boolean;
+  /** --queue: message counts of the queue-only bench. */
+  queue: number[] | null;
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { size: 'small', json: false, qmailBin: null, runs: 0, dir: null, keep: false };
+  const o: Options = { size: 'small', json: false, qmailBin: null, runs: 0, dir: null, keep: false, queue: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = (): string => {
@@ -45,6 +51,14 @@ function parseOptions(argv: string[]): Options {
       return v;
     };
     if (a === '--json') o.json = true;
+    else if (a === '--queue' || a.startsWith('--queue=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : '10k,100k,1m';
+      try {
+        o.queue = parseSizes(v);
+      } catch (e) {
+        usage((e as Error).message);
+      }
+    }
     else if (a === '--keep') o.keep = true;
     else if (a.startsWith('--size')) {
       const v = val();
@@ -55,14 +69,17 @@ function parseOptions(argv: string[]): Options {
     else if (a.startsWith('--dir')) o.dir = path.resolve(val());
     else usage(`unknown argument ${a}`);
   }
-  if (!o.runs || !Number.isInteger(o.runs) || o.runs < 1) o.runs = o.size === 'large' ? 5 : 7;
+  if (!o.runs || !Number.isInteger(o.runs) || o.runs < 1) o.runs = o.queue ? 5 : o.size === 'large' ? 5 : 7;
   budget.perFigureMs = o.size === 'large' ? 40000 : 12000;
   limits.processMs = o.size === 'large' ? 90000 : 60000;
   return o;
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`bench: ${msg}\nusage: npm run bench -- [--size small|large] [--json] [--qmail-bin DIR] [--runs N] [--dir DIR] [--keep]\n`);
+  process.stderr.write(
+    `bench: ${msg}\nusage: npm run bench -- [--size small|large] [--json] [--qmail-bin DIR] [--runs N] [--dir DIR] [--keep]\n` +
+      `       npm run bench -- --queue [10k,100k,1m] [--json] [--qmail-bin DIR] [--runs N] [--dir DIR] [--keep]\n`,
+  );
   process.exit(2);
 }
 
@@ -274,6 +291,15 @@ async function main(): Promise<void> {
   };
   const startAll = performance.now();
   const target = o.dir ?? tempTarget();
+  if (o.queue) {
+    log(`qlens queue bench: ${o.queue.join(', ')} messages, ${o.runs} runs each (interleaved), node ${process.version}, ${os.cpus().length} cores\n`);
+    const results = await runQueueBench({ sizes: o.queue, qmailBin: o.qmailBin, runs: o.runs, dir: target, json: o.json, cli, floor: path.join(here, 'queue-floor.js'), log });
+    const totalSeconds = round((performance.now() - startAll) / 1000, 1);
+    if (o.json) process.stdout.write(JSON.stringify({ tool: 'qlens-bench-queue', version: 1, date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, results, totalSeconds }) + '\n');
+    else process.stdout.write('\n' + queueTable(results) + `\n\ntotal ${totalSeconds} s\n`);
+    finish(o, target, log);
+    return;
+  }
   log(`qlens bench: size ${o.size}, seed ${DEFAULT_SEED}, ${o.runs} runs each, node ${process.version}, ${os.cpus().length} cores\n`);
   log(`generating into ${target} ...`);
   const { gen, reused } = generateOrReuse(target, o.size);
@@ -379,6 +405,10 @@ async function main(): Promise<void> {
   };
   if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
   else process.stdout.write('\n' + table(summary.results, ratios) + `\ntotal ${summary.totalSeconds} s\n`);
+  finish(o, target, log);
+}
+
+function finish(o: Options, target: string, log: (s: string) => void): void {
   if (!o.dir && !o.keep) {
     // Removing half a million directories takes minutes on a busy disk: it
     // goes on in the background (niced) after the figures are printed.
