@@ -86,6 +86,9 @@ export function writeQueueFixtures(dir: string): QueueFixture[] {
     const q = path.join(root, queueDir);
     fs.copyFileSync(path.join(q, 'mess', String(900026 % 23), '900026'), path.join(q, 'mess/0/900026'));
     fs.rmSync(path.join(q, 'mess/5'), { recursive: true, force: true });
+    // Numbers qmail never makes (#15.4): names beyond 2^53 and 2^64, a split directory far above the rest.
+    for (const odd of ['9007199254740993', '99999999999999999999999', '000123']) fs.writeFileSync(path.join(q, 'mess/3', odd), 'x');
+    fs.mkdirSync(path.join(q, 'mess/100000000'));
     return ['/var/qmail'];
   });
   make('empty-and-absent', (root) => {

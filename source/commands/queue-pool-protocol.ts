@@ -20,8 +20,8 @@ export interface ScanWorkerRequest {
   ids: Float64Array;
   /** Where the ids of layout.splitDirs[i] start in `ids` (and end: starts[i + 1]). */
   starts: number[];
-  /** Split directories the listing could not list, and why (an FsError's fields). */
-  listErrors: Array<{ d: number; code: string; path: string; message: string }>;
+  /** What the listing met in some split directories: the error listing it (an FsError's fields), names beyond 2^53. */
+  dirNotes: Array<{ d: number; error?: { code: string; path: string; message: string }; odd?: Diagnostic[] }>;
   /** Int32Array over it: [0] next index into layout.splitDirs to claim, [1] directories finished by the consumer, [2] stop. */
   control: SharedArrayBuffer;
   ahead: number;

@@ -8,8 +8,8 @@
 // give them: split directory 0, 1, ..., ids ascending. The tracer's
 // predictions are spliced in here, in that order, while the workers read on
 // (queue-render.ts). Same text, same problems, same tally as one thread.
-import { Sysroot, type FsError } from '../sysroot/sysroot.js';
-import { QueueProblems, newTally, openScan, type QueueLayout, type QueueListing, type ScanContext, type ScanOptions, type ScanTally } from '../qmail/queue.js';
+import { Sysroot } from '../sysroot/sysroot.js';
+import { QueueProblems, newTally, openScan, type QueueLayout, type DirListing, type QueueListing, type ScanContext, type ScanOptions, type ScanTally } from '../qmail/queue.js';
 import { cores, startWorker, workersAvailable } from '../runtime/workers.js';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { renderSplit, type RenderOptions, type RenderedChunk } from './queue-render.js';
@@ -75,20 +75,20 @@ function addTally(into: ScanTally, t: ScanTally): void {
 /** The listing's ids in one shared buffer (workers read it in place), with each split directory's start. */
 function sharedIds(layout: QueueLayout, listing: QueueListing): { ids: Float64Array; starts: number[] } {
   let total = 0;
-  for (const d of layout.splitDirs) total += listing.ids.get(d)?.length ?? 0;
+  for (const d of layout.splitDirs) total += listing.dirs.get(d)?.ids.length ?? 0;
   const ids = new Float64Array(new SharedArrayBuffer(Math.max(1, total) * Float64Array.BYTES_PER_ELEMENT));
   const starts = [0];
   for (const d of layout.splitDirs) {
-    const mine = listing.ids.get(d) ?? [];
+    const mine = listing.dirs.get(d)?.ids ?? [];
     ids.set(mine, starts[starts.length - 1]);
     starts.push(starts[starts.length - 1] + mine.length);
   }
   return { ids, starts };
 }
 
-/** What split directory `d` holds by the listing: its ids, or the error listing it met. */
-function listedIn(listing: QueueListing, d: number): number[] | FsError {
-  return listing.errors.get(d) ?? listing.ids.get(d) ?? [];
+/** What the listing found in split directory `d`. */
+function listedIn(listing: QueueListing, d: number): DirListing {
+  return listing.dirs.get(d) ?? { ids: [] };
 }
 
 /**
@@ -162,7 +162,9 @@ async function* readTogether(
     includeTodo: cx.includeTodo,
     ids,
     starts,
-    listErrors: [...listing.errors].map(([d, e]) => ({ d, code: e.code, path: e.path, message: e.message })),
+    dirNotes: [...listing.dirs]
+      .filter(([, l]) => l.error || l.odd)
+      .map(([d, l]) => ({ d, error: l.error ? { code: l.error.code, path: l.error.path, message: l.error.message } : undefined, odd: l.odd })),
     control,
     ahead,
     chunk: pool.chunk,

@@ -5,7 +5,8 @@
 // queue-scan-worker.ts), while the predictions, which share one budget and
 // one memo in listing order, are made and spliced in by the consumer.
 import { toSafeJson, sanitize } from '../text/sanitize.js';
-import { FsError } from '../sysroot/sysroot.js';
+import type { FsError } from '../sysroot/sysroot.js';
+import type { Diagnostic } from '../qmail/model-types.js';
 import {
   ShapeBuilder,
   addToShape,
@@ -139,7 +140,7 @@ export function* spliceChunk(chunk: RenderedChunk, json: boolean, predict: Recip
 
 /**
  * One split directory read and rendered, in chunks of `chunkSize` messages:
- * the ids `listed` there (or the error listing it met); returns true when the
+ * the ids `listed` there (and what listing it met); returns true when the
  * listing must stop there (as scanSplit). Messages
  * with ids up to `afterId` are read but not rendered: they were handed out
  * already, by a worker that then died.
@@ -147,15 +148,16 @@ export function* spliceChunk(chunk: RenderedChunk, json: boolean, predict: Recip
 export function* renderSplit(
   cx: ScanContext,
   d: number,
-  listed: ArrayLike<number> | FsError,
+  listed: { ids: ArrayLike<number>; error?: FsError; odd?: Diagnostic[] },
   tally: ScanTally,
   openDirs: Map<string, boolean>,
   render: RenderOptions,
   chunkSize: number,
   afterId = -1,
 ): Generator<RenderedChunk, boolean> {
-  if (listed instanceof FsError) return listFailed(cx, listed, tally);
-  const it = scanIds(cx, d, listed, 0, listed.length, tally, openDirs);
+  if (listed.error) return listFailed(cx, listed.error, tally);
+  for (const p of listed.odd ?? []) cx.problems.add(p);
+  const it = scanIds(cx, d, listed.ids, 0, listed.ids.length, tally, openDirs);
   let chunk = emptyChunk();
   let shape = render.shape ? new ShapeBuilder(render.now) : null;
   const full = (): RenderedChunk => {

@@ -7,14 +7,19 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { FsError, Sysroot } from '../sysroot/sysroot.js';
 import { QueueProblems, newTally, openScan } from '../qmail/queue.js';
 import { renderSplit } from './queue-render.js';
+import type { Diagnostic } from '../qmail/model-types.js';
 import { CLAIM, FINISHED, STOP, type ScanWorkerMessage, type ScanWorkerRequest } from './queue-pool-protocol.js';
 
-function listErrors(req: ScanWorkerRequest): Map<number, FsError> {
-  const out = new Map<number, FsError>();
-  for (const x of req.listErrors) {
-    const e = new FsError(x.code, x.path);
-    e.message = x.message;
-    out.set(x.d, e);
+/** The listing's notes on split directories, its errors made FsErrors again. */
+function dirNotes(req: ScanWorkerRequest): Map<number, { error?: FsError; odd?: Diagnostic[] }> {
+  const out = new Map<number, { error?: FsError; odd?: Diagnostic[] }>();
+  for (const x of req.dirNotes) {
+    let error: FsError | undefined;
+    if (x.error) {
+      error = new FsError(x.error.code, x.error.path);
+      error.message = x.error.message;
+    }
+    out.set(x.d, { error, odd: x.odd });
   }
   return out;
 }
@@ -31,7 +36,7 @@ function work(req: ScanWorkerRequest, post: (m: ScanWorkerMessage) => void): voi
     bounceIds: req.bounceIds,
     includeTodo: req.includeTodo,
   });
-  const errors = listErrors(req);
+  const notes = dirNotes(req);
   const openDirs = new Map<string, boolean>();
   for (;;) {
     const index = Atomics.add(control, CLAIM, 1);
@@ -43,7 +48,7 @@ function work(req: ScanWorkerRequest, post: (m: ScanWorkerMessage) => void): voi
       Atomics.wait(control, FINISHED, finished, 1000);
     }
     const d = req.layout.splitDirs[index];
-    const listed = errors.get(d) ?? req.ids.subarray(req.starts[index], req.starts[index + 1]);
+    const listed = { ...notes.get(d), ids: req.ids.subarray(req.starts[index], req.starts[index + 1]) };
     const tally = newTally();
     const chunks = renderSplit(cx, d, listed, tally, openDirs, req.render, req.chunk);
     let step = chunks.next();
