@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { generateOrReuse, tempTarget, SIZES, DEFAULT_SEED, type SizeName, type Generated } from './generate.js';
-import { median, round } from './stats.js';
+import { median, readPeakRss, round } from './stats.js';
 import { firstFrame, type FrameResult } from './first-frame.js';
 import { benchVpopmailSql } from './vpopmail-sql.js';
 import { parseSizes, queueTable, runQueueBench } from './queue-bench.js';
@@ -110,17 +110,7 @@ function runProcess(cmd: string, args: string[], env?: NodeJS.ProcessEnv): ProcR
   const ms = performance.now() - s;
   const timedOut = TIMEOUT !== null && limits.processMs > 0 && (r.status === 124 || r.status === 137);
   fs.closeSync(fd);
-  let rssKb: number | null = null;
-  if (TIME) {
-    // GNU time writes "Command exited with non-zero status N" before the figure.
-    try {
-      const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
-      const n = Number(lines[lines.length - 1]);
-      rssKb = Number.isFinite(n) ? n : null;
-    } catch {
-      rssKb = null;
-    }
-  }
+  const rssKb = TIME ? readPeakRss(rssFile) : null;
   const stdoutBytes = fs.statSync(outFile).size;
   fs.rmSync(tmp, { recursive: true, force: true });
   const stderr = timedOut ? `still running after ${Math.ceil(limits.processMs / 1000)} s: stopped` : r.stderr?.toString() ?? '';

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pty from '@lydell/node-pty';
 import xterm from '@xterm/headless';
+import { readPeakRss } from './stats.js';
 
 export interface PtyRun {
   /** The program's exit status (null when it was killed). */
@@ -80,18 +81,11 @@ export function runInPty(
       setTimeout(() => {
         done = true;
         clearTimeout(timer);
-        let rssKb: number | null = null;
-        try {
-          const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
-          const n = Number(lines[lines.length - 1]);
-          rssKb = Number.isFinite(n) ? n : null;
-        } catch {
-          rssKb = null;
-        }
+        const rssKb = readPeakRss(rssFile);
         const screen = (quitSent ? lastScreen : screenText(term)) || lastScreen;
         term.dispose();
         fs.rmSync(tmp, { recursive: true, force: true });
-        resolve({ exitCode: quitSent ? exitCode : exitCode, rssKb, screen: screen.replace(/\s+$/gm, '').trimEnd() });
+        resolve({ exitCode, rssKb, screen: screen.replace(/\s+$/gm, '').trimEnd() });
       }, 50);
     });
   });

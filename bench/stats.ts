@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+
 // Order statistics for benchmark samples. Medians, not means: a shared
 // 2-core machine throws the odd run far out, and one outlier must not move
 // the figure we track.
@@ -20,4 +22,15 @@ export function median(samples: readonly number[]): number {
 export function round(n: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
+}
+
+/** The peak RSS (kB) /usr/bin/time -f %M wrote to `file` (its last line: GNU time writes "Command exited with non-zero status N" first); null when there is none. */
+export function readPeakRss(file: string): number | null {
+  try {
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+    const n = Number(lines[lines.length - 1]);
+    return Number.isFinite(n) ? n : null;
+  } catch {
+    return null;
+  }
 }

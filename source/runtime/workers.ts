@@ -10,6 +10,7 @@
 // which tree is running; no file is looked for.
 import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { sanitize } from '../text/sanitize.js';
 
 /** True when worker entries can be started: the program runs compiled. */
 export const workersAvailable: boolean = import.meta.url.endsWith('.js');
@@ -58,7 +59,8 @@ export interface Task {
   stop(): void;
 }
 
-const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** A turn of the event loop (keys are handled and frames drawn between load steps). */
+export const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Run one task in a worker thread: `inline(req, post)` is the task, `url`
@@ -100,7 +102,7 @@ export function runTask<Req, Msg extends { part: string }>(
               start(undefined);
               return;
             }
-            if (!stopped) on(failed(`background reading failed: ${e.message}`));
+            if (!stopped) on(failed(`background reading failed: ${sanitize(e.message)}`));
             on({ part: 'done' } as Msg);
             resolve();
           },

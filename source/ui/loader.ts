@@ -18,7 +18,7 @@ import { QueueProblems, readQueueLayout, countQueue, type QueueLayout } from '..
 import type { Leak } from '../veil/index.js';
 import { sanitize } from '../text/sanitize.js';
 import { errorText } from './error-text.js';
-import { runInWorker, yieldTurn, type BackgroundRun } from './run-in-worker.js';
+import { runTask, yieldTurn, type Task as BackgroundRun } from '../runtime/workers.js';
 import { loadQueues } from './queue-load.js';
 import { LogLoad } from './log-load.js';
 import { readerFor } from './detail-readers.js';
@@ -74,7 +74,7 @@ const HEAVY_WORKER_URL = new URL('./load-worker.js', import.meta.url);
 
 /** The checks, veil, managers and .qmail tree (heavy-parts.ts) in a worker thread. */
 export function runHeavy(req: HeavyRequest, on: (m: HeavyMessage) => void): BackgroundRun {
-  return runInWorker<HeavyRequest, HeavyMessage>(HEAVY_WORKER_URL, computeHeavyParts, req, on, (text) => ({ part: 'error', text }));
+  return runTask<HeavyRequest, HeavyMessage>(HEAVY_WORKER_URL, computeHeavyParts, req, on, (text) => ({ part: 'error', text }));
 }
 
 export interface Loader {

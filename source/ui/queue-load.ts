@@ -3,7 +3,7 @@
 // installation's QueueView in the session, one snapshot per chunk.
 import type { QueueItem } from './queue-items.js';
 import { scanQueues, fromColumns, messageId, type QueueScanMessage, type QueueScanRequest } from './queue-scan.js';
-import { runInWorker, type BackgroundRun } from './run-in-worker.js';
+import { runTask, type Task as BackgroundRun } from '../runtime/workers.js';
 import type { QueueView, SessionData } from './session-data.js';
 
 const QUEUE_WORKER_URL = new URL('./queue-worker.js', import.meta.url);
@@ -77,6 +77,6 @@ export function loadQueues(req: QueueScanRequest, sink: QueueLoadSink): Backgrou
     }
     sink.emit();
   };
-  const run = runInWorker<QueueScanRequest, QueueScanMessage>(QUEUE_WORKER_URL, scanQueues, req, on, (text) => ({ part: 'error', root: '', text }));
+  const run = runTask<QueueScanRequest, QueueScanMessage>(QUEUE_WORKER_URL, scanQueues, req, on, (text) => ({ part: 'error', root: '', text }));
   return { done: run.done.then(() => tables.clear()), stop: run.stop };
 }
