@@ -20,7 +20,7 @@ import type { LogTime } from '../log/tai64n.js';
 import type { LogPrediction } from '../log/predict.js';
 import { LogPredictor } from '../log/predictor.js';
 import { errorText } from './error-text.js';
-import { yieldTurn } from './run-in-worker.js';
+import { yieldTurn } from '../runtime/workers.js';
 import type { SessionData } from './session-data.js';
 
 /** One attempt as the Log view lists it. */
