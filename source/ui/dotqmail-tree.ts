@@ -11,6 +11,8 @@ import { managerInfoText, managerSummaries, type ManagerSummaries } from '../qma
 import { sanitize } from '../text/sanitize.js';
 import { managerName } from '../qmail/managers.js';
 import type { Tone } from './theme.js';
+import { addressReaching, type Reach } from './dotqmail-address.js';
+import { sampleForDefault } from '../qmail/addresses-for.js';
 
 export interface TreeNode {
   id: string;
@@ -69,6 +71,7 @@ interface Ctx {
   patrn: number;
   breakChar: string;
   domain: string;
+  users: SystemUsers;
   out: TreeNode[];
   /** Homes and manager domains as lazy rows. */
   lazy: boolean;
@@ -93,7 +96,8 @@ function dotqmailNames(sysroot: Sysroot, home: string, prefix: string): string[]
   return names.filter((n) => n.startsWith('.qmail') && (n === '.qmail' || n.startsWith('.qmail' + prefix) || prefix === '')).filter((n) => n === '.qmail' || n[6] !== undefined);
 }
 
-function fileNode(c: Ctx, depth: number, idBase: string, path: string, address: string | null, owner: { uid: number } | null): void {
+function fileNode(c: Ctx, depth: number, idBase: string, path: string, reach: Reach | null, owner: { uid: number } | null): void {
+  const address = reach?.address ?? null;
   const meta = safe<FileMeta | null | 'error'>(() => c.sysroot.stat(path), 'error');
   const name = path.slice(path.lastIndexOf('/') + 1);
   const warnings: string[] = [];
@@ -104,7 +108,9 @@ function fileNode(c: Ctx, depth: number, idBase: string, path: string, address: 
   }
   // qmail-local lower-cases the extension before it looks, so a name with capitals is never chosen.
   if (/[A-Z]/.test(name.slice(6))) warnings.push('! never chosen: qmail-local looks for lower-case names only');
-  c.out.push({ id: `${idBase}${path}`, depth, text: `${sanitize(name)}${address ? `  ← ${sanitize(address)}` : ''}${meta && meta !== 'error' ? `  ${octal(meta.mode)}` : ''}`, bold: true, group: true, jump: { path, line: null }, address: address ?? undefined });
+  const shown = address ? `  ← ${sanitize(address)}` : reach ? '  ← no address reaches it' : '';
+  c.out.push({ id: `${idBase}${path}`, depth, text: `${sanitize(name)}${shown}${meta && meta !== 'error' ? `  ${octal(meta.mode)}` : ''}`, bold: true, group: true, jump: { path, line: null }, address: address ?? undefined });
+  if (reach && reach.address === null) c.out.push({ id: `${idBase}${path}#unreached`, depth: depth + 1, text: `! no address reaches this file: ${sanitize(reach.why)}`, tone: 'warn', jump: { path, line: null } });
   for (const w of warnings) c.out.push({ id: `${idBase}${path}#w${w}`, depth: depth + 1, text: w, tone: w.startsWith('✗') ? 'error' : w.startsWith('!') ? 'warn' : 'info', jump: { path, line: null } });
   if (meta === 'error' || !meta) return;
   let buf: Buffer | null;
@@ -140,8 +146,8 @@ interface Who {
   uid: number;
   /** Files listed: names starting with `.qmail` + this ('' lists every .qmail file). */
   namePrefix: string;
-  /** The address a .qmail file (by name) answers to, for `t` (null: a -default file or unknown). */
-  addressOf: (name: string) => string | null;
+  /** The local part qmail-lspawn would get for a .qmail file (by name); the address shown is traced from it (null: unknown). */
+  localOf: (name: string) => string | null;
 }
 
 function homeNode(c: Ctx, depth: number, idBase: string, label: string, home: string, who: Who): void {
@@ -175,8 +181,12 @@ function homeNode(c: Ctx, depth: number, idBase: string, label: string, home: st
     return;
   }
   for (const n of names.slice(0, MAX_FILES_PER_HOME)) {
-    const addr = n.endsWith('default') ? null : who.addressOf(n);
-    fileNode(c, depth + 1, idBase + '/', `${home.replace(/\/+$/, '')}/${n}`, addr, { uid: who.uid });
+    const path = `${home.replace(/\/+$/, '')}/${n}`;
+    // A -default file is tried with a sample local part in its place (alice-anything).
+    const isDefault = n.endsWith('default');
+    const named = who.localOf(n);
+    const local = named !== null && isDefault ? sampleForDefault(named) : named;
+    fileNode(c, depth + 1, idBase + '/', path, local === null ? null : addressReaching(c.inst, c.users, local, path, { defaultFile: isDefault }), { uid: who.uid });
   }
   if (names.length > MAX_FILES_PER_HOME) c.out.push({ id: idBase + '#more', depth: depth + 1, text: `… and ${names.length - MAX_FILES_PER_HOME} more .qmail files`, tone: 'dim' });
 }
@@ -190,8 +200,8 @@ export function dotqmailTree(sysroot: Sysroot, inst: Installation, users: System
   const root = inst.root;
   const only = opts.only ?? null;
   const sectionAsked = only !== null && [`${root}#assign`, `${root}#virtual`, `${root}#users`].includes(only);
-  const c: Ctx = { sysroot, inst, patrn: consts.patrn, breakChar: consts.breakChar, domain, out: [], lazy: Boolean(opts.lazy) && (only === null || sectionAsked), sections: Boolean(opts.lazy) && only === null, only };
-  c.out.push({ id: root, depth: 0, text: `${sanitize(root)}  (addresses shown at ${domain})`, bold: true, tone: 'accent', group: true });
+  const c: Ctx = { sysroot, inst, patrn: consts.patrn, breakChar: consts.breakChar, domain, users, out: [], lazy: Boolean(opts.lazy) && (only === null || sectionAsked), sections: Boolean(opts.lazy) && only === null, only };
+  c.out.push({ id: root, depth: 0, text: `${sanitize(root)}  (each address traced to its file)`, bold: true, tone: 'accent', group: true });
   aliasSection(c, users, consts.aliasUser);
   assignSection(c);
   virtualSection(c, users, summaries);
@@ -205,13 +215,12 @@ function aliasSection(c: Ctx, users: SystemUsers, aliasUser: string): void {
   const alias = users.byName(aliasUser);
   const aliasHome = alias?.home ?? `${root}/alias`;
   if (skip(c, `${root}#alias`, `${root}#alias`)) return;
-  homeNode(c, 1, `${root}#alias`, `alias user ${sanitize(aliasUser)}  ${sanitize(aliasHome)}${alias ? '' : '  (not in /etc/passwd: qmail-lspawn fails)'}`, aliasHome, { uid: alias?.uid ?? -1, namePrefix: '', addressOf: (n) => (n.length > 7 ? `${extOf(n)}@${c.domain}` : null) });
+  homeNode(c, 1, `${root}#alias`, `alias user ${sanitize(aliasUser)}  ${sanitize(aliasHome)}${alias ? '' : '  (not in /etc/passwd: qmail-lspawn fails)'}`, aliasHome, { uid: alias?.uid ?? -1, namePrefix: '', localOf: (n) => (n.length > 7 ? extOf(n) : null) });
 }
 
 /** users/assign: qmail-lspawn's table, checked before passwd. */
 function assignSection(c: Ctx): void {
   const root = c.inst.root;
-  const domain = c.domain;
   const assign = safe(() => c.inst.assign(), null);
   if (!assign || !assign.present || sectionNode(c, { id: `${root}#assign`, depth: 1, text: `users/assign  ${assign.entries.length} entries`, bold: true, group: true, jump: { path: assign.path, line: null } }, `${root}#assign:`)) return;
   for (const e of assign.entries) {
@@ -220,10 +229,10 @@ function assignSection(c: Ctx): void {
     homeNode(c, 2, `${root}#assign:${e.line}`, label, e.home, {
       uid: Number(e.uid),
       namePrefix: e.dash + e.ext,
-      addressOf: (n) => {
+      localOf: (n) => {
         const tail = n.slice(('.qmail' + e.dash + e.ext).length).replace(/:/g, '.');
-        if (e.kind === '=') return tail === '' ? `${e.local}@${domain}` : null;
-        return `${e.local}${tail}@${domain}`;
+        if (e.kind === '=') return tail === '' ? e.local : null;
+        return `${e.local}${tail}`;
       },
     });
   }
@@ -303,7 +312,6 @@ function prependNode(c: Ctx, users: SystemUsers, id: string, key: string, label:
     return;
   }
   const prepend = e.value;
-  const at = e.key.indexOf('@');
   const first = prepend.split(c.breakChar)[0].toLowerCase();
   const pw = users.byName(first);
   if (!pw) {
@@ -315,7 +323,7 @@ function prependNode(c: Ctx, users: SystemUsers, id: string, key: string, label:
   homeNode(c, 2, id, `${label}  → user ${sanitize(pw.name)} ${sanitize(pw.home)}`, pw.home, {
     uid: pw.uid,
     namePrefix: filePrefix,
-    addressOf: (n) => (at < 0 && key && !key.startsWith('.') ? `${n.slice(('.qmail' + filePrefix).length).replace(/:/g, '.')}@${key}` : null),
+    localOf: (n) => `${prepend}-${n.slice(('.qmail' + filePrefix).length).replace(/:/g, '.')}`,
   });
 }
 
@@ -329,7 +337,7 @@ function usersSection(c: Ctx, users: SystemUsers, aliasUser: string): void {
     const hm = safe(() => c.sysroot.stat(p.home), null);
     const owned = !hm || hm.uid === p.uid;
     const label = `${sanitize(p.name)} ${p.uid}:${p.gid} ${sanitize(p.home)}${owned ? '' : `  ! home owned by uid ${hm!.uid}: qmail-getpw passes over ${sanitize(p.name)}`}`;
-    homeNode(c, 2, `${root}#user:${p.name}`, label, p.home, { uid: p.uid, namePrefix: '', addressOf: (n) => `${p.name}${n.length > 7 ? c.breakChar + extOf(n) : ''}@${c.domain}` });
+    homeNode(c, 2, `${root}#user:${p.name}`, label, p.home, { uid: p.uid, namePrefix: '', localOf: (n) => `${p.name}${n.length > 7 ? c.breakChar + extOf(n) : ''}` });
     if (!owned) c.out[c.out.length - 1].tone = c.out[c.out.length - 1].tone ?? 'warn';
   }
 }
