@@ -1,5 +1,6 @@
 // Pure argument parsing: global options anywhere, per-command options,
 // `--` ends options, a lone `-` is a positional (read addresses from stdin).
+import { shown } from './text/sanitize.js';
 
 export interface OptionSpec {
   /** Takes a value (`--sender S` or `--sender=S`). */
@@ -136,7 +137,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     const a = argv[i];
     if (endOfOptions || a === '-' || !a.startsWith('-')) {
       if (command === null && !endOfOptions) {
-        if (!(a in COMMANDS)) throw new UsageError(`unknown command "${a}" (see qlens --help)`);
+        if (!(a in COMMANDS)) throw new UsageError(`unknown command "${shown(a)}" (see qlens --help)`);
         command = a;
       } else positionals.push(a);
       continue;
@@ -153,7 +154,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
       inline = eq >= 0 ? a.slice(eq + 1) : undefined;
     } else if (a === '-h') name = 'help';
     else if (a === '-V') name = 'version';
-    else throw new UsageError(`unknown option "${a}" (see qlens --help)`);
+    else throw new UsageError(`unknown option "${shown(a)}" (see qlens --help)`);
     pendingCommandOpts.push({ name, value: inline, raw: a });
     // Values must be consumed now to keep positions right.
     const spec = GLOBAL_OPTIONS[name] ?? (command ? COMMANDS[command].options[name] : undefined) ?? findAnyCommandOption(name);
@@ -170,9 +171,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if (!spec) {
       const where = command ? `for "${command}"` : '';
       const status = command ? COMMANDS[command].usageStatus?.(collectFlags(pendingCommandOpts)) ?? 2 : 2;
-      throw new UsageError(`unknown option --${p.name}${where ? ' ' + where : ''} (see qlens --help)`, status);
+      throw new UsageError(`unknown option --${shown(p.name)}${where ? ' ' + where : ''} (see qlens --help)`, status);
     }
-    if (!spec.value && p.value !== undefined) throw new UsageError(`option --${p.name} takes no value`);
+    if (!spec.value && p.value !== undefined) throw new UsageError(`option --${shown(p.name)} takes no value`);
     if (spec.value) {
       const v = p.value as string;
       if (spec.repeat) {

@@ -147,7 +147,8 @@ export async function main(argv: string[]): Promise<number> {
     color,
     readOnly,
     out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    // Every line on stderr is made safe here too, whatever a command forgot: names of installations, paths, arguments.
+    err: (t) => process.stderr.write(sanitize(t, { keepNewlines: true, keepTabs: true })),
     readStdin,
     readStdinBytes,
   };

@@ -67,8 +67,9 @@ export function countsText(c: QueueCounts): string {
 }
 
 export function layoutText(layout: QueueLayout): string {
-  if (!layout.present) return `${layout.instance}: no queue directory (${layout.queueDir})\n`;
-  return `${layout.instance}  queue ${layout.queueDir}, split ${layout.split}${layout.bigTodo ? ', big-todo' : ''}\n`;
+  // An installation's directory name may hold anything (an escape sequence): sanitized like every outside string.
+  if (!layout.present) return `${sanitize(layout.instance)}: no queue directory (${sanitize(layout.queueDir)})\n`;
+  return `${sanitize(layout.instance)}  queue ${sanitize(layout.queueDir)}, split ${layout.split}${layout.bigTodo ? ', big-todo' : ''}\n`;
 }
 
 function retryText(est: RetryEstimate, now: number): string {
@@ -120,7 +121,7 @@ function fitDomain(d: string): string {
 
 /** qshape's table: rows of domains, the T (total) column, then the age buckets in minutes. */
 export function shapeText(t: ShapeTable, instance: string): string {
-  let out = `${instance}  ${t.channel} recipients pending, by domain and age in minutes\n`;
+  let out = `${sanitize(instance)}  ${t.channel} recipients pending, by domain and age in minutes\n`;
   out += pad('', DOMAIN_W, true) + pad('T', 6) + SHAPE_LABELS.map((l, i) => pad(l, i === SHAPE_LABELS.length - 1 ? 6 : 5)).join('') + '\n';
   for (const r of t.rows) {
     out += pad(fitDomain(r.domain), DOMAIN_W, true) + pad(String(r.total), 6) + r.counts.map((c, i) => pad(String(c), i === r.counts.length - 1 ? 6 : 5)).join('') + '\n';
@@ -130,14 +131,14 @@ export function shapeText(t: ShapeTable, instance: string): string {
 
 /** One message in full: envelope, state, headers, body preview, bounce notes. */
 export function detailText(d: QueueMessageDetail, now: number, queuelifetime: number): string {
-  let out = `${d.instance}  message #${d.id}\n`;
-  out += `  file      ${d.paths.mess} (${d.size} bytes)\n`;
+  let out = `${sanitize(d.instance)}  message #${d.id}\n`;
+  out += `  file      ${sanitize(d.paths.mess)} (${d.size} bytes)\n`;
   out += `  queued    ${qreadDate(d.queuedMs)} (${relative(d.queuedMs, now)}; ${d.queuedFrom === 'info' ? 'info mtime: its birth' : 'mess mtime: not yet preprocessed'})\n`;
   const sender = d.senderBytes === null ? '(unknown)' : `<${sanitizeBytes(d.senderBytes)}>`;
   out += `  sender    ${sender}${SENDER_NOTE[d.senderKind] ? ` (${SENDER_NOTE[d.senderKind]})` : ''}\n`;
   if (d.uid !== null || d.pid !== null) out += `  injected  by uid ${d.uid ?? '?'}, qmail-queue pid ${d.pid ?? '?'}\n`;
   const state = d.todo
-    ? `in todo (${d.paths.todo}): not yet preprocessed by qmail-send`
+    ? `in todo (${sanitize(d.paths.todo ?? '')}): not yet preprocessed by qmail-send`
     : d.queuedFrom === 'info'
       ? 'preprocessed' + (d.bouncing ? '; bouncing (a bounce goes out once every recipient is finished)' : '')
       : 'neither info nor todo: being written, or an orphan qmail-send removes after 36 hours';
@@ -149,7 +150,7 @@ export function detailText(d: QueueMessageDetail, now: number, queuelifetime: nu
   if (d.recipients.length === 0) out += '  (none)\n';
   for (const r of d.recipients) out += recipientLines(r, d, now);
   if (d.bounce) {
-    out += `bounce notes (${d.paths.bounce})\n`;
+    out += `bounce notes (${sanitize(d.paths.bounce ?? '')})\n`;
     for (const b of d.bounce) {
       out += `  <${sanitize(b.recipient)}>:\n`;
       for (const l of b.report.split('\n')) out += `    ${sanitize(l)}\n`;

@@ -203,7 +203,7 @@ export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise
   }
   out.flush();
   if (id !== null && !found) {
-    ctx.err(`qlens: no message #${id} in the queue of ${ctx.instances.join(', ')}\n`);
+    ctx.err(`qlens: no message #${id} in the queue of ${sanitize(ctx.instances.join(', '))}\n`);
     return 2;
   }
   return status;

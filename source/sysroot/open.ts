@@ -13,12 +13,12 @@
 import * as fs from 'node:fs';
 
 /**
- * The most qlens reads of one file into memory (32 MiB). The biggest real
+ * The most qlens reads of one file into memory (16 MiB). The biggest real
  * qmail files are well below it (a users/assign of 50,000 lines is 3.5 MB);
  * beyond it a reader gets the first READ_LIMIT bytes, cut at a line end,
  * and the sysroot reports "file too large".
  */
-export const READ_LIMIT = 32 * 1024 * 1024;
+export const READ_LIMIT = 16 * 1024 * 1024;
 
 export interface OpenedRegular {
   fd: number;

@@ -156,7 +156,7 @@ export class TargetReader {
     else {
       try {
         const r = readBounded(opened.fd, opened.st, READ_LIMIT);
-        if (r.truncatedFrom !== undefined) throw new FsError('EFBIG', norm, `file too large to edit: ${r.truncatedFrom} bytes (at most ${READ_LIMIT})`);
+        if (r.truncatedFrom !== undefined) throw new FsError('EFBIG', norm, `file too large: ${r.truncatedFrom} bytes (qlens edits or restores only files of at most ${READ_LIMIT})`);
         content = r.buf;
       } catch (err) {
         throw asFsError(err, norm);

@@ -7,7 +7,8 @@ import type { InstanceSummary, SessionData } from './session-data.js';
 export function progressText(data: SessionData): string {
   const p = data.progress;
   if (!p) return '';
-  return `loading ${p.done}/${p.total} ${p.step}…`;
+  // A step can name an installation's directory, which may hold anything: sanitized like every outside string.
+  return `loading ${p.done}/${p.total} ${sanitize(p.step)}…`;
 }
 
 export function instanceLine(i: InstanceSummary, width: number): string {

@@ -68,7 +68,7 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
   if (req.parts === undefined || req.parts === 'names') computeNames(sysroot, installs, users, post);
   let leaks = req.leaks;
   if (req.parts === 'veil' || (req.parts !== 'names' && !leaks)) leaks = computeVeil(sysroot, installs, users, post);
-  if (req.parts === undefined || req.parts === 'checks') computeChecks(installs, users, leaks ?? [], post);
+  if (req.parts === undefined || req.parts === 'checks') computeChecks(sysroot, installs, users, leaks ?? [], post);
   post({ part: 'done' });
 }
 
@@ -118,14 +118,15 @@ function computeVeil(sysroot: Sysroot, installs: LoadedInstallation[], users: Re
   }
 }
 
-function computeChecks(installs: LoadedInstallation[], users: ReturnType<typeof systemUsersOf>, leaks: Leak[], post: (m: HeavyMessage) => void): void {
+function computeChecks(sysroot: Sysroot, installs: LoadedInstallation[], users: ReturnType<typeof systemUsersOf>, leaks: Leak[], post: (m: HeavyMessage) => void): void {
   post({ part: 'step', text: 'checking (qlens check)' });
   // The same checks as `qlens check`, veil leaks that break mail included: those
   // from the leaks already found, as qlens check's veil rule would find them again.
   // (With one installation the leaks are only its programs built for another home: errors all the same.)
   const veilRule: LintRule = () => veilProblemsFromLeaks(leaks);
   try {
-    const problems = lintInstallations(installs, users, [veilRule]);
+    // The file-system layer's own problems (a bad .fsmeta line, a FIFO at /etc/passwd, a file too large) too, as qlens check lists them.
+    const problems = [...lintInstallations(installs, users, [veilRule]), ...sysroot.takeProblems()];
     post({ part: 'problems', value: problems });
     // Which domains those errors concern, after the Problems view has them (it traces each domain).
     post({ part: 'step', text: 'marking the domains check has errors for' });

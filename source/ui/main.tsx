@@ -2,7 +2,7 @@
 // and leave the terminal as it was however the session ends.
 import { parseDbOverride, type DbOverride } from '../qmail/vpopmail-mysql-config.js';
 import { chooseSource } from './start.js';
-import { enterAlternateScreen, installExitGuards } from './terminal.js';
+import { enterAlternateScreen, installExitGuards, quitOnCtrlC } from './terminal.js';
 import { sanitize } from '../text/sanitize.js';
 import { startLoad } from './loader.js';
 import { emptySession, type SessionData, type SourceInfo } from './session-data.js';
@@ -74,11 +74,14 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     drawPreframe(process.stdout, latest);
     // Keys typed before Ink listens must not echo over the pre-frame; Ink reads them once it is up.
     process.stdin.setRawMode(true);
+    // Ctrl-C quits from the first frame on, also while Ink is still being loaded.
+    const handOver = quitOnCtrlC(guard, process.stdin);
     // React's development build keeps debugging records of every render: on a
     // big host (100,000 queued messages) that grows past a gigabyte. An admin's
     // session runs the production build unless NODE_ENV says otherwise.
     process.env.NODE_ENV ??= 'production';
     const { runApp } = await import('./run-app.js');
+    handOver();
     let claimed = false;
     await runApp({
       initial: latest,

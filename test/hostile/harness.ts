@@ -210,3 +210,13 @@ export function treeSnapshot(dir: string): string[] {
   walk(dir);
   return out;
 }
+
+/** An installation directory whose name is hostile: an OSC that retitles the terminal, a bidi override, a C1 CSI. */
+export const EVIL = '/var/qmail\x1b]0;pwned\x07\u202e\u009b2J';
+
+/** The base world plus a second installation (a copy of /var/qmail) at EVIL; the host directory. */
+export function evilWorld(): string {
+  const b = build();
+  fs.cpSync(b.fx.host('/var/qmail'), b.fx.host(EVIL), { recursive: true, verbatimSymlinks: true, filter: (src) => !src.endsWith('/lock/trigger') });
+  return b.fx.dir;
+}
