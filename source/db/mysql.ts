@@ -6,10 +6,10 @@
 // qmail/vpopmail-sql.ts, as server-side prepared statements, and the
 // password goes to the driver and nowhere else.
 import type { Connection } from 'mysql2/promise';
-import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { describeServer, isSocketHost, type SqlServer } from '../qmail/vpopmail-mysql-config.js';
 import type { Statement } from '../qmail/vpopmail-sql.js';
+import { hostFileExists } from '../sysroot/host.js';
 
 /** How long one connection attempt may take (vdelivermail's own vauth_open_update waits 2 s). */
 export const CONNECT_TIMEOUT_MS = 3000;
@@ -23,7 +23,7 @@ export const QUERY_TIMEOUT_MS = 5000;
  */
 export const DEFAULT_SOCKETS = ['/run/mysqld/mysqld.sock', '/var/run/mysqld/mysqld.sock', '/var/lib/mysql/mysql.sock', '/tmp/mysql.sock'];
 
-export function defaultSocket(exists: (p: string) => boolean = (p) => fs.existsSync(p)): string {
+export function defaultSocket(exists: (p: string) => boolean = hostFileExists): string {
   return DEFAULT_SOCKETS.find(exists) ?? DEFAULT_SOCKETS[0];
 }
 

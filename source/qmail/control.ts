@@ -2,7 +2,7 @@
 // fallback chain that gives its effective value (qmail-delivery.md §1.2;
 // the table qmail-showctl prints). Pure: the caller passes the bytes.
 import type { ControlValue, Diagnostic } from './model-types.js';
-import { readIntValue, readLineValue, readListLines } from './control-readers.js';
+import { readIntValue, readLineValue, readListLines, QMAIL_INT_MAX } from './control-readers.js';
 import { decodeBytes } from '../sysroot/sysroot.js';
 
 /** A: single line. B: single line with fallback to me / a literal. C: integer. D: list. cdb: a cdb file. */
@@ -266,6 +266,11 @@ export function whitespaceWarnings(name: string, bytes: Buffer, path: string): D
     if (v === '' && text.length === 0 && spec.reader !== 'C') warn(null, 'control-empty', `control/${name} is empty: the value is "" (an empty file is not a missing one)`);
     const rest = text.split('\n').slice(1).filter((l) => l.trim() !== '');
     if (rest.length > 0) warn(2, 'control-extra-lines', `only the first line of control/${name} is read; the rest is ignored`, 'info');
+    if (spec.reader === 'C') {
+      // control_readint: scan_ulong wraps, the int keeps the low 32 bits; what the program then holds is not what the file says.
+      const r = readIntValue(bytes, 0);
+      if (r.overflow !== undefined) warn(1, 'control-int-overflow', `${r.overflow} does not fit ${spec.program}'s int (at most ${QMAIL_INT_MAX}): qmail reads it as ${r.value}`, 'error');
+    }
     return out;
   }
   const parts = text.split('\n');

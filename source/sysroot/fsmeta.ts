@@ -50,7 +50,8 @@ export function parseFsmeta(text: string): {
       continue;
     }
     if (t !== undefined) {
-      const ms = /^\d{1,16}$/.test(t) ? Number(t) * 1000 : /^\d/.test(t) && t.length <= 40 ? Date.parse(t) : NaN;
+      // Epoch seconds (all digits; beyond 16 digits no date holds them) or an ISO time.
+      const ms = /^\d+$/.test(t) ? (t.length <= 16 ? Number(t) * 1000 : NaN) : /^\d/.test(t) && t.length <= 40 ? Date.parse(t) : NaN;
       if (Number.isNaN(ms) || Math.abs(ms) > MAX_TIME_MS) {
         diagnostics.push({ line: lineNo, message: `bad modification time "${quoted(t)}" (ISO 8601 UTC or epoch seconds up to year 275760): the real one is used` });
       } else e.mtimeMs = ms;

@@ -68,6 +68,11 @@ test('control/queuelifetime beyond an int: a problem with file and line saying w
   assert.match(r.out, /#1000001 /);
   // scan_ulong wraps modulo 2^64, the int keeps the low 32 bits: 99999999999999999999 mod 2^32.
   assert.match(r.err, /^qlens: \/var\/qmail\/control\/queuelifetime:1: error: 99999999999999999999 does not fit qmail-send's int \(at most 2147483647\): qmail reads it as 1661992959 seconds$/m);
+  // qlens check says it too, as it says every integer control file qmail would misread.
+  fs.writeFileSync(b.fx.host('/var/qmail/control/concurrencyremote'), '4294967316\n');
+  const c = await runClean('check', b.sysroot());
+  assert.match(c.out, /^\/var\/qmail\/control\/queuelifetime:1: error: 99999999999999999999 does not fit qmail-send's int \(at most 2147483647\): qmail reads it as 1661992959$/m);
+  assert.match(c.out, /^\/var\/qmail\/control\/concurrencyremote:1: error: 4294967316 does not fit qmail-send's int \(at most 2147483647\): qmail reads it as 20$/m);
   const j = await runClean('queue', b.sysroot(), { json: true });
   assert.equal(JSON.parse(j.out).summary.queuelifetime, 1661992959);
   const tui = await loadTui(b.fx.dir, [{ kind: 'message', instance: '/var/qmail', id: 1000001 }]);

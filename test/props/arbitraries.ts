@@ -60,3 +60,29 @@ export function lineCount(buf: Buffer): number {
   for (const b of buf) if (b === 10) n++;
   return buf[buf.length - 1] === 10 ? n : n + 1;
 }
+
+/**
+ * Lengths far beyond normal, for every field: mostly 10^3-10^4, now and then
+ * 10^5 or 10^6 (what found the regular expressions that grew with input).
+ * `npm run test:props` sees the big ones often; `npm test` a few.
+ */
+export const hugeLengthArb: fc.Arbitrary<number> = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 1_000, max: 10_000 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 10_000, max: 100_000 }) },
+  { weight: 1, arbitrary: fc.constantFrom(100_000, 1_000_000) },
+);
+
+/** A string of that length from a small alphabet (the characters a field could hold, regular-expression ones included). */
+export const hugeStringArb = (alphabet = 'abcxyz0123456789.-_+*?()[]{}|^$\\'): fc.Arbitrary<string> =>
+  fc.tuple(hugeLengthArb, fc.string({ unit: fc.constantFrom(...alphabet.split('')), minLength: 1, maxLength: 8 })).map(([n, seed]) => seed.repeat(Math.ceil(n / seed.length)).slice(0, n));
+
+/** Decimal numbers beyond an int (2^31), a uid_t (2^32), 2^53, 2^64, and very long ones, as strings: what a file can say. */
+export const bigNumberArb: fc.Arbitrary<string> = fc.oneof(
+  fc.bigInt({ min: 2n ** 53n, max: 2n ** 64n + 10n }).map(String),
+  fc.bigInt({ min: 2n ** 64n, max: 10n ** 40n }).map(String),
+  fc.integer({ min: 21, max: 5_000 }).map((n) => '9'.repeat(n)),
+  fc.constantFrom('2147483648', '4294967296', '18446744073709551616', '99999999999999999999', '9007199254740993'),
+);
+
+/** Runs for properties whose cases are huge: few in `npm test`, more in `npm run test:props`. */
+export const hugeParams = { numRuns: Math.max(10, Math.floor(RUNS / 20)) };
