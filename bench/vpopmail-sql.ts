@@ -140,10 +140,11 @@ export async function benchVpopmailSql(o: { runs: number; cli: string; log: (s: 
 
     // The first page of users, as the Dot-qmail view reads it when the branch opens (in one process, warm session).
     const parts = (await import(path.join(path.dirname(o.cli), 'ui', 'vpopmail-sql-parts.js'))) as typeof import('../source/ui/vpopmail-sql-parts.js');
+    const sqlDomains = (await import(path.join(path.dirname(o.cli), 'db', 'vpopmail-sql-domains.js'))) as typeof import('../source/db/vpopmail-sql-domains.js');
     const access = (await import(path.join(path.dirname(o.cli), 'db', 'vpopmail-sql-access.js'))) as typeof import('../source/db/vpopmail-sql-access.js');
     const inst = (await import(path.join(path.dirname(o.cli), 'qmail', 'installation.js'))) as typeof import('../source/qmail/installation.js');
     const sysroot = fx.sysroot();
-    const domains = parts.sqlDomainsOf(inst.loadInstallation(sysroot, '/var/qmail'), inst.systemUsersOf(sysroot));
+    const domains = sqlDomains.sqlDomainsOf(inst.loadInstallation(sysroot, '/var/qmail'), inst.systemUsersOf(sysroot));
     const data = new access.SqlTraceData();
     const pages: number[] = [];
     for (let i = 0; i < 5; i++) {

@@ -57,8 +57,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     return { inst, matrix: domainMatrix(inst, users, { managerInfo: true }) };
   });
   // vpopmail domains whose users are in MySQL: counted in the database (their vpasswd files do not exist).
-  const sqlParts = await import('../ui/vpopmail-sql-parts.js');
-  const sqlByInst = results.map(({ inst }) => sqlParts.sqlDomainsOf(inst, users));
+  const sqlDomains = await import('../db/vpopmail-sql-domains.js');
+  const sqlByInst = results.map(({ inst }) => sqlDomains.sqlDomainsOf(inst, users));
   if (sqlByInst.some((m) => m.size > 0)) {
     const { SqlTraceData } = await import('../db/vpopmail-sql-access.js');
     const v = ctx.options['vpopmail-db'];
@@ -69,7 +69,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       for (let i = 0; i < results.length; i++) {
         for (const r of results[i].matrix.domains) {
           const d = r.manager === 'vpopmail' ? sqlByInst[i].get(r.domain) : undefined;
-          if (d) r.managerInfo = sqlParts.sqlManagerInfo(await sqlParts.sqlCounts(data, d), d, r.managerInfo);
+          if (d) r.managerInfo = sqlDomains.sqlManagerInfo(await sqlDomains.sqlCounts(data, d), d, r.managerInfo);
         }
       }
     } finally {

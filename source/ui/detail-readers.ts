@@ -9,7 +9,8 @@ import { makeTracer } from '../trace/tracer.js';
 import { tracerPredictor } from '../trace/queue-predict.js';
 import { dotqmailBranch } from './dotqmail-tree.js';
 import type { SqlTraceData } from '../db/vpopmail-sql-access.js';
-import { isSqlBranch, readSqlBranch, withSqlBranches, type sqlDomainsOf } from './vpopmail-sql-parts.js';
+import { isSqlBranch, readSqlBranch, withSqlBranches } from './vpopmail-sql-parts.js';
+import type { sqlDomainsOf } from '../db/vpopmail-sql-domains.js';
 import type { Detail, DetailRequest } from './session-data.js';
 import type { LogLoad } from './log-load.js';
 

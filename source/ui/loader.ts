@@ -24,7 +24,8 @@ import { LogLoad } from './log-load.js';
 import { readerFor } from './detail-readers.js';
 import { SqlTraceData } from '../db/vpopmail-sql-access.js';
 import type { DbOverride } from '../qmail/vpopmail-mysql-config.js';
-import { sqlCounts, sqlDomainsOf, sqlManagerInfo, withSqlBranches, type SqlCounts } from './vpopmail-sql-parts.js';
+import { withSqlBranches } from './vpopmail-sql-parts.js';
+import { sqlCounts, sqlDomainsOf, sqlManagerInfo, type SqlCounts } from '../db/vpopmail-sql-domains.js';
 import { requestKey, type DetailRequest, type InstanceSummary, type SessionData, type SourceInfo } from './session-data.js';
 
 export interface LoadRequest {

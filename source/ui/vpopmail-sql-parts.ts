@@ -4,109 +4,15 @@
 // that reads the users (and the valias rows) from the database when opened,
 // a page at a time. Everything goes through the loader's one SqlTraceData,
 // so one read-only session serves the whole TUI session.
-import type { Installation, SystemUsers } from '../qmail/model-types.js';
-import { findVpopmailDomains, loadVpopmailBuild, vpopmailHome } from '../qmail/vpopmail-domain.js';
-import { readQuiet } from '../qmail/quiet-read.js';
-import { sqlBuildFlags, sqlSource, type SqlBuildFlags, type SqlServer } from '../qmail/vpopmail-mysql-config.js';
-import { cellText, userTable, userCountStatement, userFromRow, userPageStatement, valiasAllStatement, valiasCountStatement, type SqlLayout } from '../qmail/vpopmail-sql.js';
-import { classifyCatchAll, describeGidFlags, BOUNCE_MAIL } from '../qmail/vpopmail.js';
-import type { ManagerInfo } from '../qmail/domains.js';
-import { attemptsText } from '../trace/vpopmail-sql.js';
+import { cellText, userTable, userCountStatement, userFromRow, userPageStatement, valiasAllStatement } from '../qmail/vpopmail-sql.js';
+import { describeGidFlags, BOUNCE_MAIL } from '../qmail/vpopmail.js';
 import { sanitize } from '../text/sanitize.js';
 import type { SqlTraceData } from '../db/vpopmail-sql-access.js';
-import type { SqlAnswer, VpopmailSqlClient } from '../db/vpopmail-sql-client.js';
+import { sqlClientOf, sqlCount, sqlFailure, type SqlDomain } from '../db/vpopmail-sql-domains.js';
 import type { TreeNode } from './dotqmail-tree.js';
 
 /** Users listed per opened page of a domain. */
 export const SQL_PAGE = 200;
-
-interface SqlDomain {
-  /** The virtualdomains key (an alias domain has its own key and the real domain's rows). */
-  key: string;
-  real: string;
-  flags: SqlBuildFlags;
-  layout: SqlLayout;
-  servers: SqlServer[] | null;
-  configError: string | null;
-  configPath: string;
-  /** The catch-all in the file summary's words ("bounce-no-mailbox", "delete", "forward x@y", "path /d/"). */
-  catchAll: string;
-}
-
-/** The vpopmail domains of an installation whose build uses MySQL, by virtualdomains key. */
-export function sqlDomainsOf(inst: Installation, users: SystemUsers): Map<string, SqlDomain> {
-  const out = new Map<string, SqlDomain>();
-  let domains: ReturnType<typeof findVpopmailDomains> = [];
-  try {
-    domains = findVpopmailDomains(inst);
-  } catch {
-    return out;
-  }
-  const byHome = new Map<string, Omit<SqlDomain, 'key' | 'real' | 'catchAll'> | null>();
-  for (const d of domains) {
-    const home = vpopmailHome(d.command.trim().split(/\s+/)[0] ?? null, users).home;
-    if (!byHome.has(home)) {
-      const build = loadVpopmailBuild(inst.sysroot, home);
-      if (build.backend !== 'mysql') byHome.set(home, null);
-      else {
-        const flags = sqlBuildFlags(build.defines ?? new Map(), build.path);
-        const src = sqlSource((p) => readQuiet(inst.sysroot, p), home, flags, null);
-        byHome.set(home, { flags, layout: { manyDomains: flags.manyDomains, valias: flags.valias }, servers: src.ok ? src.servers : null, configError: src.ok ? null : src.error.message, configPath: src.configPath });
-      }
-    }
-    const h = byHome.get(home);
-    const ca = d.catchAll === null ? null : classifyCatchAll(d.catchAll);
-    const catchAll = ca === null ? 'none' : ca.kind === 'path' ? `path ${ca.dir}` : ca.kind === 'forward' ? `forward ${ca.arg}` : ca.kind;
-    if (h) out.set(d.domain, { key: d.domain, real: d.realDomain, ...h, catchAll });
-  }
-  return out;
-}
-
-function failure(a: SqlAnswer): string | null {
-  if (a.kind === 'no-connection') return `cannot reach MySQL: ${a.lost ? `the connection was lost (${a.lost.code}: ${a.lost.message}); ` : ''}${attemptsText(a.attempts)}`;
-  if (a.kind === 'query-failed') return `${a.server}: ${a.code}: ${a.message}`;
-  return null;
-}
-
-function clientOf(sql: SqlTraceData, d: SqlDomain): VpopmailSqlClient | null {
-  return d.servers ? sql.clientFor(d.servers, d.layout) : null;
-}
-
-async function count(client: VpopmailSqlClient, st: ReturnType<typeof userCountStatement>): Promise<number | string> {
-  const a = await client.query(st);
-  return a.kind === 'rows' ? Number(cellText(a.rows[0]?.n) || 0) : (failure(a) ?? 'no answer');
-}
-
-/** A SQL domain's numbers from the database: its users, its valias rows (VALIAS), or why they could not be counted. */
-export interface SqlCounts {
-  users: number | null;
-  valias: number;
-  problems: string[];
-}
-
-export async function sqlCounts(sql: SqlTraceData, d: SqlDomain): Promise<SqlCounts> {
-  const client = clientOf(sql, d);
-  if (!client) return { users: null, valias: 0, problems: [`${d.configPath}: ${d.configError ?? 'no server'}: users not counted (vdelivermail defers every message)`] };
-  const users = await count(client, userCountStatement(d.layout, d.real));
-  const valias = d.flags.valias ? await count(client, valiasCountStatement(d.real)) : 0;
-  const problems: string[] = [];
-  if (typeof users === 'string') problems.push(`users not counted: ${users}`);
-  if (typeof valias === 'string') problems.push(`valias rows not counted: ${valias}`);
-  if (users === 0) problems.push(`MySQL has no user for ${d.real}: vdelivermail sends every message to the catch-all`);
-  return { users: typeof users === 'number' ? users : null, valias: typeof valias === 'number' ? valias : 0, problems };
-}
-
-/**
- * The Domains view's numbers for a SQL domain: its users counted in MySQL,
- * its aliases the valias rows plus the .qmail-NAME files the file summary
- * counted (when it has come in). Not counted: catch-all 'unknown', so the
- * row says "users not counted" rather than "0 users".
- */
-export function sqlManagerInfo(c: SqlCounts, d: SqlDomain, prev: ManagerInfo | undefined): ManagerInfo {
-  if (c.users === null) return { users: 0, aliases: 0, catchAll: 'unknown', problems: c.problems };
-  const fileAliases = prev && prev.catchAll !== 'unknown' ? prev.aliases : 0;
-  return { users: c.users, aliases: fileAliases + c.valias, catchAll: d.catchAll, ...(c.problems.length ? { problems: c.problems } : {}) };
-}
 
 const BRANCH = '#mysql@';
 
@@ -160,16 +66,16 @@ export async function readSqlBranch(sql: SqlTraceData, root: string, domains: Ma
   const depth = 4;
   const err = (text: string): TreeNode[] => [{ id: `${id}#error`, depth, text: `✗ ${sanitize(text)}`, tone: 'error' }];
   if (!d || !Number.isSafeInteger(offset)) return err(`${key} is not a vpopmail domain over MySQL here`);
-  const client = clientOf(sql, d);
+  const client = sqlClientOf(sql, d);
   if (!client) return err(`${d.configPath}: ${d.configError ?? 'no server'}`);
-  const total = await count(client, userCountStatement(d.layout, d.real));
+  const total = await sqlCount(client, userCountStatement(d.layout, d.real));
   if (typeof total === 'string') return err(total);
   const out: TreeNode[] = [];
   if (offset === 0) {
     out.push({ id: `${id}#count`, depth, text: `${total} user${total === 1 ? '' : 's'} of ${sanitize(d.real)} in ${d.flags.manyDomains ? `table vpopmail (pw_domain '${sanitize(d.real)}')` : `table ${sanitize(userTable(d.layout, d.real))}`}`, tone: 'dim' });
     if (d.flags.valias) {
       const v = await client.query(valiasAllStatement(d.real));
-      const why = failure(v);
+      const why = sqlFailure(v);
       if (why) out.push(...err(`valias rows: ${why}`));
       else if (v.kind === 'rows') {
         const byAlias = new Map<string, string[]>();
@@ -187,7 +93,7 @@ export async function readSqlBranch(sql: SqlTraceData, root: string, domains: Ma
     }
   }
   const page = await client.query(userPageStatement(d.layout, d.real, offset, SQL_PAGE));
-  const why = failure(page);
+  const why = sqlFailure(page);
   if (why) return [...out, ...err(why)];
   if (page.kind !== 'rows') return out;
   for (const r of page.rows) {
