@@ -7,243 +7,11 @@
 // and program, and the environment (env -, envdir, QMAILQUEUE, PATH...).
 import type { Sysroot } from '../sysroot/sysroot.js';
 import { FsError, decodeBytes, normalizeSystemPath } from '../sysroot/sysroot.js';
-import type { Diagnostic, QmailStartCall, ShellCommand, ShellWord, StartScript, TcpServerCall, WordPart } from './model-types.js';
+import type { Diagnostic, QmailStartCall, ShellWord, StartScript, TcpServerCall } from './model-types.js';
+import { splitShell } from './shell-words.js';
 
 export type { WordPart, ShellWord, ShellCommand, EnvSetting, QmailStartCall, TcpServerCall, MultilogCall, StartScript } from './model-types.js';
-
-// ---------------------------------------------------------------- words
-
-function isNameChar(c: string): boolean {
-  return /[A-Za-z0-9_]/.test(c);
-}
-
-/** Split shell text into commands of words. Never throws: odd input gives odd words and a diagnostic. */
-export function splitShell(text: string, path = '(script)'): { commands: ShellCommand[]; diagnostics: Diagnostic[] } {
-  const commands: ShellCommand[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const vars = new Map<string, ShellWord>();
-  let i = 0;
-  let line = 1;
-  let words: ShellWord[] = [];
-  let cmdLine = 1;
-
-  const finishCommand = (): void => {
-    if (words.length === 0) return;
-    const assigns: ShellCommand['assigns'] = [];
-    let k = 0;
-    while (k < words.length) {
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(words[k].raw);
-      if (!m) break;
-      const w = words[k];
-      const value = stripAssignName(w, m[1].length + 1);
-      assigns.push({ name: m[1], value });
-      k++;
-    }
-    const rest = words.slice(k);
-    // A bare assignment sets a shell variable; later words may use it.
-    if (rest.length === 0) for (const a of assigns) vars.set(a.name, a.value);
-    if (rest.length > 0 && rest[0].value === 'export') {
-      for (const w of rest.slice(1)) {
-        const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.raw);
-        if (m) vars.set(m[1], stripAssignName(w, m[1].length + 1));
-      }
-    }
-    commands.push({ assigns, words: rest, line: cmdLine });
-    words = [];
-  };
-
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '\\' && text[i + 1] === '\n') {
-      i += 2;
-      line++;
-      continue;
-    }
-    if (c === '\n' || c === ';' || c === '&' || c === '|') {
-      finishCommand();
-      if (c === '\n') line++;
-      i++;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r') {
-      i++;
-      continue;
-    }
-    if (c === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '(' || c === ')' || c === '{' || c === '}') {
-      i++;
-      continue;
-    }
-    // Redirections (2>&1, >/dev/null, <file) are not words: skip them and their target.
-    const redir = /^[0-9]*(?:>>|>&|<&|>|<)[ \t]*/.exec(text.slice(i, i + 16));
-    if (redir) {
-      i += redir[0].length;
-      while (i < text.length && !/[ \t\n;&|]/.test(text[i])) i++;
-      continue;
-    }
-    // A word.
-    if (words.length === 0) cmdLine = line;
-    const startLine = line;
-    const start = i;
-    const parts: WordPart[] = [];
-    let lit = '';
-    const pushLit = (): void => {
-      if (lit) parts.push({ lit });
-      lit = '';
-    };
-    const readSubst = (quoted: boolean): void => {
-      // At a backtick or "$(".
-      let body = '';
-      if (text[i] === '`') {
-        i++;
-        while (i < text.length && text[i] !== '`') {
-          if (text[i] === '\\' && i + 1 < text.length) {
-            body += text[i + 1];
-            i += 2;
-            continue;
-          }
-          if (text[i] === '\n') line++;
-          body += text[i++];
-        }
-        if (i >= text.length) diagnostics.push({ path, line: startLine, severity: 'warning', code: 'script-syntax', message: 'unterminated `...` substitution' });
-        i++;
-      } else {
-        i += 2;
-        let depth = 1;
-        while (i < text.length) {
-          if (text[i] === '(') depth++;
-          if (text[i] === ')' && --depth === 0) break;
-          if (text[i] === '\n') line++;
-          body += text[i++];
-        }
-        if (i >= text.length) diagnostics.push({ path, line: startLine, severity: 'warning', code: 'script-syntax', message: 'unterminated $(...) substitution' });
-        i++;
-      }
-      pushLit();
-      parts.push({ subst: body.trim(), quoted });
-    };
-    const readVar = (quoted: boolean): void => {
-      // At "$".
-      let name = '';
-      let j = i + 1;
-      if (text[j] === '{') {
-        const end = text.indexOf('}', j);
-        if (end < 0) {
-          lit += '$';
-          i++;
-          return;
-        }
-        name = text.slice(j + 1, end);
-        j = end + 1;
-      } else {
-        while (j < text.length && isNameChar(text[j])) name += text[j++];
-      }
-      if (!name) {
-        lit += '$';
-        i++;
-        return;
-      }
-      const known = vars.get(name);
-      if (known) {
-        for (const p of known.parts) {
-          if ('lit' in p) lit += p.lit;
-          else {
-            pushLit();
-            parts.push({ subst: p.subst, quoted: quoted || p.quoted });
-          }
-        }
-      } else lit += text.slice(i, j);
-      i = j;
-    };
-    while (i < text.length) {
-      const d = text[i];
-      if (d === ' ' || d === '\t' || d === '\n' || d === ';' || d === '&' || d === '|' || d === '\r') break;
-      if (d === '\\') {
-        if (text[i + 1] === '\n') {
-          i += 2;
-          line++;
-          continue;
-        }
-        if (i + 1 < text.length) lit += text[i + 1];
-        i += 2;
-        continue;
-      }
-      if (d === "'") {
-        const end = text.indexOf("'", i + 1);
-        const body = end < 0 ? text.slice(i + 1) : text.slice(i + 1, end);
-        for (const ch of body) if (ch === '\n') line++;
-        lit += body;
-        i = end < 0 ? text.length : end + 1;
-        continue;
-      }
-      if (d === '"') {
-        i++;
-        while (i < text.length && text[i] !== '"') {
-          const e = text[i];
-          if (e === '\\' && i + 1 < text.length && '$`"\\\n'.includes(text[i + 1])) {
-            if (text[i + 1] === '\n') line++;
-            else lit += text[i + 1];
-            i += 2;
-            continue;
-          }
-          if (e === '`' || (e === '$' && text[i + 1] === '(')) {
-            readSubst(true);
-            continue;
-          }
-          if (e === '$') {
-            readVar(true);
-            continue;
-          }
-          if (e === '\n') line++;
-          lit += e;
-          i++;
-        }
-        i++;
-        continue;
-      }
-      if (d === '`' || (d === '$' && text[i + 1] === '(')) {
-        readSubst(false);
-        continue;
-      }
-      if (d === '$') {
-        readVar(false);
-        continue;
-      }
-      lit += d;
-      i++;
-    }
-    pushLit();
-    const raw = text.slice(start, i);
-    words.push({ raw, parts, value: partsText(parts), line: startLine });
-  }
-  finishCommand();
-  return { commands, diagnostics };
-}
-
-function partsText(parts: WordPart[]): string {
-  return parts.map((p) => ('lit' in p ? p.lit : '`' + p.subst + '`')).join('');
-}
-
-/** The value part of a NAME=value word. */
-function stripAssignName(w: ShellWord, n: number): ShellWord {
-  const parts = [...w.parts];
-  let drop = n;
-  while (drop > 0 && parts.length > 0) {
-    const p = parts[0];
-    if (!('lit' in p)) break;
-    if (p.lit.length <= drop) {
-      drop -= p.lit.length;
-      parts.shift();
-    } else {
-      parts[0] = { lit: p.lit.slice(drop) };
-      drop = 0;
-    }
-  }
-  return { raw: w.raw.slice(w.raw.indexOf('=') + 1), parts, value: partsText(parts), line: w.line };
-}
+export { splitShell } from './shell-words.js';
 
 // ---------------------------------------------------------------- commands
 
@@ -257,128 +25,120 @@ function base(p: string): string {
 const SOFTLIMIT_OPTS = new Set(['-m', '-a', '-d', '-o', '-p', '-l', '-f', '-c', '-r', '-t', '-s']);
 const TCPSERVER_ARG_OPTS = new Set(['x', 't', 'u', 'g', 'l', 'b', 'B', 'c', 'I', 'n', 'C']);
 
+/** systemd's Environment= lines: it quotes whole assignments ("PATH=/a:/b" VAR=x). */
+function systemdEnvironment(text: string, path: string, out: StartScript): void {
+  for (const m of text.matchAll(/^Environment=(.*)$/gm)) {
+    const lineNo = text.slice(0, m.index).split('\n').length;
+    for (const c of splitShell(m[1], path).commands) {
+      for (const w of [...c.assigns.map((a) => ({ value: `${a.name}=${a.value.value}` })), ...c.words]) {
+        const kv = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(w.value);
+        if (kv) out.env.push({ name: kv[1], value: kv[2], path, line: lineNo, via: 'assign' });
+      }
+    }
+  }
+}
+
+/** `env [-] [-u NAME] [NAME=value]... prog`: the index of prog, the settings and clearings recorded. */
+function peelEnv(w: ShellWord[], k: number, path: string, out: StartScript): number {
+  while (k < w.length) {
+    const v = w[k].value;
+    if (v === '-' || v === '-i' || v === '--ignore-environment') {
+      out.envClear.push(w[k].line);
+      k++;
+      continue;
+    }
+    if (v === '-u' || v === '--unset') {
+      k += 2;
+      continue;
+    }
+    // `env "PATH=/a:$PATH" prog` is an assignment too: look at the word after quote removal.
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(v);
+    if (!m) break;
+    out.env.push({ name: m[1], value: v.slice(m[0].length), path, line: w[k].line, via: 'env' });
+    k++;
+  }
+  return k;
+}
+
+/** Options of a wrapper that runs the rest of its words: the index of the first word after them. */
+function skipOptions(w: ShellWord[], k: number, takesArg: (opt: string) => boolean, seen?: (opt: string, k: number) => void): number {
+  while (k < w.length && w[k].value.startsWith('-')) {
+    const v = w[k].value;
+    seen?.(v, k);
+    k += takesArg(v) ? 2 : 1;
+  }
+  return k;
+}
+
+/**
+ * The wrappers before the real program (exec, env, envdir, setuidgid,
+ * softlimit, chpst, ...), peeled off with what they set recorded in `out`:
+ * the command's words (argv0 rewrites them) and the index of the program
+ * (w.length when there is none).
+ */
+function peelWrappers(words: ShellWord[], path: string, out: StartScript): { w: ShellWord[]; k: number } {
+  let w = words;
+  let k = 0;
+  while (k < w.length) {
+    const name = base(w[k].value);
+    if (name === 'exec' || name === 'nohup' || name === 'fghack' || name === 'pgrphack' || name === 'command') k++;
+    else if (name === 'export') {
+      for (const x of w.slice(k + 1)) {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(x.value);
+        if (m) out.env.push({ name: m[1], value: x.value.slice(m[0].length), path, line: x.line, via: 'export' });
+      }
+      return { w, k: w.length };
+    } else if (name === 'env') k = peelEnv(w, k + 1, path, out);
+    else if (name === 'envdir') {
+      if (k + 1 < w.length) out.envdirs.push({ dir: w[k + 1].value, line: w[k + 1].line });
+      k += 2;
+    } else if (name === 'setuidgid' || name === 'envuidgid') k += 2;
+    else if (name === 'argv0') {
+      // argv0 PROGRAM NAME ARGS: runs PROGRAM.
+      if (k + 2 < w.length) w = [...w.slice(0, k + 1), ...w.slice(k + 1, k + 2), ...w.slice(k + 3)];
+      k++;
+    } else if (name === 'softlimit') k = skipOptions(w, k + 1, (v) => SOFTLIMIT_OPTS.has(v));
+    else if (name === 'nice') k = skipOptions(w, k + 1, (v) => v === '-n');
+    else if (name === 'chpst') {
+      k = skipOptions(
+        w,
+        k + 1,
+        (v) => /^-[uUbenlLmdofpcr]$/.test(v),
+        (v, at) => {
+          if (v === '-e' && at + 1 < w.length) out.envdirs.push({ dir: w[at + 1].value, line: w[at + 1].line });
+        },
+      );
+    } else break;
+  }
+  return { w, k };
+}
+
+/** What the program a command runs tells: an exec'd script, qmail-start's arguments, a tcpserver, a multilog. */
+function recordProgram(w: ShellWord[], k: number, path: string, out: StartScript): void {
+  const prog = w[k];
+  const pname = base(prog.value);
+  if (prog.value.startsWith('/') && pname !== 'qmail-start' && !isTcpServer(pname)) {
+    out.execs.push({ program: prog.value, line: prog.line });
+  }
+  if (pname === 'qmail-start') {
+    const args = w.slice(k + 1);
+    out.qmailStart.push({ path, line: prog.line, program: prog.value, arg: args[0] ?? null, logger: args.slice(1).map((a) => a.value) });
+    return;
+  }
+  if (isTcpServer(pname)) out.tcpservers.push(parseTcpServer(w.slice(k), path));
+  if (pname === 'multilog') out.multilogs.push({ path, line: prog.line, program: prog.value, args: w.slice(k + 1).map((x) => x.value) });
+}
+
 /** Analyse a script's text. `path` is its system path. */
 export function parseStartScript(text: string, path: string, kind: StartScript['kind'] = 'other'): StartScript {
   const body = kind === 'systemd' ? systemdExecLines(text) : text;
   const { commands, diagnostics } = splitShell(body, path);
   const out: StartScript = { path, kind, commands, env: [], envClear: [], envdirs: [], qmailStart: [], tcpservers: [], multilogs: [], execs: [], diagnostics };
-  if (kind === 'systemd') {
-    for (const m of text.matchAll(/^Environment=(.*)$/gm)) {
-      const lineNo = text.slice(0, m.index).split('\n').length;
-      // systemd quotes whole assignments: "PATH=/a:/b" VAR=x
-      for (const c of splitShell(m[1], path).commands) {
-        for (const w of [...c.assigns.map((a) => ({ value: `${a.name}=${a.value.value}` })), ...c.words]) {
-          const kv = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(w.value);
-          if (kv) out.env.push({ name: kv[1], value: kv[2], path, line: lineNo, via: 'assign' });
-        }
-      }
-    }
-  }
+  if (kind === 'systemd') systemdEnvironment(text, path, out);
   for (const cmd of commands) {
     for (const a of cmd.assigns) out.env.push({ name: a.name, value: a.value.value, path, line: a.value.line, via: 'assign' });
-    let w = cmd.words;
-    let k = 0;
-    // Peel wrappers until the real program.
-    while (k < w.length) {
-      const name = base(w[k].value);
-      if (name === 'exec' || name === 'nohup' || name === 'fghack' || name === 'pgrphack' || name === 'command') {
-        k++;
-        continue;
-      }
-      if (name === 'export') {
-        for (const x of w.slice(k + 1)) {
-          const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(x.value);
-          if (m) out.env.push({ name: m[1], value: x.value.slice(m[0].length), path, line: x.line, via: 'export' });
-        }
-        k = w.length;
-        break;
-      }
-      if (name === 'env') {
-        k++;
-        while (k < w.length) {
-          const v = w[k].value;
-          if (v === '-' || v === '-i' || v === '--ignore-environment') {
-            out.envClear.push(w[k].line);
-            k++;
-            continue;
-          }
-          if (v === '-u' || v === '--unset') {
-            k += 2;
-            continue;
-          }
-          // `env "PATH=/a:$PATH" prog` is an assignment too: look at the word after quote removal.
-          const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w[k].value);
-          if (m) {
-            out.env.push({ name: m[1], value: w[k].value.slice(m[0].length), path, line: w[k].line, via: 'env' });
-            k++;
-            continue;
-          }
-          break;
-        }
-        continue;
-      }
-      if (name === 'envdir') {
-        if (k + 1 < w.length) out.envdirs.push({ dir: w[k + 1].value, line: w[k + 1].line });
-        k += 2;
-        continue;
-      }
-      if (name === 'setuidgid' || name === 'envuidgid') {
-        k += 2;
-        continue;
-      }
-      if (name === 'argv0') {
-        // argv0 PROGRAM NAME ARGS: runs PROGRAM.
-        if (k + 2 < w.length) w = [...w.slice(0, k + 1), ...w.slice(k + 1, k + 2), ...w.slice(k + 3)];
-        k++;
-        continue;
-      }
-      if (name === 'softlimit') {
-        k++;
-        while (k < w.length && w[k].value.startsWith('-')) {
-          const v = w[k].value;
-          k += SOFTLIMIT_OPTS.has(v) ? 2 : 1;
-        }
-        continue;
-      }
-      if (name === 'nice') {
-        k++;
-        while (k < w.length && w[k].value.startsWith('-')) k += w[k].value === '-n' ? 2 : 1;
-        continue;
-      }
-      if (name === 'chpst') {
-        k++;
-        while (k < w.length && w[k].value.startsWith('-')) {
-          const v = w[k].value;
-          if (v === '-e' && k + 1 < w.length) out.envdirs.push({ dir: w[k + 1].value, line: w[k + 1].line });
-          k += /^-[uUbenlLmdofpcr]$/.test(v) ? 2 : 1;
-        }
-        continue;
-      }
-      break;
-    }
-    if (k >= w.length) continue;
-    const prog = w[k];
-    const pname = base(prog.value);
-    if (prog.value.startsWith('/') && pname !== 'qmail-start' && !isTcpServer(pname)) {
-      out.execs.push({ program: prog.value, line: prog.line });
-    }
-    if (pname === 'qmail-start') {
-      const args = w.slice(k + 1);
-      out.qmailStart.push({
-        path,
-        line: prog.line,
-        program: prog.value,
-        arg: args[0] ?? null,
-        logger: args.slice(1).map((a) => a.value),
-      });
-      continue;
-    }
-    if (isTcpServer(pname)) {
-      out.tcpservers.push(parseTcpServer(w.slice(k), path));
-    }
-    if (pname === 'multilog') {
-      out.multilogs.push({ path, line: prog.line, program: prog.value, args: w.slice(k + 1).map((x) => x.value) });
-    }
+    const { w, k } = peelWrappers(cmd.words, path, out);
+    if (k < w.length) recordProgram(w, k, path, out);
   }
   return out;
 }
