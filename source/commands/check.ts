@@ -6,7 +6,7 @@ import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { formatDiagnostic, lintInstallations, type LintRule } from '../qmail/lint.js';
 import { veilLintRule } from '../veil/index.js';
 import { sanitize, shown, toSafeJson } from '../text/sanitize.js';
-import { parseDbOverride, type DbOverride } from '../qmail/vpopmail-mysql-config.js';
+import { vpopmailDbOption } from './db-option.js';
 import type { Diagnostic, Installation } from '../qmail/model-types.js';
 
 export async function run(ctx: CommandContext): Promise<number> {
@@ -17,13 +17,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   // rules run. Only the vpopmail user's own build header is looked at first,
   // so that a host without it is linted reading its files in the usual order.
   const sql = await import('../db/vpopmail-sql-check.js');
-  let override: DbOverride | null = null;
-  const v = ctx.options['vpopmail-db'];
-  if (v !== undefined) {
-    const d = typeof v === 'string' ? parseDbOverride(v) : { error: '--vpopmail-db needs a value' };
-    if ('error' in d) throw new UsageError(d.error);
-    override = d;
-  }
+  const override = vpopmailDbOption(ctx.options);
   const sqlRule = async (): Promise<(i: Installation[]) => Diagnostic[]> => {
     const data = await sql.fetchSqlCheckData(installs, users, override);
     const { vpopmailSqlDiagnostics } = await import('../qmail/vpopmail-sql-lint.js');

@@ -5,7 +5,7 @@ import { UsageError } from '../cli-args.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { domainCounts, domainMatrix, domainRowJson, managerInfoText, type DomainMatrix, type DomainRow } from '../qmail/domains.js';
 import { sanitize, toSafeJson } from '../text/sanitize.js';
-import { parseDbOverride } from '../qmail/vpopmail-mysql-config.js';
+import { vpopmailDbOption } from './db-option.js';
 
 function cell(s: string, width: number): string {
   if (s.length <= width) return s.padEnd(width);
@@ -61,10 +61,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const sqlByInst = results.map(({ inst }) => sqlDomains.sqlDomainsOf(inst, users));
   if (sqlByInst.some((m) => m.size > 0)) {
     const { SqlTraceData } = await import('../db/vpopmail-sql-access.js');
-    const v = ctx.options['vpopmail-db'];
-    const o = v === undefined ? null : typeof v === 'string' ? parseDbOverride(v) : { error: '--vpopmail-db needs a value' };
-    if (o && 'error' in o) throw new UsageError(o.error);
-    const data = new SqlTraceData(o);
+    const data = new SqlTraceData(vpopmailDbOption(ctx.options));
     try {
       for (let i = 0; i < results.length; i++) {
         for (const r of results[i].matrix.domains) {

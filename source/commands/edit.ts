@@ -12,7 +12,10 @@ import { stageEnv, previewImpact, homeOwners } from '../edit/session.js';
 import { undoCommand } from '../edit/undo-hint.js';
 import { applyChangeSet, backupDirRefusal, DEFAULT_BACKUP_DIR, type ApplyResult } from '../edit/journal.js';
 import { changeSetText, changeSetJson } from '../edit/report.js';
-import { traceForImpact } from '../edit/tracer.js';
+import { impactTracer } from '../edit/tracer.js';
+import { loadHandlers } from '../trace/manager-loader.js';
+import { openTraceBackends } from '../db/trace-backends.js';
+import { vpopmailDbOption } from './db-option.js';
 import type { Impact } from '../edit/impact.js';
 
 /** Codes of the file-system layer's own refusals (not an errno): said as they are, without "(CODE)". */
@@ -23,6 +26,17 @@ const OWN_CODES = new Set(['CONFLICT', 'SYMLINK', 'ESCAPE', 'OWNER', 'JOURNAL', 
  * writing is exit 3, one line naming the file (and the errno of a failed
  * write: EROFS, EACCES, ENOSPC...), and nothing written.
  */
+/** The preview's walks, vpopmail's MySQL rows included (fetched over one read-only session, closed before returning). */
+async function impactOf(ctx: CommandContext, cs: ChangeSet, extra: string[]): Promise<Impact[]> {
+  const backends = openTraceBackends({ vpopmailDb: vpopmailDbOption(ctx.options) });
+  try {
+    const t = impactTracer(ctx.instances, { handlers: await loadHandlers(backends.session) });
+    return await t.settle(() => previewImpact(ctx.sysroot, ctx.instances, cs, extra, t.trace));
+  } finally {
+    await backends.close();
+  }
+}
+
 export function refusal(ctx: CommandContext, e: unknown, what: Record<string, unknown> = {}): number {
   if (e instanceof FsError) {
     if (ctx.json) ctx.out(toSafeJson({ ...what, refused: { code: e.code, path: e.path, message: e.message }, written: false }) + '\n');
@@ -71,7 +85,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
 
   let impacts: Impact[] | null = null;
-  if (cs.valid) impacts = previewImpact(ctx.sysroot, ctx.instances, cs, impactExtra, traceForImpact(ctx.instances));
+  if (cs.valid) impacts = await impactOf(ctx, cs, impactExtra);
 
   let applied: ApplyResult | null = null;
   let status = cs.valid ? 0 : 1;

@@ -15,7 +15,8 @@ import { compareTime, isoTime, type LogTime } from '../log/tai64n.js';
 import { parseTimeArg } from '../log/time-arg.js';
 import { attemptLine, logHeader, storyLines, summaryLines } from '../log/format.js';
 import type { LogPrediction } from '../log/predict.js';
-import { loadInstallation } from '../qmail/installation.js';
+import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
+import type { ManagerHandlers } from '../trace/types.js';
 import { rewrite } from '../trace/send.js';
 import { Out } from './out.js';
 
@@ -156,7 +157,40 @@ function logsJson(searches: LogSearch[], session: LogSession): unknown[] {
 }
 
 
+/** On a host whose vpopmail keeps its users in MySQL: the predictions' handlers made for its database, and how to close it. */
+async function sqlBackends(ctx: CommandContext): Promise<{ handlers: ManagerHandlers; close: () => Promise<void> } | null> {
+  const { hasSqlVpopmail } = await import('../db/vpopmail-sql-check.js');
+  if (!hasSqlVpopmail(ctx.instances.map((r) => loadInstallation(ctx.sysroot, r)), systemUsersOf(ctx.sysroot))) return null;
+  const [{ openTraceBackends }, { loadHandlers }, { vpopmailDbOption }] = await Promise.all([import('../db/trace-backends.js'), import('../trace/manager-loader.js'), import('./db-option.js')]);
+  const backends = openTraceBackends({ vpopmailDb: vpopmailDbOption(ctx.options) });
+  return { handlers: await loadHandlers(backends.session), close: () => backends.close() };
+}
+
+/** Every attempt of the messages the run will tell, read once ahead (the log as it is now). */
+async function loggedRecipients(ctx: CommandContext, sources: LogSource[], tells: (m: LoggedMessage) => boolean, instanceOf: (log: number) => string) {
+  const out: Array<{ instance: string; recipient: string; channel: 'local' | 'remote' }> = [];
+  const message = (m: LoggedMessage): void => {
+    if (tells(m)) for (const d of m.deliveries) out.push({ instance: instanceOf(m.log), recipient: d.recipient, channel: d.channel });
+  };
+  const pre = new LogSession(ctx.sysroot, sources, { message }, { ordered: false, keepDeliveries: true, strings: true });
+  try {
+    await pre.readAll({ end: true });
+  } finally {
+    pre.close();
+  }
+  return out;
+}
+
 export async function run(ctx: CommandContext, deps: LogRunDeps = {}): Promise<number> {
+  const held: Array<() => Promise<void>> = [];
+  try {
+    return await runLog(ctx, deps, held);
+  } finally {
+    for (const close of held) await close();
+  }
+}
+
+async function runLog(ctx: CommandContext, deps: LogRunDeps, held: Array<() => Promise<void>>): Promise<number> {
   const now = deps.now ?? Date.now();
   if (ctx.positionals.length > 0) throw new UsageError(`log: unexpected argument ${JSON.stringify(ctx.positionals[0])} (see qlens --help)`);
   const since = timeOpt(ctx, 'since', now);
@@ -202,8 +236,12 @@ export async function run(ctx: CommandContext, deps: LogRunDeps = {}): Promise<n
   const skipped: SkippedLine[] = [];
   let skippedTotal = 0;
   let unmatched = 0;
-  const predictor = predict ? new (await import('../log/predictor.js')).LogPredictor(ctx.sysroot, ctx.instances, new Date(now)) : null;
   const instanceOf = (log: number): string => sources[log].instance;
+  const db = predict ? await sqlBackends(ctx) : null;
+  if (db) held.push(db.close);
+  const predictor = predict ? new (await import('../log/predictor.js')).LogPredictor(ctx.sysroot, ctx.instances, new Date(now), db?.handlers) : null;
+  // vpopmail over MySQL: the recipients the log will tell are walked first, so their rows are there when it is told.
+  if (db && predictor) await predictor.prefetch(await loggedRecipients(ctx, sources, (m) => wanted(m, instanceOf(m.log), filter), instanceOf));
   const predictionsFor = (m: LoggedMessage): Map<LoggedDelivery, LogPrediction> | null => {
     if (!predictor) return null;
     const map = new Map<LoggedDelivery, LogPrediction>();

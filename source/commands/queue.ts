@@ -84,7 +84,38 @@ export async function run(ctx: CommandContext): Promise<number> {
   // One message is always predicted whole; a listing within the budget.
   const limit = ctx.options['predict-all'] || ctx.options.message ? Infinity : DEFAULT_PREDICT_LIMIT;
   const budget = { left: limit, skipped: 0, limit };
-  return runQueue(ctx, { now, budget, predictorFor: (instance) => tracerPredictor(ctx.sysroot, instance, ctx.instances, now, budget) });
+  const sql = await sqlQueueTracer(ctx, now, budget);
+  try {
+    return await runQueue(ctx, { now, budget, predictorFor: (instance) => tracerPredictor(ctx.sysroot, instance, ctx.instances, now, budget, sql?.qt) });
+  } finally {
+    await sql?.close();
+  }
+}
+
+/**
+ * vpopmail over MySQL: the predictions read its rows. They are fetched
+ * before the listing (prefetchQueue: one read of the queue in this thread)
+ * over one read-only session, closed after it; other hosts list as before.
+ */
+async function sqlQueueTracer(ctx: CommandContext, now: number, budget: { left: number; skipped: number }): Promise<{ qt: import('../trace/queue-predict.js').QueueTracer; close(): Promise<void> } | null> {
+  const [{ hasSqlVpopmail }, { loadInstallation, systemUsersOf }] = await Promise.all([import('../db/vpopmail-sql-check.js'), import('../qmail/installation.js')]);
+  if (!hasSqlVpopmail(ctx.instances.map((r) => loadInstallation(ctx.sysroot, r)), systemUsersOf(ctx.sysroot))) return null;
+  let id: number | null = null;
+  try {
+    id = parseId(ctx.options.message);
+  } catch {
+    return null; // runQueue says why
+  }
+  const [{ queueTracer, prefetchQueue }, { openTraceBackends }, { loadHandlers }, { vpopmailDbOption }] = await Promise.all([
+    import('../trace/queue-predict.js'),
+    import('../db/trace-backends.js'),
+    import('../trace/manager-loader.js'),
+    import('./db-option.js'),
+  ]);
+  const backends = openTraceBackends({ vpopmailDb: vpopmailDbOption(ctx.options) });
+  const qt = queueTracer(ctx.sysroot, ctx.instances, now, await loadHandlers(backends.session));
+  await prefetchQueue(qt, ctx.sysroot, ctx.instances, now, budget, id);
+  return { qt, close: () => backends.close() };
 }
 
 export async function runQueue(ctx: CommandContext, deps: QueueRunDeps): Promise<number> {

@@ -2,11 +2,13 @@
 // listing ("would deliver to /home/bob/Maildir/", "deferred: ...").
 import type { Sysroot } from '../sysroot/sysroot.js';
 import type { Delivery, TraceResult } from './types.js';
-import type { QueuePrediction, RecipientPredictor } from '../qmail/queue.js';
+import { QueueProblems, readQueueLayout, readQueueMessage, readQueuelifetime, scanQueue, type QueuePrediction, type RecipientPredictor } from '../qmail/queue.js';
+import type { Installation } from '../qmail/model-types.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { SnapshotSysroot } from '../sysroot/snapshot.js';
-import { makeTracer } from './tracer.js';
+import { makeTracer, settle, type Tracer } from './tracer.js';
 import { builtinManagers } from './managers.js';
+import type { ManagerHandlers } from './types.js';
 
 function words(d: Delivery): string {
   switch (d.kind) {
@@ -79,19 +81,28 @@ export interface PredictBudget {
   skipped: number;
 }
 
-export function tracerPredictor(sysroot: Sysroot, instance: string, allInstances: string[], now: number, budget?: PredictBudget): RecipientPredictor {
-  // One snapshot of the tree for the whole listing: every prediction stats
-  // the same homes and domain directories, and parses the same tables.
+/** One tracer for a listing's installations, over one snapshot of the tree (each prediction stats the same homes and domain directories). */
+export interface QueueTracer {
+  snap: SnapshotSysroot;
+  installs: Installation[];
+  tracer: Tracer;
+}
+
+/** `handlers`: made for the caller's backends (vpopmail's MySQL) when it reads them; by default every manager's, reading no database. */
+export function queueTracer(sysroot: Sysroot, allInstances: string[], now: number, handlers: ManagerHandlers = builtinManagers): QueueTracer {
   const snap = new SnapshotSysroot(sysroot);
   const installs = allInstances.map((r) => loadInstallation(snap, r));
+  return { snap, installs, tracer: makeTracer({ installs, users: systemUsersOf(snap), now: new Date(now), handlers }) };
+}
+
+export function tracerPredictor(sysroot: Sysroot, instance: string, allInstances: string[], now: number, budget?: PredictBudget, shared?: QueueTracer): RecipientPredictor {
+  const { snap, installs, tracer } = shared ?? queueTracer(sysroot, allInstances, now);
   const inst = installs[allInstances.indexOf(instance)] ?? loadInstallation(snap, instance);
-  const users = systemUsersOf(snap);
   const memo = new Map<string, QueuePrediction | null>();
   // Whether a remote hop goes out plainly or crosses into another loaded
   // installation is decided by its domain alone (smtproutes, listeners), so
   // one plain walk per domain answers for every address there.
   const plainDomains = new Set<string>();
-  const tracer = makeTracer({ installs, users, now: new Date(now), handlers: builtinManagers });
   return (address, channel, sender) => {
     const key = (channel ?? 'todo') + '\0' + address;
     const hit = memo.get(key);
@@ -122,4 +133,25 @@ export function tracerPredictor(sysroot: Sysroot, instance: string, allInstances
     memo.set(key, p);
     return p;
   };
+}
+
+/**
+ * Before a listing whose predictions may need a backend's records (vpopmail
+ * over MySQL): every installation's queue is read once with the listing's
+ * predictions made and thrown away, the records their walks asked for are
+ * fetched, and so again until none is missing; the listing then walks the
+ * same recipients, in the same order and within the same budget, over
+ * records already there. `id`: only that message (qlens queue --message).
+ */
+export async function prefetchQueue(qt: QueueTracer, sysroot: Sysroot, allInstances: string[], now: number, budget?: PredictBudget, id: number | null = null): Promise<void> {
+  await settle([qt.tracer], () => {
+    const left = budget ? { left: budget.left, skipped: 0 } : undefined;
+    for (const instance of allInstances) {
+      const problems = new QueueProblems();
+      const layout = readQueueLayout(sysroot, instance, problems);
+      const opts = { now, queuelifetime: readQueuelifetime(sysroot, instance, problems), predict: tracerPredictor(sysroot, instance, allInstances, now, left, qt) };
+      if (id !== null) readQueueMessage(sysroot, layout, id, problems, opts);
+      else for (const m of scanQueue(sysroot, layout, problems, opts)) void m;
+    }
+  });
 }

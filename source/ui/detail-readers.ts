@@ -5,8 +5,10 @@ import { decodeBytes, type Sysroot } from '../sysroot/sysroot.js';
 import { systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
 import { QueueProblems, readQueueLayout, readQueueMessage, type QueueLayout } from '../qmail/queue.js';
 import { sanitize } from '../text/sanitize.js';
-import { makeTracer } from '../trace/tracer.js';
-import { tracerPredictor } from '../trace/queue-predict.js';
+import { makeTracer, settle } from '../trace/tracer.js';
+import { loadHandlers } from '../trace/manager-loader.js';
+import { queueTracer, tracerPredictor } from '../trace/queue-predict.js';
+import { openTraceBackends } from '../db/trace-backends.js';
 import { dotqmailBranch } from './dotqmail-tree.js';
 import type { SqlTraceData } from '../db/vpopmail-sql-access.js';
 import { isSqlBranch, readSqlBranch, withSqlBranches } from './vpopmail-sql-parts.js';
@@ -42,12 +44,18 @@ const FILE_VIEW_MAX = 1024 * 1024;
 
 const message: Reader<RequestOf<'message'>> = {
   needsInstalls: true,
-  read({ sysroot, installs, layouts, now }, r) {
-    const problems = new QueueProblems();
-    const layout = layouts.get(r.instance) ?? readQueueLayout(sysroot, r.instance, problems);
+  async read({ sysroot, installs, layouts, now, sql }, r) {
+    const first = new QueueProblems();
+    const layout = layouts.get(r.instance) ?? readQueueLayout(sysroot, r.instance, first);
     const roots = installs.map((i) => i.root);
-    const predict = roots.includes(r.instance) ? tracerPredictor(sysroot, r.instance, roots, now) : undefined;
-    const m = readQueueMessage(sysroot, layout, r.id, problems, { now, predict });
+    // The predictions read vpopmail's MySQL rows too: the message is read again once the rows its walks asked for are in.
+    const qt = roots.includes(r.instance) ? queueTracer(sysroot, roots, now, await loadHandlers(openTraceBackends({ sql }).session)) : null;
+    const { m, problems } = await settle(qt ? [qt.tracer] : [], () => {
+      const problems = new QueueProblems();
+      problems.absorb(first.list, first.onceCodes());
+      const predict = qt ? tracerPredictor(sysroot, r.instance, roots, now, undefined, qt) : undefined;
+      return { m: readQueueMessage(sysroot, layout, r.id, problems, { now, predict }), problems };
+    });
     return {
       kind: 'message',
       message: m,
@@ -77,7 +85,7 @@ const trace: Reader<RequestOf<'trace'>> = {
     const q = r.queued ?? null;
     const walkIn = q ? installs.filter((i) => i.root === q.instance) : installs;
     // vpopmail over MySQL: the walk says which rows it needs, they are fetched, and it walks again.
-    const tracer = makeTracer({ installs, users, session: { vpopmailSql: async () => sql } });
+    const tracer = makeTracer({ installs, users, session: openTraceBackends({ sql }).session });
     const results = [];
     for (const inst of walkIn) results.push(await tracer.trace(inst, r.address, { channel: q?.channel }));
     return { kind: 'trace', address: r.address, results, error: installs.length ? null : 'no installation loaded yet' };
