@@ -15,21 +15,52 @@ function quiet<T>(f: () => T, fallback: T): T {
   }
 }
 
-/** Addresses whose rewriting by qmail-send could give `local`: at each local domain, then through each virtualdomains prepend, in file order. */
-export function addressesGiving(inst: Installation, local: string): string[] {
-  const out: string[] = [];
-  const l = lcAscii(local);
-  for (const d of quiet(() => inst.list('locals').lines, [])) out.push(`${local}@${d.text}`);
+interface GivingIndex {
+  locals: string[];
+  /** Lower-cased prepend + '-' → the domains (and user@domain keys' users) it serves, with their lines. */
+  byPrefix: Map<string, Array<{ line: number; domain: string } | { line: number; address: string; user: string }>>;
+  /** Longest prefix, to bound the search. */
+  longest: number;
+}
+
+// One index per installation object (its files are read once): a 20,000-line virtualdomains is not scanned per local part.
+const indexes = new WeakMap<Installation, GivingIndex>();
+
+function givingIndex(inst: Installation): GivingIndex {
+  let ix = indexes.get(inst);
+  if (ix) return ix;
+  ix = { locals: quiet(() => inst.list('locals').lines.map((l) => l.text), []), byPrefix: new Map(), longest: 0 };
   for (const e of quiet(() => [...inst.virtualdomains().map.values()], [])) {
     if (e.value === '' || e.key === '' || e.key.startsWith('.')) continue;
     const p = lcAscii(e.value) + '-';
-    if (e.key.includes('@')) {
-      // A user@domain key: qmail-send prepends to the local part, which becomes prepend-user.
-      if (l === p + lcAscii(e.key.slice(0, e.key.lastIndexOf('@')))) out.push(e.key);
-      continue;
-    }
-    if (l.startsWith(p) && l.length > p.length) out.push(`${local.slice(p.length)}@${e.key}`);
+    const list = ix.byPrefix.get(p) ?? [];
+    const at = e.key.lastIndexOf('@');
+    // A user@domain key: qmail-send prepends to the local part, which becomes prepend-user.
+    list.push(at >= 0 ? { line: e.line, address: e.key, user: lcAscii(e.key.slice(0, at)) } : { line: e.line, domain: e.key });
+    ix.byPrefix.set(p, list);
+    ix.longest = Math.max(ix.longest, p.length);
   }
+  indexes.set(inst, ix);
+  return ix;
+}
+
+/** Addresses whose rewriting by qmail-send could give `local`: at each local domain, then through each virtualdomains prepend, in file order. */
+export function addressesGiving(inst: Installation, local: string): string[] {
+  const ix = givingIndex(inst);
+  const out: string[] = ix.locals.map((d) => `${local}@${d}`);
+  const l = lcAscii(local);
+  const hits: Array<{ line: number; address: string }> = [];
+  for (let i = l.indexOf('-'); i >= 0 && i < ix.longest; i = l.indexOf('-', i + 1)) {
+    const p = l.slice(0, i + 1);
+    const rest = local.slice(i + 1);
+    for (const e of ix.byPrefix.get(p) ?? []) {
+      if ('domain' in e) {
+        if (rest !== '') hits.push({ line: e.line, address: `${rest}@${e.domain}` });
+      } else if (lcAscii(rest) === e.user) hits.push({ line: e.line, address: e.address });
+    }
+  }
+  hits.sort((x, y) => x.line - y.line);
+  for (const h of hits) out.push(h.address);
   return [...new Set(out)];
 }
 

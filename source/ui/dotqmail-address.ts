@@ -14,7 +14,8 @@ import { rcpthostsCheck } from '../trace/smtpd.js';
 
 const dirOf = (p: string): string => p.slice(0, p.lastIndexOf('/'));
 
-export type Reach = { address: string } | { address: null; why: string };
+/** An address whose walk reads the file, or the reasons none does (each a row of its own: an 80-column screen reads them whole). */
+export type Reach = { address: string } | { address: null; why: string[] };
 
 /** At most this many candidate addresses are walked per file. */
 const MAX_TRIED = 6;
@@ -64,20 +65,29 @@ export function addressReaching(inst: Installation, users: SystemUsers, local: s
   } catch {
     direct = undefined;
   }
-  const notHere = direct && direct.hops[0] && direct.hops[0].dotqmail !== path ? `; ${lspawnGives(local, direct)}` : '';
-  if (!first) return { address: null, why: `no local domain (control/locals) and no virtualdomains prepend gives the local part ${local}${notHere}` };
-  return { address: null, why: `${first.address} ${wentTo(first.walk)}${notHere}` };
+  const notHere = direct && direct.hops[0] && direct.hops[0].dotqmail !== path ? [lspawnGives(local, direct)] : [];
+  if (!first) return { address: null, why: [`no domain in locals or virtualdomains gives ${local}`, ...notHere] };
+  const fh = first.walk.hops[0];
+  const dh = direct?.hops[0];
+  // The first candidate reached qmail-lspawn with the local part itself: one row says both where it went and why.
+  if (dh && notHere.length && fh.route === 'local' && fh.dotqmail === dh.dotqmail && fh.user?.name === dh.user?.name) {
+    if (fh.user) return { address: null, why: [`${first.address}: ${notHere[0]}`] };
+    if (direct && endOf(first.walk) === endOf(direct)) return { address: null, why: [`${first.address} ${wentTo(first.walk)}`] };
+  }
+  return { address: null, why: [`${first.address} ${wentTo(first.walk)}`, ...notHere] };
 }
+
+const endOf = (r: TraceResult): string | undefined => r.deliveries.find((d) => d.kind === 'defer' || d.kind === 'bounce')?.target;
 
 /** What qmail-lspawn does with the local part itself, in words, from the walk's data. */
 function lspawnGives(local: string, r: TraceResult): string {
   const hop = r.hops[0];
   const u = hop.user;
-  const reads = hop.dotqmail ?? 'no .qmail file (the default delivery)';
+  const reads = hop.dotqmail ?? 'the default delivery (no .qmail file)';
   if (u) {
-    if (u.source === 'assign') return `users/assign gives ${local} to user ${u.name}, whose qmail-local reads ${reads}`;
-    if (u.source === 'alias') return `qmail-getpw gives ${local} to the alias user ${u.name}, whose qmail-local reads ${reads}`;
-    return `/etc/passwd gives ${local} to user ${u.name}, whose qmail-local reads ${reads}`;
+    if (u.source === 'assign') return `users/assign gives ${local} to ${u.name}: ${reads}`;
+    if (u.source === 'alias') return `qmail-getpw gives ${local} to the alias user ${u.name}: ${reads}`;
+    return `/etc/passwd gives ${local} to ${u.name}: ${reads}`;
   }
   const end = r.deliveries.find((d) => d.kind === 'defer' || d.kind === 'bounce');
   return end ? `given ${local} itself, qmail-lspawn ends in a ${end.kind}: ${end.target}` : `given ${local} itself, qmail-lspawn delivers nothing`;
@@ -87,7 +97,7 @@ function lspawnGives(local: string, r: TraceResult): string {
 function wentTo(r: TraceResult): string {
   const hop = r.hops[0];
   if (hop.route === 'remote') return `goes remote (${hop.rewritten})`;
-  if (hop.user) return `reaches ${hop.dotqmail ?? `no .qmail file of ${hop.user.name} (the default delivery)`}`;
+  if (hop.user) return `reaches ${hop.dotqmail ?? `${hop.user.name}'s default delivery (no .qmail file)`}`;
   const end = r.deliveries.find((d) => d.kind === 'defer' || d.kind === 'bounce');
   return end ? `ends in a ${end.kind} before qmail-local: ${end.target}` : 'delivers nothing';
 }

@@ -110,7 +110,7 @@ function fileNode(c: Ctx, depth: number, idBase: string, path: string, reach: Re
   if (/[A-Z]/.test(name.slice(6))) warnings.push('! never chosen: qmail-local looks for lower-case names only');
   const shown = address ? `  ← ${sanitize(address)}` : reach ? '  ← no address reaches it' : '';
   c.out.push({ id: `${idBase}${path}`, depth, text: `${sanitize(name)}${shown}${meta && meta !== 'error' ? `  ${octal(meta.mode)}` : ''}`, bold: true, group: true, jump: { path, line: null }, address: address ?? undefined });
-  if (reach && reach.address === null) c.out.push({ id: `${idBase}${path}#unreached`, depth: depth + 1, text: `! no address reaches this file: ${sanitize(reach.why)}`, tone: 'warn', jump: { path, line: null } });
+  if (reach && reach.address === null) reach.why.forEach((w, i) => c.out.push({ id: `${idBase}${path}#unreached${i}`, depth: depth + 1, text: `! ${sanitize(w)}`, tone: 'warn', jump: { path, line: null } }));
   for (const w of warnings) c.out.push({ id: `${idBase}${path}#w${w}`, depth: depth + 1, text: w, tone: w.startsWith('✗') ? 'error' : w.startsWith('!') ? 'warn' : 'info', jump: { path, line: null } });
   if (meta === 'error' || !meta) return;
   let buf: Buffer | null;

@@ -103,7 +103,7 @@ test('real EACCES as nobody: the TUI loader reports each problem and loads every
   assert.ok(out.details['message:/var/qmail:1000001'], 'the message view says why it cannot be shown');
   const tree = out.tree.join('\n');
   // No address is shown that the tracer does not confirm: with users/cdb unreadable every walk defers, and the row says so.
-  assert.match(tree, /\.qmail-lists +← no address reaches it[^\n]*\n! no address reaches this file: [^\n]*Trouble reading users\/cdb in qmail-lspawn/);
+  assert.match(tree, /\.qmail-lists +← no address reaches it[^\n]*\n! alice-lists@[^\n]*\n! [^\n]*Trouble reading users\/cdb in qmail-lspawn/);
   assert.match(tree, /^✗ \/home\/alice\/\.qmail-lists: permission denied$/m);
   // A home that cannot be listed is said so, not shown as "no .qmail file: the default delivery applies".
   assert.match(tree, /^bob 1002:1002 \/home\/bob\n✗ \/home\/bob: permission denied: its \.qmail files cannot be listed$/m);
