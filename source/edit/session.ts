@@ -97,7 +97,8 @@ export function previewImpact(sysroot: Sysroot, instances: string[], cs: ChangeS
   for (const root of instances.filter((i) => touched.has(i))) {
     const before = loadInstallation(base, root);
     const after = loadInstallation(over, root);
-    const { addresses, skipped } = impactAddresses([before, after], systemUsersOf(base), [base, over], [...affectedHomes], extra);
+    const staged = cs.files.filter((f) => f.role === 'edit').map((f) => f.path);
+    const { addresses, skipped } = impactAddresses([before, after], systemUsersOf(base), [base, over], [...affectedHomes], extra, staged);
     out.push(computeImpact(before, after, addresses, trace, skipped));
   }
   return out;

@@ -53,7 +53,7 @@ test('edit in $VISUAL: diff and impact shown; Enter cancels (untouched); y appli
     let t = await s.untilText('Apply? y = apply');
     assert.match(t, /\+example\.org:bob/);
     assert.match(t, /owner 0:0 mode 0644 kept/);
-    assert.match(t, /Impact: \d+ of \d+ traced addresses deliver differently/);
+    assert.match(t, /Impact: \d+ of \d+ traced addresses change: \d+ deliver differently/);
     assert.match(t, /info@example\.org: remote info@example\.org → maildir \/home\/bob\/Info\//);
     // Enter is not yes.
     await s.press(KEYS.enter);

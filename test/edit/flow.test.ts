@@ -49,7 +49,7 @@ test('quick form → confirm screen with diff, owner, impact and the y question;
   assert.match(text, /^\+example\.org:bob$/m);
   assert.match(text, /\/var\/qmail\/control\/virtualdomains {2}owner 0:0 mode 0644 kept/);
   assert.match(text, /\/var\/qmail\/control\/rcpthosts/);
-  assert.match(text, /info@example\.org: remote info@example\.org → maildir \/home\/bob\/Info\//);
+  assert.match(text, /info@example\.org: now accepted from outside; remote info@example\.org → maildir \/home\/bob\/Info\//);
   assert.match(text, /kill -HUP <pid of the qmail-send started for \/var\/qmail>/);
   assert.equal(flowLines(s!, 100, 40).at(-1)!.text, CONFIRM_PROMPT);
   const after = drive(s!, [ENTER], env(fx.dir, log));
@@ -165,7 +165,7 @@ test('issue 21: the confirm and Applied screens wrap long lines at 80 and 60 col
     assert.ok(!lines.some((l) => l.text.endsWith('…')), `nothing cut at ${width} columns`);
     // Joined back, each wrapped line reads whole: the before and the after of the impact.
     const joined = lines.map((l) => l.text.replace(/^ {2,}/, ' ')).join('');
-    assert.match(joined.replace(/\s+/g, ' '), /info@example\.org: remote info@example\.org → maildir \/home\/bob\/Info\//);
+    assert.match(joined.replace(/\s+/g, ' '), /info@example\.org: now accepted from outside; remote info@example\.org → maildir \/home\/bob\/Info\//);
     assert.match(joined.replace(/\s+/g, ' '), /kill -HUP <pid of the qmail-send started for \/var\/qmail>/);
   }
   const done = drive(s!, ['y'], env(fx.dir, []));

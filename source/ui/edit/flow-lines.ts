@@ -7,7 +7,7 @@ import type { Tone } from '../theme.js';
 import { fitEnd } from '../text-fit.js';
 import { sanitize } from '../../text/sanitize.js';
 import { fmtMode } from '../../edit/stage.js';
-import { deliveriesText } from '../../edit/report.js';
+import { impactChangeShort, impactHeadline } from '../../edit/report.js';
 import { FORM_TITLES } from './quick-forms.js';
 import type { FlowState } from './flow.js';
 import type { EditPreview } from './preview.js';
@@ -23,6 +23,8 @@ interface Section {
   lines: FlowLine[];
   /** May lose lines from its end when the screen is short. */
   cut?: string;
+  /** The fewest lines it keeps when cut (2 unless said: a diff keeps a changed line beside its context). */
+  min?: number;
 }
 
 export const CONFIRM_PROMPT = 'Apply? y = apply · any other key (Enter too) cancels';
@@ -50,19 +52,20 @@ export function confirmSections(p: EditPreview): Section[] {
       .replace(/\n$/, '')
       .split('\n')
       .filter((l) => l !== '' && !l.startsWith('--- ') && !l.startsWith('+++ '))
+      // One hunk: its @@ line says nothing the lines do not; and one line of context beside each change
+      // (not three): on a short screen the lines that change must not be the ones left out.
+      .filter((l, _i, all) => !(l.startsWith('@@') && all.filter((x) => x.startsWith('@@')).length === 1))
+      .filter((l, i, all) => !l.startsWith(' ') || [all[i - 1], all[i + 1]].some((n) => n !== undefined && /^[+-]/.test(n)))
       .map((l): FlowLine => ({ text: l, tone: l.startsWith('+') ? 'ok' : l.startsWith('-') ? 'error' : l.startsWith('@@') ? 'accent' : undefined }));
     out.push({ lines: [head] });
     out.push({ lines: diff.length ? diff : [{ text: '  (no change)', tone: 'dim' }], cut: 'diff lines' });
   }
   if (p.cs.valid) {
-    const traced = p.impacts.reduce((n, i) => n + i.traced, 0);
     const changed = p.impacts.flatMap((i) => i.changed);
-    out.push({ lines: [{ text: `Impact: ${changed.length} of ${traced} traced addresses deliver differently`, bold: true }] });
+    out.push({ lines: [{ text: impactHeadline(p.impacts), bold: true }] });
     const lines: FlowLine[] = [];
-    for (const c of changed) {
-      lines.push({ text: `  ${sanitize(c.address)}: ${deliveriesText(c.before)} → ${deliveriesText(c.after)}` });
-    }
-    if (lines.length) out.push({ lines, cut: 'addresses' });
+    for (const c of changed) lines.push({ text: `  ${impactChangeShort(c)}`, tone: c.selfMx.length || c.outside.after === 'refuse' ? 'warn' : undefined });
+    if (lines.length) out.push({ lines, cut: 'addresses', min: 1 });
     const todo = p.cs.activation.filter((a) => a.needed);
     out.push({
       lines: todo.length
@@ -104,19 +107,24 @@ export function fitSections(sections: Section[], last: FlowLine, width: number, 
   const shown = sections.map((s) => s.lines.length);
   const rows = (i: number): number => wrapped[i].slice(0, shown[i]).reduce((n, w) => n + w.length, 0);
   const total = () => sections.reduce((n, _s, i) => n + rows(i), 0) + sections.filter((s, i) => s.cut && shown[i] < s.lines.length).length + 1;
-  // Shrink the longest cuttable section first, keeping at least two lines of each.
-  while (total() > height) {
-    let best = -1;
-    for (let i = 0; i < sections.length; i++) if (sections[i].cut && shown[i] > 2 && (best < 0 || rows(i) > rows(best))) best = i;
-    if (best < 0) break;
-    shown[best]--;
+  // Shrink the longest cuttable section first, keeping at least two lines of each, then one of those
+  // that may go down to one: the sections that cannot be cut (what to do by hand) must stay on the screen.
+  for (const keep of [2, 1]) {
+    while (total() > height) {
+      let best = -1;
+      for (let i = 0; i < sections.length; i++) if (sections[i].cut && shown[i] > Math.max(keep, sections[i].min ?? 2) && (best < 0 || rows(i) > rows(best))) best = i;
+      if (best < 0) break;
+      shown[best]--;
+    }
   }
   const out: FlowLine[] = [];
   sections.forEach((s, i) => {
     for (const w of wrapped[i].slice(0, shown[i])) out.push(...w);
     if (s.cut && shown[i] < s.lines.length) out.push({ text: `  … ${s.lines.length - shown[i]} more ${s.cut} (qlens edit on the command line shows all)`, tone: 'dim' });
   });
-  const body = out.slice(0, Math.max(0, height - 1));
+  // Still too tall (a tiny screen): the lines that do not fit are said, never dropped in silence.
+  const room = Math.max(0, height - 1);
+  const body = out.length <= room ? out : [...out.slice(0, Math.max(0, room - 1)), { text: `  … ${out.length - Math.max(0, room - 1)} more lines (qlens edit on the command line shows all)`, tone: 'dim' as Tone }];
   return [...body, last].map((l) => ({ ...l, text: fitEnd(l.text, width) }));
 }
 
