@@ -1,4 +1,4 @@
-// Generates demo/multi: three qmail installations on one host, with the
+// Generates demo/multi: four qmail installations on one host, with the
 // leaks demo/multi/README.md explains planted on purpose.
 //   npx tsx scripts/make-demo-multi.ts
 // The output is committed; rerun after changing this file.
@@ -8,6 +8,7 @@ import { DemoTree, message, projectRoot } from './demo-kit.js';
 import { writeQueue, type MessageSpec } from '../test/helpers/queue-writer.js';
 import { multiLogs } from './demo-logs.js';
 import { compileUsersCdb } from '../source/qmail/assign.js';
+import { elfStandIn } from '../test/helpers/elf-writer.js';
 
 const out = path.join(projectRoot(), 'demo', 'multi');
 const t = new DemoTree(out);
@@ -20,9 +21,9 @@ const H = 3600_000;
 t.file('/etc/hostname', 'mail\n');
 t.file(
   '/etc/hosts',
-  ['127.0.0.1\tlocalhost', '192.0.2.10\tmail.a.example mail', '192.0.2.11\tpop.b.example', '192.0.2.12\tmail.c.example', ''].join('\n'),
+  ['127.0.0.1\tlocalhost', '192.0.2.10\tmail.a.example mail', '192.0.2.11\tpop.b.example', '192.0.2.12\tmail.c.example', '192.0.2.13\tmail.d.example', ''].join('\n'),
 );
-// A and B were built with the same conf-users (alias qmaild ... qmails); C has its own set.
+// A and B were built with the same conf-users (alias qmaild ... qmails); C has its own set; D is a copy of A.
 t.file(
   '/etc/passwd',
   [
@@ -60,9 +61,12 @@ t.file(
   '/etc/tcp.smtp3',
   '# C: the office network relays, and its mail is queued by A (leak L22)\n127.:allow,RELAYCLIENT=""\n192.0.2.:allow,RELAYCLIENT="",QMAILQUEUE="/var/qmail/bin/qmail-queue"\n:allow\n',
 );
+t.file('/etc/tcp.smtp4', '# D: its own rules, copied from A\n127.:allow,RELAYCLIENT=""\n:allow\n');
 // Local programs: the two links disagree (leak L20).
 t.link('/usr/sbin/sendmail', '/var/qmail/bin/sendmail');
 t.link('/usr/lib/sendmail', '/var/qmail2/bin/sendmail');
+// Set up for d.example's web shop, first on the PATH: but D's sendmail was built for /var/qmail (L20).
+t.link('/usr/local/bin/sendmail', '/var/qmail4/bin/sendmail');
 
 // ---------------------------------------------------------------- scripts
 
@@ -193,6 +197,75 @@ t.maildir(`${C}/alias/Maildir`);
 service('qmail3-send', `${C}/supervise/qmail-send`);
 service('qmail3-smtpd', `${C}/supervise/qmail-smtpd`);
 
+// ---------------------------------------------------------------- D: /var/qmail4
+
+// Made by `cp -a /var/qmail /var/qmail4`, then control/ edited for d.example
+// and the queue emptied, but qmail never rebuilt: every program in
+// /var/qmail4/bin still carries /var/qmail, the home compiled in from
+// conf-qmail (L22). Its control files are never read.
+const D = '/var/qmail4';
+t.file(`${D}/control/me`, 'mail.d.example\n');
+t.file(`${D}/control/locals`, 'mail.d.example\nd.example\n');
+t.file(`${D}/control/rcpthosts`, 'mail.d.example\nd.example\n');
+t.file(`${D}/control/defaultdomain`, 'd.example\n');
+t.file(`${D}/control/plusdomain`, 'd.example\n');
+t.file(`${D}/control/defaultdelivery`, './Maildir/\n');
+t.file(`${D}/control/concurrencyincoming`, '10\n');
+t.file(`${D}/rc`, rc(D, D), { mode: 0o755 });
+t.file(`${D}/supervise/qmail-send/run`, `#!/bin/sh\nexec ${D}/rc\n`, { mode: 0o755 });
+t.file(`${D}/supervise/qmail-send/log/run`, logRun('/var/log/qmail4', 'qmaill'), { mode: 0o755 });
+t.file(
+  `${D}/supervise/qmail-smtpd/run`,
+  smtpdRun({ home: D, meFrom: D, rules: '/etc/tcp.smtp4.cdb', ip: '192.0.2.13', port: 'smtp', qmaild: 'qmaild', nofiles: 'nofiles' }),
+  { mode: 0o755 },
+);
+t.file(`${D}/supervise/qmail-smtpd/log/run`, logRun('/var/log/qmail4/smtpd', 'qmaill'), { mode: 0o755 });
+t.file(`${D}/alias/.qmail-postmaster`, '&carol@d.example\n');
+t.file(`${D}/alias/.qmail-root`, '&carol@d.example\n');
+t.file(`${D}/alias/.qmail-mailer-daemon`, '&carol@d.example\n');
+service('qmail4-send', `${D}/supervise/qmail-send`);
+service('qmail4-smtpd', `${D}/supervise/qmail-smtpd`);
+
+// ---------------------------------------------------------------- bin/
+
+// Stand-ins for qmail's programs, not programs: small ELF files with no code
+// (they cannot be run), laid out as a build lays out a program's strings.
+// Each carries its home the way auto-str writes auto_qmail.c, as the
+// NUL-terminated bytes of a writable char array in .data, among the
+// program's literals in .rodata (its messages, "control/...",
+// "bin/qmail-queue", the ELF interpreter). A and B keep their symbol table
+// (qmail's make does not strip), C's were stripped.
+const INTERP = '/lib64/ld-linux-x86-64.so.2';
+const LITERALS: Record<string, string[]> = {
+  'qmail-queue': ['pid/', 'mess/', 'intd/', 'todo/', 'lock/trigger', 'Received: (qmail ', ' invoked by uid ', ' invoked from network'],
+  'qmail-send': ['alert: cannot start: unable to switch to home directory\n', 'alert: cannot start: qmail-send is already running\n', 'control/locals', 'control/virtualdomains', 'lock/sendmutex', 'bin/qmail-queue'],
+  'qmail-smtpd': ['control/rcpthosts', 'control/smtpgreeting', "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)\r\n", 'bin/qmail-queue'],
+  'qmail-local': ['bin/qmail-queue', '/bin/sh', '.qmail', 'Delivered-To: '],
+  'qmail-lspawn': ['users/cdb', 'bin/qmail-getpw', 'bin/qmail-local', 'ZUnable to run qmail-local.\n'],
+  'qmail-rspawn': ['qmail-remote', 'QMAILREMOTE'],
+  'qmail-remote': ['control/helohost', 'control/smtproutes', 'queue/lock/tcpto'],
+  'qmail-clean': ['mess/', 'info/', 'local/', 'remote/'],
+  'qmail-inject': ['control/defaulthost', 'control/idhost', 'bin/qmail-queue', 'qmail-inject: fatal: '],
+  sendmail: ['bin/qmail-inject', 'bin/qmail-smtpd', 'bin/qmail-qread', 'sendmail: fatal: unable to switch to qmail home directory\n'],
+  'qmail-showctl': ['qmail home directory: ', 'control/'],
+  'qmail-qread': ['mess/', 'info/', 'qmail-qread: fatal: '],
+};
+const WITH_HOME = ['condredirect', 'forward', 'qmail-clean', 'qmail-inject', 'qmail-local', 'qmail-lspawn', 'qmail-newmrh', 'qmail-newu', 'qmail-pw2u', 'qmail-qmqpc', 'qmail-qmqpd', 'qmail-qmtpd', 'qmail-qread', 'qmail-queue', 'qmail-remote', 'qmail-rspawn', 'qmail-send', 'qmail-showctl', 'qmail-smtpd', 'qmail-tcpok', 'qmail-tcpto', 'qreceipt', 'sendmail'];
+const WITHOUT_HOME = ['qmail-getpw', 'qmail-start', 'qmail-popup', 'qmail-pop3d', 'splogger', 'preline', 'predate'];
+// warn-auto.sh, which make puts at the top of each script it writes.
+const WARN_AUTO = '#!/bin/sh\n# WARNING: This file was auto-generated. Do not edit!\n';
+
+function installBin(root: string, home: string, opts: { symbols: boolean; qmailq: number; qmailGid: number }): void {
+  const mode = (name: string) => (name === 'qmail-queue' ? { mode: 0o4711, uid: opts.qmailq, gid: opts.qmailGid } : { mode: 0o755, uid: 0, gid: opts.qmailGid });
+  for (const name of [...WITH_HOME, ...WITHOUT_HOME]) {
+    const rodata = [...(LITERALS[name] ?? [`${name}: fatal: `, 'bin/qmail-queue', 'control/me']), 'libc.so.6', `${name}: usage: ${name}`];
+    t.file(`${root}/bin/${name}`, elfStandIn({ home: WITH_HOME.includes(name) ? home : null, rodata, interp: INTERP, symbols: opts.symbols }), mode(name));
+  }
+  // Scripts make writes conf-qmail into as text.
+  t.file(`${root}/bin/qmail-qstat`, WARN_AUTO + `cd ${home}\nmessdirs=\`echo queue/mess/* | wc -w\`\nmessfiles=\`find queue/mess/* -print | wc -w\`\ntododirs=\`echo queue/todo | wc -w\`\ntodofiles=\`find queue/todo -print | wc -w\`\necho messages in queue: \`expr $messfiles - $messdirs\`\necho messages in queue but not yet preprocessed: \`expr $todofiles - $tododirs\`\n`, mode('qmail-qstat'));
+  t.file(`${root}/bin/datemail`, WARN_AUTO + `exec ${home}/bin/predate ${home}/bin/sendmail \${1+"$@"}\n`, mode('datemail'));
+}
+
 // ---------------------------------------------------------------- homes
 
 const mailFile = (name: string, from: string, to: string, subject: string, hoursAgo: number, deliveredTo: string) => ({
@@ -236,20 +309,27 @@ t.mkdir('/root');
 
 // ---------------------------------------------------------------- owners
 
-// Installation trees belong to root (hier.c), except alias/ and the queue.
-for (const home of [A, B, C]) {
+installBin(A, A, { symbols: true, qmailq: 7794, qmailGid: 2107 });
+installBin(B, B, { symbols: true, qmailq: 7794, qmailGid: 2107 });
+installBin(C, C, { symbols: false, qmailq: 7894, qmailGid: 2207 });
+// D's programs are A's, byte for byte: copied, not rebuilt.
+installBin(D, A, { symbols: true, qmailq: 7794, qmailGid: 2107 });
+
+// Installation trees belong to root (hier.c), except alias/, bin/ (written with their owners above) and the queue.
+for (const home of [A, B, C, D]) {
   for (const e of t.walk(home)) {
-    if (e.path.startsWith(`${home}/alias`)) continue;
+    if (e.path.startsWith(`${home}/alias`) || e.path.startsWith(`${home}/bin/`)) continue;
     const mode = e.dir ? 0o755 : e.path.endsWith('/run') || e.path.endsWith('/rc') ? 0o755 : 0o644;
     t.own(e.path, { uid: 0, gid: e.path.includes('/supervise') || e.path === home ? 0 : 2107, mode }, e.dir);
   }
 }
-for (const d of ['/usr', '/usr/sbin', '/usr/lib', '/root']) t.own(d, { uid: 0, gid: 0, mode: d === '/root' ? 0o700 : 0o755 }, true);
+for (const d of ['/usr', '/usr/sbin', '/usr/lib', '/usr/local', '/usr/local/bin', '/root']) t.own(d, { uid: 0, gid: 0, mode: d === '/root' ? 0o700 : 0o755 }, true);
 t.own(`${A}/alias`, { uid: 7790, gid: 2108, mode: 0o2755 }, true);
 // B's alias directory was created by instchown with the shared alias user (L2).
 t.own(`${B}/alias`, { uid: 7790, gid: 2108, mode: 0o2755 }, true);
 t.own(`${B}/alias/.qmail-postmaster`, { uid: 7790, gid: 2108, mode: 0o644 }, false);
 t.own(`${C}/alias`, { uid: 7890, gid: 2208, mode: 0o2755 }, true);
+t.own(`${D}/alias`, { uid: 7790, gid: 2108, mode: 0o2755 }, true);
 t.flushMeta();
 
 // ---------------------------------------------------------------- queues
@@ -353,7 +433,27 @@ function* queueFor(
   }
 }
 
-writeQueue(out, A, queueFor('a.example', ['carol@x.example', 'frank@example.net'], 30, 70, 4100, ['alice', 'bob', 'carol'], null), {
+// d.example's web shop sends through /var/qmail4/bin/sendmail, whose qmail-inject and qmail-queue were
+// built for /var/qmail: its mail sits in A's queue, where d.example is not local (A has no smtproutes for it).
+const shopMail: MessageSpec[] = [
+  {
+    sender: 'shop@d.example',
+    recipients: [{ address: 'orders@d.example', channel: 'remote' }],
+    content: message('shop@d.example', 'orders@d.example', 'New order 1042', new Date(BASE - 3 * H).toUTCString(), 'Two items.'),
+    queued: BASE - 3 * H,
+    uid: 1003,
+    pid: 4377,
+  },
+  {
+    sender: 'shop@d.example',
+    recipients: [{ address: 'erin@y.example', channel: 'remote' }],
+    content: message('shop@d.example', 'erin@y.example', 'Your order 1042', new Date(BASE - 3 * H).toUTCString(), 'Thank you.'),
+    queued: BASE - 3 * H + 1000,
+    uid: 1003,
+    pid: 4378,
+  },
+];
+writeQueue(out, A, [...queueFor('a.example', ['carol@x.example', 'frank@example.net'], 30, 70, 4100, ['alice', 'bob', 'carol'], null), ...shopMail], {
   fifo: false,
   firstId: 1311401,
 });
@@ -367,7 +467,11 @@ writeQueue(out, C, queueFor('c.example', ['dave@y.example'], 20, 40, 4140, ['ord
   users: { qmailq: 7894, qmails: 7896, qmailr: 7895, qmail: 2207 },
 });
 
+// D's queue was emptied after the copy, and nothing ever arrives in it: D's qmail-queue writes A's.
+writeQueue(out, D, [], { fifo: false, firstId: 1500001 });
+
 multiLogs(out, BASE);
+
 // The time the demo's story is told at: the TUI moves a demo copy's times from it to now (source/ui/demo-copy.ts).
 fs.writeFileSync(path.join(out, '.demo-now'), new Date(BASE).toISOString().replace(/\.\d{3}Z$/, 'Z') + '\n');
 console.log(`demo/multi written to ${out}`);

@@ -58,3 +58,15 @@ test("demo/multi: alice's work mail delivered by B crosses into C", () => {
     'maildir /home/alice/Maildir/.Work/',
   ]);
 });
+
+test('demo/multi: a trace through the copied /var/qmail4 names the queue that really receives the mail', () => {
+  const { trace, installs, users } = open('multi');
+  const d = installs.find((i) => i.root === '/var/qmail4')!;
+  const r = traceAddress(d, users, 'orders@d.example', { now: new Date('2026-11-25T00:00:00Z'), others: installs });
+  assert.equal(r.hops[0].instance, '/var/qmail');
+  assert.equal(r.hops[0].queue, '/var/qmail/queue');
+  assert.match(r.hops[0].steps[0].text, /\/var\/qmail4\/bin\/qmail-smtpd \(built for \/var\/qmail\) → \/var\/qmail\/bin\/qmail-queue \(built for \/var\/qmail\) → \/var\/qmail\/queue/);
+  assert.deepEqual(r.deliveries.map((x) => x.kind), ['remote']);
+  // The other installations' traces are unchanged by their programs (built for themselves).
+  assert.equal(trace('alice@a.example')[0], 'maildir /home/alice/Maildir/');
+});

@@ -24,8 +24,8 @@ function load() {
   return { sr, installs, users: systemUsersOf(sr) };
 }
 
-test('demo/multi has three installations', () => {
-  assert.deepEqual(discoverInstances(new Sysroot(demo)), ['/var/qmail', '/var/qmail2', '/var/qmail3']);
+test('demo/multi has four installations', () => {
+  assert.deepEqual(discoverInstances(new Sysroot(demo)), ['/var/qmail', '/var/qmail2', '/var/qmail3', '/var/qmail4']);
 });
 
 test('demo/multi reports every planted leak (README.md)', () => {
@@ -51,11 +51,15 @@ test('demo/multi reports every planted leak (README.md)', () => {
     'L18 doublebounce-crosses',
     'L19 same-idhost',
     'L20 sendmail-links-disagree',
+    'L20 local-mail-enters-other-queue',
     'L21 rc-path-other-bin',
     'L22 qmailqueue-other-installation',
+    'L22 binaries-built-for-other-home',
+    'L22 smtpd-of-other-installation',
     'L23 dotqmail-names-other-installation',
     'L24 shared-tcprules',
     'L25 same-pop3-banner',
+    'L26 local-users-can-inject',
     'L27 shared-system-users',
     'L29 same-virtualdomain-prefix',
     'L30 shared-log-directory',
@@ -63,6 +67,7 @@ test('demo/multi reports every planted leak (README.md)', () => {
     'L15 outgoing-address',
     'L25 kernel-hostname-in-maildir',
     'L28 software-fingerprint',
+    'L20 local-programs-queue',
   ];
   for (const p of planted) assert.ok(kinds.has(p), `planted ${p} reported`);
   // The README explains each planted leak by id.
@@ -72,6 +77,11 @@ test('demo/multi reports every planted leak (README.md)', () => {
   const shared = leaks.find((l) => l.kind === 'domain-in-two-installations' && l.explanation.startsWith('shop.example'));
   assert.ok(shared);
   assert.deepEqual([...new Set(shared.evidence.map((e) => e.path))].sort(), ['/var/qmail/control/locals', '/var/qmail/control/rcpthosts', '/var/qmail2/control/rcpthosts']);
+  // The copied installation: all of D's programs carry A's home, and nothing of D's configuration is compared.
+  const copied = leaks.find((l) => l.kind === 'binaries-built-for-other-home')!;
+  assert.deepEqual(copied.instances, ['/var/qmail4', '/var/qmail']);
+  assert.ok(copied.evidence.every((e) => e.path.startsWith('/var/qmail4/bin/')) && copied.evidence.length === 25);
+  assert.ok(leaks.every((l) => l.kind === 'binaries-built-for-other-home' || l.id === 'L20' || l.id === 'L22' || !l.instances.includes('/var/qmail4')));
   const l1 = leaks.find((l) => l.id === 'L1')!;
   assert.match(l1.explanation, /alice@a\.example via \/var\/qmail and alice@b\.example via \/var\/qmail2/);
 });
@@ -80,7 +90,7 @@ test('demo/multi: the check rule set flags the leaks that break mail as errors',
   const { sr, installs, users } = load();
   const problems = veilProblems(installs, users, sr);
   const errors = problems.filter((p) => p.severity === 'error').map((p) => p.code);
-  for (const c of ['veil-domain-in-two-installations', 'veil-self-mx-bounce', 'veil-rc-path-other-bin', 'veil-qmailqueue-other-installation']) {
+  for (const c of ['veil-domain-in-two-installations', 'veil-self-mx-bounce', 'veil-rc-path-other-bin', 'veil-qmailqueue-other-installation', 'veil-binaries-built-for-other-home']) {
     assert.ok(errors.includes(c), `${c} is an error`);
   }
   for (const p of problems) assert.ok(p.path.startsWith('/') && p.message.startsWith('L'));
