@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { DemoTree, message, projectRoot } from './demo-kit.js';
 import { writeQueue, type MessageSpec } from '../test/helpers/queue-writer.js';
 import { multiLogs } from './demo-logs.js';
+import { writeMultilog } from './demo-log.js';
 import { compileUsersCdb } from '../source/qmail/assign.js';
 import { elfStandIn } from '../test/helpers/elf-writer.js';
 
@@ -471,6 +472,14 @@ writeQueue(out, C, queueFor('c.example', ['dave@y.example'], 20, 40, 4140, ['ord
 writeQueue(out, D, [], { fifo: false, firstId: 1500001 });
 
 multiLogs(out, BASE);
+// D's qmail-send (A's program) changes to /var/qmail and finds A's qmail-send holding lock/sendmutex
+// (qmail-send.c: lock_exnb fails): it logs the alert and exits 111; supervise starts it again a second
+// later, for ever. Its log is D's multilog, /var/log/qmail4: nothing but that line. The last minute of it.
+writeMultilog(
+  out,
+  '/var/log/qmail4',
+  Array.from({ length: 60 }, (_, i) => ({ at: BASE - (60 - i) * 1000 - 37, text: 'alert: cannot start: qmail-send is already running' })),
+);
 
 // The time the demo's story is told at: the TUI moves a demo copy's times from it to now (source/ui/demo-copy.ts).
 fs.writeFileSync(path.join(out, '.demo-now'), new Date(BASE).toISOString().replace(/\.\d{3}Z$/, 'Z') + '\n');

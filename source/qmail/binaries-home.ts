@@ -201,3 +201,29 @@ export function scriptRefs(text: string): ScriptRef[] {
   }
   return out;
 }
+
+/** Printable runs shorter than this are noise in a program's bytes (strings(1)'s default). */
+const STRINGS_MIN = 4;
+
+/**
+ * The printable strings of a program, with their byte offsets, as
+ * `strings -t d` lists them: runs of at least four printable ASCII bytes
+ * (tab included), at most `limit` of them.
+ */
+export function printableRuns(b: Buffer, limit: number): { runs: Array<{ offset: number; text: string }>; more: boolean } {
+  const runs: Array<{ offset: number; text: string }> = [];
+  let start = -1;
+  for (let i = 0; i <= b.length; i++) {
+    const c = i < b.length ? b[i] : 0;
+    if ((c >= 0x20 && c <= PRINTABLE_MAX) || c === 0x09) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= STRINGS_MIN) {
+      if (runs.length >= limit) return { runs, more: true };
+      runs.push({ offset: start, text: b.toString('latin1', start, i) });
+    }
+    start = -1;
+  }
+  return { runs, more: false };
+}

@@ -6,7 +6,7 @@
 // directory a program sits in says nothing: a copied /var/qmail2/bin/qmail-queue
 // still carries /var/qmail, and puts every message into /var/qmail's queue.
 import { FsError, normalizeSystemPath, type Sysroot } from '../sysroot/sysroot.js';
-import { compiledHome, homeShaped, looksLikeScript, scriptRefs, systemPath, type HomeMethod } from './binaries-home.js';
+import { compiledHome, homeShaped, looksLikeScript, printableRuns, scriptRefs, systemPath, type HomeMethod } from './binaries-home.js';
 
 /** Bytes read of one program: qmail's are tens of kilobytes, a static build about one megabyte. */
 export const MAX_PROGRAM_BYTES = 8 * 1024 * 1024;
@@ -314,4 +314,39 @@ export function queueRoute(reader: HomeReader, path: string, qmailqueue?: string
     }
   }
   return { steps, queue: null };
+}
+
+/** "\x7fELF". */
+const ELF_MAGIC = 0x7f454c46;
+/** Strings listed of one program in the file view: a real program has a few thousand. */
+const LISTED_STRINGS = 5000;
+
+/**
+ * A program shown as text (the TUI's file view): what it is, the home
+ * compiled into it and how it was found, then its printable strings with
+ * their byte offsets, the home's marked. Null for a file that is text (a
+ * script, a control file): that one is shown as it is. `bytes` is what the
+ * caller read of it (its head, for a huge file); the home is read by the
+ * reader's own bound.
+ */
+export function programListing(sysroot: Sysroot, path: string, bytes: Buffer, size: number): string[] | null {
+  // Only a program: other binary files (users/cdb, a queue's info file) have paths in them that are no home.
+  if (bytes.length < 4 || bytes.readUInt32BE(0) !== ELF_MAGIC) return null;
+  const p = homeReader(sysroot, []).program(path);
+  const at = p.where && p.where.offset !== null && p.where.path === (p.realPath ?? p.path) ? p.where.offset : null;
+  const { runs, more } = printableRuns(bytes, LISTED_STRINGS);
+  const w = String(Math.max(0, ...runs.map((r) => r.offset))).length;
+  const lines = [
+    `a program (ELF), ${size} bytes${p.realPath ? `, the one ${path} leads to: ${p.realPath}` : ''}; qlens reads it as bytes and never runs it`,
+    p.home !== null
+      ? `${homeEvidence(p)}: the home compiled in from conf-qmail`
+      : PROGRAMS_WITHOUT_HOME.has(effectiveName(p))
+        ? `no home in it: qmail builds ${effectiveName(p)} without auto_qmail, so it tells nothing of the installation it belongs to`
+        : `no home found in it: ${p.note ?? 'no home found'}`,
+    `its printable strings and their byte offsets, as "strings -t d" lists them${bytes.length < size ? ` (of its first ${bytes.length} bytes)` : ''}:`,
+    '',
+    ...runs.map((r) => `${String(r.offset).padStart(w)}  ${r.text}${r.offset === at ? `   ← the home (${p.how === 'symbol' ? 'the symbol auto_qmail' : 'its writable data'})` : ''}`),
+  ];
+  if (more) lines.push(`… (only the first ${LISTED_STRINGS} strings are listed)`);
+  return lines;
 }

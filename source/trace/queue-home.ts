@@ -46,6 +46,17 @@ function exists(sysroot: Sysroot, path: string, kind: 'file' | 'dir'): boolean {
   }
 }
 
+/**
+ * The other home an installation's qmail-send was built for, whose control/ it reads instead of its own;
+ * null when it carries its own root or nothing could be read.
+ */
+export function sendHome(inst: Installation, others: readonly Installation[]): string | null {
+  const path = `${inst.root}/bin/qmail-send`;
+  if (!exists(inst.sysroot, path, 'file')) return null;
+  const home = readerFor(inst.sysroot, [inst, ...others.filter((o) => o.root !== inst.root)].map((i) => i.root)).program(path).home;
+  return home !== null && home !== inst.root ? home : null;
+}
+
 const built = (p: ProgramHome): string =>
   `${p.realPath ?? p.path}${p.home ? ` (built for ${p.home})` : p.kind === 'missing' ? ' (not there)' : ' (no home found in it)'}`;
 

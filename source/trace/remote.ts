@@ -6,6 +6,7 @@ import type { Installation } from '../qmail/model-types.js';
 import { lcAscii, scanUlong } from '../qmail/control-readers.js';
 import { rewrite } from './send.js';
 import { listensOn, smtpdListeners } from './smtpd.js';
+import { sendHome } from './queue-home.js';
 import type { TraceStep } from './types.js';
 
 const q = (s: string) => JSON.stringify(s);
@@ -43,10 +44,11 @@ export interface RemoteResult {
 }
 
 /** Which other loaded installation would take this address as local? */
-function localOwner(others: readonly Installation[], rewritten: string): Installation | null {
+function localOwner(others: readonly Installation[], rewritten: string): { inst: Installation; file: string | null } | null {
   for (const o of others) {
     try {
-      if (rewrite(o, rewritten).route === 'local') return o;
+      const r = rewrite(o, rewritten);
+      if (r.route === 'local') return { inst: o, file: r.steps[r.steps.length - 1]?.path ?? null };
     } catch {
       continue;
     }
@@ -60,15 +62,21 @@ export function qmailRemote(inst: Installation, rewritten: string, others: reado
   const at = rewritten.lastIndexOf('@');
   const domain = at < 0 ? '' : rewritten.slice(at + 1);
   const route = smtprouteFor(inst, domain);
-  const owner = localOwner(others.filter((o) => o.root !== inst.root), rewritten);
+  const found = localOwner(others.filter((o) => o.root !== inst.root), rewritten);
+  const owner = found?.inst ?? null;
   const none: RemoteResult = { steps, crossesInto: null, leak: null };
   if (!route) {
     steps.push({ stage: 'qmail-remote', text: `qmail-remote gets ${q(rewritten)}; no control/smtproutes entry for ${q(domain)}: it looks up the MX of ${q(domain)}`, path: inst.smtproutes().path, decision: 'smtproute', outcome: 'mx' });
     if (owner) {
+      // A copy never rebuilt lists the domain in control files no qmail-send reads.
+      const read = sendHome(owner, others);
+      const where = read
+        ? `${q(domain)} is listed in ${found?.file ?? `${owner.root}/control`}, which no qmail-send reads (${owner.root}'s programs were built for ${read})`
+        : `${q(domain)} is local to ${owner.root} on this host`;
       steps.push({
         stage: 'qmail-remote',
         warn: true,
-        text: `${q(domain)} is local to ${owner.root} on this host, but ${inst.root} has no smtproutes entry for it: if its MX points at this host, qmail-remote bounces (#5.4.6 … best-preference MX); otherwise the mail leaves the host`,
+        text: `${where}, but ${inst.root} has no smtproutes entry for it: if its MX points at this host, qmail-remote bounces (#5.4.6 … best-preference MX); otherwise the mail leaves the host`,
         decision: 'same-host',
         outcome: 'self-mx',
       });

@@ -9,6 +9,7 @@ import { makeTracer, settle } from '../trace/tracer.js';
 import { loadHandlers } from '../trace/manager-loader.js';
 import { queueTracer, tracerPredictor } from '../trace/queue-predict.js';
 import { openTraceBackends } from '../db/trace-backends.js';
+import { programListing } from '../qmail/binaries.js';
 import { dotqmailBranch } from './dotqmail-tree.js';
 import type { SqlTraceData } from '../db/vpopmail-sql-access.js';
 import { isSqlBranch, readSqlBranch, withSqlBranches } from './vpopmail-sql-parts.js';
@@ -100,6 +101,9 @@ const file: Reader<RequestOf<'file'>> = {
     const st = sysroot.stat(r.path);
     const big = st !== null && st.kind === 'file' && st.size > FILE_VIEW_MAX;
     const buf = big ? sysroot.readHead(r.path, FILE_VIEW_MAX) : sysroot.read(r.path);
+    // A program (a binary a leak names) is listed by its strings, the compiled-in home marked; never run.
+    const listing = buf === null ? null : programListing(sysroot, r.path, buf, st?.size ?? buf.length);
+    if (listing) return { kind: 'file', file: { path: r.path, lines: listing.map((l) => sanitize(l)), error: null, program: true } };
     const lines = buf === null ? null : decodeBytes(buf).split('\n').map((l) => sanitize(l));
     if (lines && big) lines.push(`… (the file is ${st.size} bytes; only the first ${FILE_VIEW_MAX} are shown)`);
     return { kind: 'file', file: lines === null ? { path: r.path, lines: null, error: 'no such file' } : { path: r.path, lines, error: null } };

@@ -63,6 +63,8 @@ export interface FileView {
   path: string;
   lines: string[] | null;
   error: string | null;
+  /** A program: its lines are a listing of it (qmail/binaries.ts programListing), not the file's lines. */
+  program?: boolean;
 }
 
 /** Things read on demand, keyed by requestKey(). */

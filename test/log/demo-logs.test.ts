@@ -108,7 +108,7 @@ test('demo/plain: the log tells its README: kinds of delivery, a forward, a boun
     assert.ok(agreeing.includes(r), `${r} agrees`);
 });
 
-test('demo/multi: A logs to /var/log/qmail, B is configured for the same directory (L30), C has its own', async () => {
+test('demo/multi: A logs to /var/log/qmail, B is configured for the same directory (L30), C and D have their own', async () => {
   const { logs, messages } = await demoLog('multi');
   assert.deepEqual(
     logs.map((l) => [l.instance, l.path]),
@@ -116,6 +116,8 @@ test('demo/multi: A logs to /var/log/qmail, B is configured for the same directo
       ['/var/qmail', '/var/log/qmail'],
       ['/var/qmail2', '/var/log/qmail'],
       ['/var/qmail3', '/var/log/qmail3'],
+      // D, copied from A and never rebuilt: its qmail-send only ever logs that it cannot start (no message).
+      ['/var/qmail4', '/var/log/qmail4'],
     ],
   );
   assert.deepEqual([...new Set(messages.map((m) => m.instance))], ['/var/qmail', '/var/qmail3']);

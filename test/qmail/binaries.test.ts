@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { compiledHome, scriptRefs } from '../../source/qmail/binaries-home.js';
-import { builtForOther, homeReader, homesOf, MAX_PROGRAM_BYTES } from '../../source/qmail/binaries.js';
+import { compiledHome, printableRuns, scriptRefs } from '../../source/qmail/binaries-home.js';
+import { builtForOther, homeReader, homesOf, MAX_PROGRAM_BYTES, programListing } from '../../source/qmail/binaries.js';
 import { elfStandIn } from '../helpers/elf-writer.js';
 import { makeFixture } from '../helpers/fixture.js';
 
@@ -190,4 +190,41 @@ test('a huge file is read only so far: a home in its first bytes is found, one p
   const q = rd.program('/var/qmail/bin/qmail-queue');
   assert.equal(q.home, null);
   assert.match(q.note!, new RegExp(`only the first ${MAX_PROGRAM_BYTES / 1024 / 1024} MiB of its 64 MiB were read`));
+});
+
+test('printable strings with their offsets, as strings -t d lists them: runs of four or more, tab included, bounded', () => {
+  const b = Buffer.from('\x7fELF\0abc\0/var/qmail\0\x01\x02a\tb c\0xyz!', 'latin1');
+  // "ELF" and "abc" are too short; \x7f is not printable.
+  assert.deepEqual(printableRuns(b, 10), { runs: [{ offset: 9, text: '/var/qmail' }, { offset: 22, text: 'a\tb c' }, { offset: 28, text: 'xyz!' }], more: false });
+  assert.deepEqual(printableRuns(b, 2), { runs: [{ offset: 9, text: '/var/qmail' }, { offset: 22, text: 'a\tb c' }], more: true });
+});
+
+test('a program listed for the file view: what it is, its home and how it was found, its strings with the home marked; text files are not listed', () => {
+  const fx = makeFixture({
+    '/var/qmail/control/me': 'a\n',
+    '/var/qmail4/control/me': 'd\n',
+    '/var/qmail4/bin/qmail-queue': standIn('/var/qmail'),
+    '/var/qmail4/bin/qmail-getpw': standIn(null, 'qmail-getpw'),
+    '/usr/local/bin/sendmail': { symlink: '/var/qmail4/bin/qmail-queue' },
+    '/var/qmail4/bin/qmail-qstat': '#!/bin/sh\ncd /var/qmail\n',
+    '/var/qmail4/users/cdb': Buffer.from('\0\0\0\0!/var/qmail/alias\0qmail\0', 'latin1'),
+  });
+  const sr = fx.sysroot();
+  const list = (p: string) => {
+    const b = sr.read(p)!;
+    return programListing(sr, p, b, b.length);
+  };
+  const q = list('/var/qmail4/bin/qmail-queue')!;
+  const bytes = sr.read('/var/qmail4/bin/qmail-queue')!;
+  assert.equal(q[0], `a program (ELF), ${bytes.length} bytes; qlens reads it as bytes and never runs it`);
+  const at = bytes.indexOf(Buffer.from('/var/qmail\0'));
+  // A stripped program: found in its writable data.
+  assert.equal(q[1], `built for /var/qmail (the only home-like string in its data, at byte ${at}): the home compiled in from conf-qmail`);
+  assert.deepEqual(q.filter((l) => l.includes('← the home')).map((l) => l.trimStart()), [`${at}  /var/qmail   ← the home (its writable data)`]);
+  assert.ok(q.some((l) => /^ *\d+  qmail-queue: fatal$/.test(l)));
+  assert.match(list('/usr/local/bin/sendmail')![0], /^a program \(ELF\), \d+ bytes, the one \/usr\/local\/bin\/sendmail leads to: \/var\/qmail4\/bin\/qmail-queue;/);
+  assert.match(list('/var/qmail4/bin/qmail-getpw')![1], /^no home in it: qmail builds qmail-getpw without auto_qmail/);
+  assert.ok(!list('/var/qmail4/bin/qmail-getpw')!.some((l) => l.includes('← the home')));
+  assert.equal(list('/var/qmail4/bin/qmail-qstat'), null);
+  assert.equal(list('/var/qmail4/users/cdb'), null, 'a binary file that is no program: its paths are no home');
 });

@@ -70,8 +70,15 @@ test('a copied installation: the mail enters /var/qmail/queue and /var/qmail dec
   // b.example is not local to /var/qmail: qmail-send sends it out (to this very host, by MX).
   assert.deepEqual(dk(r), [['remote', 0]]);
   assert.ok(r.leaks.some((l) => l.kind === 'binaries-built-for-other-home'));
-  // Without the copy the same address is delivered by /var/qmail2 itself.
-  assert.deepEqual(dl(traceIn(host(bin('/var/qmail2', '/var/qmail2')), '/var/qmail2', 'alice@b.example')), [['maildir', '/home/alice/Maildir/', 0]]);
+  // qmail-remote's same-host warning does not call b.example local to /var/qmail2: no qmail-send reads its locals.
+  const same = r.hops[0].steps.find((x) => x.decision === 'same-host')!;
+  assert.equal(same.outcome, 'self-mx');
+  assert.match(same.text, /^"b\.example" is listed in \/var\/qmail2\/control\/locals, which no qmail-send reads \(\/var\/qmail2's programs were built for \/var\/qmail\), but \/var\/qmail has no smtproutes entry/);
+  // Without the copy the same address is delivered by /var/qmail2 itself, and is local to it for /var/qmail's qmail-remote.
+  const own = host(bin('/var/qmail2', '/var/qmail2'));
+  assert.deepEqual(dl(traceIn(own, '/var/qmail2', 'alice@b.example')), [['maildir', '/home/alice/Maildir/', 0]]);
+  const fromA = traceIn(own, '/var/qmail', 'alice@b.example').hops[0].steps.find((x) => x.decision === 'same-host')!;
+  assert.match(fromA.text, /^"b\.example" is local to \/var\/qmail2 on this host, but \/var\/qmail has no smtproutes entry/);
 });
 
 test('the home the programs carry is loaded on demand when it was not, and a missing one defers', () => {

@@ -78,6 +78,7 @@ export function filePane(view: ViewId, data: SessionData, ui: UiState, f: Extrac
   let rows: TextRow[];
   if (!d || d.kind !== 'file') rows = [{ text: 'reading…' }];
   else if (d.file.error) rows = [{ text: `✗ error  ${sanitize(d.file.path)}: ${d.file.error}`, tone: 'error' }];
+  else if (d.file.program) rows = (d.file.lines ?? []).map((l, i) => ({ text: l, bold: i < 2, tone: l.includes('← the home') ? ('warn' as Tone) : undefined }));
   else {
     const lines = d.file.lines ?? [];
     const n = lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;

@@ -36,8 +36,10 @@ function stepsRows(r: TraceResult, width: number): TextRow[] {
   r.hops.forEach((h, i) => {
     const who = h.user ? `  user ${sanitize(h.user.name)} ${h.user.uid}:${h.user.gid} (${h.user.source})` : '';
     const dq = h.dotqmail ? `  ${sanitize(h.dotqmail)}` : '';
+    // A hop walked elsewhere than the trace started: crossed by SMTP, or queued by programs built for another home.
+    const where = h.instance !== r.instance ? `  in ${sanitize(h.instance)}` : '';
     rows.push({
-      text: `hop ${i}  ${h.route}  ${sanitize(h.route === 'local' ? h.rewritten : h.rewritten)}${who}${dq}`,
+      text: `hop ${i}  ${h.route}  ${sanitize(h.rewritten)}${where}${who}${dq}`,
       bold: true,
       address: h.recipient,
       jump: h.dotqmail ? { path: h.dotqmail, line: null } : undefined,
@@ -78,7 +80,24 @@ function sideBySide(results: TraceResult[], width: number): TextRow[] {
     const follow = ds.find((d) => d.kind === 'forward' || d.kind === 'remote');
     rows.push({ text: ds.map(outcomeText).join(' '), segments: segs, address: ds[0]?.target, action: follow ? traceAction(follow.target) : undefined });
   }
+  const entered = results.map(otherQueue);
+  if (entered.some((e) => e !== null)) {
+    rows.push({
+      text: entered.map((e) => e ?? '').join(' '),
+      segments: entered.map((e) => (e ? { text: cell('! ' + e, colW - 1) + ' ', tone: 'warn' as const } : { text: ' '.repeat(colW) })),
+    });
+  }
   return rows;
+}
+
+/**
+ * Where the first copy really enters a queue when that is not the installation's own: its programs
+ * were built for another home (trace/queue-home.ts), so another qmail-send delivers what the outcomes show.
+ */
+function otherQueue(r: TraceResult): string | null {
+  const h = r.hops[0];
+  if (!h || h.instance === r.instance) return null;
+  return `enters ${sanitize(h.queue ?? h.instance + '/queue')}: ${sanitize(h.instance)} delivers it`;
 }
 
 function historyRows(ui: UiState): TextRow[] {
@@ -114,6 +133,8 @@ export function traceRows(data: SessionData, ui: UiState, width: number): { titl
       rows.push({ text: sanitize(r.instance), bold: true, tone: 'accent' });
       if (r.deliveries.length === 0) rows.push({ text: '  (nothing delivered: accepted and dropped)' });
       for (const d of r.deliveries) rows.push(outcomeRow(d));
+      const entered = otherQueue(r);
+      if (entered) rows.push({ text: `  ! ${entered}`, tone: 'warn' });
     }
   }
   if (results.length > 1) rows.push({ text: same ? '(the same outcome in every installation)' : '(the installations disagree)', tone: same ? 'ok' : 'warn' });

@@ -47,7 +47,7 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
   const roots = shownInstances(data, ui);
   const shown = ui.instance ? leaks.filter((l) => l.instances.some((i) => roots.includes(i)) || l.instances.length === 0) : leaks;
   const rows: TextRow[] = shown.map((l) => ({
-    text: `${cell(l.id, 4)}${cell(SEV[l.severity].word, 9)}${cell(sanitize(l.kind), 28)}${l.instances.map((i) => sanitize(i.replace('/var/', ''))).join(',')}  ${sanitize(l.explanation)}`,
+    text: `${cell(l.id, 4)}${cell(SEV[l.severity].word, 9)}${cell(sanitize(l.kind), 27)} ${l.instances.map((i) => sanitize(i.replace('/var/', ''))).join(',')}  ${sanitize(l.explanation)}`,
     tone: SEV[l.severity].tone,
     action: { type: 'push', view: 'veil', frame: frameId({ k: 'node', id: leakKey(l) }) },
   }));
