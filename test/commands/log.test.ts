@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { makeFixture, type Fixture } from '../helpers/fixture.js';
 import { multilog, multilogFiles } from '../helpers/multilog.js';
-import { installation, story, FILLER } from '../helpers/log-story.js';
+import { installation, story, FILLER, HOSTILE } from '../helpers/log-story.js';
 import { run, type LogRunDeps } from '../../source/commands/log.js';
 import type { CommandContext } from '../../source/commands/context.js';
 import { UsageError } from '../../source/cli-args.js';
@@ -223,4 +223,39 @@ test('--follow: attempts and messages are told as their lines arrive, through a 
       [8, '', 0],
     ],
   );
+});
+
+
+test('hostile text from the log (a sender, a recipient, a remote server\'s answer) reaches neither the text nor the JSON as control bytes', async () => {
+  const fx = installation();
+  multilog(fx.host('/var/log/qmail'), HOSTILE);
+  const injected = (s: string) => ['\x1b]', '\x07', '\x1b[2J', '\x9b'].filter((x) => s.includes(x));
+  for (const opts of [{}, { summary: true }] as Array<Record<string, boolean>>) {
+    const t = await runLog(fx, opts);
+    assert.equal(t.status, 0, t.err);
+    assert.deepEqual(injected(t.out), [], JSON.stringify(opts));
+    assert.match(t.out, opts.summary ? /said: \\x9b2J\\x1b\]0;pwned-text\\x07/ : /from <x\\x1b\]0;pwned-sender\\x07@evil\.example>/);
+    const j = await runLog(fx, opts, { json: true });
+    assert.deepEqual(injected(j.out), [], `JSON ${JSON.stringify(opts)}`);
+    assert.ok(!/[\x00-\x1f\x7f-\x9f]/.test(j.out.trimEnd()), 'no raw control byte in the JSON');
+    if (!opts.summary) {
+      const [m] = JSON.parse(j.out).messages;
+      // The JSON keeps the text as logged (escaped by JSON itself): a script gets what the log says.
+      assert.equal(m.sender, 'x\x1b]0;pwned-sender\x07@evil.example');
+      assert.equal(m.deliveries[0].recipient, 'v\x1b[2Jictim@evil.example');
+    }
+  }
+});
+
+test('lines without a stamp (multilog run without t): read, matched up, told without a time', async () => {
+  const fx = installation();
+  multilog(fx.host('/var/log/qmail'), ['new msg 61', 'info msg 61: bytes 610 from <u@b.example> qp 6100 uid 0', 'starting delivery 1: msg 61 to local a@a.example', 'delivery 1: success: did_1+0+0/', 'end msg 61'], ['s4096', 'n3']);
+  const j = await runLog(fx, { 'no-predict': true }, { json: true });
+  assert.equal(j.status, 0, j.err);
+  const o = JSON.parse(j.out);
+  assert.deepEqual(o.skipped, []);
+  const [m] = o.messages;
+  assert.deepEqual([m.id, m.sender, m.bytes, m.received, m.ended, m.deliveries[0].result, m.deliveries[0].started], [61, 'u@b.example', 610, null, null, 'success', null]);
+  const t = await runLog(fx, { 'no-predict': true });
+  assert.match(t.out, /\(no time\) {2}delivery 1 {2}local a@a\.example {2}success: did 1\+0\+0/);
 });

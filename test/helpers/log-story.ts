@@ -77,3 +77,12 @@ export function story(fx: Fixture, opts: { cutLastLine?: boolean } = {}): { dir:
   return { dir };
 }
 
+
+/** Lines no qmail-send writes (its logsafe() turns control bytes into `_`), but a forged or damaged log may hold. */
+export const HOSTILE = [
+  'new msg 900',
+  'info msg 900: bytes 10 from <x\x1b]0;pwned-sender\x07@evil.example> qp 9 uid 0',
+  'starting delivery 30: msg 900 to remote v\x1b[2Jictim@evil.example',
+  'delivery 30: failure: 192.0.2.1_said:_\x9b2J\x1b]0;pwned-text\x07/',
+  'end msg 900',
+];

@@ -6,13 +6,14 @@
 // an attempt traces its recipient as qmail-send queued it; `z` is the
 // summary (zoverall/zdeferrals by domain); `f` follows the logs live.
 import React from 'react';
+import { Box, Text } from 'ink';
 import { sanitize } from '../../text/sanitize.js';
-import { cell } from '../text-fit.js';
-import type { Tone } from '../theme.js';
+import { cell, fitEnd } from '../text-fit.js';
+import { useTheme, type Tone } from '../theme.js';
 import { memoLast } from '../memo.js';
 import { requestKey, type DetailRequest, type SessionData } from '../session-data.js';
 import type { UiAction, UiState } from '../store.js';
-import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
+import type { PaneContext, PaneModel, ViewDef, ViewProps } from './view-types.js';
 import { TextPaneView, filePane, frameId, textPane, topFrame, type TextRow } from './text-pane.js';
 import { shownInstances } from './domains-view.js';
 import { cleared } from '../global-bindings.js';
@@ -103,6 +104,7 @@ function progressWords(p: LogPart): string {
   return ` · ${p.total} attempts${kept}`;
 }
 
+/** Which log each shown installation uses (or where qlens looked), and read errors: fixed above the list. */
 function headerRows(p: LogPart, roots: string[]): TextRow[] {
   const rows: TextRow[] = p.header.filter((h) => roots.some((r) => h.startsWith(sanitize(r)) || h.startsWith('  '))).map((h) => ({ text: h, tone: /no log found/.test(h) ? 'warn' : 'dim' }));
   for (const e of p.errors) rows.push({ text: `✗ ${e}`, tone: 'error' });
@@ -113,16 +115,31 @@ function listPane(data: SessionData, ui: UiState, live: boolean): PaneModel {
   const p = data.parts.log!;
   const roots = shownInstances(data, ui);
   const key = live ? 'log/live' : 'log';
-  const top = headerRows(p, roots);
-  const rows = [...top, ...listRows(p.rows, roots.join('\n'), roots.length > 1 && p.logs.length > 1)];
-  if (p.logs.length === 0) rows.push({ text: 'No qmail-send log was found (see above). qlens log --log [INSTANCE=]PATH names one.', tone: 'warn' });
-  else if (p.rows.length === 0) rows.push({ text: p.phase === 'done' ? 'The log holds no delivery attempt.' : 'reading…' });
-  const title = live
-    ? `Log — following live: new attempts on top (Esc stops)${progressWords(p)}`
-    : `Log — newest first (Enter: the story · z summary · f follow · / filter)${progressWords(p)}`;
-  const pane = textPane(key, title, rows, ui, 'log');
+  let rows = listRows(p.rows, roots.join('\n'), roots.length > 1 && p.logs.length > 1);
+  // (listRows is memoized: a note is a new array, never pushed onto it.)
+  if (p.logs.length === 0) rows = [{ text: 'No qmail-send log was found (see above). qlens log --log [INSTANCE=]PATH names one.', tone: 'warn' }];
+  else if (rows.length === 0) rows = [{ text: p.phase === 'done' ? 'The log holds no delivery attempt.' : 'reading…' }];
+  const title = live ? `Log — following live, new attempts on top (Esc stops)${progressWords(p)}` : `Log — newest first (Enter story · z summary · f follow)${progressWords(p)}`;
+  const pane = textPane(key, title, rows, ui, 'log', headerRows(p, roots).length + 1);
   if (live && p.phase === 'done') pane.needs = [{ kind: 'logPoll', tick: p.polls }];
   return pane;
+}
+
+/** The list of attempts under the lines that say which log each installation uses (they stay put while the list scrolls). */
+function LogListView(props: ViewProps): React.ReactElement {
+  const theme = useTheme();
+  const p = props.data.parts.log;
+  const top = p ? headerRows(p, shownInstances(props.data, props.ui)) : [];
+  return (
+    <Box flexDirection="column" width={props.width} height={props.height}>
+      {top.map((l, i) => (
+        <Text key={i} color={theme.fg(l.tone ?? 'plain')} wrap="truncate-end">
+          {fitEnd(l.text, props.width)}
+        </Text>
+      ))}
+      <TextPaneView {...props} height={Math.max(2, props.height - top.length)} />
+    </Box>
+  );
 }
 
 function storyRows(data: SessionData, f: { instance: string; id: number; first: number }, width: number): TextRow[] {
@@ -270,5 +287,5 @@ export const logView: ViewDef = {
   ],
   available: (d) => d.parts.log !== undefined,
   pane,
-  render: (props) => <TextPaneView {...props} />,
+  render: (props) => (topFrame(props.ui, 'log') ? <TextPaneView {...props} /> : <LogListView {...props} />),
 };
