@@ -2,7 +2,7 @@
 // another host (rcpthosts.c: control/rcpthosts, then morercpthosts.cdb), and
 // where an installation's qmail-smtpd listens (its tcpserver lines), for a
 // remote hop that may reach it on the same host.
-import type { Installation } from '../qmail/model-types.js';
+import type { ControlList, Installation } from '../qmail/model-types.js';
 import { lcAscii } from '../qmail/control-readers.js';
 import type { TraceStep } from './types.js';
 
@@ -35,6 +35,19 @@ function hostKeys(host: string): string[] {
   return out;
 }
 
+// The lines as a map, made once per loaded list (an installation caches its lists): an impact
+// preview asks for hundreds of addresses, and a 20,000-line rcpthosts was read again for each.
+const indexes = new WeakMap<ControlList, Map<string, number>>();
+
+function rcpthostsIndex(rh: ControlList): Map<string, number> {
+  let ix = indexes.get(rh);
+  if (ix) return ix;
+  ix = new Map();
+  for (const l of rh.lines) ix.set(lcAscii(l.text), l.line);
+  indexes.set(rh, ix);
+  return ix;
+}
+
 /** qmail-smtpd's rcpthosts (rcpthosts.c): exact or .suffix lines, then morercpthosts.cdb; no file accepts all. */
 export function rcpthostsCheck(inst: Installation, recipient: string): RcpthostsAnswer {
   const rh = inst.list('rcpthosts');
@@ -45,8 +58,7 @@ export function rcpthostsCheck(inst: Installation, recipient: string): Rcpthosts
   const at = recipient.lastIndexOf('@');
   if (at < 0) return { accepted: true, text: `${q(recipient)} has no @: qmail-smtpd accepts it (envnoathost is assumed acceptable)`, path: rh.path };
   const host = lcAscii(recipient.slice(at + 1));
-  const entries = new Map<string, number>();
-  for (const l of rh.lines) entries.set(lcAscii(l.text), l.line);
+  const entries = rcpthostsIndex(rh);
   const keys = hostKeys(host);
   for (const k of keys) {
     const ln = entries.get(k);
