@@ -239,20 +239,25 @@ export function applyChangeSet(
  * they stayed empty (an apply that failed leaves no journal behind).
  */
 function openJournal(writer: SysrootWriter, backupDir: string): HeldLock {
-  const made = writer.mkdirs(backupDir);
-  try {
-    trustJournal(writer, backupDir);
-    const lock = writer.lock(`${backupDir}/${LOCK_NAME}`);
-    return {
-      path: lock.path,
-      release: () => {
-        lock.release();
-        writer.removeEmptyDirs(made);
-      },
-    };
-  } catch (e) {
-    writer.removeEmptyDirs(made);
-    throw e;
+  for (let attempt = 1; ; attempt++) {
+    const made = writer.mkdirs(backupDir);
+    try {
+      trustJournal(writer, backupDir);
+      const lock = writer.lock(`${backupDir}/${LOCK_NAME}`);
+      return {
+        path: lock.path,
+        release: () => {
+          lock.release();
+          writer.removeEmptyDirs(made);
+        },
+      };
+    } catch (e) {
+      writer.removeEmptyDirs(made);
+      // Another qlens that made the journal directory and failed removed it,
+      // empty, between our mkdirs and our lock: make it again.
+      if (e instanceof FsError && e.code === 'ENOENT' && attempt < 3) continue;
+      throw e;
+    }
   }
 }
 

@@ -323,20 +323,29 @@ export class SysrootWriter extends TargetReader {
     for (const seg of segs) {
       cur += '/' + seg;
       const h = this.host(cur);
-      const st = this.hostStat(cur);
-      if (st) {
-        if (!st.isDirectory()) throw new FsError('ENOTDIR', cur);
-        continue;
-      }
+      if (this.isRealDir(cur, norm)) continue;
       try {
         fs.mkdirSync(h, { mode: 0o700 });
       } catch (err) {
+        // Another qlens applying at the same instant made it between our look
+        // and our mkdir: a real directory is as good as ours (but not ours to
+        // remove); a link or a file put there is refused as above.
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST' && this.isRealDir(cur, norm)) continue;
         throw asFsError(err, cur);
       }
       made.push(cur);
       fsyncDir(path.posix.dirname(h));
     }
     return made;
+  }
+
+  /** Whether `cur` (on the way to `norm`) is a directory now: false when absent; a link or anything else there is refused. */
+  private isRealDir(cur: string, norm: string): boolean {
+    const st = this.hostStat(cur);
+    if (!st) return false;
+    if (st.isSymbolicLink()) throw new FsError('SYMLINK', norm, cur === norm ? undefined : `${cur} on the way is a symbolic link`);
+    if (!st.isDirectory()) throw new FsError('ENOTDIR', cur);
+    return true;
   }
 
   /** Remove directories this writer made, innermost first, as long as they are empty (a failed apply leaves no journal behind). */

@@ -14,8 +14,12 @@ import { createHash } from 'node:crypto';
 import { build, runEditCommand } from './harness.js';
 import { runCli } from './cli-run.js';
 import { CLI, ROOT } from '../e2e/helpers/pty-session.js';
-import { SysrootWriter, pidAlive } from '../../source/sysroot/write.js';
+import { SysrootWriter, pidAlive, type HeldLock } from '../../source/sysroot/write.js';
 import { FsError } from '../../source/sysroot/errors.js';
+import { stageEdits } from '../../source/edit/stage.js';
+import { stageEnv } from '../../source/edit/session.js';
+import { applyChangeSet } from '../../source/edit/journal.js';
+import type { Built } from './harness.js';
 
 const J = '/var/backups/qlens';
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
@@ -135,4 +139,80 @@ test('temporary files of a qlens killed mid-write are removed by the next apply 
   assert.equal(fs.existsSync(b.fx.host(stale)), false);
   assert.equal(fs.existsSync(b.fx.host(live)), true);
   assert.deepEqual(fs.readdirSync(b.fx.host('/var/qmail/users')).sort(), ['.qlens-tmp.' + path.basename(live).split('.qlens-tmp.')[1], 'assign', 'cdb'].sort());
+});
+
+// The race the loop above once lost on a fresh clone: both appliers saw no
+// /var/backups, both ran mkdir, and the loser stopped on EEXIST. Here the
+// other writer's mkdir is put exactly between this writer's look and its own.
+/** A writer that, the first time it looks at one of `paths`, finds nothing there and then `other` makes it (another qlens winning the race). */
+class RacedWriter extends SysrootWriter {
+  private readonly pending: Set<string>;
+  constructor(
+    b: Built,
+    paths: string[],
+    private readonly other: (hostPath: string) => void,
+  ) {
+    super(b.sysroot());
+    this.pending = new Set(paths);
+  }
+  override hostStat(sysPath: string): fs.Stats | null {
+    const st = super.hostStat(sysPath);
+    if (st === null && this.pending.delete(sysPath)) this.other(this.host(sysPath));
+    return st;
+  }
+}
+
+function rcpthostsChange(b: Built, line: string) {
+  const cs = stageEdits([{ path: '/var/qmail/control/rcpthosts', content: Buffer.from(`example.com\n${line}\n`) }], stageEnv(b.sysroot(), ['/var/qmail']));
+  assert.ok(cs.valid);
+  return cs;
+}
+
+test('the journal directories made by another qlens between the look and the mkdir (EEXIST): used as they are, the apply is written, and they are not removed as ours', () => {
+  const b = build({}, false);
+  assert.equal(fs.existsSync(b.fx.host('/var/backups')), false);
+  const w = new RacedWriter(b, ['/var/backups', J], (h) => fs.mkdirSync(h, { mode: 0o700 }));
+  assert.deepEqual(w.mkdirs(J), [], 'none of them made by this writer');
+  fs.rmSync(b.fx.host('/var/backups'), { recursive: true });
+
+  const w2 = new RacedWriter(b, ['/var/backups', J], (h) => fs.mkdirSync(h, { mode: 0o700 }));
+  const r = applyChangeSet(w2, rcpthostsChange(b, 'raced.example'));
+  assert.equal(fs.readFileSync(b.fx.host('/var/qmail/control/rcpthosts'), 'utf8'), 'example.com\nraced.example\n');
+  assert.ok(fs.existsSync(b.fx.host(`${r.entry.dir}/manifest.json`)), r.entry.dir);
+  assert.equal(path.posix.dirname(r.entry.dir), J);
+});
+
+test('a symbolic link or a file put where the journal directory goes between the look and the mkdir: still refused (SYMLINK, ENOTDIR), nothing written', () => {
+  for (const [what, put, code] of [
+    ['link', (h: string) => fs.symlinkSync(fs.mkdtempSync(path.join(path.dirname(h), '..', 'outside-')), h), 'SYMLINK'],
+    ['file', (h: string) => fs.writeFileSync(h, 'not a directory'), 'ENOTDIR'],
+  ] as const) {
+    const b = build({}, false);
+    const before = fs.readFileSync(b.fx.host('/var/qmail/control/rcpthosts'));
+    const w = new RacedWriter(b, ['/var/backups'], put);
+    assert.throws(
+      () => applyChangeSet(w, rcpthostsChange(b, 'raced.example')),
+      (e: unknown) => e instanceof FsError && e.code === code && e.message.includes('/var/backups'),
+      what,
+    );
+    assert.deepEqual(fs.readFileSync(b.fx.host('/var/qmail/control/rcpthosts')), before, what);
+    const st = fs.lstatSync(b.fx.host('/var/backups'));
+    if (what === 'link') assert.deepEqual(fs.readdirSync(fs.realpathSync(b.fx.host('/var/backups'))), [], 'nothing made through the link');
+    else assert.ok(st.isFile());
+  }
+});
+
+test('the journal directory removed, empty, by another qlens between our mkdirs and our lock (its apply failed): made again, the apply is written', () => {
+  const b = build({}, false);
+  let removed = 0;
+  const w = new (class extends SysrootWriter {
+    override lock(sysPath: string, waitMs?: number): HeldLock {
+      if (removed++ === 0) fs.rmdirSync(this.host(path.posix.dirname(sysPath)));
+      return super.lock(sysPath, waitMs);
+    }
+  })(b.sysroot());
+  applyChangeSet(w, rcpthostsChange(b, 'again.example'));
+  assert.equal(removed, 2, 'the lock was taken on the second try');
+  assert.equal(fs.readFileSync(b.fx.host('/var/qmail/control/rcpthosts'), 'utf8'), 'example.com\nagain.example\n');
+  assert.equal(fs.readdirSync(b.fx.host(J)).filter((n) => /^\d/.test(n)).length, 1);
 });
