@@ -26,6 +26,12 @@ export interface InputState {
   /** For a filter: its text before the input opened (Esc restores nothing: it clears). */
 }
 
+/** Where a jump came from (Esc goes back to it): a view, and in the Trace view the address shown there. */
+export interface TrailStep {
+  view: ViewId;
+  trace?: { address: string; queued: QueuedTrace | null; frames: string[] };
+}
+
 export interface UiState {
   data: SessionData;
   view: ViewId;
@@ -44,6 +50,8 @@ export interface UiState {
   status: string | null;
   /** Folded branches of trees (Dot-qmail), by node id. */
   folded: Record<string, boolean>;
+  /** The jumps made to other views (Enter on a recipient, t), newest last: Esc walks back along them. */
+  trail: TrailStep[];
   /** A view asked for by its key while its data was loading: opened as soon as it is there (App.tsx). */
   wantView: ViewId | null;
   /** Bumped by `r`: the shell reloads when it changes. */
@@ -53,7 +61,8 @@ export interface UiState {
 
 export type UiAction =
   | { type: 'data'; data: SessionData }
-  | { type: 'view'; view: ViewId }
+  /** `jump`: going there is a step Esc comes back from (t); a plain switch (a digit, Tab) starts a new trail. */
+  | { type: 'view'; view: ViewId; jump?: boolean }
   | { type: 'wantView'; view: ViewId | null }
   | { type: 'cycleView'; delta: 1 | -1; available: ViewId[] }
   | { type: 'move'; paneKey: string; move: ListMove; count: number; height: number }
@@ -90,6 +99,7 @@ export function initialState(data: SessionData, view: ViewId = 'domains'): UiSta
     status: null,
     folded: {},
     wantView: null,
+    trail: [],
     reloadCount: 0,
     quit: false,
   };
@@ -103,7 +113,7 @@ export function reduce(s: UiState, a: UiAction): UiState {
       return { ...s, data: a.data };
     case 'view':
       if (s.view === a.view) return s.wantView === null ? s : { ...s, wantView: null };
-      return { ...s, view: a.view, wantView: null, input: s.input?.kind === 'filter' ? null : s.input };
+      return { ...s, view: a.view, wantView: null, trail: a.jump ? stepFrom(s) : [], input: s.input?.kind === 'filter' ? null : s.input };
     case 'wantView':
       return { ...s, wantView: a.view };
     case 'cycleView': {
@@ -125,7 +135,7 @@ export function reduce(s: UiState, a: UiAction): UiState {
       if (s.overlay) return { ...s, overlay: null };
       const frames = s.stack[s.view] ?? [];
       if (frames.length > 0) return { ...s, stack: { ...s.stack, [s.view]: frames.slice(0, -1) } };
-      return s;
+      return backAlongTrail(s);
     }
     case 'help':
       return { ...s, overlay: s.overlay === 'help' ? null : 'help' };
@@ -162,7 +172,9 @@ export function reduce(s: UiState, a: UiAction): UiState {
       const address = a.address.trim();
       if (!address) return { ...s, input: null };
       const history = [address, ...s.trace.history.filter((h) => h !== address)].slice(0, HISTORY_MAX);
-      return { ...s, input: null, view: 'trace', stack: { ...s.stack, trace: [] }, trace: { address, queued: a.queued ?? null, history } };
+      const queued = a.queued ?? null;
+      const same = s.view === 'trace' && s.trace.address === address && JSON.stringify(s.trace.queued) === JSON.stringify(queued);
+      return { ...s, input: null, view: 'trace', trail: same ? s.trail : stepFrom(s), stack: { ...s.stack, trace: [] }, trace: { address, queued, history } };
     }
     case 'instance':
       return { ...s, instance: a.root };
@@ -179,6 +191,24 @@ export function reduce(s: UiState, a: UiAction): UiState {
     case 'toggleFold':
       return { ...s, folded: { ...s.folded, [a.id]: !s.folded[a.id] } };
   }
+}
+
+const TRAIL_MAX = 50;
+
+/** The trail with the place `s` shows now added (the address too, when it is the Trace view). */
+function stepFrom(s: UiState): TrailStep[] {
+  const step: TrailStep =
+    s.view === 'trace' && s.trace.address ? { view: 'trace', trace: { address: s.trace.address, queued: s.trace.queued, frames: s.stack.trace ?? [] } } : { view: s.view };
+  return [...s.trail, step].slice(-TRAIL_MAX);
+}
+
+/** Esc with no frame left: back to where the last jump came from, as it was (its frames kept). */
+function backAlongTrail(s: UiState): UiState {
+  const step = s.trail.at(-1);
+  if (!step) return s;
+  const trail = s.trail.slice(0, -1);
+  if (!step.trace) return { ...s, view: step.view, trail };
+  return { ...s, view: 'trace', trail, trace: { ...s.trace, address: step.trace.address, queued: step.trace.queued }, stack: { ...s.stack, trace: step.trace.frames } };
 }
 
 /** Rows of a pane after its filter: case-insensitive substring over everything shown in a row. */

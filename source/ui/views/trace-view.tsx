@@ -171,7 +171,7 @@ export const traceView: ViewDef = {
       hint: 'trace',
       handler: (ctx) => {
         const fromRow = ctx.row !== undefined && ctx.pane?.address ? ctx.pane.address(ctx.row) : null;
-        return cleared(ctx, { type: 'view', view: 'trace' }, { type: 'startInput', kind: 'trace', text: fromRow ?? ctx.state.trace.address ?? '' });
+        return cleared(ctx, { type: 'view', view: 'trace', jump: true }, { type: 'startInput', kind: 'trace', text: fromRow ?? ctx.state.trace.address ?? '' });
       },
       disabled: (ctx) => (ctx.available.includes('trace') ? null : 'tracing is not available yet (the tracer is not loaded)'),
     },
