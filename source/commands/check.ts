@@ -5,6 +5,7 @@ import { UsageError } from '../cli-args.js';
 import { loadInstallation, systemUsersOf } from '../qmail/installation.js';
 import { formatDiagnostic, lintInstallations, type LintRule } from '../qmail/lint.js';
 import { veilLintRule } from '../veil/index.js';
+import { stuckTodoRule } from '../checks/stuck-todo.js';
 import { sanitize, shown, toSafeJson } from '../text/sanitize.js';
 import { vpopmailDbOption } from './db-option.js';
 import type { Diagnostic, Installation } from '../qmail/model-types.js';
@@ -24,7 +25,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     return (inst) => vpopmailSqlDiagnostics(data, inst);
   };
   const early = sql.conventionalHomeIsSql(ctx.sysroot, users);
-  const rules: LintRule[] = early ? [veilLintRule, await sqlRule()] : [veilLintRule];
+  // A message stuck in todo/ is judged against the clock now.
+  const rules: LintRule[] = [veilLintRule, stuckTodoRule(Date.now()), ...(early ? [await sqlRule()] : [])];
   // The file-system layer's own problems (a bad .fsmeta line, a file too large to read whole) are problems too.
   let problems = [...lintInstallations(installs, users, rules), ...ctx.sysroot.takeProblems()];
   // A vpopmail installed elsewhere (its vdelivermail path names another home): checked after the rest.

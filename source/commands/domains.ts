@@ -25,10 +25,24 @@ function delivery(r: DomainRow): string {
   return 'virtual';
 }
 
+/**
+ * The counts over the rows listed below them, as the TUI header counts them
+ * ("accepts 4 · delivers 3"): a wildcard (".example.org") or the catch-all
+ * is a row too, named apart from the domains.
+ */
+function countsLine(m: DomainMatrix): string {
+  const n = domainCounts(m);
+  const patterns = m.domains.filter((r) => r.domain === '' || r.domain.startsWith('.')).map((r) => (r.domain === '' ? '"" catch-all' : sanitize(r.domain)));
+  const plural = (k: number, w: string): string => `${k} ${w}${k === 1 ? '' : 's'}`;
+  const what = patterns.length ? `${plural(m.domains.length, 'name')} (${plural(n.domains, 'domain')}, ${patterns.length === 1 ? 'a wildcard' : `${patterns.length} wildcards`}: ${patterns.join(', ')})` : plural(n.domains, 'domain');
+  const accepted = m.domains.filter((r) => r.rcpthosts).length;
+  const delivered = m.domains.filter((r) => r.delivery !== 'remote').length;
+  return `${what}, ${accepted} accepted by qmail-smtpd, ${delivered} delivered here`;
+}
+
 export function formatDomains(m: DomainMatrix, me: string | null): string {
   const lines: string[] = [];
-  const n = domainCounts(m);
-  lines.push(`${sanitize(m.instance)}  me ${me === null ? '(none)' : sanitize(JSON.stringify(me))}  ${n.domains} domain${n.domains === 1 ? '' : 's'}, ${n.accepted} accepted by qmail-smtpd, ${n.delivered} delivered here`);
+  lines.push(`${sanitize(m.instance)}  me ${me === null ? '(none)' : sanitize(JSON.stringify(me))}  ${countsLine(m)}`);
   for (const p of m.problems) lines.push(`  ! ${sanitize(p.message)}`);
   if (m.domains.length === 0) lines.push('  (no domains named in locals, rcpthosts, morercpthosts.cdb or virtualdomains)');
   else lines.push(`  ${'DOMAIN'.padEnd(30)} ${'DELIVERY'.padEnd(11)} ${'PREPEND'.padEnd(14)} ${'SMTP'.padEnd(5)} MANAGER`);
