@@ -3,6 +3,13 @@
 import type { UiAction, ViewId } from './store.js';
 import type { ViewDef } from './views/view-types.js';
 import { VIEWS } from './views/registry.js';
+import { cleanAddress } from './trace-input.js';
+
+/** Trace what was typed, brackets and blanks dropped as qmail-inject would (and said so). */
+export function traceActions(text: string): UiAction[] {
+  const c = cleanAddress(text);
+  return c.note ? [{ type: 'trace', address: c.address }, { type: 'status', text: c.note }] : [{ type: 'trace', address: c.address }];
+}
 
 export interface CommandContext {
   instances: string[];
@@ -45,7 +52,7 @@ export function parseCommandLine(text: string, ctx: CommandContext): CommandResu
     case 'trace':
       if (!rest) return { ok: false, message: 'usage: trace ADDRESS' };
       if (!ctx.available.includes('trace')) return { ok: false, message: 'tracing is not available yet (the tracer is not loaded)' };
-      return { ok: true, actions: [{ type: 'trace', address: rest }] };
+      return { ok: true, actions: traceActions(rest) };
     case 'i':
     case 'instance': {
       if (!rest || rest === 'all' || rest === '*') return { ok: true, actions: [{ type: 'instance', root: null }, { type: 'status', text: 'showing every installation' }] };

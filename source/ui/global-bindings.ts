@@ -50,7 +50,22 @@ const navigation: Binding[] = [
   },
 ];
 
+/** A row's whole text: as its pane gives it, else the text it carries. */
+function wholeOf(ctx: KeyContext): string {
+  const r = ctx.row as { text?: unknown } | undefined;
+  return ctx.pane?.wholeText ? ctx.pane.wholeText(ctx.row) : typeof r?.text === 'string' ? r.text : '';
+}
+
 const actions: Binding[] = [
+  {
+    command: 'whole',
+    keys: [{ input: 'v' }],
+    label: 'v',
+    description: "the selected row's whole text, wrapped (v or Esc closes it); rows too wide for the terminal also show it under the list",
+    scope: 'list',
+    handler: (ctx) => cleared(ctx, { type: 'showText', title: ctx.pane?.title ?? '', text: wholeOf(ctx) }),
+    disabled: (ctx) => (ctx.row === undefined || !wholeOf(ctx) ? 'no row selected' : null),
+  },
   {
     command: 'nextView',
     keys: [{ key: 'tab' }],

@@ -8,7 +8,7 @@ export function progressText(data: SessionData): string {
   const p = data.progress;
   if (!p) return '';
   // A step can name an installation's directory, which may hold anything: sanitized like every outside string.
-  return `loading ${p.done}/${p.total} ${sanitize(p.step)}…`;
+  return `loading ${p.done}/${p.total} ${sanitize(p.step || 'reading')}…`;
 }
 
 export function instanceLine(i: InstanceSummary, width: number): string {

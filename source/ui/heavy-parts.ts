@@ -5,6 +5,7 @@
 // when a worker cannot be started.
 import { Sysroot } from '../sysroot/sysroot.js';
 import { errorText } from './error-text.js';
+import { stuckTodoRule } from '../checks/stuck-todo.js';
 import { loadInstallation, systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
 import { domainMatrix, managerSummaries, type ManagerInfo, type ManagerSummaries } from '../qmail/domains.js';
 import type { ManagerKind } from '../qmail/manager-types.js';
@@ -44,6 +45,8 @@ export interface HeavyRequest {
   parts?: 'names' | 'veil' | 'checks';
   /** The leaks a 'veil' worker found: the checks' veil rule takes them instead of looking again. */
   leaks?: Leak[];
+  /** The time the checks judge ages at (a message stuck in todo/); default now. */
+  now?: number;
 }
 
 function safeCount(f: () => number): number {
@@ -68,7 +71,7 @@ export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => 
   if (req.parts === undefined || req.parts === 'names') computeNames(sysroot, installs, users, post);
   let leaks = req.leaks;
   if (req.parts === 'veil' || (req.parts !== 'names' && !leaks)) leaks = computeVeil(sysroot, installs, users, post);
-  if (req.parts === undefined || req.parts === 'checks') computeChecks(sysroot, installs, users, leaks ?? [], post);
+  if (req.parts === undefined || req.parts === 'checks') computeChecks(sysroot, installs, users, leaks ?? [], req.now ?? Date.now(), post);
   post({ part: 'done' });
 }
 
@@ -118,7 +121,7 @@ function computeVeil(sysroot: Sysroot, installs: LoadedInstallation[], users: Re
   }
 }
 
-function computeChecks(sysroot: Sysroot, installs: LoadedInstallation[], users: ReturnType<typeof systemUsersOf>, leaks: Leak[], post: (m: HeavyMessage) => void): void {
+function computeChecks(sysroot: Sysroot, installs: LoadedInstallation[], users: ReturnType<typeof systemUsersOf>, leaks: Leak[], now: number, post: (m: HeavyMessage) => void): void {
   post({ part: 'step', text: 'checking (qlens check)' });
   // The same checks as `qlens check`, veil leaks that break mail included: those
   // from the leaks already found, as qlens check's veil rule would find them again.
@@ -126,7 +129,7 @@ function computeChecks(sysroot: Sysroot, installs: LoadedInstallation[], users: 
   const veilRule: LintRule = () => veilProblemsFromLeaks(leaks);
   try {
     // The file-system layer's own problems (a bad .fsmeta line, a FIFO at /etc/passwd, a file too large) too, as qlens check lists them.
-    const problems = [...lintInstallations(installs, users, [veilRule]), ...sysroot.takeProblems()];
+    const problems = [...lintInstallations(installs, users, [veilRule, stuckTodoRule(now)]), ...sysroot.takeProblems()];
     post({ part: 'problems', value: problems });
     // Which domains those errors concern, after the Problems view has them (it traces each domain).
     post({ part: 'step', text: 'marking the domains check has errors for' });

@@ -5,10 +5,10 @@
 // or does its work (its handler's actions). One place decides, so no key is
 // ever handled twice. Pure, so every path is tested without a terminal.
 import { bindingFor, type KeyContext, type KeyEvent, type KeymapOptions } from './keymap.js';
-import { parseCommandLine } from './command-line.js';
+import { parseCommandLine, traceActions } from './command-line.js';
 import { clampPos, START, type ListMove } from './list-state.js';
 import type { PaneModel } from './views/view-types.js';
-import type { UiAction, UiState, ViewId } from './store.js';
+import { HELP_PANE, TEXT_PANE, type UiAction, type UiState, type ViewId } from './store.js';
 
 export interface DispatchContext {
   state: UiState;
@@ -18,11 +18,13 @@ export interface DispatchContext {
   listHeight: number;
   tooSmall: boolean;
   keymap: KeymapOptions;
-  /** Lines in the help overlay and its height, for scrolling it. */
+  /** Scroll positions of the open overlay (its lines less a page, plus one), for scrolling it. */
   helpCount: number;
+  /** Lines of the open overlay on screen (PgDn moves by this much). */
+  overlayHeight?: number;
 }
 
-export const HELP_PANE = 'help';
+export { HELP_PANE, TEXT_PANE };
 
 function inputActions(input: string, key: KeyEvent, ctx: DispatchContext): UiAction[] {
   const s = ctx.state;
@@ -31,7 +33,7 @@ function inputActions(input: string, key: KeyEvent, ctx: DispatchContext): UiAct
   if (key.return) {
     const text = inp.line.text;
     if (inp.kind === 'filter') return [{ type: 'setFilter', paneKey: inp.paneKey ?? '', text }];
-    if (inp.kind === 'trace') return [{ type: 'trace', address: text }];
+    if (inp.kind === 'trace') return traceActions(text);
     const r = parseCommandLine(text, { instances: s.data.instances.map((i) => i.root), available: ctx.available, paneKey: ctx.pane?.filterable ? ctx.pane.key : null, views: ctx.keymap.views });
     return r.ok ? [{ type: 'cancelInput' }, ...r.actions] : [{ type: 'cancelInput' }, { type: 'status', text: r.message }];
   }
@@ -78,11 +80,11 @@ export function keyActions(input: string, key: KeyEvent, ctx: DispatchContext): 
   if (s.input) return [...clear, ...inputActions(input, key, ctx)];
   const view = shownView(s, ctx.available);
   const b = bindingFor(input, key, { ...ctx.keymap, view });
-  if (s.overlay === 'help') {
+  if (s.overlay) {
     const cmd = b?.command;
-    if (cmd === 'quit' || cmd === 'back' || cmd === 'help') return [...clear, { type: 'closeOverlay' }];
+    if (cmd === 'quit' || cmd === 'back' || cmd === 'help' || (cmd === 'whole' && s.overlay === 'text')) return [...clear, { type: 'closeOverlay' }];
     const mv = cmd ? HELP_MOVES[cmd] : undefined;
-    if (mv) return [{ type: 'move', paneKey: HELP_PANE, move: mv, count: ctx.helpCount, height: 1 }];
+    if (mv) return [{ type: 'move', paneKey: s.overlay === 'help' ? HELP_PANE : TEXT_PANE, move: mv, count: ctx.helpCount, height: ctx.overlayHeight ?? 1 }];
     return clear;
   }
   if (!b) return clear;

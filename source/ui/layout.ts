@@ -11,8 +11,18 @@ export function tooSmall(columns: number, rows: number): boolean {
   return columns < MIN_COLUMNS || rows < MIN_ROWS;
 }
 
+/** The longest of these that fits the width (issue 21: the message fits in the space it has). */
 export function tooSmallMessage(columns: number, rows: number): string {
-  return `qlens needs at least ${MIN_COLUMNS}x${MIN_ROWS} (now ${columns}x${rows}): enlarge the window, or q to quit`;
+  const need = `${MIN_COLUMNS}x${MIN_ROWS}`;
+  const forms = [
+    `qlens needs at least ${need} (now ${columns}x${rows}): enlarge the window, or q to quit`,
+    `qlens needs at least ${need} (now ${columns}x${rows}) · q exits`,
+    `enlarge to ${need} (now ${columns}x${rows}) · q exits`,
+    `enlarge to ${need} · q exits`,
+    `${need} · q exits`,
+    need,
+  ];
+  return forms.find((f) => f.length <= columns) ?? forms[forms.length - 1];
 }
 
 export interface FrameLayout {

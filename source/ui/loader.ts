@@ -128,8 +128,27 @@ function findRoots(st: LoadState): string[] {
     data.errors.push(errorText(e));
     roots = [];
   }
-  if (roots.length === 0) data.errors.push(`no qmail installation found under ${sanitize(req.source.sysrootDir)}`);
+  if (roots.length === 0) data.errors.push(`no qmail installation found under ${sanitize(req.source.sysrootDir)}: ${whatIsThere(st.sysroot, req.source.sysrootDir)}`);
   return roots;
+}
+
+/** What qlens looked for under a sysroot with no installation, and what it found instead. */
+function whatIsThere(sysroot: Sysroot, dir: string): string {
+  const want = `qlens looks for ${sanitize(dir.replace(/\/+$/, ''))}/var/qmail*/control/ (a qmail installation's control files; --instance PATH names one elsewhere)`;
+  const some = (names: string[]): string => names.slice(0, 6).map((n) => sanitize(n)).join(', ') + (names.length > 6 ? ', …' : '');
+  try {
+    const top = sysroot.readdir('/');
+    if (top === null) return `${want}; the directory does not exist or cannot be read`;
+    if (top.length === 0) return `${want}; the directory is empty`;
+    const vars = sysroot.readdir('/var');
+    const above = top.includes('control') ? '; it looks like a qmail installation itself: --sysroot takes the directory above var/' : top.some((n) => n.startsWith('qmail')) ? '; it looks like a var/ directory: --sysroot takes the directory above it' : '';
+    if (vars === null) return `${want}; it has no var/ (it holds ${some(top)})${above}`;
+    const q = vars.filter((n) => n.startsWith('qmail'));
+    if (q.length === 0) return `${want}; var/ holds no qmail* directory (it holds ${some(vars) || 'nothing'})`;
+    return `${want}; ${some(q.map((n) => `var/${n}`))} ${q.length === 1 ? 'has' : 'have'} no control/ directory`;
+  } catch (e) {
+    return `${want}; ${errorText(e)}`;
+  }
 }
 
 /** Phase 2: what the first screen shows, one installation at a time: me, domain counts, queue counts. */
@@ -138,6 +157,7 @@ async function readFirstScreen(st: LoadState, roots: string[]): Promise<void> {
   const matrices: Record<string, DomainMatrix> = {};
   for (const root of roots) {
     if (st.cancelled) return;
+    step(st, `reading the control files of ${sanitize(root)}`);
     await yieldTurn();
     try {
       if (sysroot.stat(`${root}/control`)?.kind !== 'dir') {
@@ -245,8 +265,9 @@ async function countSqlDomains(st: LoadState, root: string, managers: DomainMana
 }
 
 /** The workers' steps, shown until `done` (a step the names' worker posts late must not keep this loop going). */
-async function showSteps(st: LoadState, done: Promise<void>): Promise<void> {
-  step(st, '');
+async function showSteps(st: LoadState, done: Promise<void>, first: string): Promise<void> {
+  step(st, first);
+  st.emit();
   let over = false;
   void done.then(() => (over = true));
   while (st.heavyStep !== null && !over && !st.cancelled) {
@@ -273,11 +294,11 @@ async function veilThenChecks(st: LoadState, names: BackgroundRun): Promise<void
     onVeil(m);
   });
   st.runs.push(veil);
-  await showSteps(st, veil.done);
+  await showSteps(st, veil.done, 'looking for veil leaks');
   if (st.cancelled) return;
-  const checks = runHeavy({ sysrootDir, roots, parts: 'checks', leaks }, onHeavy(st, true));
+  const checks = runHeavy({ sysrootDir, roots, parts: 'checks', leaks, now: st.now }, onHeavy(st, true));
   st.runs.push(checks);
-  await showSteps(st, Promise.all([names.done, checks.done]).then(() => undefined));
+  await showSteps(st, Promise.all([names.done, checks.done]).then(() => undefined), 'checking (qlens check)');
 }
 
 async function runPhases(st: LoadState, installsReady: () => void): Promise<void> {
@@ -286,11 +307,18 @@ async function runPhases(st: LoadState, installsReady: () => void): Promise<void
   await yieldTurn();
   const roots = findRoots(st);
   // installations × (summary, queue scan) + problems
-  data.progress = { done: 0, total: roots.length * 2 + 1, step: 'reading control files' };
+  data.progress = { done: 0, total: roots.length * 2 + 1, step: 'reading the control files' };
   st.emit();
   await readFirstScreen(st, roots);
   if (st.cancelled) return;
   installsReady();
+  step(st, 'reading the queues, the .qmail files and the managers');
+  if (st.installs.length === 0) {
+    // Nothing to read in the background: the errors say why.
+    data.progress = null;
+    st.emit();
+    return;
+  }
   st.emit();
   // vpopmail domains over MySQL: counted now (a session and two COUNTs), so the numbers follow the first screen closely.
   for (const inst of st.installs) void countSqlDomains(st, inst.root, null);

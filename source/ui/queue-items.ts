@@ -7,6 +7,8 @@ import type { QueueMessage, SenderKind } from '../qmail/queue.js';
 export interface QueueItem {
   id: number;
   queuedMs: number;
+  /** Bytes of the message file (mess/). */
+  size: number;
   /** Envelope sender as the queue holds it (interned: a spam wave repeats a few). */
   sender: string | null;
   senderKind: SenderKind;
@@ -41,6 +43,7 @@ export function queueItem(m: QueueMessage, intern?: Interner): QueueItem {
   return {
     id: m.id,
     queuedMs: m.queuedMs,
+    size: m.size,
     sender: m.sender === null ? null : intern ? intern.get(m.sender) : m.sender,
     senderKind: m.senderKind,
     todo: m.todo,

@@ -19,6 +19,7 @@ import { errorText } from './error-text.js';
 export interface ItemColumns {
   id: Float64Array;
   queuedMs: Float64Array;
+  size: Float64Array;
   /** todo, bouncing, pastLifetime (bits 0-2) and the sender kind's index in SENDER_KINDS (from bit 3). */
   flags: Uint8Array;
   pending: Uint32Array;
@@ -57,6 +58,7 @@ function toColumns(items: QueueItem[], strings: StringTable): ItemColumns {
   const c: ItemColumns = {
     id: new Float64Array(n),
     queuedMs: new Float64Array(n),
+    size: new Float64Array(n),
     flags: new Uint8Array(n),
     pending: new Uint32Array(n),
     recipientCount: new Uint32Array(n),
@@ -67,6 +69,7 @@ function toColumns(items: QueueItem[], strings: StringTable): ItemColumns {
   items.forEach((it, k) => {
     c.id[k] = it.id;
     c.queuedMs[k] = it.queuedMs;
+    c.size[k] = it.size;
     c.flags[k] = (it.todo ? 1 : 0) | (it.bouncing ? 2 : 0) | (it.pastLifetime ? 4 : 0) | (Math.max(0, SENDER_KINDS.indexOf(it.senderKind)) << 3);
     c.pending[k] = it.pending;
     c.recipientCount[k] = it.recipientCount;
@@ -95,6 +98,7 @@ export function fromColumns(c: ItemColumns, table: string[], into: QueueItem[]):
     into.push({
       id: messageId(c.id, k),
       queuedMs: c.queuedMs[k],
+      size: c.size[k],
       sender: str(c.sender[k]),
       senderKind: SENDER_KINDS[f >> 3] ?? 'unknown',
       todo: (f & 1) !== 0,

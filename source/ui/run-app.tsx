@@ -13,9 +13,25 @@ export interface RunAppOptions {
   readOnly: boolean;
 }
 
+/**
+ * Ink draws from the cursor, so the pre-frame must go first; erased on its
+ * own, the screen would stay blank until Ink's first frame (a few hundred
+ * milliseconds on a loaded machine). The erase goes out with that frame
+ * instead, in the same write: the pre-frame is replaced, never blanked.
+ */
+function eraseWithFirstFrame(out: NodeJS.WriteStream): void {
+  const write = out.write.bind(out) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  // eslint-disable-next-line no-control-regex
+  const drawn = (chunk: unknown): boolean => typeof chunk === 'string' && /[^\u0000-\u001f\u007f]/.test(chunk.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, ''));
+  out.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
+    if (!drawn(chunk)) return write(chunk, ...rest);
+    out.write = write as typeof out.write;
+    return write('\u001b[H\u001b[J' + (chunk as string), ...rest);
+  }) as typeof out.write;
+}
+
 export async function runApp(opts: RunAppOptions): Promise<void> {
-  // Ink draws from the cursor: take the pre-frame away first (erase below the home position).
-  process.stdout.write('\u001b[H\u001b[J');
+  eraseWithFirstFrame(process.stdout);
   const ink = render(
     <App
       initial={opts.initial}

@@ -39,8 +39,13 @@ export interface UiState {
   stack: Record<ViewId, string[]>;
   lists: Record<string, ListPos>;
   filters: Record<string, string>;
+  /** The order a list is shown in, by pane key (a list's own words, e.g. the Queues list's `o`). */
+  sorts: Record<string, string>;
   input: InputState | null;
-  overlay: 'help' | null;
+  /** Over the view: the help, or one row's whole text (`v`). */
+  overlay: 'help' | 'text' | null;
+  /** What the text overlay shows. */
+  overlayText: { title: string; text: string } | null;
   /** Restrict side-by-side views to one installation (`:instance PATH`), or null for all. */
   instance: string | null;
   /** Trace: the address shown, newest first history. */
@@ -70,11 +75,13 @@ export type UiAction =
   | { type: 'push'; view: ViewId; frame: string }
   | { type: 'back' }
   | { type: 'help' }
+  | { type: 'showText'; title: string; text: string }
   | { type: 'closeOverlay' }
   | { type: 'startInput'; kind: InputKind; text?: string; paneKey?: string }
   | { type: 'editInput'; action: LineAction }
   | { type: 'cancelInput' }
   | { type: 'setFilter'; paneKey: string; text: string }
+  | { type: 'sort'; paneKey: string; key: string }
   | { type: 'trace'; address: string; queued?: QueuedTrace }
   | { type: 'instance'; root: string | null }
   | { type: 'status'; text: string | null }
@@ -92,8 +99,10 @@ export function initialState(data: SessionData, view: ViewId = 'domains'): UiSta
     stack: {},
     lists: {},
     filters: {},
+    sorts: {},
     input: null,
     overlay: null,
+    overlayText: null,
     instance: null,
     trace: { address: null, queued: null, history: [] },
     status: null,
@@ -106,6 +115,10 @@ export function initialState(data: SessionData, view: ViewId = 'domains'): UiSta
 }
 
 const HISTORY_MAX = 50;
+
+/** The scroll position of the help overlay and of the text overlay, in `lists`. */
+export const HELP_PANE = 'help';
+export const TEXT_PANE = 'overlay-text';
 
 export function reduce(s: UiState, a: UiAction): UiState {
   switch (a.type) {
@@ -139,6 +152,8 @@ export function reduce(s: UiState, a: UiAction): UiState {
     }
     case 'help':
       return { ...s, overlay: s.overlay === 'help' ? null : 'help' };
+    case 'showText':
+      return { ...s, overlay: 'text', overlayText: { title: a.title, text: a.text }, lists: { ...s.lists, [TEXT_PANE]: START } };
     case 'closeOverlay':
       return { ...s, overlay: null };
     case 'startInput': {
@@ -166,6 +181,8 @@ export function reduce(s: UiState, a: UiAction): UiState {
       }
       return { ...s, input: null };
     }
+    case 'sort':
+      return { ...s, sorts: { ...s.sorts, [a.paneKey]: a.key }, lists: { ...s.lists, [a.paneKey]: START } };
     case 'setFilter':
       return { ...s, input: null, filters: { ...s.filters, [a.paneKey]: a.text }, lists: { ...s.lists, [a.paneKey]: START } };
     case 'trace': {

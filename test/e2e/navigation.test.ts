@@ -11,10 +11,9 @@ test('Esc: trace view → the message the recipient came from → the message li
   await withSession({ args: ['--sysroot', 'demo/plain', '--now', '2026-11-24T09:00:00Z'], cols: 80, rows: 24 }, async (s) => {
     await s.untilText(/6 Problems/, 30_000);
     await s.press('2');
-    await s.untilText(/12 listed/, 30_000);
+    await s.untilText(/13 listed/, 30_000);
     await s.press(KEYS.enter);
     await s.untilText(/recipients \(\d+; Enter traces one as queued\)/, 30_000);
-    // Down to the first recipient row.
     // Down to the first recipient row, one row at a time (each key waits for the cursor to move).
     for (let i = 0; i < 20 && !/(done|pending) +(local|remote) /.test(selected(s.text())); i++) {
       const before = s.text();
@@ -29,14 +28,14 @@ test('Esc: trace view → the message the recipient came from → the message li
     let t = await s.untilText(/message #918206 in \/var\/qmail/, 30_000);
     assert.match(selected(t), /nobody@example\.org/, 'the message as it was, its cursor on the recipient');
     await s.press(KEYS.esc);
-    t = await s.untilText(/12 messages +\(Enter opens a message/, 30_000);
+    t = await s.untilText(/13 messages +\(Enter opens a message/, 30_000);
     // t from the list: the trace input, Esc cancels it, Esc again comes back to the queues.
     await s.press('t');
     await s.untilText(/trace .*@/, 30_000);
     await s.press(KEYS.esc);
     await s.until((t) => /q quit/.test(t), 'input closed');
     await s.press(KEYS.esc);
-    await s.untilText(/12 messages +\(Enter opens a message/, 30_000);
+    await s.untilText(/13 messages +\(Enter opens a message/, 30_000);
     await s.press('q');
     assert.equal(await s.exited, 0);
   });

@@ -38,6 +38,7 @@ test('queue rows and subjects come over as columns and a string table, and read 
   assert.deepEqual(byId.get(101), {
     id: 101,
     queuedMs: Date.parse('2026-11-25T11:00:00Z'),
+    size: fs.statSync(path.join(dir, 'var/qmail/queue/mess', String(101 % 23), '101')).size,
     sender: 'carol@example.net',
     senderKind: 'address',
     todo: false,

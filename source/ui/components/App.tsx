@@ -4,7 +4,7 @@ import { initialState, reduce, type UiAction, type UiState, type ViewId } from '
 import { ThemeContext, makeTheme } from '../theme.js';
 import { footerHints, type Command, type KeyContext, type KeymapOptions } from '../keymap.js';
 import { frameLayout, tooSmall } from '../layout.js';
-import { keyActions, splitKeys, selectedRow, shownView, HELP_PANE } from '../key-dispatch.js';
+import { keyActions, splitKeys, selectedRow, shownView, HELP_PANE, TEXT_PANE } from '../key-dispatch.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { VIEWS } from '../views/registry.js';
@@ -16,7 +16,8 @@ import { Header } from './Header.js';
 import { Tabs } from './Tabs.js';
 import { Footer } from './Footer.js';
 import { InputLine } from './InputLine.js';
-import { HelpOverlay, helpLines } from './HelpOverlay.js';
+import { HelpOverlay, helpLines, wholeTextLines } from './HelpOverlay.js';
+import { TextOverlay, overlayPositions, overlayRoom } from './TextOverlay.js';
 import { TooSmall } from './TooSmall.js';
 import { Overview } from './Overview.js';
 import { useEditFlow, type EditFlowHandle } from '../edit/use-edit-flow.js';
@@ -86,6 +87,15 @@ function useWantedView(state: UiState, available: ViewId[], views: ViewDef[], di
   }, [want, here, over, views, dispatch]);
 }
 
+function overlayHints(overlay: 'help' | 'text'): Array<{ label: string; hint: string }> {
+  return [
+    { label: overlay === 'help' ? 'Esc/?' : 'Esc/v', hint: 'close' },
+    { label: '↑↓', hint: 'scroll' },
+    { label: 'PgDn/PgUp', hint: 'a page' },
+    { label: 'g/G', hint: 'top/end' },
+  ];
+}
+
 interface KeySetup {
   views: ViewDef[];
   keymap: KeymapOptions;
@@ -94,6 +104,7 @@ interface KeySetup {
   listHeight: number;
   small: boolean;
   helpCount: number;
+  overlayHeight: number;
 }
 
 /**
@@ -111,7 +122,7 @@ function useAppKeys(state: UiState, pane: PaneModel | null, edit: EditFlowHandle
         continue;
       }
       const available = k.views.filter((v) => local.data.instances.length > 0 && v.available(local.data)).map((v) => v.id);
-      const actions = keyActions(inp, ev, { state: local, pane: localPane, available, listHeight: k.listHeight, tooSmall: k.small, keymap: k.keymap, helpCount: k.helpCount });
+      const actions = keyActions(inp, ev, { state: local, pane: localPane, available, listHeight: k.listHeight, tooSmall: k.small, keymap: k.keymap, helpCount: k.helpCount, overlayHeight: k.overlayHeight });
       for (const a of actions) {
         if (a.type === 'openEdit') edit.open(a.start);
         dispatch(a);
@@ -150,8 +161,10 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
   useWantedView(state, availableIds, views, dispatch);
   const editable = extraCommands.includes('edit');
   const keymap: KeymapOptions = useMemo(() => ({ readOnly, views, view: current?.id ?? null, available: (c: Command) => c !== 'edit' || editable }), [readOnly, views, current?.id, editable]);
-  const listHeight = Math.max(1, layout.bodyLines - (pane?.fixedLines ?? 0));
-  const helpCount = helpLines(keymap, width).length;
+  const listHeight = Math.max(1, layout.bodyLines - (pane?.fixedLines ?? 0) - (pane?.detailLines?.(width) ?? 0));
+  // The open overlay's lines: the keys, or a row's whole text.
+  const overlayLines = state.overlay === 'text' ? wholeTextLines(state.overlayText?.text ?? '', width) : helpLines(keymap, width);
+  const helpCount = overlayPositions(overlayLines.length, layout.bodyLines);
   const edit = useEditFlow({
     sysrootDir: state.data.source.sysrootDir,
     demo: state.data.source.demo !== null,
@@ -162,7 +175,7 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     // No writer under --read-only: the edit flow cannot open and nothing below it can write.
     openWriter: readOnly ? null : () => new SysrootWriter(new Sysroot(state.data.source.sysrootDir)),
   });
-  useAppKeys(state, pane, edit, dispatch, { views, keymap, width, bodyLines: layout.bodyLines, listHeight, small, helpCount });
+  useAppKeys(state, pane, edit, dispatch, { views, keymap, width, bodyLines: layout.bodyLines, listHeight, small, helpCount, overlayHeight: overlayRoom(layout.bodyLines) });
 
   if (small) {
     return (
@@ -174,12 +187,15 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
 
   // While the edit flow is open its own line says which keys do what; the view's hints would mislead.
   const keyCtx: KeyContext = { state, view: current?.id ?? null, pane, row: selectedRow({ state, pane, listHeight }), available: availableIds, listHeight };
-  const hints = edit.flow ? [] : footerHints({ ...keymap, scopes: pane ? ['global', 'list', 'view'] : ['global'], ctx: keyCtx });
+  // Over an overlay only its own keys work: the footer says those.
+  const hints = edit.flow ? [] : state.overlay ? overlayHints(state.overlay) : footerHints({ ...keymap, scopes: pane ? ['global', 'list', 'view'] : ['global'], ctx: keyCtx });
   let body: React.ReactElement;
   if (edit.flow) {
     body = <EditFlow flow={edit.flow} width={width} height={layout.bodyLines} />;
   } else if (state.overlay === 'help') {
     body = <HelpOverlay width={width} height={layout.bodyLines} keymap={keymap} offset={state.lists[HELP_PANE]?.cursor ?? 0} />;
+  } else if (state.overlay === 'text') {
+    body = <TextOverlay title="the whole row — v or Esc closes" lines={overlayLines} offset={state.lists[TEXT_PANE]?.cursor ?? 0} width={width} height={layout.bodyLines} />;
   } else if (current && pane) {
     body = current.render({ pane, ui: state, data: state.data, width, height: layout.bodyLines });
   } else {
@@ -190,7 +206,7 @@ export function App({ initial, load, color, readOnly, views = VIEWS, initialView
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={size.rows - 1}>
         <Header data={state.data} width={width} instanceLines={layout.headerLines - 1} focused={state.instance} />
-        <Tabs views={available} all={views} current={current?.id ?? null} width={width} />
+        <Tabs views={available} all={views} current={current?.id ?? null} width={width} loading={state.data.progress !== null} />
         <Box height={layout.bodyLines} flexDirection="column" overflow="hidden">
           {body}
         </Box>

@@ -1,8 +1,7 @@
 import React from 'react';
-import { Box, Text } from 'ink';
 import { bindings, whereText, type Binding, type KeymapOptions } from '../keymap.js';
-import { useTheme } from '../theme.js';
-import { cell, fitEnd, wrapText } from '../text-fit.js';
+import { cell, wrapText } from '../text-fit.js';
+import { TextOverlay, type OverlayLine } from './TextOverlay.js';
 
 export interface HelpOverlayProps {
   width: number;
@@ -31,20 +30,10 @@ export function helpLines(keymap: KeymapOptions, width = 1000): Array<{ text: st
 }
 
 export function HelpOverlay({ width, height, keymap, offset }: HelpOverlayProps): React.ReactElement {
-  const theme = useTheme();
-  const lines = helpLines(keymap, width);
-  const room = Math.max(1, height - 1);
-  const start = Math.min(Math.max(0, offset), Math.max(0, lines.length - room));
-  return (
-    <Box flexDirection="column" width={width} height={height}>
-      <Text bold inverse>
-        {cell(' Keys — ? or Esc closes this help', width)}
-      </Text>
-      {lines.slice(start, start + room).map((l, i) => (
-        <Text key={i} bold={l.heading} color={l.heading ? theme.fg('accent') : undefined} wrap="truncate-end">
-          {fitEnd(l.text, width)}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <TextOverlay title="Keys — ? or Esc closes this help" lines={helpLines(keymap, width)} offset={offset} width={width} height={height} />;
+}
+
+/** A row's whole text, wrapped to the width (v). */
+export function wholeTextLines(text: string, width: number): OverlayLine[] {
+  return wrapText(text, Math.max(10, width - 2)).map((t) => ({ text: ' ' + t }));
 }

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { useTheme } from '../theme.js';
-import { fitEnd } from '../text-fit.js';
+import { fitEnd, wrapText } from '../text-fit.js';
 import type { SessionData } from '../session-data.js';
 
 /**
@@ -25,7 +25,9 @@ export function Overview({ data, width, height }: { data: SessionData; width: nu
     lines.push({ text: `  delivers     ${i.delivers} domain${i.delivers === 1 ? '' : 's'} (locals, virtualdomains)` });
     if (i.queue) lines.push({ text: `  queue        ${i.queue.messages} messages, ${i.queue.todo} not yet preprocessed` });
   }
-  for (const e of data.errors) lines.push({ text: `✗ error  ${e}`, tone: 'error' });
+  // Errors wrap: the reason nothing loaded is the one thing on screen.
+  const indent = '✗ error  '.length;
+  for (const e of data.errors) wrapText(e, width - indent).forEach((t, i) => lines.push({ text: (i ? ' '.repeat(indent) : '✗ error  ') + t, tone: 'error' }));
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       {lines.slice(0, height).map((l, n) => (

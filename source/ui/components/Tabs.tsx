@@ -12,19 +12,33 @@ export interface TabsProps {
   all: readonly ViewDef[];
   current: ViewId | null;
   width: number;
+  /** Still loading (no view yet means "wait"), or done (no view means nothing could be read). */
+  loading?: boolean;
+}
+
+/**
+ * The longest title length the tabs other than the current one can keep so
+ * that every tab fits in `width` (each tab is " D Title "); the current one
+ * keeps its whole title.
+ */
+export function tabTitleRoom(titles: Array<{ title: string; on: boolean }>, width: number): number {
+  const total = (k: number): number => titles.reduce((n, t) => n + 4 + (t.on ? t.title.length : Math.min(k, t.title.length)), 0);
+  let k = Math.max(0, ...titles.map((t) => t.title.length));
+  while (k > 3 && total(k) > width) k--;
+  return k;
 }
 
 /** The view tabs, each with the digit that opens it; the current one in inverse (readable without colour). */
-export function Tabs({ views, all, current, width }: TabsProps): React.ReactElement {
+export function Tabs({ views, all, current, width, loading = true }: TabsProps): React.ReactElement {
   const theme = useTheme();
-  const narrow = width < 80;
+  const room = tabTitleRoom(views.map((v) => ({ title: v.title, on: v.id === current })), width);
   return (
     <Box width={width} height={1} overflow="hidden">
-      {views.length === 0 ? <Text>(views appear as their data loads)</Text> : null}
+      {views.length === 0 ? <Text>{loading ? '(views appear as their data loads)' : '(no view: nothing could be read, see below)'}</Text> : null}
       {views.map((v) => {
         const digit = viewKeyLabel(all, v.id) ?? ' ';
         const on = v.id === current;
-        const label = narrow && !on ? v.title.slice(0, 5) : v.title;
+        const label = on ? v.title : v.title.slice(0, room);
         return (
           <Text key={v.id} inverse={on} bold={on} color={on ? undefined : theme.fg('accent')}>
             {` ${digit} ${label} `}

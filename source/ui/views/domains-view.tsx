@@ -13,7 +13,7 @@ import { managerInfoText, type DomainRow } from '../../qmail/domains.js';
 import type { SessionData } from '../session-data.js';
 import type { Diagnostic } from '../../qmail/model-types.js';
 import type { PaneContext, PaneModel, ViewDef, ViewProps } from './view-types.js';
-import { TextPaneView, filePane, frameId, textPane, topFrame, type TextRow } from './text-pane.js';
+import { TextPaneView, countText, filePane, frameId, textPane, topFrame, type TextRow } from './text-pane.js';
 import type { UiState } from '../store.js';
 import { memoLast } from '../memo.js';
 
@@ -129,7 +129,7 @@ function detailRows(data: SessionData, roots: string[], domain: string): TextRow
     }
     for (const d of r.diagnostics) {
       rows.push({
-        text: `  ${d.severity === 'error' ? '✗ error' : d.severity === 'warning' ? '! warning' : 'i info'}  ${d.path}${d.line !== null ? ':' + d.line : ''}  ${sanitize(d.message)}`,
+        text: `  ${d.severity === 'error' ? '✗ error' : d.severity === 'warning' ? '! warning' : 'i note'}  ${d.path}${d.line !== null ? ':' + d.line : ''}  ${sanitize(d.message)}`,
         tone: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'info',
         jump: { path: d.path, line: d.line },
       });
@@ -174,12 +174,15 @@ function DomainsTable({ pane: p0, ui, data, width, height }: ViewProps): React.R
   const domW = Math.max(16, Math.min(40, Math.floor(width * (short ? 0.4 : 0.3))));
   const groupW = Math.max(8, Math.floor((width - domW - 1) / Math.max(1, roots.length)));
   const filter = ui.filters.domains;
-  const count = p.rows.length === p.total ? `${p.total} domains` : `${p.rows.length} of ${p.total} domains`;
+  // A wildcard (".example.org") or the catch-all is a row, not a domain: counted apart, as qlens domains does.
+  const wild = p.rows.filter((l) => l.domain === '' || l.domain.startsWith('.')).length;
+  const plural = (k: number, w: string): string => `${k} ${w}${k === 1 ? '' : 's'}`;
+  const count = filter ? countText(p.rows.length, p.total, ['domain', 'domains'], filter) : plural(p.total - wild, 'domain') + (wild ? `, ${plural(wild, 'wildcard')}` : '');
   const legend = short ? '  L locals (l: as me) V virtual R rcpthosts M morercpthosts ✗N check errors !N problems Nu/Na users/aliases' : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate-end">
-        {fitEnd(sanitize(`${count}${filter ? `  filter: ${filter}` : ''}${legend}`), width)}
+        {fitEnd(sanitize(`${count}${legend}`), width)}
       </Text>
       <Text bold underline wrap="truncate-end">
         {cell(' domain', domW) + roots.map((r) => ' ' + cell(sanitize(r), groupW - 1, 'middle')).join('')}

@@ -49,12 +49,24 @@ const treeRows = memoLast((trees: Record<string, TreeNode[]> | undefined, rootsK
   return out;
 });
 
+/**
+ * The .qmail files of the trees shown, each counted once (a file two users
+ * or addresses reach is one file on disk), whatever is folded.
+ */
+const fileCount = memoLast((trees: Record<string, TreeNode[]> | undefined, rootsKey: string): number => {
+  const paths = new Set<string>();
+  for (const root of rootsKey.split('\n')) {
+    for (const n of trees?.[root] ?? []) if (n.group && n.bold && n.jump && n.jump.line === null && n.id.endsWith(n.jump.path)) paths.add(n.jump.path);
+  }
+  return paths.size;
+});
+
 function pane({ data, ui }: PaneContext): PaneModel {
   const f = topFrame(ui, 'dotqmail');
   if (f?.k === 'file') return filePane('dotqmail', data, ui, f);
   const tree = treeRows(data.parts.dotqmail, shownInstances(data, ui).join('\n'), ui.folded, data.details);
   const rows = tree.rows;
-  const files = rows.filter((r) => r.jump && r.jump.line === null && r.bold).length;
+  const files = fileCount(data.parts.dotqmail, shownInstances(data, ui).join('\n'));
   const title = tree.lazy
     ? `.qmail files: read as each home is opened (Space opens · Enter opens the file · t traces the address it answers to)`
     : `.qmail files: ${files}  (Enter opens the file · Space folds · t traces the address it answers to)`;

@@ -120,7 +120,7 @@ function listPane(data: SessionData, ui: UiState, live: boolean): PaneModel {
   if (p.logs.length === 0) rows = [{ text: 'No qmail-send log was found (see above). qlens log --log [INSTANCE=]PATH names one.', tone: 'warn' }];
   else if (rows.length === 0) rows = [{ text: p.phase === 'done' ? 'The log holds no delivery attempt.' : 'reading…' }];
   const title = live ? `Log — following live, new attempts on top (Esc stops)${progressWords(p)}` : `Log — newest first (Enter story · z summary · f follow)${progressWords(p)}`;
-  const pane = textPane(key, title, rows, ui, 'log', headerRows(p, roots).length + 1);
+  const pane = textPane(key, title, rows, ui, 'log', { fixedLines: headerRows(p, roots).length + 1 });
   if (live && p.phase === 'done') pane.needs = [{ kind: 'logPoll', tick: p.polls }];
   return pane;
 }

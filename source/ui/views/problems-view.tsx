@@ -12,7 +12,7 @@ import { memoLast } from '../memo.js';
 const SEV: Record<Diagnostic['severity'], { word: string; tone: TextRow['tone'] }> = {
   error: { word: '✗ error', tone: 'error' },
   warning: { word: '! warning', tone: 'warn' },
-  info: { word: 'i info', tone: 'info' },
+  info: { word: 'i note', tone: 'info' },
 };
 
 export function problemRows(problems: Diagnostic[]): TextRow[] {
@@ -38,9 +38,10 @@ function pane({ data, ui }: PaneContext): PaneModel {
   const others = data.instances.map((i) => i.root).filter((r) => !roots.includes(r));
   const mine = ui.instance ? mineOf(all, others.join('\n')) : all;
   const n = (s: Diagnostic['severity']): number => mine.filter((d) => d.severity === s).length;
-  const title = `qlens check: ${n('error')} errors, ${n('warning')} warnings, ${n('info')} notes  (Enter opens the file)`;
+  const counted = (k: number, w: string): string => `${k} ${w}${k === 1 ? '' : 's'}`;
+  const title = `qlens check: ${counted(n('error'), 'error')}, ${counted(n('warning'), 'warning')}, ${counted(n('info'), 'note')}  (Enter opens the file · v the whole text)`;
   const rows = mine.length ? cachedRows(mine) : [{ text: '✓ ok  no problems found', tone: 'ok' as const }];
-  return textPane('problems', title, rows, ui, 'problems');
+  return textPane('problems', title, rows, ui, 'problems', { noun: ['problem', 'problems'], titleCounts: mine.length > 0 });
 }
 
 export const problemsView: ViewDef = {

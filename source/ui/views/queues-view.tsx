@@ -1,55 +1,30 @@
 // View 2: the queues of every installation: counts, qshape's domain × age
-// table, and the message list (Enter opens a message: envelope, recipients
-// done/pending, headers, body preview, all sanitized; Esc comes back).
+// table (s), and the message list in columns (queue-columns.ts; o changes
+// its order). Enter opens a message (queue-message.ts); Esc comes back.
 import React from 'react';
 import { Box, Text } from 'ink';
 import { WindowedList } from '../components/WindowedList.js';
 import { useTheme, type Tone } from '../theme.js';
-import { cell, fitEnd, padStart } from '../text-fit.js';
+import { cell, fitEnd } from '../text-fit.js';
 import { START, clampPos } from '../list-state.js';
-import { applyFilter, type UiAction, type UiState } from '../store.js';
-import { sanitize, sanitizeBytes } from '../../text/sanitize.js';
-import { isoSeconds, type QueueMessageDetail, type ShapeTable } from '../../qmail/queue.js';
-import { queueItem, type QueueItem } from '../queue-items.js';
+import { applyFilter, type UiState } from '../store.js';
+import { sanitize } from '../../text/sanitize.js';
+import { isoSeconds } from '../../qmail/queue.js';
+import type { QueueItem } from '../queue-items.js';
 import { requestKey, type SessionData } from '../session-data.js';
 import type { PaneContext, PaneModel, ViewDef, ViewProps } from './view-types.js';
-import { TextPaneView, filePane, frameId, textPane, topFrame, type Frame, type TextRow } from './text-pane.js';
+import { TextPaneView, countText, filePane, frameId, textPane, topFrame, type Frame, type TextRow } from './text-pane.js';
 import { shownInstances } from './domains-view.js';
 import { memoLast } from '../memo.js';
 import { cleared } from '../global-bindings.js';
 import { queuedMessageLog } from './log-view.js';
+import { messageRows } from './queue-message.js';
+import { shapeRows } from './queue-shape.js';
+import { stuckTodo, stuckText } from './queue-stuck.js';
+import { age, instText, messageState, nextSort, queueColumns, recipientsText, showSender, sizeText, sortOf, sortRows, wideInst, type Column, type QueueRow } from './queue-columns.js';
 
-export interface QueueRow {
-  instance: string;
-  m: QueueItem;
-  subject: string | null;
-}
-
-export function age(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h${m % 60 ? String(m % 60).padStart(2, '0') : ''}`;
-  return `${Math.floor(h / 24)}d${h % 24 ? h % 24 + 'h' : ''}`;
-}
-
-const showSender = (m: Pick<QueueItem, 'sender' | 'senderKind'>): string =>
-  m.sender === null ? '(no sender)' : m.sender === '' ? '<> (bounce)' : m.senderKind === 'double-bounce' ? '#@[] (double bounce)' : sanitize(m.sender);
-
-/** The first recipient and how many more. */
-function recipientsText(m: QueueItem): string {
-  return m.firstRecipient === null ? '(none)' : sanitize(m.firstRecipient) + (m.recipientCount > 1 ? ` +${m.recipientCount - 1}` : '');
-}
-
-/** State of a message as a glyph and a word (readable without colour). */
-export function messageState(m: QueueItem): { text: string; tone: Tone } {
-  if (m.todo) return { text: '○ todo', tone: 'warn' };
-  if (m.bouncing) return { text: '✗ bouncing', tone: 'error' };
-  if (m.pastLifetime) return { text: '! expired', tone: 'error' };
-  return m.pending ? { text: `… ${m.pending} pending`, tone: 'warn' } : { text: '✓ done', tone: 'ok' };
-}
+export type { QueueRow };
+export { age };
 
 export function queueRows(data: SessionData, roots: string[]): QueueRow[] {
   const out: QueueRow[] = [];
@@ -70,47 +45,12 @@ export function rowText(r: QueueRow): string {
   return `${r.instance} ${r.m.id} ${showSender(r.m)} ${sanitize(r.m.allRecipients ?? r.m.firstRecipient ?? '')} ${r.subject ?? ''} ${messageState(r.m).text}`;
 }
 
-function detailRows(d: QueueMessageDetail, now: number): TextRow[] {
-  const rows: TextRow[] = [];
-  const kv = (k: string, v: string, extra: Partial<TextRow> = {}): void => {
-    rows.push({ text: `${cell(k, 12)}${v}`, ...extra });
-  };
-  kv('message', `#${d.id} in ${sanitize(d.instance)}`, { bold: true });
-  kv('queued', `${isoSeconds(d.queuedMs)} (${age(now - d.queuedMs)} ago, from the ${d.queuedFrom} file)`);
-  kv('size', `${d.size} bytes`);
-  kv('sender', d.senderBytes ? sanitizeBytes(d.senderBytes) || '<> (bounce)' : showSender(d), { address: d.sender || undefined });
-  const st = messageState(queueItem(d));
-  kv('state', st.text + (d.expiresMs ? `; queuelifetime ends ${isoSeconds(d.expiresMs)}` : ''), { tone: st.tone });
-  if (d.todo) kv('', 'not yet preprocessed by qmail-send: recipients as injected, not yet rewritten');
-  rows.push({ text: `recipients (${d.recipients.length}; Enter traces one as queued)`, bold: true, tone: 'accent' });
-  for (const r of d.recipients) {
-    const state = r.done ? '✓ done   ' : '… pending';
-    const chan = r.channel ?? 'todo';
-    const retry = !r.done && r.nextRetryMs ? `  next try ${isoSeconds(r.nextRetryMs)}` : '';
-    // Enter walks the recipient as the queue holds it: from its channel, in this installation (todo ones as injected).
-    const action: UiAction = r.channel ? { type: 'trace', address: r.address, queued: { instance: d.instance, channel: r.channel } } : { type: 'trace', address: r.address };
-    rows.push({ text: `  ${state} ${cell(chan, 7)}${sanitizeBytes(r.bytes)}${retry}`, tone: r.done ? 'ok' : 'warn', address: r.address, action });
-    if (r.prediction) rows.push({ text: `            ${sanitize(r.prediction.text)}`, tone: 'info' });
-  }
-  if (d.bounce && d.bounce.length) {
-    rows.push({ text: 'bounce notes', bold: true, tone: 'error' });
-    for (const b of d.bounce) {
-      rows.push({ text: `  <${sanitize(b.recipient)}>`, tone: 'error' });
-      for (const l of b.report.split('\n')) rows.push({ text: `    ${sanitize(l)}` });
-    }
-  }
-  rows.push({ text: 'files', bold: true, tone: 'accent' });
-  for (const [k, p] of Object.entries(d.paths)) if (p) rows.push({ text: `  ${cell(k, 8)}${p}` });
-  rows.push({ text: `headers${d.headersTruncated ? ' (cut at 64 KB)' : ''}`, bold: true, tone: 'accent' });
-  for (const h of d.headers) rows.push({ text: '  ' + sanitizeBytes(h) });
-  rows.push({ text: `body preview${d.bodyTruncated ? ' (first lines only)' : ''}`, bold: true, tone: 'accent' });
-  for (const l of sanitizeBytes(d.bodyPreview, { keepNewlines: true }).split('\n')) rows.push({ text: '  ' + l.replace(/\\x0d$/, '') });
-  return rows;
-}
-
 const SHAPE: Frame = { k: 'node', id: 'shape' };
 
-function pane({ data, ui, width }: PaneContext): PaneModel {
+/** Lines under the list: the selected message whole (issue 21: no row is only "…"). */
+const detailLines = (width: number): number => (width >= 120 ? 1 : 2);
+
+function pane({ data, ui, width, height }: PaneContext): PaneModel {
   const f = topFrame(ui, 'queues');
   if (f?.k === 'file') return filePane('queues', data, ui, f);
   if (f?.k === 'node' && f.id === 'shape') {
@@ -122,7 +62,7 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
     let rows: TextRow[];
     if (!det || det.kind !== 'message') rows = [{ text: 'reading…' }];
     else if (!det.message) rows = [{ text: `✗ error  ${det.error ?? 'message not found'}`, tone: 'error' }];
-    else rows = detailRows(det.message, data.parts.queues?.[f.instance]?.now ?? Date.now());
+    else rows = messageRows(det.message, data.parts.queues?.[f.instance]?.now ?? Date.now());
     // What qmail-send's log says happened to it so far.
     const log = queuedMessageLog(data, f.instance, f.id, width);
     const pane = textPane(key, `message #${f.id} in ${sanitize(f.instance)} (Esc back)`, [...rows, ...log.rows], ui, 'queues');
@@ -131,14 +71,16 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
   }
   const roots = shownInstances(data, ui);
   const all = cachedRows(data.parts.queues, roots.join('\n'));
-  const rows = cachedFilter(all, ui.filters.queues);
+  const rows = sortRows(cachedFilter(all, ui.filters.queues), sortOf(ui.sorts.queues).key);
   const model: PaneModel<QueueRow> = {
     key: 'queues',
     title: 'Queues',
     rows,
     total: all.length,
     filterable: true,
-    fixedLines: countLines(data, roots).length + 2,
+    fixedLines: countLines(data, roots, width, height).length + 2,
+    detailLines,
+    wholeText: (r) => selectedText(r, data.parts.queues?.[r.instance]?.now ?? Date.now(), roots.length > 1),
     open: (r) => ({ type: 'push', view: 'queues', frame: frameId({ k: 'message', instance: r.instance, id: r.m.id }) }),
     address: (r) => r.m.firstRecipient,
   };
@@ -156,78 +98,114 @@ function expiredCount(messages: QueueItem[]): number {
   return n;
 }
 
-/** One line per installation: qmail-qstat's counts, what was listed, the first error. */
-function countLines(data: SessionData, roots: string[]): Array<{ text: string; tone?: Tone }> {
-  const out: Array<{ text: string; tone?: Tone }> = [];
-  for (const root of roots) {
-    const q = data.parts.queues?.[root];
-    if (!q) continue;
-    const listed = q.complete ? `${q.messages.length} listed` : `listing… ${q.messages.length}`;
-    const expired = expiredCount(q.messages);
-    const warn = q.problems.find((p) => p.severity === 'error');
-    out.push({
-      text: `${sanitize(q.instance)}  ${q.present ? `${q.counts.messages} messages, ${q.counts.todo} not yet preprocessed · ${listed}${expired ? ` · ! ${expired} past queuelifetime` : ''}` : 'no queue directory'}${warn ? `  ✗ ${sanitize(warn.message)}` : ''}`,
-      tone: warn ? 'error' : undefined,
-    });
-  }
-  return out;
-}
+type Line = { text: string; tone?: Tone };
 
-/** qshape's tables, every installation and channel: pending recipients by domain and age in minutes. */
-export function shapeRows(data: SessionData, roots: string[], width: number): TextRow[] {
-  const rows: TextRow[] = [];
+/** Rows of the list the count lines must leave at the least (else they are told shorter). */
+const MIN_LIST = 4;
+
+/**
+ * The lines above the list: per installation qmail-qstat's counts, what was
+ * listed, what needs a look (past queuelifetime, stuck in todo/), the first
+ * error. Where they would leave the list fewer than MIN_LIST rows (three
+ * installations at 60x16), a stuck todo/ joins its installation's line, and
+ * then every installation is one line together.
+ */
+function countLines(data: SessionData, roots: string[], width: number, height: number): Line[] {
+  const budget = height - 2 - detailLines(width) - MIN_LIST;
+  const full: Line[] = [];
+  const short: Line[] = [];
+  const sum = { messages: 0, todo: 0, listed: 0, stuck: 0, expired: 0, missing: 0, complete: true, errors: 0 };
   for (const root of roots) {
     const q = data.parts.queues?.[root];
     if (!q) continue;
-    if (!q.shape) {
-      rows.push({ text: `${sanitize(root)}  still reading the queue…` });
+    if (!q.present) {
+      const l: Line = { text: `${sanitize(q.instance)}  no queue directory (${sanitize(q.instance)}/queue): nothing queued here`, tone: 'dim' };
+      full.push(l);
+      short.push(l);
+      sum.missing++;
       continue;
     }
-    for (const t of [q.shape.remote, q.shape.local] as ShapeTable[]) {
-      const colW = 6;
-      const domW = Math.max(12, width - 2 - 7 - t.labels.length * colW);
-      rows.push({ text: cell(`${sanitize(root)} ${t.channel}`, domW) + padStart('total', 7) + t.labels.map((l) => padStart(l, colW)).join(''), bold: true, tone: 'accent' });
-      if (t.rows.length === 0 || t.rows.every((r) => r.total === 0)) {
-        rows.push({ text: '  (nothing pending)' });
-        continue;
-      }
-      for (const r of t.rows) {
-        rows.push({
-          text: cell(r.domain === 'TOTAL' ? 'TOTAL' : '  ' + sanitize(r.domain), domW, 'left') + padStart(String(r.total), 7) + r.counts.map((c) => padStart(c ? String(c) : '.', colW)).join(''),
-          bold: r.domain === 'TOTAL',
-          address: r.domain === 'TOTAL' ? undefined : `postmaster@${r.domain}`,
-        });
-      }
-    }
+    const listed = q.complete ? `${q.messages.length} listed` : `listing… ${q.messages.length}`;
+    const expired = expiredCount(q.messages);
+    const stuck = stuckTodo(q.messages, q.now);
+    const warn = q.problems.find((p) => p.severity === 'error');
+    const head = `${sanitize(q.instance)}  ${q.counts.messages} messages, ${q.counts.todo} not yet preprocessed · ${listed}${expired ? ` · ! ${expired} past queuelifetime` : ''}`;
+    const tail = warn ? `  ✗ ${sanitize(warn.message)}` : '';
+    full.push({ text: head + tail, tone: warn ? 'error' : undefined });
+    // On a line of its own: the count line is already as wide as 80 columns.
+    if (stuck) full.push({ text: `  ! ${stuckText(stuck, q.now)}`, tone: 'warn' });
+    short.push({ text: head + (stuck ? ` · ! ${stuck.count} stuck in todo/` : '') + tail, tone: warn ? 'error' : stuck ? 'warn' : undefined });
+    Object.assign(sum, {
+      messages: sum.messages + q.counts.messages,
+      todo: sum.todo + q.counts.todo,
+      listed: sum.listed + q.messages.length,
+      stuck: sum.stuck + (stuck?.count ?? 0),
+      expired: sum.expired + expired,
+      complete: sum.complete && q.complete,
+      errors: sum.errors + (warn ? 1 : 0),
+    });
   }
-  return rows;
+  if (full.length <= budget) return full;
+  if (short.length <= Math.max(1, budget)) return short;
+  const notes = [sum.expired ? `! ${sum.expired} past queuelifetime` : '', sum.stuck ? `! ${sum.stuck} stuck in todo/` : '', sum.missing ? `${sum.missing} without a queue` : '', sum.errors ? `✗ errors in ${sum.errors} (:instance PATH shows one)` : ''].filter(Boolean);
+  return [
+    {
+      text: `${short.length} installations: ${sum.messages} messages, ${sum.todo} not yet preprocessed · ${sum.complete ? `${sum.listed} listed` : `listing… ${sum.listed}`}${notes.length ? ' · ' + notes.join(' · ') : ''}`,
+      tone: sum.errors ? 'error' : sum.stuck ? 'warn' : undefined,
+    },
+  ];
+}
+
+function cellOf(c: Column, r: QueueRow, now: number, width: number): string {
+  switch (c.key) {
+    case 'inst':
+      return cell(instText(r.instance, wideInst(width)), c.width, 'middle');
+    case 'id':
+      return cell(String(r.m.id), c.width, 'end', 'right');
+    case 'age':
+      return cell(age(now - r.m.queuedMs), c.width, 'end', 'right');
+    case 'size':
+      return cell(sizeText(r.m.size), c.width, 'end', 'right');
+    case 'sender':
+      return cell(showSender(r.m), c.width);
+    case 'rcpt':
+      return cell(recipientsText(r.m), c.width);
+    case 'subject':
+      return cell(r.subject ?? '', c.width);
+    case 'state':
+      return cell(messageState(r.m).text, c.width);
+  }
+}
+
+/** The selected message in words, whole (wrapped over the lines under the list). */
+function selectedText(r: QueueRow | undefined, now: number, multi: boolean): string {
+  if (!r) return '';
+  const rc = r.m.allRecipients ? sanitize(r.m.allRecipients).split(' ').join(', ') : recipientsText(r.m);
+  return `#${r.m.id}${multi ? ` in ${sanitize(r.instance)}` : ''}  ${showSender(r.m)} → ${rc}  "${r.subject ?? ''}"  ${r.m.size} bytes, queued ${isoSeconds(r.m.queuedMs)} (${age(now - r.m.queuedMs)} ago)  ${messageState(r.m).text}`;
 }
 
 function QueuesList({ pane: p0, ui, data, width, height }: ViewProps): React.ReactElement {
   const theme = useTheme();
   const p = p0 as PaneModel<QueueRow>;
   const roots = shownInstances(data, ui);
-  const top = countLines(data, roots);
-  const filter = ui.filters.queues;
-  const count = p.rows.length === p.total ? `${p.total} messages` : `${p.rows.length} of ${p.total} messages`;
-  const wide = width >= 120;
-  const idW = 10;
-  const ageW = 6;
-  const stateW = 12;
-  const instW = roots.length > 1 ? (wide ? 12 : 7) : 0;
-  const rest = width - 1 - idW - ageW - stateW - instW;
-  const listH = Math.max(1, height - top.length - 2);
-  // Addresses first: on a wide terminal the rows in view get their whole sender and recipient.
+  const multi = roots.length > 1;
+  const top = countLines(data, roots, width, height);
+  const sort = sortOf(ui.sorts.queues);
+  const cols = queueColumns(p.rows, width, multi);
+  const under = detailLines(width);
+  const listH = Math.max(1, height - top.length - 2 - under);
+  const now = (r: QueueRow): number => data.parts.queues?.[r.instance]?.now ?? Date.now();
   const pos = clampPos(ui.lists.queues ?? START, p.rows.length, listH);
-  const inView = p.rows.slice(pos.top, pos.top + listH);
-  const longest = (f: (r: QueueRow) => string): number => inView.reduce((m, r) => Math.max(m, f(r).length + 1), 8);
-  let senderW = Math.floor(rest * 0.3);
-  let rcptW = Math.floor(rest * 0.35);
-  if (wide) {
-    senderW = Math.min(longest((r) => showSender(r.m)), Math.floor(rest * 0.4));
-    rcptW = Math.min(longest((r) => recipientsText(r.m)), Math.floor(rest * 0.45));
-  }
-  const subjW = rest - senderW - rcptW;
+  const sel = p.rows[pos.cursor];
+  const detail = sel ? wrapLines(selectedText(sel, now(sel), multi), width, under) : [];
+  const header = ' ' + cols.map((c) => cell(c.key === sort.column ? `${c.title}▾` : c.title, c.width, 'end', c.align)).join(' ');
+  const empty = !roots.some((r) => data.parts.queues?.[r])
+    ? 'reading the queues…'
+    : ui.filters.queues
+      ? `no message matches "${ui.filters.queues}" (Esc clears the filter)`
+      : roots.every((r) => data.parts.queues?.[r]?.present === false)
+        ? 'nothing to list: no installation shown has a queue directory'
+        : 'the queues are empty';
   return (
     <Box flexDirection="column" width={width} height={height}>
       {top.map((l, i) => (
@@ -236,43 +214,57 @@ function QueuesList({ pane: p0, ui, data, width, height }: ViewProps): React.Rea
         </Text>
       ))}
       <Text bold wrap="truncate-end">
-        {fitEnd(sanitize(`${count}${filter ? `  filter: ${filter}` : ''}  (Enter opens a message · s shape)`), width)}
+        {fitEnd(sanitize(`${countText(p.rows.length, p.total, 'messages', ui.filters.queues)}  (Enter opens a message · s shape · o order: ${sort.words})`), width)}
       </Text>
       <Text bold underline wrap="truncate-end">
-        {' ' + (instW ? cell('inst', instW) : '') + cell('id', idW) + cell('age', ageW) + cell('sender', senderW) + cell('recipients', rcptW) + cell('subject', subjW) + cell('state', stateW)}
+        {fitEnd(header, width)}
       </Text>
       <WindowedList
         rows={p.rows}
         pos={ui.lists.queues ?? START}
         height={listH}
         width={width}
-        empty={roots.some((r) => data.parts.queues?.[r]) ? (filter ? `no message matches "${filter}" (Esc clears the filter)` : 'the queues are empty') : 'reading the queues…'}
+        empty={empty}
         renderRow={(r, selected) => {
           const st = messageState(r.m);
-          const q = data.parts.queues?.[r.instance];
-          const rcpt = recipientsText(r.m);
+          const t = now(r);
+          const last = cols[cols.length - 1];
           return (
             <Box>
               <Text inverse={selected} wrap="truncate-end">
-                {(selected ? '›' : ' ') +
-                  (instW ? cell(sanitize(r.instance.replace('/var/', '')), instW, 'left') : '') +
-                  cell(String(r.m.id), idW) +
-                  cell(age((q?.now ?? Date.now()) - r.m.queuedMs), ageW) +
-                  cell(showSender(r.m), senderW - 1) +
-                  ' ' +
-                  cell(rcpt, rcptW - 1) +
-                  ' ' +
-                  cell(r.subject ?? '', subjW)}
+                {(selected ? '›' : ' ') + cols.slice(0, -1).map((c) => cellOf(c, r, t, width) + ' ').join('')}
               </Text>
               <Text inverse={selected} color={selected ? undefined : theme.fg(st.tone)} wrap="truncate-end">
-                {cell(st.text, stateW)}
+                {cellOf(last, r, t, width)}
               </Text>
             </Box>
           );
         }}
       />
+      {detail.map((l, i) => (
+        <Text key={`d${i}`} color={theme.fg('dim')} wrap="truncate-end">
+          {l}
+        </Text>
+      ))}
     </Box>
   );
+}
+
+/** `text` over at most `n` lines of `width`, the last cut if it must be. */
+function wrapLines(text: string, width: number, n: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest && out.length < n) {
+    if (out.length === n - 1 || rest.length <= width) {
+      out.push(fitEnd(rest, width));
+      break;
+    }
+    const at = rest.lastIndexOf(' ', width);
+    const cut = at > width / 2 ? at : width;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^ +/, '');
+  }
+  return out;
 }
 
 export const queuesView: ViewDef = {
@@ -289,6 +281,16 @@ export const queuesView: ViewDef = {
       hint: 'shape',
       handler: (ctx) => cleared(ctx, { type: 'push', view: 'queues', frame: frameId(SHAPE) }),
       disabled: (ctx) => (topFrame(ctx.state, 'queues') ? 's shows the shape table from the message list (Esc goes back to it)' : null),
+    },
+    {
+      command: 'order',
+      keys: [{ input: 'o' }],
+      label: 'o',
+      description: 'order the message list: queue order, age, size, sender, recipient domain (the header marks the column)',
+      scope: 'view',
+      hint: 'order',
+      handler: (ctx) => cleared(ctx, { type: 'sort', paneKey: 'queues', key: nextSort(ctx.state.sorts.queues) }),
+      disabled: (ctx) => (topFrame(ctx.state, 'queues') ? 'o orders the message list (Esc goes back to it)' : null),
     },
   ],
   available: (d) => d.parts.queues !== undefined,

@@ -6,7 +6,7 @@ import { Box, Text } from 'ink';
 import { WindowedList } from '../components/WindowedList.js';
 import { useTheme, type Tone } from '../theme.js';
 import { fitEnd, cell } from '../text-fit.js';
-import { START } from '../list-state.js';
+import { START, clampPos } from '../list-state.js';
 import { sanitize } from '../../text/sanitize.js';
 import { memoLast } from '../memo.js';
 import { applyFilter, type UiAction, type ViewId } from '../store.js';
@@ -48,13 +48,38 @@ export function topFrame(ui: UiState, view: ViewId): Frame | null {
   return st?.length ? parseFrame(st[st.length - 1]) : null;
 }
 
-/** Enter on a row: its own action, or open the file it names at its line. */
-export function openTextRow(view: ViewId) {
+/** Enter on a row: its own action, or open the file it names at its line, or else show its whole text. */
+export function openTextRow(view: ViewId, title = '') {
   return (row: TextRow): UiAction | null => {
     if (row.action) return row.action;
     if (row.jump) return jumpTo(view, row.jump.path, row.jump.line);
-    return null;
+    return row.text.trim() ? { type: 'showText', title, text: row.text.trim() } : null;
   };
+}
+
+/** "12 messages", "1 line", or with a filter "filter: lunch · 1 of 12 messages" (the filter is always in sight). */
+export function countText(shown: number, total: number, noun: string | [string, string], filter: string | undefined): string {
+  const [one, many] = typeof noun === 'string' ? [noun, noun] : noun;
+  const word = (n: number): string => (n === 1 ? one : many);
+  return filter ? `filter: ${filter} · ${shown} of ${total} ${word(total)}` : `${total} ${word(total)}`;
+}
+
+const overflowing = new WeakMap<TextRow[], Map<number, boolean>>();
+
+/**
+ * Lines under a text pane for the selected row's whole text: two when some
+ * row is wider than the pane (issue 21: no row is only "…"), none otherwise,
+ * so the list keeps its height as the cursor moves.
+ */
+export function rowDetailLines(rows: TextRow[], width: number): number {
+  let byWidth = overflowing.get(rows);
+  if (!byWidth) overflowing.set(rows, (byWidth = new Map()));
+  let over = byWidth.get(width);
+  if (over === undefined) {
+    over = rows.some((r) => r.text.length + 1 > width);
+    byWidth.set(width, over);
+  }
+  return over ? 2 : 0;
 }
 
 export function jumpTo(view: ViewId, path: string, line: number | null): UiAction {
@@ -66,9 +91,31 @@ export function jumpTo(view: ViewId, path: string, line: number | null): UiActio
 
 const filterRows = memoLast((rows: TextRow[], filter: string | undefined) => applyFilter(rows, (r) => r.text, filter));
 
-export function textPane(key: string, title: string, rows: TextRow[], ui: UiState, view: ViewId, fixedLines = 1): PaneModel<TextRow> {
+export interface TextPaneOptions {
+  /** What the rows are (PaneModel.noun). */
+  noun?: [string, string];
+  /** The title counts them already (PaneModel.titleCounts). */
+  titleCounts?: boolean;
+  /** Lines above the list that do not scroll (PaneModel.fixedLines; default 1, the title). */
+  fixedLines?: number;
+}
+
+export function textPane(key: string, title: string, rows: TextRow[], ui: UiState, view: ViewId, opts: TextPaneOptions = {}): PaneModel<TextRow> {
   const shown = filterRows(rows, ui.filters[key]);
-  return { key, title, rows: shown, total: rows.length, filterable: true, open: openTextRow(view), address: (r) => r.address ?? null, fixedLines };
+  return {
+    key,
+    title,
+    rows: shown,
+    total: rows.length,
+    filterable: true,
+    open: openTextRow(view, title),
+    address: (r) => r.address ?? null,
+    fixedLines: opts.fixedLines ?? 1,
+    noun: opts.noun,
+    titleCounts: opts.titleCounts,
+    wholeText: (r) => r.text.trim(),
+    detailLines: (w) => rowDetailLines(shown, w),
+  };
 }
 
 /** The file pane: the file's lines numbered, the line in question marked. */
@@ -87,26 +134,89 @@ export function filePane(view: ViewId, data: SessionData, ui: UiState, f: Extrac
     if (rows.length === 0) rows = [{ text: '(empty file)' }];
   }
   // A file pane is not filtered: line numbers must stay true to the file.
-  return { key, title: `${sanitize(f.path)}${f.line ? ':' + f.line : ''}  (Esc back)`, rows, total: rows.length, filterable: false, fixedLines: 1 };
+  return { key, title: `${sanitize(f.path)}${f.line ? ':' + f.line : ''}  (Esc back)`, rows, total: rows.length, filterable: false, fixedLines: 1, wholeText: (r) => r.text, detailLines: (w) => rowDetailLines(rows, w) };
 }
 
-/** Draw a text pane: a title line, then the windowed rows. */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/**
+ * A row as drawn in `width` columns. Two neighbours that would look the
+ * same once cut (two L14 errors on one file, told apart only by the
+ * installation near their end) show where they differ: their first columns
+ * (up to the last wide gap before the difference, if that leaves room), "…",
+ * then the text from up to two words before it.
+ */
+export function rowShown(rows: TextRow[], i: number, width: number): string {
+  const t = rows[i].text;
+  if (t.length <= width) return t;
+  const same = Math.max(i > 0 ? commonPrefix(t, rows[i - 1].text) : 0, i + 1 < rows.length ? commonPrefix(t, rows[i + 1].text) : 0);
+  if (same < width - 8) return t;
+  // What must show after "… ": from the word where they part to a few characters past it.
+  let from = t.lastIndexOf(' ', same) + 1;
+  const end = same + 4;
+  const room = (k: number): number => width - k - 3;
+  const gap = t.lastIndexOf('  ', same);
+  let keep = gap > 0 && end - from <= room(gap) ? gap : Math.floor(width * 0.35);
+  if (end - from > room(keep)) keep = Math.max(0, width - 3 - (end - from));
+  for (let k = 0; k < 2; k++) {
+    const p = from > 1 ? t.lastIndexOf(' ', from - 2) : -1;
+    if (p <= keep || end - (p + 1) > room(keep)) break;
+    from = p + 1;
+  }
+  return from <= keep + 2 ? t : `${t.slice(0, keep).trimEnd()} … ${t.slice(from)}`;
+}
+
+/** The selected row's whole text over `n` lines of `width` (the last cut, with "v shows all", if it must be). */
+export function detailText(text: string, width: number, n: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest && out.length < n) {
+    if (rest.length <= width) {
+      out.push(rest);
+      break;
+    }
+    if (out.length === n - 1) {
+      out.push(fitEnd(rest, width - 12) + ' (v: whole)');
+      break;
+    }
+    const at = rest.lastIndexOf(' ', width);
+    const cut = at > width / 2 ? at : width;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^ +/, '');
+  }
+  return out;
+}
+
+/** Draw a text pane: a title line, the windowed rows, and the selected row whole when rows are cut. */
 export function TextPaneView({ pane, ui, width, height }: ViewProps): React.ReactElement {
   const theme = useTheme();
   const p = pane as PaneModel<TextRow>;
   const filter = ui.filters[p.key];
-  const count = p.rows.length === p.total ? `${p.total}` : `${p.rows.length} of ${p.total}`;
+  const under = p.detailLines?.(width) ?? 0;
+  const listH = Math.max(1, height - 1 - under);
+  const pos = clampPos(ui.lists[p.key] ?? START, p.rows.length, listH);
+  const sel = p.rows[pos.cursor];
+  // Only a row that is cut is repeated underneath.
+  const detail = under && sel && sel.text.length + 1 > width ? detailText(sanitize(sel.text.trim()), width, under) : [];
+  // An active filter leads the line, so that it is never cut off.
+  const noun = p.noun ?? ['line', 'lines'];
+  const head = filter ? `${countText(p.rows.length, p.total, noun, filter)}  ${p.title}` : p.titleCounts ? p.title : `${p.title}  ${countText(p.rows.length, p.total, noun, undefined)}`;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate-end">
-        {cell(sanitize(`${p.title}  ${count} lines${filter ? `  filter: ${filter}` : ''}`), width)}
+        {cell(sanitize(head), width)}
       </Text>
       <WindowedList
         rows={p.rows}
         pos={ui.lists[p.key] ?? START}
-        height={height - 1}
+        height={listH}
         width={width}
-        renderRow={(r, selected) =>
+        renderRow={(r, selected, i) =>
           r.segments ? (
             <Text inverse={selected} wrap="truncate-end">
               {selected ? '›' : ' '}
@@ -118,11 +228,16 @@ export function TextPaneView({ pane, ui, width, height }: ViewProps): React.Reac
             </Text>
           ) : (
             <Text inverse={selected} bold={r.bold} color={selected ? undefined : theme.fg(r.tone ?? 'plain')} wrap="truncate-end">
-              {fitEnd((selected ? '›' : ' ') + sanitize(r.text), width)}
+              {fitEnd((selected ? '›' : ' ') + sanitize(rowShown(p.rows, i, width - 1)), width)}
             </Text>
           )
         }
       />
+      {Array.from({ length: under }, (_x, i) => (
+        <Text key={`d${i}`} color={theme.fg('dim')} wrap="truncate-end">
+          {detail[i] ?? ' '}
+        </Text>
+      ))}
     </Box>
   );
 }

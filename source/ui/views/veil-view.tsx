@@ -47,13 +47,13 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
   const roots = shownInstances(data, ui);
   const shown = ui.instance ? leaks.filter((l) => l.instances.some((i) => roots.includes(i)) || l.instances.length === 0) : leaks;
   const rows: TextRow[] = shown.map((l) => ({
-    text: `${cell(l.id, 4)}${cell(SEV[l.severity].word, 9)}${cell(sanitize(l.kind), 27)} ${l.instances.map((i) => sanitize(i.replace('/var/', ''))).join(',')}  ${sanitize(l.explanation)}`,
+    text: `${cell(l.id, 4)}${cell(SEV[l.severity].word, 9)}${cell(sanitize(l.kind), 27)} ${l.instances.map((i) => sanitize(i)).join(', ')}  ${sanitize(l.explanation)}`,
     tone: SEV[l.severity].tone,
     action: { type: 'push', view: 'veil', frame: frameId({ k: 'node', id: leakKey(l) }) },
   }));
   const count = (s: Leak['severity']): number => shown.filter((l) => l.severity === s).length;
-  const title = `${shown.length} leaks: ${count('high')} high, ${count('medium')} medium, ${count('low')} low, ${count('info')} info  (Enter: evidence and fix)`;
-  return textPane('veil', title, rows.length ? rows : [{ text: '✓ ok  no leak found', tone: 'ok' }], ui, 'veil');
+  const title = `${shown.length} leak${shown.length === 1 ? '' : 's'}: ${count('high')} high, ${count('medium')} medium, ${count('low')} low, ${count('info')} info  (Enter: evidence and fix)`;
+  return textPane('veil', title, rows.length ? rows : [{ text: '✓ ok  no leak found', tone: 'ok' }], ui, 'veil', { noun: ['leak', 'leaks'], titleCounts: rows.length > 0 });
 }
 
 export const veilView: ViewDef = {

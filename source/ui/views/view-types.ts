@@ -24,6 +24,14 @@ export interface PaneModel<T = any> {
   address?: (row: T) => string | null;
   /** Lines at the top of the pane that do not scroll (column headings). */
   fixedLines?: number;
+  /** A row's whole text, for `v` and the line under the list (rows are cut to the terminal's width). */
+  wholeText?: (row: T) => string;
+  /** Lines the view keeps under the list for the selected row (the list is that much shorter). */
+  detailLines?: (width: number) => number;
+  /** What the rows are, for the count beside the title ("36 lines"; default lines). */
+  noun?: [string, string];
+  /** The title counts the rows itself ("36 leaks: …"): the count is added only under a filter ("filter: L14 · 3 of 36 leaks"). */
+  titleCounts?: boolean;
   /** Things the rows shown need read (a lazily read branch just opened); the app asks the loader. */
   needs?: DetailRequest[];
 }

@@ -34,6 +34,8 @@ export class PtySession {
   private outputCount = 0;
   private exitCode: number | null = null;
   raw = '';
+  /** The output as it came, one entry per read from the pty (a replay shows every intermediate screen). */
+  readonly chunks: string[] = [];
 
   constructor(opts: SessionOptions = {}) {
     const cols = opts.cols ?? 80;
@@ -47,6 +49,7 @@ export class PtySession {
     this.proc.onData((d) => {
       this.outputCount++;
       this.raw += d;
+      this.chunks.push(d);
       this.screen.write(d);
     });
     this.exited = new Promise((resolve) => {

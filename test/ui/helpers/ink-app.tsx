@@ -15,17 +15,30 @@ export interface AppHarness {
   exited: Promise<void>;
 }
 
-export function renderApp(sysrootDir: string, over: Partial<AppProps> = {}): AppHarness {
+export interface HarnessOptions {
+  /** The terminal's size (ink-testing-library's stdout is 100 columns, rows unset: 24 for the App). */
+  size?: { columns: number; rows: number };
+  /** The time the loader reads ages at. */
+  now?: number;
+}
+
+export function renderApp(sysrootDir: string, over: Partial<AppProps> = {}, opts: HarnessOptions = {}): AppHarness {
   const source: SourceInfo = { sysrootDir, demo: null, note: `sysroot ${sysrootDir}` };
   const inst = render(
     <App
       initial={emptySession(source)}
-      load={(publish) => startLoad({ source, instances: [] }, publish)}
+      load={(publish) => startLoad({ source, instances: [], now: opts.now }, publish)}
       color={false}
       readOnly={false}
       {...over}
     />,
   );
+  if (opts.size) {
+    // Its columns is a getter on the class: an own property on the instance stands in for the terminal.
+    Object.defineProperty(inst.stdout, 'columns', { value: opts.size.columns, configurable: true });
+    Object.defineProperty(inst.stdout, 'rows', { value: opts.size.rows, configurable: true });
+    inst.stdout.emit('resize');
+  }
   const frame = (): string => stripAnsi(inst.lastFrame() ?? '');
   let exitedResolve!: () => void;
   const exited = new Promise<void>((r) => (exitedResolve = r));
