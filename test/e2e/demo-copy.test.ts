@@ -30,7 +30,7 @@ function treeDigest(dir: string): string {
   return out.join('\n');
 }
 
-test('--demo plain: an applied edit goes to a private copy, removed at exit; demo/ is untouched', { timeout: 120_000 }, async () => {
+test('--demo plain: an applied edit goes to a private copy, removed at exit; demo/ is untouched', { timeout: 240_000 }, async () => {
   const demo = path.join(ROOT, 'demo', 'plain');
   const before = treeDigest(demo);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qlens-e2e-tmp-'));
@@ -76,7 +76,7 @@ test('--demo plain: an applied edit goes to a private copy, removed at exit; dem
   }
 });
 
-test('--now fixes the time a demo is read at: its own times, ages from then', { timeout: 60_000 }, async () => {
+test('--now fixes the time a demo is read at: its own times, ages from then', { timeout: 240_000 }, async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qlens-e2e-tmp-'));
   try {
     await withSession({ args: ['--demo', 'plain', '--now', '2026-11-30T09:00:00Z'], env: { TMPDIR: tmp } }, async (s) => {

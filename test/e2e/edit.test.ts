@@ -31,7 +31,7 @@ function fakeEditor(): string {
   return script;
 }
 
-test('edit in $VISUAL: diff and impact shown; Enter cancels (untouched); y applies (changed, backup present)', { timeout: 60_000 }, async () => {
+test('edit in $VISUAL: diff and impact shown; Enter cancels (untouched); y applies (changed, backup present)', { timeout: 240_000 }, async () => {
   const fx = fixture();
   const vd = fx.host('/var/qmail/control/virtualdomains');
   await withSession({ args: ['--sysroot', fx.dir], env: { VISUAL: fakeEditor(), EDITOR: undefined } }, async (s) => {
@@ -78,7 +78,7 @@ test('edit in $VISUAL: diff and impact shown; Enter cancels (untouched); y appli
   });
 });
 
-test('--read-only: e does nothing and the edit key is not offered', { timeout: 30_000 }, async () => {
+test('--read-only: e does nothing and the edit key is not offered', { timeout: 240_000 }, async () => {
   const fx = fixture();
   await withSession({ args: ['--sysroot', fx.dir, '--read-only'], env: { VISUAL: fakeEditor() } }, async (s) => {
     const t = await s.untilText(/example\.net/);

@@ -19,7 +19,7 @@ import { KEYS } from '../ui/helpers/keys.js';
 
 const SKIP = STRACE_SKIP;
 
-test('the TUI with --read-only, as nobody under strace: every view, a message, a file, e, reload, quit; nothing tries to write', { skip: SKIP, timeout: 90_000 }, async () => {
+test('the TUI with --read-only, as nobody under strace: every view, a message, a file, e, reload, quit; nothing tries to write', { skip: SKIP, timeout: 300_000 }, async () => {
   const b = build({ '/var/backups/qlens/.keep': '' });
   spawnSync('chmod', ['-R', 'go+rX,go-w', b.fx.dir]);
   const before = snapshot(b.fx.dir);
@@ -36,7 +36,7 @@ test('the TUI with --read-only, as nobody under strace: every view, a message, a
   let exitCode: number | null = null;
   const exited = new Promise<number>((resolve) => proc.onExit(({ exitCode: c }) => resolve((exitCode = c))));
   proc.onData((d) => screen.write(d));
-  const until = async (re: RegExp, ms = 20_000): Promise<string> => {
+  const until = async (re: RegExp, ms = 60_000): Promise<string> => {
     const end = Date.now() + ms;
     for (;;) {
       await screen.settled();

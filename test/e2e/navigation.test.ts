@@ -7,7 +7,7 @@ import { KEYS } from '../ui/helpers/keys.js';
 
 const selected = (t: string): string => t.split('\n').find((l) => l.startsWith('›')) ?? '';
 
-test('Esc: trace view → the message the recipient came from → the message list → (t) the view t came from', { timeout: 120_000 }, async () => {
+test('Esc: trace view → the message the recipient came from → the message list → (t) the view t came from', { timeout: 240_000 }, async () => {
   await withSession({ args: ['--sysroot', 'demo/plain', '--now', '2026-11-24T09:00:00Z'], cols: 80, rows: 24 }, async (s) => {
     await s.untilText(/6 Problems/, 30_000);
     await s.press('2');

@@ -25,7 +25,7 @@ async function replay(chunks: string[], cols: number, rows: number): Promise<str
   return out;
 }
 
-test('start-up frames: never blank after the first, each loading step named, a view key typed early is kept', { timeout: 120_000 }, async () => {
+test('start-up frames: never blank after the first, each loading step named, a view key typed early is kept', { timeout: 240_000 }, async () => {
   const s = new PtySession({ args: ['--sysroot', 'demo/multi'], cols: 80, rows: 24 });
   const frames: string[] = [];
   let pressed = false;

@@ -69,7 +69,7 @@ export class PtySession {
   }
 
   /** Wait until the screen satisfies pred; on timeout, fail with the screen as it was. */
-  async until(pred: (text: string) => boolean, what = 'screen condition', ms = 10_000): Promise<string> {
+  async until(pred: (text: string) => boolean, what = 'screen condition', ms = 60_000): Promise<string> {
     const end = Date.now() + ms;
     for (;;) {
       await this.screen.settled();
