@@ -121,7 +121,7 @@ function addressesAt(inst: Installation, users: SystemUsers, sysroot: Sysroot, d
     const pair = quiet(() => loadVpasswdPair(sysroot, rec.home.replace(/\/+$/, '')), null);
     const cdb = pair?.cdb;
     const list = cdb && cdb.state === 'ok' ? quiet(() => vpasswdCdbEntries(cdb), []) : pair?.text?.entries ?? [];
-    for (const u of list) user(pre + u.name, `vpopmail user of ${d}`);
+    for (const u of list) user(pre + u.name, 'vpopmail user');
   }
   for (const e of assign) {
     if (!lcAscii(e.local).startsWith(pre) && !(e.kind === '+' && pre.startsWith(lcAscii(e.local)))) continue;

@@ -272,6 +272,7 @@ test('a vpopmail domain: removing it from rcpthosts traces its vpasswd users; a 
   const refused = im.changed.filter((c) => c.outside.after === 'refuse').map((c) => c.address).sort();
   // vpasswd's users, postmaster, an unknown user, the .qmail-default (anything@) and the users/assign wildcard (x@).
   assert.deepEqual(refused, ['anything@example.com', 'info@example.com', 'joe@example.com', 'postmaster@example.com', `${UNKNOWN_LOCAL}@example.com`, 'x@example.com']);
+  assert.equal(im.changed.find((c) => c.address === 'joe@example.com')?.why, 'vpopmail user at example.com (control/rcpthosts changes)');
   const created = impact(fx, [edit('/home/vpopmail/domains/example.com/.qmail-sales', '&sales@example.org\n')]);
   const sales = created.changed.find((c) => c.address === 'sales@example.com');
   assert.ok(sales, created.changed.map((c) => c.address).join(' '));
