@@ -19,6 +19,7 @@ import { generateOrReuse, tempTarget, SIZES, DEFAULT_SEED, type SizeName, type G
 import { median, readPeakRss, round } from './stats.js';
 import { firstFrame, type FrameResult } from './first-frame.js';
 import { benchVpopmailSql } from './vpopmail-sql.js';
+import { benchLog } from './log-bench.js';
 import { parseSizes, queueTable, runQueueBench } from './queue-bench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -372,6 +373,7 @@ async function main(): Promise<void> {
   }
 
   Object.assign(results, await benchVpopmailSql({ runs: o.runs, cli, log }));
+  Object.assign(results, await benchLog({ mb: 1024, runs: Math.min(o.runs, 3), cli, log })); // issue 17: a 1 GB qmail-send log (bench/log-bench.ts)
   const ratios = {
     oneShotTraceVsNode: pair.ratio,
     oneShotTraceJsonVsNode: pairJson.ratio,

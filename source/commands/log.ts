@@ -30,6 +30,8 @@ export interface LogRunDeps {
   /** --follow: resolves when following should stop (tests; the CLI stops on SIGINT/SIGTERM). */
   stop?: Promise<void>;
   pollMs?: number;
+  /** --summary: how a big log is read in threads (tests make small logs big enough, or keep one thread). */
+  threads?: { threads?: number; minBytes?: number };
 }
 
 function str(v: unknown): string | undefined {
@@ -301,6 +303,9 @@ async function runLog(ctx: CommandContext, deps: LogRunDeps, held: Array<() => P
         skippedTotal++;
         if (skipped.length < SKIPPED_MAX) skipped.push(sk);
       },
+      skipMore: (n) => {
+        skippedTotal += n;
+      },
     },
     { ordered: !summaryMode, keepDeliveries: !summaryMode, strings: !summaryMode, holdPartial: follow },
   );
@@ -315,7 +320,11 @@ async function runLog(ctx: CommandContext, deps: LogRunDeps, held: Array<() => P
 
   try {
     // Following keeps every message open; otherwise each log's open messages are told right after it.
-    await session.readAll({ end: !follow });
+    const threads = summary && !follow ? (await import('../log/summary-threads.js')).readRotatedInThreads : null;
+    await session.readAll({
+      end: !follow,
+      first: threads ? (log) => threads(ctx.sysroot, log, summary!, session.sink, { since, until, skippedMax: SKIPPED_MAX, ...deps.threads }) : undefined,
+    });
   } catch (e) {
     if (e instanceof FsError) {
       ctx.err(`qlens: log: ${e.message}\n`);

@@ -100,7 +100,8 @@ export function parseSendLine(buf: Buffer, at: number, end: number, v: SendVisit
   while (end > at && (buf[end - 1] === 13 || buf[end - 1] === 32)) end--;
   switch (buf[at]) {
     case 115 /* s */: {
-      if (has(buf, at, end, STATUS)) return parseStatus(buf, at + STATUS.length, end, v);
+      // "status: " and "starting " part at their fourth byte.
+      if (buf[at + 3] === 116 && has(buf, at, end, STATUS)) return parseStatus(buf, at + STATUS.length, end, v);
       if (!has(buf, at, end, STARTING)) return NOT_SEND;
       const d = num(buf, at + STARTING.length, end);
       let i = numEnd;

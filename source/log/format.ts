@@ -128,6 +128,11 @@ export function summaryLines(sum: LogSummary, width = 80): string[] {
   out.push(`delay from arrival to the final result: ${delayWords(sum.delay)}`);
   const c = sum.concurrency;
   out.push(`concurrency peak: local ${c.local.peak}/${c.local.limit ?? '?'}, remote ${c.remote.peak}/${c.remote.limit ?? '?'}`);
+  if (c.hours.length > 1) {
+    const shown = c.hours.slice(-24);
+    out.push(`  by hour, the most in progress at once${shown.length < c.hours.length ? ` (the last 24 of ${c.hours.length} hours)` : ''}:`);
+    for (const h of shown) out.push(`    ${localTime({ s: Date.parse(h.hour) / 1000, ns: 0 }, 0).slice(0, 16)}  local ${pad(h.local, 3, true)}  remote ${pad(h.remote, 3, true)}`);
+  }
   const reasons = (title: string, list: Array<{ text: string; count: number }>): void => {
     if (list.length === 0) return;
     out.push('');

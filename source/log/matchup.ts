@@ -71,8 +71,11 @@ export interface LoggedMessage {
   endPos: number;
   /** Position of its first line in the log: the order messages are told in. */
   firstPos: number;
+  /** Read in a later part of the log on its own: its earlier lines are in the part before (see MatchupOptions.part). */
+  continued: boolean;
 }
 
+/** A status line as the sink sees it: the same object each time, so read it during the call and keep nothing of it. */
 export interface StatusSample {
   log: number;
   /** The line's time, read only when asked (millions of status lines; a summary rarely needs their time). */
@@ -85,6 +88,12 @@ export interface StatusSample {
 
 export interface UnmatchedResult {
   log: number;
+  /**
+   * Part mode only: where the line is in its part: 0 before the part's first
+   * `starting delivery`, 1 after it, 2 after qmail-send restarted or exited
+   * (from then on no attempt of the part before can get its result).
+   */
+  phase?: 0 | 1 | 2;
   n: number;
   time: LogTime | null;
   result: DeliveryResult;
@@ -117,7 +126,32 @@ export interface MatchupOptions {
    * and the texts of deferrals and failures.
    */
   strings?: boolean;
+  /**
+   * A later part of a log, read on its own while the part before is read
+   * in another thread (a summary of a big log): a message first met in the
+   * part without its `new msg` is `continued`, unmatched results carry
+   * their phase, and the part keeps what the merge needs (the ids whose
+   * first line here is `new msg`, the first delivery number, the first
+   * restart). See summary-parts.ts.
+   */
+  part?: boolean;
 }
+
+/** What a part read on its own tells the merge about its beginning (MatchupOptions.part). */
+export interface PartStart {
+  /** Ids whose first line in the part is `new msg` (a message of the part before with that id ended unseen). */
+  newFirst: number[];
+  /** The number of the part's first `starting delivery`, or null. */
+  firstStart: number | null;
+  /** Why attempts of the part before can no longer get a result: the part's first restart or exit; null when none. */
+  restart: string | null;
+  /** The last delivery number when the part ends, and whether the part set it at all. */
+  lastD: number;
+  movedD: boolean;
+}
+
+const RESTARTED = 'qmail-send was restarted before its result was logged';
+const EXITED = 'qmail-send exited before its result was logged';
 
 /** How long a message waits for the info line of its bounce or forward copy before it is told anyway (lines). */
 const LINK_WAIT_LINES = 4096;
@@ -145,6 +179,25 @@ export class Matchup implements SendVisitor {
     this.ordered = opts.ordered ?? true;
     this.keep = opts.keepDeliveries ?? true;
     this.strings = opts.strings ?? true;
+    this.seenIds = opts.part ? new Set() : null;
+  }
+
+  /** Part mode: every id met in the part, and what the merge needs of its beginning. */
+  private readonly seenIds: Set<number> | null;
+  readonly partStart: PartStart = { newFirst: [], firstStart: null, restart: null, lastD: 0, movedD: false };
+  private phase: 0 | 1 | 2 = 0;
+
+  /**
+   * Go on from a state the merge of earlier parts built: these messages
+   * open, these attempts waiting for their results, qmail-send's last
+   * delivery number (unordered matchups only: a summary).
+   */
+  restore(open: LoggedMessage[], pending: Array<{ m: LoggedMessage; d: LoggedDelivery }>, lastD: number): void {
+    this.open.clear();
+    this.dels.clear();
+    for (const m of open) this.open.set(m.id, m);
+    for (const p of pending) this.dels.set(p.d.n, p);
+    this.lastD = lastD;
   }
 
   private fresh(id: number, pos: number, beganBeforeLog: boolean): LoggedMessage {
@@ -171,6 +224,7 @@ export class Matchup implements SendVisitor {
       bouncePos: -1,
       endPos: -1,
       firstPos: pos,
+      continued: false,
     };
     this.open.set(id, m);
     if (this.ordered) this.order.push(m);
@@ -179,7 +233,14 @@ export class Matchup implements SendVisitor {
 
   /** The open message N, or one that began before the log. */
   private known(id: number, pos: number): LoggedMessage {
-    return this.open.get(id) ?? this.fresh(id, pos, true);
+    const m = this.open.get(id);
+    if (m) return m;
+    const before = this.fresh(id, pos, true);
+    if (this.seenIds && !this.seenIds.has(id)) {
+      this.seenIds.add(id);
+      before.continued = true;
+    }
+    return before;
   }
 
   private finish(m: LoggedMessage): void {
@@ -194,6 +255,7 @@ export class Matchup implements SendVisitor {
   }
 
   private waiting(m: LoggedMessage): boolean {
+    if (this.qpWait.size === 0) return false;
     for (const w of this.qpWait.values()) if (w.m === m) return true;
     return false;
   }
@@ -253,6 +315,10 @@ export class Matchup implements SendVisitor {
       // Preprocessing failed and was tried again: the same message, logged "new" twice.
       return;
     }
+    if (this.seenIds && !this.seenIds.has(id)) {
+      this.seenIds.add(id);
+      this.partStart.newFirst.push(id);
+    }
     const m = this.fresh(id, this.pos, false);
     m.newPos = this.pos;
     m.received = this.clock();
@@ -284,9 +350,16 @@ export class Matchup implements SendVisitor {
     this.tick();
     if (n <= this.lastD || this.dels.has(n)) {
       // Numbers start at 1 in each qmail-send run: the run before ended (or died) with these unanswered.
-      this.loseOpen('qmail-send was restarted before its result was logged');
+      this.loseOpen(RESTARTED);
+      this.restarted(RESTARTED);
+    }
+    if (this.partStart.firstStart === null) {
+      this.partStart.firstStart = n;
+      if (this.phase === 0) this.phase = 1;
     }
     this.lastD = n;
+    this.partStart.lastD = n;
+    this.partStart.movedD = true;
     const m = this.known(id, this.pos);
     m.attempts++;
     const d: LoggedDelivery = {
@@ -316,7 +389,7 @@ export class Matchup implements SendVisitor {
     const raw = tAt < 0 ? 'report_mangled,_will_defer' : needText ? buf.toString('latin1', tAt, tEnd) : '';
     const text = tAt < 0 ? 'report mangled, will defer' : needText ? unsafeText(raw) : '';
     if (!hit) {
-      this.sink.unmatched?.({ log: this.log, n, time, result, text, pos: this.pos });
+      this.sink.unmatched?.({ log: this.log, n, time, result, text, pos: this.pos, ...(this.seenIds ? { phase: this.phase } : {}) });
       return;
     }
     this.dels.delete(n);
@@ -359,15 +432,35 @@ export class Matchup implements SendVisitor {
     this.finish(m);
   }
 
+  /** One sample object for every status line (a third of a log's lines): valid only during the sink's call. */
+  private readonly sample: StatusSample = { log: 0, time: () => null, localUsed: 0, localMax: 0, remoteUsed: 0, remoteMax: 0 };
+
   status(localUsed: number, localMax: number, remoteUsed: number, remoteMax: number): void {
     this.tick();
-    if (this.sink.status) this.sink.status({ log: this.log, time: this.clock, localUsed, localMax, remoteUsed, remoteMax });
+    if (!this.sink.status) return;
+    const s = this.sample;
+    s.log = this.log;
+    s.time = this.clock;
+    s.localUsed = localUsed;
+    s.localMax = localMax;
+    s.remoteUsed = remoteUsed;
+    s.remoteMax = remoteMax;
+    this.sink.status(s);
   }
 
   exiting(): void {
     this.tick();
-    this.loseOpen('qmail-send exited before its result was logged');
+    this.loseOpen(EXITED);
+    this.restarted(EXITED);
     this.lastD = 0;
+    this.partStart.lastD = 0;
+    this.partStart.movedD = true;
+  }
+
+  private restarted(why: string): void {
+    if (this.phase === 2) return;
+    this.phase = 2;
+    this.partStart.restart = why;
   }
 
   note(): void {
@@ -397,6 +490,11 @@ export class Matchup implements SendVisitor {
   /** Attempts waiting for a result now (for --follow and the TUI's live view). */
   pending(): Array<{ m: LoggedMessage; d: LoggedDelivery }> {
     return [...this.dels.values()];
+  }
+
+  /** qmail-send's last delivery number so far (a part's merge goes on from it). */
+  get lastDelivery(): number {
+    return this.lastD;
   }
 
   /** Messages not yet ended. */

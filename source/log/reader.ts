@@ -123,7 +123,12 @@ export class LogReader {
     }
   }
 
-  private rotatedNames(): string[] {
+  /** The rotated files of a multilog directory (`@TAI64N.s`, `.u`), oldest first. */
+  rotatedNames(): string[] {
+    return this.listRotated().sort();
+  }
+
+  private listRotated(): string[] {
     try {
       return (this.sysroot.readdir(this.logPath) ?? []).filter((n) => ROTATED.test(n));
     } catch (e) {
@@ -161,6 +166,25 @@ export class LogReader {
     }
   }
 
+  /**
+   * Some of a multilog directory's rotated files, whole, in the order given
+   * (a summary reads a big log in parts, one thread a part); the next pass
+   * goes on after the last of them.
+   */
+  async readRotated(names: string[], handler: LineHandler): Promise<void> {
+    for (const name of names) {
+      await this.readWhole(`${this.logPath}/${name}`, handler);
+      if (name > this.lastRotated) this.lastRotated = name;
+    }
+  }
+
+  /** Rotated files another reader (a worker's) read: counted as read here, and the next pass goes on after them. */
+  adopt(segments: Segment[], notes: ReadNote[], lastName: string): void {
+    this.segments.push(...segments);
+    this.notes.push(...notes);
+    if (lastName > this.lastRotated) this.lastRotated = lastName;
+  }
+
   /** One look at the log: read what is new. True when something was read. */
   async pass(handler: LineHandler): Promise<boolean> {
     if (this.format === 'multilog' && !this.isSingleFile()) return this.passMultilog(handler);
@@ -169,7 +193,7 @@ export class LogReader {
 
   private async passMultilog(handler: LineHandler): Promise<boolean> {
     let any = false;
-    const names = this.rotatedNames().filter((n) => n > this.lastRotated);
+    const names = this.listRotated().filter((n) => n > this.lastRotated).sort();
     for (const name of names) {
       const p = `${this.logPath}/${name}`;
       let ident: FileIdentity | null = null;

@@ -15,6 +15,8 @@ export interface SkippedLine {
 
 export interface SessionSink extends MatchupSink {
   skip?(s: SkippedLine, log: number, pos: number): void;
+  /** More lines skipped than were listed (a part read in another thread lists only the first). */
+  skipMore?(n: number): void;
 }
 
 export interface OpenLog {
@@ -36,7 +38,7 @@ export class LogSession {
   constructor(
     sysroot: Sysroot,
     sources: LogSource[],
-    private readonly sink: SessionSink,
+    readonly sink: SessionSink,
     opts: SessionOptions = {},
   ) {
     this.logs = sources.map((source, index) => {
@@ -66,10 +68,12 @@ export class LogSession {
   /**
    * Read every log from its oldest line to now. `end`: the logs are done
    * once read (not followed): each one's open messages are told right after
-   * it, before the next log's.
+   * it, before the next log's. `first`: reads part of a log before the rest.
    */
-  async readAll(opts: { end?: boolean } = {}): Promise<void> {
+  async readAll(opts: { end?: boolean; first?: (log: OpenLog) => Promise<unknown> } = {}): Promise<void> {
     for (const log of this.logs) {
+      // A summary reads a big log's rotated files in several threads first.
+      if (opts.first) await opts.first(log);
       await log.reader.readAll(log.handler);
       log.flush();
       if (opts.end) this.endLog(log);

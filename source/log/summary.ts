@@ -22,27 +22,51 @@ function bucketOf(x: number): number {
 /** Percentiles of a stream of non-negative values, exact while small. */
 export class DelaySketch {
   private exact: number[] | null = [];
-  private readonly buckets = new Map<number, number>();
+  /** Counts by bucket number (a delay of ten years is bucket 3,300): an array, not a map, for millions of adds. */
+  private buckets = new Float64Array(0);
   count = 0;
   max = 0;
 
   add(v: number): void {
-    const x = Math.max(0, v);
+    const x = v > 0 ? v : 0;
     this.count++;
     if (x > this.max) this.max = x;
     if (this.exact) {
       this.exact.push(x);
       if (this.exact.length > EXACT_MAX) {
-        for (const y of this.exact) this.bucketAdd(bucketOf(y));
+        for (const y of this.exact) this.bucketAdd(bucketOf(y), 1);
         this.exact = null;
       }
       return;
     }
-    this.bucketAdd(bucketOf(x));
+    this.bucketAdd(bucketOf(x), 1);
   }
 
-  private bucketAdd(b: number): void {
-    this.buckets.set(b, (this.buckets.get(b) ?? 0) + 1);
+  private bucketAdd(b: number, n: number): void {
+    if (b >= this.buckets.length) {
+      const grown = new Float64Array(Math.max(b + 1, this.buckets.length * 2, 1024));
+      grown.set(this.buckets);
+      this.buckets = grown;
+    }
+    this.buckets[b] += n;
+  }
+
+  /** Another sketch's values added to this one's (a log read in parts). */
+  merge(o: DelaySketch): void {
+    if (o.count === 0) return;
+    this.max = Math.max(this.max, o.max);
+    if (this.exact && o.exact && this.exact.length + o.exact.length <= EXACT_MAX) {
+      for (const y of o.exact) this.exact.push(y);
+      this.count += o.count;
+      return;
+    }
+    if (this.exact) {
+      for (const y of this.exact) this.bucketAdd(bucketOf(y), 1);
+      this.exact = null;
+    }
+    if (o.exact) for (const y of o.exact) this.bucketAdd(bucketOf(y), 1);
+    else for (let b = 0; b < o.buckets.length; b++) if (o.buckets[b]) this.bucketAdd(b, o.buckets[b]);
+    this.count += o.count;
   }
 
   /** Nearest-rank percentile (q in 0..1); null when empty. */
@@ -53,10 +77,9 @@ export class DelaySketch {
       const s = [...this.exact].sort((a, b) => a - b);
       return s[rank - 1];
     }
-    const keys = [...this.buckets.keys()].sort((a, b) => a - b);
     let seen = 0;
-    for (const k of keys) {
-      seen += this.buckets.get(k)!;
+    for (let k = 0; k < this.buckets.length; k++) {
+      seen += this.buckets[k];
       if (seen >= rank) return k === 0 ? 0 : Math.min(this.max, 0.001 * Math.exp((k - 0.5) * RATIO));
     }
     return this.max;
@@ -88,7 +111,7 @@ function cachedKey(text: string): string {
 }
 
 class ReasonCounter {
-  private readonly map = new Map<string, { text: string; count: number }>();
+  readonly map = new Map<string, { text: string; count: number }>();
   other = 0;
   constructor(private readonly cap: number) {}
   add(text: string): void {
@@ -97,6 +120,16 @@ class ReasonCounter {
     if (hit) hit.count++;
     else if (this.map.size < this.cap) this.map.set(key, { text, count: 1 });
     else this.other++;
+  }
+  /** Another counter's reasons added (fields only: `o` may be a worker's structured clone). */
+  merge(o: ReasonCounter): void {
+    for (const [key, r] of o.map) {
+      const hit = this.map.get(key);
+      if (hit) hit.count += r.count;
+      else if (this.map.size < this.cap) this.map.set(key, { text: r.text, count: r.count });
+      else this.other += r.count;
+    }
+    this.other += o.other;
   }
   top(n: number): Array<{ text: string; count: number }> {
     return [...this.map.values()].sort((a, b) => b.count - a.count || (a.text < b.text ? -1 : 1)).slice(0, n);
@@ -126,13 +159,15 @@ function inWindow(t: LogTime | null, o: SummaryOptions): boolean {
   return true;
 }
 
-const UPPER = /[A-Z]/;
-
 export function domainOf(recipient: string): string {
   const at = recipient.lastIndexOf('@');
   if (at < 0) return '';
   const d = recipient.slice(at + 1);
-  return UPPER.test(d) ? d.toLowerCase() : d;
+  for (let i = 0; i < d.length; i++) {
+    const c = d.charCodeAt(i);
+    if (c >= 65 && c <= 90) return d.toLowerCase();
+  }
+  return d;
 }
 
 export interface DomainSummary {
@@ -163,7 +198,12 @@ export interface LogSummary {
   deliveries: { attempts: number; success: number; deferral: number; failure: number; no_result: number; lost: number; started_before_log: number };
   bytes_delivered: number;
   delay: DelaySummary;
-  concurrency: { local: { peak: number; limit: number | null }; remote: { peak: number; limit: number | null } };
+  concurrency: {
+    local: { peak: number; limit: number | null };
+    remote: { peak: number; limit: number | null };
+    /** The most deliveries in progress at once, hour by hour (from the status lines). */
+    hours: Array<{ hour: string; local: number; remote: number }>;
+  };
   deferral_reasons: Array<{ text: string; count: number }>;
   failure_reasons: Array<{ text: string; count: number }>;
   domains: DomainSummary[];
@@ -185,6 +225,8 @@ export class SummaryBuilder {
   private first: LogTime | null = null;
   private last: LogTime | null = null;
   private readonly peak = { local: 0, remote: 0, localMax: null as number | null, remoteMax: null as number | null };
+  /** Peak local and remote deliveries in progress by hour (Unix hour → [local, remote]). */
+  private readonly hours = new Map<number, [number, number]>();
 
   constructor(private readonly opts: SummaryOptions = {}) {}
 
@@ -262,11 +304,59 @@ export class SummaryBuilder {
   }
 
   status(s: StatusSample): void {
-    if ((this.opts.since || this.opts.until) && !inWindow(s.time(), this.opts)) return;
-    this.peak.local = Math.max(this.peak.local, s.localUsed);
-    this.peak.remote = Math.max(this.peak.remote, s.remoteUsed);
+    const t = s.time();
+    if ((this.opts.since || this.opts.until) && !inWindow(t, this.opts)) return;
+    if (s.localUsed > this.peak.local) this.peak.local = s.localUsed;
+    if (s.remoteUsed > this.peak.remote) this.peak.remote = s.remoteUsed;
     this.peak.localMax = s.localMax;
     this.peak.remoteMax = s.remoteMax;
+    if (!t) return;
+    const hour = Math.floor(t.s / 3600);
+    const h = this.hours.get(hour);
+    if (!h) this.hours.set(hour, [s.localUsed, s.remoteUsed]);
+    else {
+      if (s.localUsed > h[0]) h[0] = s.localUsed;
+      if (s.remoteUsed > h[1]) h[1] = s.remoteUsed;
+    }
+  }
+
+  /**
+   * Another builder's counts added to these: the later part of a log read
+   * in another thread. Reads only fields, so `o` may be the structured
+   * clone a worker posted.
+   */
+  mergeFrom(o: SummaryBuilder): void {
+    for (const k of Object.keys(this.all) as Array<keyof SummaryBuilder['all']>) this.all[k] += o.all[k];
+    for (const k of Object.keys(this.msgs) as Array<keyof SummaryBuilder['msgs']>) this.msgs[k] += o.msgs[k];
+    this.delay.merge(o.delay);
+    this.deferrals.merge(o.deferrals);
+    this.failures.merge(o.failures);
+    for (const [name, od] of o.domains) {
+      const d = this.domain(name);
+      d.attempts += od.attempts;
+      d.success += od.success;
+      d.deferral += od.deferral;
+      d.failure += od.failure;
+      d.bytes += od.bytes;
+      d.delay.merge(od.delay);
+      d.deferrals.merge(od.deferrals);
+      d.failures.merge(od.failures);
+    }
+    if (o.first) this.seen(o.first);
+    if (o.last) this.seen(o.last);
+    if (o.peak.local > this.peak.local) this.peak.local = o.peak.local;
+    if (o.peak.remote > this.peak.remote) this.peak.remote = o.peak.remote;
+    // The limits of the later part's qmail-send are the ones in force now.
+    if (o.peak.localMax !== null) this.peak.localMax = o.peak.localMax;
+    if (o.peak.remoteMax !== null) this.peak.remoteMax = o.peak.remoteMax;
+    for (const [hour, [l, r]] of o.hours) {
+      const h = this.hours.get(hour);
+      if (!h) this.hours.set(hour, [l, r]);
+      else {
+        h[0] = Math.max(h[0], l);
+        h[1] = Math.max(h[1], r);
+      }
+    }
   }
 
   build(topDomains = 50): LogSummary {
@@ -299,7 +389,11 @@ export class SummaryBuilder {
       },
       bytes_delivered: this.all.bytes,
       delay: delaySummary(this.delay),
-      concurrency: { local: { peak: this.peak.local, limit: this.peak.localMax }, remote: { peak: this.peak.remote, limit: this.peak.remoteMax } },
+      concurrency: {
+        local: { peak: this.peak.local, limit: this.peak.localMax },
+        remote: { peak: this.peak.remote, limit: this.peak.remoteMax },
+        hours: [...this.hours.entries()].sort((a, b) => a[0] - b[0]).map(([h, [local, remote]]) => ({ hour: isoTime({ s: h * 3600, ns: 0 }), local, remote })),
+      },
       deferral_reasons: this.deferrals.top(10),
       failure_reasons: this.failures.top(10),
       domains,

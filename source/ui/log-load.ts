@@ -154,7 +154,8 @@ export class LogLoad {
     });
     tail.sort((a, b) => (a.time?.s ?? 0) - (b.time?.s ?? 0) || (a.time?.ns ?? 0) - (b.time?.ns ?? 0));
     this.publish({ rows: tail, total: tail.length, size: this.totalSize() });
-    await yieldTurn();
+    // A timer, not an immediate: Ink draws on a throttle timer, and the first screen must reach the terminal before the long read.
+    await new Promise((r) => setTimeout(r, 50));
     if (this.sink.cancelled()) return;
     await this.readWhole();
   }

@@ -51,8 +51,27 @@ test('zoverall/zdeferrals by domain: attempts, results, bytes x successful recip
   assert.deepEqual([z.attempts, z.success, z.bytes], [2, 1, 100]);
   assert.equal(z.delay.max, 3);
   assert.equal(r.delay.count, 2);
-  assert.deepEqual(r.concurrency, { local: { peak: 0, limit: 10 }, remote: { peak: 1, limit: 20 } });
+  assert.deepEqual(r.concurrency, { local: { peak: 0, limit: 10 }, remote: { peak: 1, limit: 20 }, hours: [{ hour: '1970-01-01T00:00:00Z', local: 0, remote: 1 }] });
   assert.equal(r.domains[0].domain, 'y.example');
+});
+
+test('concurrency over time: the most deliveries in progress at once, hour by hour, from the status lines; the peak over all', () => {
+  const s = feed([
+    [100, 'status: local 1/10 remote 3/20'],
+    [200, 'status: local 2/10 remote 0/20'],
+    [3599, 'status: local 0/10 remote 1/20'],
+    [3600, 'status: local 0/10 remote 7/20'],
+    [7300, 'status: local 4/5 remote 2/30'],
+    [7301, 'status: local 0/5 remote 0/30'],
+  ]);
+  const c = s.build().concurrency;
+  assert.deepEqual(c.hours, [
+    { hour: '1970-01-01T00:00:00Z', local: 2, remote: 3 },
+    { hour: '1970-01-01T01:00:00Z', local: 0, remote: 7 },
+    { hour: '1970-01-01T02:00:00Z', local: 4, remote: 2 },
+  ]);
+  // The limits are the last qmail-send's (concurrencylocal and concurrencyremote as it read them).
+  assert.deepEqual([c.local, c.remote], [{ peak: 4, limit: 5 }, { peak: 7, limit: 30 }]);
 });
 
 test('delay percentiles: exact while few, within 1% when many; reason keys take out variable parts', () => {

@@ -58,11 +58,11 @@ function resultOf(r: LogRow): string {
   return r.result ?? (r.lost ? 'lost' : 'pending');
 }
 
-/** Short local time: the date only when it is not today's. */
+/** Short local time: the date only when it is not today's; one width, so the columns after it line up. */
 function shortTime(r: LogRow, today: string): string {
-  if (!r.time) return cell('(no time)', 14);
+  if (!r.time) return cell('(no time)', 11);
   const t = localTime(r.time, 0);
-  return t.startsWith(today) ? t.slice(11) : t.slice(5, 16);
+  return cell(t.startsWith(today) ? t.slice(11, 19) : t.slice(5, 16), 11);
 }
 
 function rowOf(r: LogRow, several: boolean, today: string): TextRow {
