@@ -3,6 +3,7 @@
 // and line that decided them. Everything from outside goes through sanitize().
 import { sanitize } from '../text/sanitize.js';
 import type { TraceResult, TraceHop, TraceStep } from './types.js';
+import { hopsText, traceWarnings, warningCount } from './warnings.js';
 
 const KIND_WIDTH = 8;
 const TARGET_WIDTH = 46;
@@ -31,6 +32,19 @@ function hopTitle(h: TraceHop, i: number): string {
   return `hop ${i}${inst}  local  ${local}${who}${via}`;
 }
 
+/** Under the outcomes: how many `!` the walk holds, and each once (issue 14 point 7). */
+function warningLines(r: TraceResult): string[] {
+  const ws = traceWarnings(r);
+  if (ws.length === 0) return [];
+  return [
+    `${warningCount(ws.length)}:`,
+    ...ws.map((w) => {
+      const where = w.path ? `  [${sanitize(w.path)}${w.line ? ':' + w.line : ''}]` : '';
+      return `  ! ${hopsText(w.hops)} ${w.stage}: ${sanitize(w.text)}${where}`;
+    }),
+  ];
+}
+
 function stepLine(s: TraceStep): string {
   const where = s.path ? `  [${sanitize(s.path)}${s.line ? ':' + s.line : ''}]` : '';
   return `  ${(s.warn ? '! ' : '') + s.stage.padEnd(13)} ${sanitize(s.text)}${where}`;
@@ -49,6 +63,7 @@ export function formatTrace(r: TraceResult): string {
     if (chain.length > 0 && chainText !== lastChain) lines.push(`    <-- ${chainText}`);
     lastChain = chain.length > 0 ? chainText : '';
   }
+  lines.push(...warningLines(r));
   lines.push('');
   r.hops.forEach((h, i) => {
     lines.push(hopTitle(h, i));
@@ -78,6 +93,8 @@ export function formatSideBySide(results: TraceResult[]): string {
   for (let i = 0; i < n; i++) lines.push(cols.map((c) => cell(c.rows[i] ?? '')).join('  ').trimEnd());
   const same = results.every((r) => JSON.stringify(r.deliveries) === JSON.stringify(results[0].deliveries));
   lines.push(same ? '(the same outcome in every installation)' : '(the installations disagree)');
+  const warned = results.map((r) => ({ r, n: traceWarnings(r).length })).filter((x) => x.n > 0);
+  if (warned.length > 0) lines.push(`warnings: ${warned.map((x) => `${sanitize(x.r.instance)} ${x.n}`).join(', ')} (each trace below lists them under its outcomes)`);
   lines.push('');
   for (const r of results) lines.push(formatTrace(r));
   return lines.join('\n');

@@ -15,6 +15,7 @@ import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text
 import { shownInstances } from './domains-view.js';
 import { cleared } from '../global-bindings.js';
 import { loggedDeliveriesTo } from './log-view.js';
+import { hopsText, traceWarnings, warningCount } from '../../trace/warnings.js';
 
 const KIND_W = 11;
 
@@ -59,6 +60,24 @@ function stepsRows(r: TraceResult, width: number): TextRow[] {
     }
   });
   for (const l of r.leaks) rows.push({ text: `  ! veil  ${sanitize(l.text)} (hop ${l.hop})`, tone: 'warn' });
+  return rows;
+}
+
+/**
+ * Under the outcomes, the walk's warnings (issue 14 point 7), each once and
+ * wrapped like the steps; Enter on one opens the file that gave it.
+ */
+function warningRows(r: TraceResult, width: number, named: boolean): TextRow[] {
+  const ws = traceWarnings(r);
+  if (ws.length === 0) return [];
+  const rows: TextRow[] = [{ text: `  ! ${named ? `${sanitize(r.instance)}: ` : ''}${warningCount(ws.length)}:`, tone: 'warn', bold: true }];
+  const lead = '    ';
+  for (const w of ws) {
+    const jump = w.path ? { path: w.path, line: w.line ?? null } : undefined;
+    wrapText(`${hopsText(w.hops)} ${w.stage}: ${sanitize(w.text)}`, Math.max(20, width - lead.length - 4)).forEach((t, i) =>
+      rows.push({ text: (i === 0 ? lead : lead + '  ') + t, tone: 'warn', jump }),
+    );
+  }
   return rows;
 }
 
@@ -126,7 +145,8 @@ export function traceRows(data: SessionData, ui: UiState, width: number): { titl
   const results = det.results.filter((r) => roots.includes(r.instance));
   const rows: TextRow[] = [];
   const same = results.length > 1 && results.every((r) => JSON.stringify(r.deliveries) === JSON.stringify(results[0].deliveries));
-  if (results.length > 1 && width >= 100 && Math.floor(width / results.length) >= 40) {
+  const columns = results.length > 1 && width >= 100 && Math.floor(width / results.length) >= 40;
+  if (columns) {
     rows.push(...sideBySide(results, width));
   } else {
     for (const r of results) {
@@ -135,9 +155,11 @@ export function traceRows(data: SessionData, ui: UiState, width: number): { titl
       for (const d of r.deliveries) rows.push(outcomeRow(d));
       const entered = otherQueue(r);
       if (entered) rows.push({ text: `  ! ${entered}`, tone: 'warn' });
+      rows.push(...warningRows(r, width, false));
     }
   }
   if (results.length > 1) rows.push({ text: same ? '(the same outcome in every installation)' : '(the installations disagree)', tone: same ? 'ok' : 'warn' });
+  if (columns) for (const r of results) rows.push(...warningRows(r, width, true));
   // What qmail did with it, beside what it would do: the log's newest attempts to it (or to its rewritten form).
   const logged = loggedDeliveriesTo(data, [addr, ...results.map((r) => r.hops[0]?.rewritten ?? addr)], roots);
   if (logged.length) rows.push({ text: ' ' }, ...logged);
