@@ -56,7 +56,9 @@ test('--demo plain: an applied edit goes to a private copy, removed at exit; dem
       await s.press(KEYS.enter);
       await s.untilText('Apply? y = apply', 30_000);
       await s.press('y');
-      t = await s.untilText('Applied', 30_000);
+      // The result's own lines, not only its title (a frame can reach the pty in two pieces).
+      t = await s.untilText(/qlens --sysroot\s+\S+\s+undo/, 30_000);
+      assert.match(t, /^Applied$/m);
       const copy = /qlens --sysroot\s+(\S+)\s+undo/.exec(t)?.[1];
       assert.ok(copy, 'the hint names the sysroot');
       assert.ok(copy!.startsWith(tmp + '/'), `the copy is under the temporary directory: ${copy}`);

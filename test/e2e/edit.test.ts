@@ -65,8 +65,11 @@ test('edit in $VISUAL: diff and impact shown; Enter cancels (untouched); y appli
     await s.press('e');
     await s.untilText('Apply? y = apply');
     await s.press('y');
-    t = await s.untilText('Applied');
-    assert.match(t, /backup: \/var\/backups\/qlens\/\d{8}T\d{6}Z-1/);
+    // Wait for the result's own lines, not its title: a frame can reach the
+    // pty in two pieces, the title in the first (a fresh clone's CI saw
+    // "Applied" over an empty body).
+    t = await s.untilText(/backup: \/var\/backups\/qlens\/\d{8}T\d{6}Z-1/);
+    assert.match(t, /^Applied$/m);
     assert.match(t, /\$ svc -h \/service\/qmail-send/);
     assert.equal(fs.readFileSync(vd, 'utf8'), 'example.net:alice\nexample.org:bob\n');
     const [entry] = fs.readdirSync(fx.host('/var/backups/qlens'));
