@@ -1,6 +1,7 @@
 // What the loader reads on demand (a queued message, a file, a lazily read
-// Dot-qmail branch, a trace), one reader per kind of DetailRequest: a new
-// kind is a new entry here, and the table's type makes the entry required.
+// Dot-qmail branch, a trace), one reader per kind of DetailRequest: a kind of
+// the loader's own is an entry here (the table's type makes it required); a
+// data source's kinds come with the source (data-sources.ts).
 import { decodeBytes, type Sysroot } from '../sysroot/sysroot.js';
 import { systemUsersOf, type LoadedInstallation } from '../qmail/installation.js';
 import { QueueProblems, readQueueLayout, readQueueMessage, type QueueLayout } from '../qmail/queue.js';
@@ -15,7 +16,7 @@ import type { SqlTraceData } from '../db/vpopmail-sql-access.js';
 import { isSqlBranch, readSqlBranch, withSqlBranches } from './vpopmail-sql-parts.js';
 import type { sqlDomainsOf } from '../db/vpopmail-sql-domains.js';
 import type { Detail, DetailRequest } from './session-data.js';
-import type { LogLoad } from './log-load.js';
+import { SOURCES, type DataSource } from './data-sources.js';
 
 /** What a reader reads with: the loader's current view of the sysroot and what it has loaded. */
 export interface ReadContext {
@@ -26,8 +27,8 @@ export interface ReadContext {
   /** vpopmail's MySQL backends (the session's one read-only connection per server). */
   sql: SqlTraceData;
   sqlDomains(root: string): ReturnType<typeof sqlDomainsOf>;
-  /** The log phase, once it has started. */
-  logs?: LogLoad | null;
+  /** Each started data source's state, by its id (data-sources.ts). */
+  sources: ReadonlyMap<string, unknown>;
 }
 
 export interface Reader<R extends DetailRequest = DetailRequest> {
@@ -38,7 +39,10 @@ export interface Reader<R extends DetailRequest = DetailRequest> {
   failed(r: R, error: string): Detail;
 }
 
-type RequestOf<K extends DetailRequest['kind']> = Extract<DetailRequest, { kind: K }>;
+export type RequestOf<K extends DetailRequest['kind']> = Extract<DetailRequest, { kind: K }>;
+
+/** The loader's own kinds (a source's are its own). */
+type OwnKind = 'message' | 'file' | 'branch' | 'trace';
 
 /** Most bytes the file view reads: enough for any sane file; a mailbox or a 10 MB .qmail shows its head. */
 const FILE_VIEW_MAX = 1024 * 1024;
@@ -111,27 +115,12 @@ const file: Reader<RequestOf<'file'>> = {
   failed: (r, error) => ({ kind: 'file', file: { path: r.path, lines: null, error } }),
 };
 
-const logStory: Reader<RequestOf<'logStory'>> = {
-  needsInstalls: true,
-  read({ logs }, r) {
-    if (!logs) return { kind: 'logStory', message: null, predictions: [], error: 'the log has not been read yet' };
-    return { kind: 'logStory', ...logs.story(r.instance, r.id, r.first) };
-  },
-  failed: (_r, error) => ({ kind: 'logStory', message: null, predictions: [], error }),
-};
+export const READERS: { [K in OwnKind]: Reader<RequestOf<K>> } = { message, branch, trace, file };
 
-const logPoll: Reader<RequestOf<'logPoll'>> = {
-  needsInstalls: true,
-  read({ logs }, r) {
-    logs?.poll(r.tick);
-    return { kind: 'logPoll' };
-  },
-  failed: () => ({ kind: 'logPoll' }),
-};
-
-export const READERS: { [K in DetailRequest['kind']]: Reader<RequestOf<K>> } = { message, branch, trace, file, logStory, logPoll };
-
-/** The reader of a request (the table's entries are typed per kind; a request meets its own). */
-export function readerFor(r: DetailRequest): Reader {
-  return READERS[r.kind] as Reader;
+/** The reader of a request: the loader's own, else the data source's that added its kind. */
+export function readerFor(r: DetailRequest, sources: readonly DataSource[] = SOURCES): Reader {
+  const own = (READERS as Record<string, Reader | undefined>)[r.kind];
+  const reader = own ?? sources.find((s) => s.readers[r.kind])?.readers[r.kind];
+  if (!reader) throw new Error(`no reader for a ${r.kind} request`);
+  return reader as Reader;
 }

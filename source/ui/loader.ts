@@ -20,7 +20,7 @@ import { sanitize } from '../text/sanitize.js';
 import { errorText } from './error-text.js';
 import { runTask, yieldTurn, type Task as BackgroundRun } from '../runtime/workers.js';
 import { loadQueues } from './queue-load.js';
-import { LogLoad } from './log-load.js';
+import { SOURCES, type DataSource } from './data-sources.js';
 import { readerFor } from './detail-readers.js';
 import { SqlTraceData } from '../db/vpopmail-sql-access.js';
 import type { DbOverride } from '../qmail/vpopmail-mysql-config.js';
@@ -38,6 +38,8 @@ export interface LoadRequest {
   background?: Promise<void>;
   /** --vpopmail-db: vpopmail's MySQL server instead of the one its vpopmail.mysql names. */
   vpopmailDb?: DbOverride | null;
+  /** The data sources started beside the queue scan (tests pass their own). */
+  sources?: DataSource[];
 }
 
 /** The header's facts for one installation, from its domain matrix. */
@@ -105,8 +107,8 @@ interface LoadState {
   sqlDomains(root: string): ReturnType<typeof sqlDomainsOf>;
   /** Their counts, asked once per root. */
   sqlCounts: Map<string, Promise<Map<string, SqlCounts>>>;
-  /** The log phase (read in this thread, a chunk at a time). */
-  logs: LogLoad | null;
+  /** The data sources' states, by id, once started (the log's is read in this thread, a chunk at a time). */
+  sources: Map<string, unknown>;
   emit(): void;
 }
 
@@ -335,12 +337,15 @@ async function runPhases(st: LoadState, installsReady: () => void): Promise<void
     { data, cancelled: () => st.cancelled, step: (t) => step(st, t), advance: () => advance(st), emit: st.emit },
   );
   st.runs.push(queues);
-  // The logs: their newest lines at once, then the whole of them beside the workers.
-  st.logs = new LogLoad(st.sysroot, roots3, { data, cancelled: () => st.cancelled, emit: st.emit }, st.now);
-  const logsRead = st.logs.run().catch((e: unknown) => {
-    data.errors.push(errorText(e));
-  });
-  st.runs.push({ done: logsRead, stop: () => st.logs?.stop() });
+  // The data sources (the logs: their newest lines at once, then the whole of them beside the workers).
+  for (const source of req.sources ?? SOURCES) {
+    const s = source.start({ sysroot: st.sysroot, roots: roots3, now: st.now, data, cancelled: () => st.cancelled, emit: st.emit });
+    st.sources.set(source.id, s.state);
+    const read = s.done.catch((e: unknown) => {
+      data.errors.push(errorText(e));
+    });
+    st.runs.push({ done: read, stop: () => s.stop() });
+  }
   await queues.done;
   if (st.cancelled) return;
   await veilThenChecks(st, names);
@@ -380,7 +385,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
       }
       return m;
     },
-    logs: null,
+    sources: new Map(),
     emit: () => {
       if (!st.cancelled) publish({ ...data, instances: [...data.instances], errors: [...data.errors], parts: { ...data.parts }, details: { ...data.details } });
     },
@@ -393,7 +398,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
     const key = requestKey(r);
     if (pending.has(key) || data.details[key]) return;
     pending.add(key);
-    const reader = readerFor(r);
+    const reader = readerFor(r, req.sources ?? SOURCES);
     // After `r`, a request may come before the installations it needs.
     void (reader.needsInstalls ? installsLoaded : yieldTurn()).then(async () => {
       if (st.cancelled) return;

@@ -22,6 +22,8 @@ import { LogPredictor } from '../log/predictor.js';
 import { errorText } from './error-text.js';
 import { yieldTurn } from '../runtime/workers.js';
 import type { SessionData } from './session-data.js';
+import type { DataSource } from './data-sources.js';
+import type { Reader, RequestOf } from './detail-readers.js';
 
 /** One attempt as the Log view lists it. */
 export interface LogRow {
@@ -339,3 +341,46 @@ export class LogLoad {
     this.session?.close();
   }
 }
+
+// What the log adds to the session: its part, and the two kinds of request the Log view makes.
+declare module './session-data.js' {
+  interface SessionParts {
+    /** Each installation's qmail-send log: its newest attempts, summaries, reading progress. */
+    log: LogPart;
+  }
+  interface DetailKinds {
+    /** A message's story in an installation's log: the incarnation whose first line is at `first`, or (null) the newest; `v` reads an open one again. The detail has the tracer's prediction beside each attempt (same order). */
+    logStory: { request: { instance: string; id: number; first: number | null; v?: number }; detail: { message: LoggedMessage | null; predictions: Array<LogPrediction | null>; error: string | null } };
+    /** Following the logs: poll number `tick` (nothing to show: the rows come in parts.log). */
+    logPoll: { request: { tick: number }; detail: object };
+  }
+}
+
+const logStory: Reader<RequestOf<'logStory'>> = {
+  needsInstalls: true,
+  read({ sources }, r) {
+    const logs = sources.get('log') as LogLoad | undefined;
+    if (!logs) return { kind: 'logStory', message: null, predictions: [], error: 'the log has not been read yet' };
+    return { kind: 'logStory', ...logs.story(r.instance, r.id, r.first) };
+  },
+  failed: (_r, error) => ({ kind: 'logStory', message: null, predictions: [], error }),
+};
+
+const logPoll: Reader<RequestOf<'logPoll'>> = {
+  needsInstalls: true,
+  read({ sources }, r) {
+    (sources.get('log') as LogLoad | undefined)?.poll(r.tick);
+    return { kind: 'logPoll' };
+  },
+  failed: () => ({ kind: 'logPoll' }),
+};
+
+/** The log as a data source: read beside the queue scan, in this thread, a chunk at a time. */
+export const logSource: DataSource = {
+  id: 'log',
+  start({ sysroot, roots, now, data, cancelled, emit }) {
+    const logs = new LogLoad(sysroot, roots, { data, cancelled, emit }, now);
+    return { done: logs.run(), stop: () => logs.stop(), state: logs };
+  },
+  readers: { logStory, logPoll },
+};

@@ -9,9 +9,6 @@ import type { TreeNode } from './dotqmail-tree.js';
 import type { DomainErrors } from './domain-marks.js';
 import type { QueueCounts, QueueMessageDetail, ShapeTable } from '../qmail/queue.js';
 import type { QueueItem } from './queue-items.js';
-import type { LogPart } from './log-load.js';
-import type { LoggedMessage } from '../log/matchup.js';
-import type { LogPrediction } from '../log/predict.js';
 
 export interface SourceInfo {
   /** Host directory standing for `/`. */
@@ -67,27 +64,33 @@ export interface FileView {
   program?: boolean;
 }
 
-/** Things read on demand, keyed by requestKey(). */
-export type Detail =
-  | { kind: 'message'; message: QueueMessageDetail | null; error: string | null }
-  | { kind: 'file'; file: FileView }
-  | { kind: 'trace'; address: string; results: TraceResult[]; error: string | null }
-  | { kind: 'branch'; nodes: TreeNode[]; error: string | null }
-  /** A message's story from the log, with the tracer's prediction beside each attempt (same order). */
-  | { kind: 'logStory'; message: LoggedMessage | null; predictions: Array<LogPrediction | null>; error: string | null }
-  /** A poll of the logs while following (nothing to show: the rows come in parts.log). */
-  | { kind: 'logPoll' };
-
-export type DetailRequest =
-  | { kind: 'message'; instance: string; id: number }
-  | { kind: 'file'; path: string }
+/**
+ * The kinds of thing read on demand: what is asked and what comes back. A
+ * data source (data-sources.ts) adds its own kinds from its own file:
+ * `declare module './session-data.js' { interface DetailKinds { … } }`.
+ */
+export interface DetailKinds {
+  message: { request: { instance: string; id: number }; detail: { message: QueueMessageDetail | null; error: string | null } };
+  file: { request: { path: string }; detail: { file: FileView } };
   /** The rows beneath a lazily read Dot-qmail branch (TreeNode.lazy). */
-  | { kind: 'branch'; instance: string; id: string }
-  | { kind: 'trace'; address: string; queued?: { instance: string; channel: 'local' | 'remote' } | null }
-  /** A message's story in an installation's log: the incarnation whose first line is at `first`, or (null) the newest; `v` reads an open one again. */
-  | { kind: 'logStory'; instance: string; id: number; first: number | null; v?: number }
-  /** Following the logs: poll number `tick`. */
-  | { kind: 'logPoll'; tick: number };
+  branch: { request: { instance: string; id: string }; detail: { nodes: TreeNode[]; error: string | null } };
+  trace: { request: { address: string; queued?: { instance: string; channel: 'local' | 'remote' } | null }; detail: { address: string; results: TraceResult[]; error: string | null } };
+}
+
+/** Things read on demand, keyed by requestKey(). */
+export type Detail = { [K in keyof DetailKinds]: { kind: K } & DetailKinds[K]['detail'] }[keyof DetailKinds];
+
+export type DetailRequest = { [K in keyof DetailKinds]: { kind: K } & DetailKinds[K]['request'] }[keyof DetailKinds];
+
+/** A source's own kind: its fields in name order (an absent field and an undefined one are the same request). */
+function fieldsKey(r: object): string {
+  const o = r as Record<string, unknown>;
+  return Object.keys(o)
+    .filter((k) => k !== 'kind' && o[k] !== undefined)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(o[k])}`)
+    .join(':');
+}
 
 /** The one key of a request in `details` (the loader stores under it, the views look it up by it). */
 export function requestKey(r: DetailRequest): string {
@@ -100,13 +103,12 @@ export function requestKey(r: DetailRequest): string {
       return `branch:${r.instance}:${r.id}`;
     case 'trace':
       return r.queued ? `trace:${r.queued.instance}:${r.queued.channel}:${r.address}` : `trace:${r.address}`;
-    case 'logStory':
-      return `logStory:${r.instance}:${r.id}:${r.first ?? 'newest'}:${r.v ?? 0}`;
-    case 'logPoll':
-      return `logPoll:${r.tick}`;
+    default:
+      return `${(r as { kind: string }).kind}:${fieldsKey(r)}`;
   }
 }
 
+/** What the loader publishes; a data source adds its part by merging into this interface from its own file. */
 export interface SessionParts {
   /** Per installation root. */
   domains: Record<string, DomainMatrix>;
@@ -119,8 +121,6 @@ export interface SessionParts {
   veil: Leak[];
   /** Per installation root: the Dot-qmail tree, flattened with depths. */
   dotqmail: Record<string, TreeNode[]>;
-  /** Each installation's qmail-send log: its newest attempts, summaries, reading progress. */
-  log: LogPart;
 }
 
 export interface SessionData {
