@@ -14,7 +14,7 @@ import { normalizeSystemPath } from '../sysroot/sysroot.js';
 import { errorStr, may } from './access.js';
 import { extCuts, hostCuts, literalExit, mailboxPath, myctime, quote2, shellWords } from './local-text.js';
 import { modeStr, newSender, qmesearch, type Found } from './local-search.js';
-import { checkMaildir, checkMbox, collectedNote, deferConsequences } from './local-mailbox.js';
+import { checkMaildir, checkMbox, collectedNote, deferConsequences, type Deliverer } from './local-mailbox.js';
 import type { LocalEnd, LocalInput, LocalResult, LocalRun, LocalStop } from './local-types.js';
 import type { ManagerHandler, ManagerResult } from './types.js';
 
@@ -246,15 +246,20 @@ function mailboxLine(run: LocalRun, ins: Instructions, l: DotQmailLine, shown: s
   const isDir = l.kind === 'maildir';
   const target = mailboxPath(run.homeDir, l.target, isDir);
   const { access } = run.inp;
-  const chk = isDir ? checkMaildir(access, target, run.uid, run.gid) : checkMbox(access, target, l.target, run.uid, run.gid);
+  const chk = isDir ? checkMaildir(access, target, deliverer(run)) : checkMbox(access, target, l.target, run.uid, run.gid);
   if (chk.defer) {
-    lineStep(run, ins, l.line, `line ${l.line} ${shown} → ${l.kind} ${target}: ${chk.text} → defer: ${chk.defer}${collectedNote(run.actions)}`);
+    lineStep(run, ins, l.line, `line ${l.line} ${shown} → ${l.kind} ${target}: ${chk.text} → defer: ${chk.defer}${deferConsequences(ins.file, l.line, run.actions)}`);
     return { kind: 'defer', reason: chk.defer };
   }
   run.actions.push({ kind: isDir ? 'maildir' : 'mbox', target });
   lineStep(run, ins, l.line, `line ${l.line} ${shown} → ${l.kind} ${target}${isDir ? '' : ' (appended, From_ line first)'}${chk.text ? ` (${chk.text})` : ''}`);
-  if (chk.warn) run.steps.push({ stage: STAGE, warn: true, text: chk.warn + deferConsequences(ins.file, l.line, run.actions), path: target });
   return 'delivered';
+}
+
+/** Who must own a maildir this run delivers to (the fix a defer gives names them). */
+function deliverer(run: LocalRun): Deliverer {
+  const pw = run.inp.users.byName(run.user.name);
+  return { name: run.user.name, uid: run.uid, gid: run.gid, inPasswd: pw !== null && pw.uid === run.uid };
 }
 
 /** mailprogram(): never run; a manager's program is followed by its handler, any other is assumed to exit 0. */
