@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeFixture, type Fixture } from '../helpers/fixture.js';
+import { maildir } from '../trace/baseline.js';
 import { writeQueue, type MessageSpec } from '../helpers/queue-writer.js';
 import { run, runQueue, type QueueRunDeps } from '../../source/commands/queue.js';
 import { predictionFromTrace } from '../../source/trace/queue-predict.js';
@@ -237,6 +238,7 @@ test('the default run predicts with the tracer: a world-writable ~bob/.qmail def
     '/var/qmail/control/locals': 'a.example\n',
     '/home/bob/.qmail': { content: './Maildir/\n', mode: 0o666, uid: 1002, gid: 1002 },
     '/home/carol/.qmail': { content: './Maildir/\n', uid: 1003, gid: 1003 },
+    ...maildir('/home/carol/Maildir', 1003, 1003),
   });
   writeQueue(fx.dir, '/var/qmail', [
     {
@@ -283,6 +285,7 @@ function predictFixture(): Fixture {
     '/var/qmail/control/locals': 'a.example\n',
     '/home/bob/.qmail': { content: './Maildir/\n', mode: 0o666, uid: 1002, gid: 1002 },
     '/home/carol/.qmail': { content: './Maildir/\n', uid: 1003, gid: 1003 },
+    ...maildir('/home/carol/Maildir', 1003, 1003),
   });
   writeQueue(fx.dir, '/var/qmail', [
     { id: 500, sender: 'x@x.example', recipients: [{ address: 'bob@a.example', channel: 'local' }] },

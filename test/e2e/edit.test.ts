@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { withSession } from './helpers/pty-session.js';
 import { KEYS } from '../ui/helpers/keys.js';
 import { makeFixture } from '../helpers/fixture.js';
+import { maildir } from '../trace/baseline.js';
 
 function fixture() {
   return makeFixture({
@@ -19,6 +20,8 @@ function fixture() {
     '/var/qmail/control/virtualdomains': 'example.net:alice\n',
     '/home/alice/.qmail': './Maildir/\n',
     '/home/bob/.qmail-info': './Info/\n',
+    ...maildir('/home/alice/Maildir', 1001, 1001),
+    ...maildir('/home/bob/Info', 1002, 1002),
     '/service/qmail-send/run': '#!/bin/sh\nexec env - PATH="/var/qmail/bin:$PATH" qmail-start ./Maildir/\n',
   });
 }

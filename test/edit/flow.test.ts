@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { makeFixture } from '../helpers/fixture.js';
+import { maildir } from '../trace/baseline.js';
 import { flowKey, openMenu, type FlowState } from '../../source/ui/edit/flow.js';
 import { flowLines, CONFIRM_PROMPT } from '../../source/ui/edit/flow-lines.js';
 import { runEffect, type EditFlowEnv } from '../../source/ui/edit/use-edit-flow.js';
@@ -18,6 +19,9 @@ function world() {
     '/var/qmail/control/virtualdomains': 'example.net:alice\n',
     '/home/alice/.qmail': './Maildir/\n',
     '/home/bob/.qmail-info': './Info/\n',
+    ...maildir('/home/alice/Maildir', 1001, 1001),
+    ...maildir('/home/alice/Lists', 1001, 1001),
+    ...maildir('/home/bob/Info', 1002, 1002),
   });
 }
 

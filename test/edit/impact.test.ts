@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { maildir } from '../trace/baseline.js';
 import { makeFixture, type Fixture } from '../helpers/fixture.js';
 import { writeQueue } from '../helpers/queue-writer.js';
 import { stageEdits, type EditRequest } from '../../source/edit/stage.js';
@@ -30,6 +31,11 @@ function world(): Fixture {
     '/home/bob/.qmail': './Maildir/\n',
     '/home/bob/.qmail-info': './Info/\n',
     '/home/bob/.qmail-default': './Rest/\n',
+    ...maildir('/home/alice/Maildir', 1001, 1001),
+    ...maildir('/home/alice/Sales', 1001, 1001),
+    ...maildir('/home/bob/Maildir', 1002, 1002),
+    ...maildir('/home/bob/Info', 1002, 1002),
+    ...maildir('/home/bob/Rest', 1002, 1002),
   });
 }
 
@@ -109,6 +115,7 @@ test('what the change touches is traced first, however large the configuration',
     '/var/qmail/users/cdb': compileUsersCdb(Buffer.from(many + '.\n')),
     '/home/alice/.qmail': './Maildir/\n',
     '/home/bob/.qmail': './Maildir/\n',
+    ...maildir('/home/bob/Maildir', 1002, 1002),
   });
   const im = impact(fx, [edit('/var/qmail/users/assign', many + '=u1499x:bob:1002:1002:/home/bob:::\n.\n')]);
   assert.ok(im.skipped > 0, 'the set was capped');
@@ -279,4 +286,14 @@ test('a vpopmail domain: removing it from rcpthosts traces its vpasswd users; a 
   assert.deepEqual(sales.after.map((d) => [d.kind, d.target]), [['forward', 'sales@example.org'], ['remote', 'sales@example.org']]);
   // The internal form reaches it too (mail.isp.net is local, users/assign's +example.com- takes the local part): traced, and said.
   assert.ok(created.changed.some((c) => c.address === 'example.com-sales@mail.isp.net'));
+});
+
+// qmail-local.c maildir(): a maildir that is not there defers (exit 111), so a
+// .qmail-EXT naming one makes its address defer, not deliver (issue 14 point 1).
+test('a new .qmail-EXT naming a maildir that does not exist: the preview shows the defer, not a delivery', () => {
+  const fx = world();
+  const im = impact(fx, [edit('/home/bob/.qmail-news', './News/\n')]);
+  const c = im.changed.find((x) => x.address === 'bob-news@mail.example.com');
+  assert.ok(c, im.changed.map((x) => x.address).join(' '));
+  assert.deepEqual(c.after.map((d) => [d.kind, d.target]), [['defer', 'Unable to chdir to maildir. (#4.2.1)']]);
 });

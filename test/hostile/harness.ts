@@ -29,7 +29,10 @@ export function baseFiles(): Record<string, FixtureEntry> {
     '/home/alice/': { dir: true, uid: 1001, gid: 1001 },
     '/home/alice/.qmail': { content: './Maildir/\n', uid: 1001, gid: 1001 },
     '/home/alice/.qmail-lists': { content: '&bob@example.com\n./Maildir/\n', uid: 1001, gid: 1001 },
+    // A maildir as maildirmake leaves it: qmail-local needs tmp/ and new/ (maildir_child).
+    '/home/alice/Maildir/tmp/.keep': '',
     '/home/alice/Maildir/new/.keep': '',
+    '/home/alice/Maildir/cur/.keep': '',
     '/home/bob/': { dir: true, uid: 1002, gid: 1002 },
     '/home/bob/.qmail': { content: './Mailbox\n', uid: 1002, gid: 1002 },
     '/var/qmail/alias/.qmail-postmaster': '&alice@example.com\n',

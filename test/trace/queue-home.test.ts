@@ -25,6 +25,7 @@ function host(extra: Record<string, FixtureEntry> = {}) {
     '/etc/passwd': 'alias:x:7790:2108::/var/qmail/alias:/bin/false\nalice:x:1001:1001::/home/alice:/bin/sh\n',
     '/home/alice/': { dir: true, uid: 1001, gid: 1001 },
     '/home/alice/Maildir/tmp/': { dir: true, uid: 1001, gid: 1001 },
+    '/home/alice/Maildir/new/': { dir: true, uid: 1001, gid: 1001 },
     '/home/alice/.qmail': './Maildir/\n',
     '/home/alice/.qmail-fwd': '&alice@b.example\n',
     '/var/qmail/control/me': 'mail.a.example\n',
@@ -121,7 +122,7 @@ test('a message queued in a copied installation: no qmail-send reads that queue'
 });
 
 test('no programs to read (a fixture without bin/): the walk is as it always was', () => {
-  const fx = makeFixture({ '/etc/passwd': 'alice:x:1001:1001::/home/alice:/bin/sh\n', '/home/alice/': { dir: true, uid: 1001 }, '/home/alice/Maildir/tmp/': { dir: true, uid: 1001 }, '/var/qmail/control/me': 'a.example\n' });
+  const fx = makeFixture({ '/etc/passwd': 'alice:x:1001:1001::/home/alice:/bin/sh\n', '/home/alice/': { dir: true, uid: 1001 }, '/home/alice/Maildir/tmp/': { dir: true, uid: 1001 }, '/home/alice/Maildir/new/': { dir: true, uid: 1001 }, '/var/qmail/control/me': 'a.example\n' });
   const sr = fx.sysroot();
   const r = traceAddress(loadInstallation(sr, '/var/qmail'), systemUsersOf(sr), 'alice@a.example', { now: NOW });
   assert.equal(r.hops[0].queue, undefined);

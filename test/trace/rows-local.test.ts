@@ -148,7 +148,7 @@ test('row 78: the message already carries my Delivered-To line: loop bounce', ()
 });
 
 test('row 79: Delivered-To compares case-sensitively: no loop', () => {
-  const r = traceB('joe-foo@example.com', { '/home/joe/.qmail-foo': './Maildir/\n' }, { headerLines: ['Delivered-To: joe-foo@Example.com'] });
+  const r = traceB('joe-foo@example.com', { '/home/joe/.qmail-foo': './Maildir/\n', ...maildir('/home/joe/Maildir') }, { headerLines: ['Delivered-To: joe-foo@Example.com'] });
   assert.deepEqual(outcomes(r), ['maildir /home/joe/Maildir/']);
 });
 
@@ -228,6 +228,7 @@ test('row 89: a two-line default delivery: maildir, then the program', () => {
   const r = traceB('joe', {
     [RC]: '#!/bin/sh\nexec env - PATH="/var/qmail/bin:$PATH" qmail-start "`cat /var/qmail/control/defaultdelivery`" splogger qmail\n',
     '/var/qmail/control/defaultdelivery': './Maildir/\n|echo two\n',
+    ...maildir('/home/joe/Maildir'),
   });
   assert.deepEqual(outcomes(r), ['maildir /home/joe/Maildir/', 'program echo two']);
 });
@@ -350,7 +351,7 @@ test('row 103: duplicate passwd logins: the first line is the account', () => {
 });
 
 test('row 104: a passwd home with a trailing slash works; HOME keeps it', () => {
-  const r = traceB('joe-x', { '/etc/passwd': PASSWD.replace('/home/joe:', '/home/joe/:'), '/home/joe/.qmail-x': './Maildir/\n' });
+  const r = traceB('joe-x', { '/etc/passwd': PASSWD.replace('/home/joe:', '/home/joe/:'), '/home/joe/.qmail-x': './Maildir/\n', ...maildir('/home/joe/Maildir') });
   assert.equal(ude(r), 'joe/-/x(passwd)');
   assert.equal(r.hops[0].env.HOME, '/home/joe/');
   assert.equal(r.hops[0].dotqmail, '/home/joe/.qmail-x');
@@ -408,7 +409,7 @@ test('row 110: two domains with one prepend: delivered once more before the loop
 });
 
 test('row 111: another letter case is another Delivered-To line: one more copy, then the loop', () => {
-  const r = traceB('joe-echo@example.com', { '/home/joe/.qmail-echo': './Maildir/\n&Joe-Echo@Example.COM\n' });
+  const r = traceB('joe-echo@example.com', { '/home/joe/.qmail-echo': './Maildir/\n&Joe-Echo@Example.COM\n', ...maildir('/home/joe/Maildir') });
   assert.deepEqual(outcomes(r), [
     'maildir /home/joe/Maildir/',
     'forward Joe-Echo@Example.COM',
@@ -424,6 +425,7 @@ test('row 112: one address reached along two branches is delivered twice, no loo
     '/home/joe/.qmail-hub': '&joe-left@example.com\n&joe-right@example.com\n',
     '/home/joe/.qmail-left': '&joe-right@example.com\n',
     '/home/joe/.qmail-right': './Maildir/\n',
+    ...maildir('/home/joe/Maildir'),
   });
   assert.deepEqual(outcomes(r), [
     'forward joe-left@example.com',

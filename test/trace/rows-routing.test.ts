@@ -2,7 +2,7 @@
 // percenthack, virtualdomains, envnoathost, me) on configuration B.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { traceB, baseline, traceIn, outcomes, kinds, ude } from './baseline.js';
+import { traceB, baseline, traceIn, outcomes, kinds, ude, maildir } from './baseline.js';
 import { loadInstallation } from '../../source/qmail/installation.js';
 import { makeFixture } from '../helpers/fixture.js';
 
@@ -55,7 +55,7 @@ test('row 4: virtual domain without a .qmail bounces 5.1.1', () => {
 });
 
 test('row 5: .qmail-virt-default catches Info@VIRT.Example with DEFAULT=Info', () => {
-  const r = traceB('Info@VIRT.Example', { '/home/joe/.qmail-virt-default': './Maildir/\n' });
+  const r = traceB('Info@VIRT.Example', { '/home/joe/.qmail-virt-default': './Maildir/\n', ...maildir('/home/joe/Maildir') });
   assert.equal(r.hops[0].rewritten, 'joe-virt-Info@VIRT.Example');
   assert.equal(ude(r), 'joe/-/virt-Info(passwd)');
   assert.equal(r.hops[0].dotqmail, '/home/joe/.qmail-virt-default');
