@@ -10,6 +10,7 @@ import { withSession, CLI } from './helpers/pty-session.js';
 import { KEYS } from '../ui/helpers/keys.js';
 import { makeFixture } from '../helpers/fixture.js';
 import { compileUsersCdb } from '../../source/qmail/assign.js';
+import { maildir } from '../trace/baseline.js';
 
 const assign = '=sam:alice:1001:1001:/home/alice:::\n.\n';
 
@@ -27,6 +28,9 @@ function fixture() {
     '/home/alice/.qmail': './Maildir/\n',
     '/home/bob/': { dir: true, uid: 1002, gid: 1002 },
     '/home/bob/.qmail-info': './Info/\n',
+    ...maildir('/home/alice/Maildir', 1001, 1001),
+    ...maildir('/home/bob/Maildir', 1002, 1002),
+    ...maildir('/home/bob/Info', 1002, 1002),
     '/service/qmail-send/run': '#!/bin/sh\nexec env - PATH="/var/qmail/bin:$PATH" qmail-start ./Maildir/\n',
   });
 }
