@@ -32,12 +32,16 @@ test('Log view at 80x24: newest first, a story, the summary, following lines mul
     t = await s.untilText(/<x\\x1b\]0;pwned-sender\\x07@evil\.example>/);
     assert.match(t, /said: \\x9b2J\\x1b\]0;pwned-text\\x07/);
     assertNoInjected(s);
+    // Esc and the next key in one read would be parsed as Alt-z: wait for the
+    // list to come back before pressing on.
     await s.press(KEYS.esc);
+    await s.until((t) => !/message 900 in \/var\/qmail's log/.test(t), 'the story closed');
 
     await s.press('z');
     t = await s.untilText(/Log summary/);
     assert.match(t, /delivery attempts: \d+: \d+ success, 1 deferral, 4 failure/);
     await s.press(KEYS.esc);
+    await s.until((t) => !/Log summary/.test(t), 'the summary closed');
 
     await s.press('f');
     await s.untilText(/following live/);
