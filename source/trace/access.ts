@@ -58,18 +58,27 @@ export class Access {
 
   /** Can uid/gid reach `path`'s directory: every ancestor a directory it may search? Returns an errno or null. */
   reach(path: string, uid: number, gid: number): string | null {
-    const p = normalizeSystemPath(path);
-    const parts = p.split('/').filter(Boolean);
-    let cur = '';
-    for (let i = 0; i < parts.length - 1; i++) {
-      cur += '/' + parts[i];
-      const s = this.stat(cur);
-      if ('missing' in s) return 'ENOENT';
-      if ('error' in s) return s.error;
-      if (s.meta.kind !== 'dir') return 'ENOTDIR';
-      if (!may(s.meta, uid, gid, 1)) return 'EACCES';
+    return this.blockedAt(path, uid, gid, false)?.errno ?? null;
+  }
+
+  /**
+   * Where a walk down to `path` as uid/gid stops, as the kernel's path lookup
+   * would: the first directory from / on (`path` itself too when `self`, as a
+   * chdir into it) that is missing, not a directory or not searchable.
+   */
+  blockedAt(path: string, uid: number, gid: number, self: boolean): { at: string; errno: string } | null {
+    const parts = normalizeSystemPath(path).split('/').filter(Boolean);
+    const last = self ? parts.length : parts.length - 1;
+    let at = '/';
+    for (let i = 0; ; i++) {
+      const s = this.stat(at);
+      if ('missing' in s) return { at, errno: 'ENOENT' };
+      if ('error' in s) return { at, errno: s.error };
+      if (s.meta.kind !== 'dir') return { at, errno: 'ENOTDIR' };
+      if (!may(s.meta, uid, gid, 1)) return { at, errno: 'EACCES' };
+      if (i >= last) return null;
+      at = (at === '/' ? '' : at) + '/' + parts[i];
     }
-    return null;
   }
 
   /** Read a file as uid/gid would: null when absent; reason when the user may not or reading fails. */

@@ -67,22 +67,6 @@ export interface Deliverer {
 /** A command run as the delivering user, so that what it creates is theirs. */
 const asUser = (u: Deliverer, cmd: string): string => `sudo -u ${u.inPasswd ? u.name : `'#${u.uid}' -g '#${u.gid}'`} ${cmd}`;
 
-/** Where a chdir as uid/gid stops: the first path (an ancestor or the directory itself) it cannot pass, and the errno. */
-function chdirBlock(access: Access, dir: string, uid: number, gid: number): { at: string; errno: string } | null {
-  const parts = dir.split('/').filter(Boolean);
-  let cur = '';
-  for (let i = 0; i <= parts.length; i++) {
-    const at = cur || '/';
-    const s = access.stat(at);
-    if ('missing' in s) return { at, errno: 'ENOENT' };
-    if ('error' in s) return { at, errno: s.error };
-    if (s.meta.kind !== 'dir') return { at, errno: 'ENOTDIR' };
-    if (!may(s.meta, uid, gid, 1)) return { at, errno: 'EACCES' };
-    if (i < parts.length) cur += '/' + parts[i];
-  }
-  return null;
-}
-
 /** What to do about a chdir that fails for good (maildir_child exit 2). */
 function chdirFix(access: Access, dir: string, at: string, errno: string, u: Deliverer): string {
   const make = asUser(u, `maildirmake ${dir}`);
@@ -130,7 +114,7 @@ function subdirProblem(access: Access, dir: string, sub: 'tmp' | 'new', u: Deliv
  */
 export function checkMaildir(access: Access, target: string, u: Deliverer): Check {
   const dir = target.replace(/\/+$/, '') || '/';
-  const block = chdirBlock(access, dir, u.uid, u.gid);
+  const block = access.blockedAt(dir, u.uid, u.gid, true);
   if (block) {
     if (isTempErrno(block.errno)) return { defer: TEMP, text: `chdir to ${dir} fails at ${block.at} with a temporary error (${errorStr(block.errno)}): maildir_child exits 1` };
     return { defer: CHDIR, text: chdirFix(access, dir, block.at, block.errno, u) };
