@@ -35,6 +35,31 @@ export function cell(s: string, width: number, how: 'end' | 'left' | 'middle' = 
   return align === 'right' ? padStart(f, width) : padEnd(f, width);
 }
 
+/**
+ * `text` over at most `n` lines of `width`, cut at a space in the line's
+ * second half (else at `width`); a rest too long for the last line goes
+ * through `lastLine` (cut with an ellipsis unless the caller says more).
+ */
+export function wrapLines(text: string, width: number, n: number, lastLine = (rest: string) => fitEnd(rest, width)): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest && out.length < n) {
+    if (rest.length <= width) {
+      out.push(rest);
+      break;
+    }
+    if (out.length === n - 1) {
+      out.push(lastLine(rest));
+      break;
+    }
+    const at = rest.lastIndexOf(' ', width);
+    const cut = at > width / 2 ? at : width;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^ +/, '');
+  }
+  return out;
+}
+
 /** Word-wrap into lines of at most `width` (a word longer than the line is cut). */
 export function wrapText(s: string, width: number): string[] {
   const w = Math.max(10, width);

@@ -5,7 +5,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { WindowedList } from '../components/WindowedList.js';
 import { useTheme, type Tone } from '../theme.js';
-import { cell, fitEnd } from '../text-fit.js';
+import { cell, fitEnd, wrapLines } from '../text-fit.js';
 import { START, clampPos } from '../list-state.js';
 import { applyFilter, type UiState } from '../store.js';
 import { sanitize } from '../../text/sanitize.js';
@@ -248,23 +248,6 @@ function QueuesList({ pane: p0, ui, data, width, height }: ViewProps): React.Rea
       ))}
     </Box>
   );
-}
-
-/** `text` over at most `n` lines of `width`, the last cut if it must be. */
-function wrapLines(text: string, width: number, n: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest && out.length < n) {
-    if (out.length === n - 1 || rest.length <= width) {
-      out.push(fitEnd(rest, width));
-      break;
-    }
-    const at = rest.lastIndexOf(' ', width);
-    const cut = at > width / 2 ? at : width;
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^ +/, '');
-  }
-  return out;
 }
 
 export const queuesView: ViewDef = {

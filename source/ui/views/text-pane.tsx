@@ -5,7 +5,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { WindowedList } from '../components/WindowedList.js';
 import { useTheme, type Tone } from '../theme.js';
-import { fitEnd, cell } from '../text-fit.js';
+import { fitEnd, cell, wrapLines } from '../text-fit.js';
 import { START, clampPos } from '../list-state.js';
 import { sanitize } from '../../text/sanitize.js';
 import { memoLast } from '../memo.js';
@@ -173,23 +173,7 @@ export function rowShown(rows: TextRow[], i: number, width: number): string {
 
 /** The selected row's whole text over `n` lines of `width` (the last cut, with "v shows all", if it must be). */
 export function detailText(text: string, width: number, n: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest && out.length < n) {
-    if (rest.length <= width) {
-      out.push(rest);
-      break;
-    }
-    if (out.length === n - 1) {
-      out.push(fitEnd(rest, width - 12) + ' (v: whole)');
-      break;
-    }
-    const at = rest.lastIndexOf(' ', width);
-    const cut = at > width / 2 ? at : width;
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^ +/, '');
-  }
-  return out;
+  return wrapLines(text, width, n, (rest) => fitEnd(rest, width - 12) + ' (v: whole)');
 }
 
 /** Draw a text pane: a title line, the windowed rows, and the selected row whole when rows are cut. */
