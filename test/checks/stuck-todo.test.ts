@@ -8,7 +8,7 @@ import { writeQueue } from '../helpers/queue-writer.js';
 import { loadInstallation } from '../../source/qmail/installation.js';
 import { STUCK_TODO_MS, stuckTodoOf, stuckTodoRule } from '../../source/checks/stuck-todo.js';
 import { run as runCheck } from '../../source/commands/check.js';
-import type { CommandContext } from '../../source/commands/context.js';
+import { commandContext } from '../helpers/command-context.js';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 
@@ -65,22 +65,8 @@ test('qlens check warns about them (once per run, however often it runs in a pro
   // check judges ages against the clock: these were queued long ago.
   const fx = host();
   for (let i = 0; i < 2; i++) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const c: CommandContext = {
-      sysroot: fx.sysroot(),
-      instances: ['/var/qmail'],
-      instancesExplicit: false,
-      positionals: [],
-      options: {},
-      json: false,
-      color: false,
-      readOnly: true,
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      readStdin: async () => '',
-    };
-    const status = await runCheck(c);
+    const { ctx, out } = commandContext(fx.sysroot());
+    const status = await runCheck(ctx);
     assert.equal(status, 0, out.join(""));
     const lines = out.join('').split('\n').filter((l) => l.includes('todo-stuck') || l.includes('in todo/'));
     assert.equal(lines.length, 1, out.join(''));

@@ -4,25 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeFixture } from '../helpers/fixture.js';
-import type { CommandContext } from '../../source/commands/context.js';
+import { commandContext } from '../helpers/command-context.js';
 import { run as runDomains } from '../../source/commands/domains.js';
 
 async function domains(files: Record<string, string>): Promise<string> {
-  const out: string[] = [];
-  const c: CommandContext = {
-    sysroot: makeFixture(files).sysroot(),
-    instances: ['/var/qmail'],
-    instancesExplicit: false,
-    positionals: [],
-    options: {},
-    json: false,
-    color: false,
-    readOnly: true,
-    out: (t) => out.push(t),
-    err: () => undefined,
-    readStdin: async () => '',
-  };
-  assert.equal(await runDomains(c), 0);
+  const { ctx, out } = commandContext(makeFixture(files).sysroot());
+  assert.equal(await runDomains(ctx), 0);
   return out.join('');
 }
 

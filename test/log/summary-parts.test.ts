@@ -13,7 +13,7 @@ import { SummaryBuilder } from '../../source/log/summary.js';
 import { findInstanceLog } from '../../source/log/find.js';
 import { readRotatedInThreads, splitRuns } from '../../source/log/summary-threads.js';
 import { run } from '../../source/commands/log.js';
-import type { CommandContext } from '../../source/commands/context.js';
+import { commandContext } from '../helpers/command-context.js';
 
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -142,21 +142,9 @@ test('runs of whole files of about equal bytes, in order', () => {
 test('qlens log --summary reads a big log in worker threads: the same JSON as one thread', async () => {
   const fx = fixture(7);
   const json = async (threads: number): Promise<Record<string, unknown>> => {
-    const out: string[] = [];
-    const ctx: CommandContext = {
-      sysroot: fx.sysroot(),
-      instances: ['/var/qmail'],
-      instancesExplicit: false,
-      positionals: [],
-      options: { summary: true },
-      json: true,
-      color: false,
-      readOnly: true,
-      out: (t) => out.push(t),
-      err: (t) => out.push(t),
-      readStdin: async () => '',
-    };
+    const { ctx, out, err } = commandContext(fx.sysroot(), { options: { summary: true }, json: true });
     assert.equal(await run(ctx, { threads: { threads, minBytes: 0 } }), 0);
+    assert.deepEqual(err, []);
     return JSON.parse(out.join(''));
   };
   const one = await json(1);
