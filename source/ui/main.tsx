@@ -57,6 +57,12 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const guard = enterAlternateScreen(process.stdout);
   const removeGuards = installExitGuards(guard, process.stdin);
   try {
+    // Keys typed before Ink listens must not echo over the pre-frame; Ink reads them once it is up.
+    // Raw before anything is drawn: a Ctrl-C typed as soon as the first frame shows is
+    // the user quitting (0), never the tty's SIGINT (130).
+    process.stdin.setRawMode(true);
+    // Ctrl-C quits from the first frame on, also while Ink is still being loaded.
+    const handOver = quitOnCtrlC(guard, process.stdin);
     // Start reading while Ink loads; until it draws, a plain pre-frame shows what is found.
     let latest = emptySession(source);
     let forward: ((d: SessionData) => void) | null = null;
@@ -72,10 +78,6 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       else drawPreframe(process.stdout, d);
     });
     drawPreframe(process.stdout, latest);
-    // Keys typed before Ink listens must not echo over the pre-frame; Ink reads them once it is up.
-    process.stdin.setRawMode(true);
-    // Ctrl-C quits from the first frame on, also while Ink is still being loaded.
-    const handOver = quitOnCtrlC(guard, process.stdin);
     // React's development build keeps debugging records of every render: on a
     // big host (100,000 queued messages) that grows past a gigabyte. An admin's
     // session runs the production build unless NODE_ENV says otherwise.
