@@ -82,7 +82,13 @@ export async function startMariaDb(opts: { tcp?: boolean } = {}): Promise<MariaD
   const socket = path.join(dir, 'mysqld.sock');
   const errLog = path.join(dir, 'error.log');
   const root = process.getuid?.() === 0 ? ['--user=root'] : [];
-  const inst = spawnSync(bin.install, ['--no-defaults', `--datadir=${data}`, ...root, '--auth-root-authentication-method=normal', '--skip-test-db', ...SMALL], { encoding: 'utf8', timeout: 120000 });
+  // A temporary directory of its own: with the default (/tmp) a second server
+  // bootstrapping beside it lost its '#sql-temptable-*' files ("Unknown table
+  // 'mysql.tmp_user_sys'") when two npm test ran at once.
+  const tmp = path.join(dir, 'tmp');
+  fs.mkdirSync(tmp);
+  const own = [`--tmpdir=${tmp}`, ...SMALL];
+  const inst = spawnSync(bin.install, ['--no-defaults', `--datadir=${data}`, ...root, '--auth-root-authentication-method=normal', '--skip-test-db', ...own], { encoding: 'utf8', timeout: 120000 });
   if (inst.status !== 0) throw new Error(`mariadb-install-db failed (status ${inst.status}):\n${inst.stdout}\n${inst.stderr}`);
   const port = opts.tcp ? await freePort() : null;
   let child: ChildProcess | null = null;
@@ -112,7 +118,7 @@ export async function startMariaDb(opts: { tcp?: boolean } = {}): Promise<MariaD
       `--pid-file=${path.join(dir, 'mysqld.pid')}`,
       `--log-error=${errLog}`,
       ...(port !== null ? [`--port=${port}`, '--bind-address=127.0.0.1'] : ['--skip-networking']),
-      ...SMALL,
+      ...own,
     ];
     // The shell starts the server, then waits for its stdin (our pipe) to close, and then stops it.
     const script = 'exec 3<&0 0</dev/null; "$0" "$@" 3<&- & pid=$!; cat <&3 >/dev/null; kill -TERM $pid 2>/dev/null; wait $pid';
