@@ -8,6 +8,7 @@ import { bindingFor, type KeyContext, type KeyEvent, type KeymapOptions } from '
 import { parseCommandLine, traceActions } from './command-line.js';
 import { clampPos, START, type ListMove } from './list-state.js';
 import type { PaneModel } from './views/view-types.js';
+import { VIEWS } from './views/registry.js';
 import { HELP_PANE, TEXT_PANE, type UiAction, type UiState, type ViewId } from './store.js';
 
 export interface DispatchContext {
@@ -87,8 +88,22 @@ export function keyActions(input: string, key: KeyEvent, ctx: DispatchContext): 
     if (mv) return [{ type: 'move', paneKey: s.overlay === 'help' ? HELP_PANE : TEXT_PANE, move: mv, count: ctx.helpCount, height: ctx.overlayHeight ?? 1 }];
     return clear;
   }
-  if (!b) return clear;
   const kc: KeyContext = { state: s, view, pane: ctx.pane, row: selectedRow(ctx), available: ctx.available, listHeight: ctx.listHeight };
+  const out = bindingActions(input, key, b, kc, ctx, clear);
+  // An asked quit lasts one key: q again quits (the view's own word), anything else forgets it.
+  return s.quitAsked && !out.some((a) => a.type === 'askQuit' || a.type === 'quit') ? [{ type: 'askQuit', on: false }, ...out] : out;
+}
+
+/** A plain printable character: what a view may take as typed text. */
+function printable(input: string, key: KeyEvent): boolean {
+  return input.length === 1 && input >= ' ' && input !== '\x7f' && !key.ctrl && !key.meta && !key.return && !key.tab && !key.escape;
+}
+
+function bindingActions(input: string, key: KeyEvent, b: ReturnType<typeof bindingFor>, kc: KeyContext, ctx: DispatchContext, clear: UiAction[]): UiAction[] {
+  const def = kc.view ? (ctx.keymap.views ?? VIEWS).find((v) => v.id === kc.view) : undefined;
+  const typed = def?.typed && printable(input, key) ? def.typed(input, b, kc) : null;
+  if (typed) return [...clear, ...typed];
+  if (!b) return clear;
   const why = b.disabled?.(kc);
   if (why) return [{ type: 'status', text: why }];
   return b.handler(kc);

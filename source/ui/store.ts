@@ -61,6 +61,8 @@ export interface UiState {
   wantView: ViewId | null;
   /** Bumped by `r`: the shell reloads when it changes. */
   reloadCount: number;
+  /** q was pressed where it might have been the first letter of an address (the Trace view's start screen): q again quits. */
+  quitAsked: boolean;
   quit: boolean;
 }
 
@@ -89,6 +91,7 @@ export type UiAction =
   | { type: 'openEdit'; start: EditStart }
   | { type: 'reload' }
   | { type: 'quit' }
+  | { type: 'askQuit'; on: boolean }
   | { type: 'batch'; actions: UiAction[] }
   | { type: 'toggleFold'; id: string };
 
@@ -110,6 +113,7 @@ export function initialState(data: SessionData, view: ViewId = 'domains'): UiSta
     wantView: null,
     trail: [],
     reloadCount: 0,
+    quitAsked: false,
     quit: false,
   };
 }
@@ -203,6 +207,8 @@ export function reduce(s: UiState, a: UiAction): UiState {
       return { ...s, reloadCount: s.reloadCount + 1, status: 'reloading from disk…' };
     case 'quit':
       return { ...s, quit: true };
+    case 'askQuit':
+      return s.quitAsked === a.on ? s : { ...s, quitAsked: a.on };
     case 'batch':
       return a.actions.reduce(reduce, s);
     case 'toggleFold':

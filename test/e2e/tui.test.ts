@@ -37,7 +37,7 @@ test('every view by digit and Tab; trace an address and read its mailbox; filter
       ['1', /domain +\/var\/qmail/],
       ['2', /\d+ messages +\(Enter opens a message/],
       ['3', /\.qmail files: \d+/],
-      ['4', /Trace — t or : trace ADDRESS|trace /],
+      ['4', /Trace — an address walked|trace /],
       ['5', /\d+ leaks: /],
       ['6', /qlens check: \d+ errors?/],
       ['7', /Log — newest first/],

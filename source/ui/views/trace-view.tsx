@@ -11,6 +11,7 @@ import type { TraceResult, Delivery } from '../../trace/types.js';
 import { requestKey, type SessionData } from '../session-data.js';
 import type { UiState } from '../store.js';
 import type { PaneContext, PaneModel, ViewDef } from './view-types.js';
+import type { Binding, KeyContext } from '../keymap.js';
 import { TextPaneView, filePane, textPane, topFrame, type TextRow } from './text-pane.js';
 import { shownInstances } from './domains-view.js';
 import { cleared } from '../global-bindings.js';
@@ -130,9 +131,14 @@ function historyRows(ui: UiState): TextRow[] {
 export function traceRows(data: SessionData, ui: UiState, width: number): { title: string; rows: TextRow[] } {
   const addr = ui.trace.address;
   if (!addr) {
+    const say = [
+      'Type an address, then Enter: letters typed here start it (or press t first).',
+      `For example postmaster@${sanitize(data.instances[0]?.me ?? 'example.com')}.`,
+      'The digits, Tab, ?, : and Esc keep their meaning; q asks once (q again quits).',
+    ];
     return {
-      title: 'Trace — t or : trace ADDRESS walks an address through every installation',
-      rows: [{ text: 'Press t and type an address (for example postmaster@' + (data.instances[0]?.me ?? 'example.com') + '), then Enter.' }, { text: ' ' }, ...historyRows(ui)],
+      title: 'Trace — an address walked through qmail',
+      rows: [...say.flatMap((t) => wrapText(t, Math.max(20, width - 2)).map((l) => ({ text: l }))), { text: ' ' }, ...historyRows(ui)],
     };
   }
   const q = ui.trace.queued;
@@ -180,6 +186,35 @@ function pane({ data, ui, width }: PaneContext): PaneModel {
   return textPane(`trace/${ui.trace.address ?? ''}`, title, rows, ui, 'trace');
 }
 
+/** Keys that keep their meaning on the start screen: leaving it, help, the command line, and t itself. */
+const KEPT_ON_START = /^(view\d|help|command|trace)$/;
+
+const QUIT_ASKED = 'q again quits · or go on typing: the address starts with q (Ctrl-C always quits)';
+
+/**
+ * What a letter means in the Trace view (issue 21: a newcomer types an
+ * address without pressing t, and its letters ran as keys — q quit, e opened
+ * an edit, r reloaded). Like a search box that has the focus, the start
+ * screen (nothing traced yet: there is no list to move in) takes every
+ * printable key as the start of the address, but for the digits (views),
+ * ?, : and t; q there asks once, since it may be the address's first letter
+ * or the user leaving. Once an address is shown its keys work as everywhere,
+ * and a printable key that means nothing here starts a new address.
+ */
+function typed(input: string, b: Binding | null, ctx: KeyContext): ReturnType<NonNullable<ViewDef['typed']>> {
+  const start = ctx.state.trace.address === null;
+  const type = (text: string) => [{ type: 'startInput' as const, kind: 'trace' as const, text }];
+  if (ctx.state.quitAsked) {
+    if (input === 'q') return [{ type: 'quit' }];
+    return b && /^(view\d|help|command)$/.test(b.command) ? null : type('q' + input);
+  }
+  if (input === ' ') return null;
+  if (!b) return type(input);
+  if (!start || KEPT_ON_START.test(b.command)) return null;
+  if (b.command === 'quit') return [{ type: 'askQuit', on: true }, { type: 'status', text: QUIT_ASKED }];
+  return type(input);
+}
+
 export const traceView: ViewDef = {
   id: 'trace',
   title: 'Trace',
@@ -197,7 +232,17 @@ export const traceView: ViewDef = {
       },
       disabled: (ctx) => (ctx.available.includes('trace') ? null : 'tracing is not available yet (the tracer is not loaded)'),
     },
+    {
+      // No key of its own: it says in help (and the README's list) what typed letters do here.
+      command: 'typeAddress',
+      keys: [],
+      label: 'a-z @ . …',
+      description: 'type an address without t: a printable key that is no key here opens the trace prompt with it; before the first trace every one does but the digits, ?, : and t, and q asks once (q again quits)',
+      scope: 'view',
+      handler: () => [],
+    },
   ],
+  typed,
   available: (d) => d.parts.domains !== undefined,
   pane,
   render: (props) => <TextPaneView {...props} />,

@@ -5,7 +5,7 @@
 import type { ReactElement } from 'react';
 import type { DetailRequest, SessionData } from '../session-data.js';
 import type { UiAction, UiState, ViewId } from '../store.js';
-import type { ViewBinding } from '../keymap.js';
+import type { Binding, KeyContext, ViewBinding } from '../keymap.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface PaneModel<T = any> {
@@ -59,6 +59,13 @@ export interface ViewDef {
   names?: string[];
   /** The view's own keys (scope 'view': only while it is shown; 'global': from every view). */
   bindings?: ViewBinding[];
+  /**
+   * A printable key pressed in this view, before the binding it means runs
+   * (null: it means none): the actions to take instead, or null to let the
+   * binding do its work. The Trace view takes letters as the start of an
+   * address here, so that typing one without `t` first does not run them as keys.
+   */
+  typed?: (input: string, binding: Binding | null, ctx: KeyContext) => UiAction[] | null;
   /** The view's data has landed (the tab is offered). */
   available(data: SessionData): boolean;
   pane(ctx: PaneContext): PaneModel;
