@@ -177,3 +177,22 @@ test('issue 21: the confirm and Applied screens wrap long lines at 80 and 60 col
   assert.ok(text.every((l) => l.length <= 60 && !l.endsWith('…')));
   assert.match(text.join(' ').replace(/\s+/g, ' '), new RegExp(`\\(qlens --sysroot ${fx.dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} undo restores it\\)`));
 });
+
+test('issue 21: on a 60x16 screen (11 body lines) the confirm screen keeps the impact, what to do by hand and the change itself; context lines and the rest give way, said', () => {
+  const fx = world();
+  const s = drive(openMenu(null), ['a', ...'example.org', TAB, ...'bob', ENTER], env(fx.dir, []))!;
+  const tall = flowLines(s, 60, 60).map((l) => l.text);
+  const lines = flowLines(s, 60, 11).map((l) => l.text);
+  assert.equal(lines.length, 11);
+  assert.ok(lines.every((l) => l.length <= 60), 'fits 60 columns');
+  assert.equal(lines.at(-1), CONFIRM_PROMPT);
+  assert.match(lines[0], /^Confirm: add example\.org → bob/);
+  assert.ok(lines.includes('+example.org:bob'), 'the line that changes, not its unchanged neighbour');
+  assert.ok(lines.some((l) => /^Impact: \d+ of \d+ traced addresses change/.test(l)), 'the impact headline');
+  assert.ok(lines.some((l) => /^Then, by hand/.test(l)) && lines.some((l) => /kill -HUP/.test(l)), 'what to do by hand');
+  // What gave way is said: so many lines, so many addresses, and where to see them all.
+  const more = lines.filter((l) => /^ {2}… \d+ more (lines|addresses) \(qlens edit shows all\)$/.test(l));
+  assert.ok(more.length >= 1, lines.join('\n'));
+  const hidden = more.reduce((n, l) => n + Number(/… (\d+) more lines/.exec(l)?.[1] ?? 0), 0);
+  assert.ok(hidden > 0 && hidden < tall.length);
+});

@@ -25,6 +25,8 @@ interface Section {
   cut?: string;
   /** The fewest lines it keeps when cut (2 unless said: a diff keeps a changed line beside its context). */
   min?: number;
+  /** What the change does to mail and what to do after it: kept on the shortest screen, the files' lines give way first. */
+  after?: boolean;
 }
 
 export const CONFIRM_PROMPT = 'Apply? y = apply · any other key (Enter too) cancels';
@@ -62,15 +64,16 @@ export function confirmSections(p: EditPreview): Section[] {
   }
   if (p.cs.valid) {
     const changed = p.impacts.flatMap((i) => i.changed);
-    out.push({ lines: [{ text: impactHeadline(p.impacts), bold: true }] });
+    out.push({ lines: [{ text: impactHeadline(p.impacts), bold: true }], after: true });
     const lines: FlowLine[] = [];
     for (const c of changed) lines.push({ text: `  ${impactChangeShort(c)}`, tone: c.selfMx.length || c.outside.after === 'refuse' ? 'warn' : undefined });
-    if (lines.length) out.push({ lines, cut: 'addresses', min: 1 });
+    if (lines.length) out.push({ lines, cut: 'addresses', min: 1, after: true });
     const todo = p.cs.activation.filter((a) => a.needed);
     out.push({
       lines: todo.length
         ? [{ text: 'Then, by hand (qlens never signals qmail):', bold: true }, ...todo.map((a) => ({ text: `  $ ${a.commands[0]}`, tone: 'warn' as Tone }))]
         : [{ text: 'Then: nothing to do by hand' + (p.cs.activation.length ? ` (${p.cs.activation.map((a) => a.text.split(':')[0]).join('; ')})` : ''), tone: 'dim' }],
+      after: true,
     });
   }
   return out;
@@ -117,14 +120,40 @@ export function fitSections(sections: Section[], last: FlowLine, width: number, 
       shown[best]--;
     }
   }
-  const out: FlowLine[] = [];
+  // Then the impact's own list goes down to its count line before the files give way.
+  for (let i = 0; i < sections.length; i++) if (total() > height && sections[i].after && sections[i].cut) shown[i] = 0;
+  let files: FlowLine[] = [];
+  const after: FlowLine[] = [];
+  const context = new Set<FlowLine>();
   sections.forEach((s, i) => {
-    for (const w of wrapped[i].slice(0, shown[i])) out.push(...w);
-    if (s.cut && shown[i] < s.lines.length) out.push({ text: `  … ${s.lines.length - shown[i]} more ${s.cut} (qlens edit on the command line shows all)`, tone: 'dim' });
+    const to = s.after ? after : files;
+    for (const w of wrapped[i].slice(0, shown[i])) {
+      to.push(...w);
+      if (s.cut === 'diff lines' && w[0].text.startsWith(' ')) w.forEach((l) => context.add(l));
+    }
+    if (s.cut && shown[i] < s.lines.length) to.push({ text: `  … ${s.lines.length - shown[i]} more ${s.cut} (qlens edit shows all)`, tone: 'dim' });
   });
-  // Still too tall (a tiny screen): the lines that do not fit are said, never dropped in silence.
+  // Still too tall (60x16 with two files): the files' last lines give way, said in one line, so that
+  // the impact and what to do by hand stay in sight; only a tinier screen loses those, said too.
   const room = Math.max(0, height - 1);
-  const body = out.length <= room ? out : [...out.slice(0, Math.max(0, room - 1)), { text: `  … ${out.length - Math.max(0, room - 1)} more lines (qlens edit on the command line shows all)`, tone: 'dim' as Tone }];
+  const said = (n: number): FlowLine => ({ text: `  … ${n} more lines (qlens edit shows all)`, tone: 'dim' as Tone });
+  let dropped = 0;
+  if (files.length + after.length > room) {
+    // A diff's unchanged neighbours go before the lines that change, then the files' last lines.
+    const ctx = [...context];
+    while (files.length + after.length + 1 > room && ctx.length > 0) {
+      const gone = ctx.pop()!;
+      files = files.filter((l) => l !== gone);
+      dropped++;
+    }
+    const keep = Math.max(1, room - after.length - 1);
+    if (files.length + after.length + 1 > room && files.length > keep) {
+      dropped += files.length - keep;
+      files = files.slice(0, keep);
+    }
+  }
+  const out = dropped ? [...files, said(dropped), ...after] : [...files, ...after];
+  const body = out.length <= room ? out : [...out.slice(0, Math.max(0, room - 1)), said(out.length - Math.max(0, room - 1))];
   return [...body, last].map((l) => ({ ...l, text: fitEnd(l.text, width) }));
 }
 
