@@ -118,8 +118,9 @@ export async function main(argv: string[]): Promise<number> {
     say(`sysroot ${shown(sysrootDir)}: no such directory`);
     return fatal;
   }
-  const sysroot = new Sysroot(sysrootDir);
   const explicit = ((options.instance as string[] | undefined) ?? []).map(normalizeSystemPath);
+  // Their users/assign homes count for the owners .fsmeta does not give, as /var/qmail*'s do.
+  const sysroot = new Sysroot(sysrootDir, { instances: explicit });
   let instances: string[];
   try {
     instances = explicit.length ? explicit : discoverInstances(sysroot);

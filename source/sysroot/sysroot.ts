@@ -7,10 +7,13 @@ import * as path from 'node:path';
 import { FsError, type FsErrorCode } from './errors.js';
 import { parseFsmeta, type FsmetaEntry } from './fsmeta.js';
 import { openRegular, readBounded, readUpTo, READ_LIMIT } from './open.js';
+import { assignHomes, ROOT_OWNER, type DefaultOwner, type OwnerRule } from './assign-homes.js';
+import { discoverInstances } from '../qmail/discover.js';
 
 export { FsError } from './errors.js';
 export type { FsErrorCode } from './errors.js';
 export { READ_LIMIT } from './open.js';
+export { ownerAssumed, type OwnerRule } from './assign-homes.js';
 
 export type FileKind = 'file' | 'dir' | 'symlink' | 'other';
 
@@ -24,6 +27,8 @@ export interface FileMeta {
   size: number;
   /** Where owner/mode came from: the real inode, a .fsmeta line, or the defaults of contract.md. */
   metaSource: 'stat' | 'fsmeta' | 'default';
+  /** For metaSource 'default': which rule gave the owner (the home's passwd or users/assign line, or none: root). */
+  ownerRule?: OwnerRule;
 }
 
 /** Faults a test can inject: reading that system path (or anything below it) fails with that code. */
@@ -72,6 +77,8 @@ export interface SysrootOptions {
   readCacheBytes?: number;
   /** The most read() takes of one file (default READ_LIMIT); tests make it small. */
   readLimit?: number;
+  /** Installations named on the command line (--instance): their users/assign homes count for default owners besides those of /var/qmail*. */
+  instances?: string[];
 }
 
 /** One regular file opened inside the sysroot, for readers that need more than read() and readHead(). */
@@ -121,9 +128,13 @@ export class Sysroot {
   /** /etc/passwd as latin1 text, read on the first default owner asked for. */
   private passwdText: string | null = null;
   /** Every home by path (first line wins), built only when some home needs normalizing. */
-  private homeByPath: Map<string, { uid: number; gid: number }> | null = null;
+  private homeByPath: Map<string, DefaultOwner> | null = null;
   /** Homes searched for in passwdText so far (null: no line has that home). */
-  private readonly homeSearched = new Map<string, { uid: number; gid: number } | null>();
+  private readonly homeSearched = new Map<string, DefaultOwner | null>();
+  /** Homes users/assign names (see assign-homes.ts), read on the first default owner asked for. */
+  private assignMap: Map<string, DefaultOwner> | null = null;
+  /** Installations named on the command line, whose users/assign homes count besides the discovered ones'. */
+  private readonly instances: string[];
 
   constructor(hostRoot: string, opts: SysrootOptions = {}) {
     const abs = path.resolve(hostRoot);
@@ -134,11 +145,12 @@ export class Sysroot {
     this.sink = opts.problems ?? new SysrootProblems();
     this.readCacheMax = opts.readCacheBytes ?? Infinity;
     this.readLimit = opts.readLimit ?? READ_LIMIT;
+    this.instances = (opts.instances ?? []).map(normalizeSystemPath);
   }
 
   /** A fresh view of the same tree with empty caches (what "reload" means). */
   reopen(): Sysroot {
-    return new Sysroot(this.hostRoot, { faults: this.faults, problems: this.sink, readCacheBytes: this.readCacheMax, readLimit: this.readLimit });
+    return new Sysroot(this.hostRoot, { faults: this.faults, problems: this.sink, readCacheBytes: this.readCacheMax, readLimit: this.readLimit, instances: this.instances });
   }
 
   /** The problems this view (and every view reopened from it) met, each given out once. */
@@ -519,6 +531,7 @@ export class Sysroot {
       mtimeMs: st.mtimeMs,
       size: st.size,
       metaSource: 'default',
+      ownerRule: owner.rule,
     };
   }
 
@@ -560,43 +573,71 @@ export class Sysroot {
 
   /**
    * contract.md: a path .fsmeta does not list belongs to the user whose home
-   * it is under (the longest matching home in /etc/passwd), else to root.
+   * it is under (the longest home that /etc/passwd or users/assign names;
+   * for one home named by both, users/assign's), else to root.
    */
-  private defaultOwner(sysPath: string): { uid: number; gid: number } {
+  private defaultOwner(sysPath: string): DefaultOwner {
     if (this.passwdText === null) {
       this.passwdText = this.ownRead('/etc/passwd', 'paths not in .fsmeta are taken to belong to root');
       // Any home field that normalizing would change (a doubled slash, a . or .. segment, a
       // trailing slash)? Then build the whole map; else each home can be searched for as written.
       if (/\/\/|\/\.\.?[/:]|[^:]\/:/.test(this.passwdText)) this.homeByPath = allHomes(this.passwdText);
     }
+    const assign = this.assignHomes();
     // The longest home that is the path or one of its ancestors.
     for (let p = sysPath; p !== '/' && p !== ''; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
-      if (this.homeByPath) {
-        const h = this.homeByPath.get(p);
-        if (h) return h;
-        continue;
-      }
-      let h = this.homeSearched.get(p);
-      if (h === undefined && this.homeSearched.size >= HOME_SEARCHES) {
-        // A long session (TUI, queue listing) asks about thousands of paths: map every home once.
-        this.homeByPath = allHomes(this.passwdText);
-        return this.defaultOwner(sysPath);
-      }
-      if (h === undefined) {
-        h = searchHome(this.passwdText, p);
-        this.homeSearched.set(p, h);
-      }
+      const a = assign.get(p);
+      if (a) return a;
+      const h = this.passwdHomeAt(p);
       if (h) return h;
     }
-    return { uid: 0, gid: 0 };
+    return ROOT_OWNER;
+  }
+
+  /** The owner /etc/passwd gives the home `p` (its first line naming it), or null. */
+  private passwdHomeAt(p: string): DefaultOwner | null {
+    const text = this.passwdText ?? '';
+    if (this.homeByPath) return this.homeByPath.get(p) ?? null;
+    let h = this.homeSearched.get(p);
+    if (h !== undefined) return h;
+    if (this.homeSearched.size >= HOME_SEARCHES) {
+      // A long session (TUI, queue listing) asks about thousands of paths: map every home once.
+      this.homeByPath = allHomes(text);
+      return this.homeByPath.get(p) ?? null;
+    }
+    h = searchHome(text, p);
+    this.homeSearched.set(p, h);
+    return h;
+  }
+
+  /** The homes users/assign names, read on the first default owner asked for (see assign-homes.ts). */
+  private assignHomes(): Map<string, DefaultOwner> {
+    if (this.assignMap) return this.assignMap;
+    // Set first: finding the installations stats their control/ directories, which asks for default owners.
+    this.assignMap = new Map();
+    const roots = [...new Set([...this.instances, ...discoverInstances(this)])];
+    const map = assignHomes(roots, (p) => {
+      try {
+        return this.readWhole(p);
+      } catch {
+        // An unreadable users/assign names no home here; lint says what is wrong with it.
+        return null;
+      }
+    });
+    for (const [home, a] of map) {
+      const pw = this.passwdHomeAt(home);
+      if (pw && pw.uid !== a.uid) a.rule.over = { user: pw.rule.user ?? '', uid: pw.uid, line: pw.rule.line ?? 0 };
+    }
+    this.assignMap = map;
+    return map;
   }
 }
 
 /** Paths searched for in /etc/passwd before the whole home map is built instead (a search reads the whole text). */
 const HOME_SEARCHES = 64;
 
-/** One /etc/passwd line (from `pos` to `nl`) as the default-owner rule reads it: its home and owner, or null. */
-function passwdHome(text: string, pos: number, nl: number): { raw: string; at: number; uid: number; gid: number } | null {
+/** One /etc/passwd line (from `pos` to `nl`) as the default-owner rule reads it: its user, home and owner, or null. */
+function passwdHome(text: string, pos: number, nl: number): { raw: string; at: number; name: string; uid: number; gid: number } | null {
   // name:pw:uid:gid:gecos:home:shell — at least six colons (seven fields).
   const c = [0, 0, 0, 0, 0, 0];
   let n = 0;
@@ -609,33 +650,44 @@ function passwdHome(text: string, pos: number, nl: number): { raw: string; at: n
   const uid = Number(text.slice(c[1] + 1, c[2]));
   const gid = Number(text.slice(c[2] + 1, c[3]));
   if (!Number.isInteger(uid) || !Number.isInteger(gid)) return null;
-  return { raw: text.slice(c[4] + 1, c[5]), at: c[4], uid, gid };
+  return { raw: text.slice(c[4] + 1, c[5]), at: c[4], name: text.slice(pos, c[0]), uid, gid };
+}
+
+/** The default owner a passwd line gives its home. */
+function passwdOwner(h: { name: string; uid: number; gid: number }, home: string, line: number): DefaultOwner {
+  return { uid: h.uid, gid: h.gid, rule: { by: 'passwd', home, user: h.name, path: '/etc/passwd', line } };
 }
 
 /** Every home in /etc/passwd, normalized; the first line of a home wins. */
-function allHomes(text: string): Map<string, { uid: number; gid: number }> {
-  const map = new Map<string, { uid: number; gid: number }>();
+function allHomes(text: string): Map<string, DefaultOwner> {
+  const map = new Map<string, DefaultOwner>();
+  let line = 0;
   for (let pos = 0; pos < text.length; ) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length;
+    line++;
     const h = passwdHome(text, pos, nl);
     pos = nl + 1;
     if (!h) continue;
     const home = ABNORMAL.test(h.raw) ? normalizeSystemPath(h.raw) : h.raw;
-    if (home !== '/' && !map.has(home)) map.set(home, { uid: h.uid, gid: h.gid });
+    if (home !== '/' && !map.has(home)) map.set(home, passwdOwner(h, home, line));
   }
   return map;
 }
 
 /** The owner of the first line whose home is exactly `home` (every home in the file is already normal). */
-function searchHome(text: string, home: string): { uid: number; gid: number } | null {
+function searchHome(text: string, home: string): DefaultOwner | null {
   const needle = ':' + home + ':';
   for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
     const pos = text.lastIndexOf('\n', i) + 1;
     let nl = text.indexOf('\n', i);
     if (nl < 0) nl = text.length;
     const h = passwdHome(text, pos, nl);
-    if (h && h.at === i && h.raw === home) return { uid: h.uid, gid: h.gid };
+    if (h && h.at === i && h.raw === home) {
+      let line = 1;
+      for (let k = text.indexOf('\n'); k >= 0 && k < pos; k = text.indexOf('\n', k + 1)) line++;
+      return passwdOwner(h, home, line);
+    }
   }
   return null;
 }

@@ -3,7 +3,7 @@
 // owns; else the alias user with dash "-" and the whole local part as ext.
 import type { SystemUsers, PasswdEntry } from '../qmail/model-types.js';
 import type { Sysroot } from '../sysroot/sysroot.js';
-import { FsError } from '../sysroot/sysroot.js';
+import { FsError, ownerAssumed } from '../sysroot/sysroot.js';
 import { lcAscii } from '../qmail/control-readers.js';
 import { Access, errorStr } from './access.js';
 import type { TraceStep } from './types.js';
@@ -103,7 +103,8 @@ export function getpw(sysroot: Sysroot, users: SystemUsers, local: string, opts:
       continue;
     }
     if (st.uid !== pw.uid) {
-      notes.push(`${q(name)}: home ${pw.home} belongs to uid ${st.uid}, not ${pw.uid}, skipped`);
+      const assumed = ownerAssumed(st);
+      notes.push(`${q(name)}: home ${pw.home} belongs to uid ${st.uid}${assumed ? ` (${assumed})` : ''}, not ${pw.uid}, skipped`);
       continue;
     }
     const whole = k === local.length;

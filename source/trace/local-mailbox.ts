@@ -3,6 +3,7 @@
 // own words, or the line's outcome with what is worth saying about it.
 import type { DotQmailFile } from '../qmail/model-types.js';
 import { Access, errorStr, may } from './access.js';
+import { ownerAssumed, type FileMeta } from '../sysroot/sysroot.js';
 import { isTempErrno } from './getpw.js';
 import type { LocalAction } from './local-types.js';
 
@@ -41,19 +42,24 @@ export function checkMbox(access: Access, target: string, written: string, uid: 
   if ('error' in s) return { defer: `Unable to open ${written}: ${errorStr(s.error)}. (#4.2.1)`, text: errorStr(s.error) };
   if ('meta' in s) {
     if (s.meta.kind === 'dir') return { defer: `Unable to open ${written}: is a directory. (#4.2.1)`, text: 'it is a directory (an mbox line needs a file; a maildir line ends in "/")' };
-    if (!may(s.meta, uid, gid, 2)) return { defer: `Unable to open ${written}: access denied. (#4.2.1)`, text: `the user may not write it (owner ${s.meta.uid}, mode ${s.meta.mode.toString(8).padStart(4, '0')})` };
+    if (!may(s.meta, uid, gid, 2)) return { defer: `Unable to open ${written}: access denied. (#4.2.1)`, text: `the user may not write it (${ownerMode(s.meta)})` };
     return { text: '' };
   }
   const parent = target.slice(0, target.lastIndexOf('/')) || '/';
   const ps = access.stat(parent);
   if (!('meta' in ps)) return { defer: `Unable to open ${written}: file does not exist. (#4.2.1)`, text: `its directory ${parent} does not exist` };
-  if (!may(ps.meta, uid, gid, 3)) return { defer: `Unable to open ${written}: access denied. (#4.2.1)`, text: `it does not exist and the user may not create it in ${parent} (owner ${ps.meta.uid}, mode ${ps.meta.mode.toString(8).padStart(4, '0')})` };
+  if (!may(ps.meta, uid, gid, 3)) return { defer: `Unable to open ${written}: access denied. (#4.2.1)`, text: `it does not exist and the user may not create it in ${parent} (${ownerMode(ps.meta)})` };
   return { text: 'created on first delivery' };
 }
 
 const CHDIR = 'Unable to chdir to maildir. (#4.2.1)';
 const TEMP = 'Temporary error on maildir delivery. (#4.3.0)';
 const oct = (m: number) => m.toString(8).padStart(4, '0');
+/** "owner N, mode M", and which rule gave the owner when .fsmeta did not list it. */
+const ownerMode = (m: FileMeta): string => {
+  const assumed = ownerAssumed(m);
+  return `owner ${m.uid}${assumed ? ' — ' + assumed + ' —' : ''}, mode ${oct(m.mode)}`;
+};
 
 /** The delivering user, as qmail-lspawn gives it (the fix names who must own the maildir). */
 export interface Deliverer {
@@ -75,7 +81,7 @@ function chdirFix(access: Access, dir: string, at: string, errno: string, u: Del
     return `${at} does not exist; fix: \`${asUser(u, `mkdir -p ${dir.slice(0, dir.lastIndexOf('/')) || '/'}`)}\`, then \`${make}\` (the maildir must belong to ${u.name})`;
   }
   const s = access.stat(at);
-  const meta = 'meta' in s ? ` (owner ${s.meta.uid}, mode ${oct(s.meta.mode)})` : '';
+  const meta = 'meta' in s ? ` (${ownerMode(s.meta)})` : '';
   if (errno === 'ENOTDIR') {
     return at === dir
       ? `${dir} is not a directory${meta}; fix: move it away and \`${make}\`, or end the line without "/" if it is meant as an mbox file`
@@ -96,9 +102,9 @@ function subdirProblem(access: Access, dir: string, sub: 'tmp' | 'new', u: Deliv
   const does = sub === 'tmp' ? 'creating the message file tmp/TIME.PID.HOST fails' : 'linking the message into new/ fails';
   if ('missing' in s) return `${dir} has no ${sub}/ directory: ${does} (file does not exist); fix: \`${asUser(u, `mkdir -m 700 ${p}`)}\` (a maildir needs tmp/, new/ and cur/, all ${u.name}'s)`;
   if ('error' in s) return `${p} cannot be read (${errorStr(s.error)}): ${does}`;
-  if (s.meta.kind !== 'dir') return `${p} is not a directory (owner ${s.meta.uid}, mode ${oct(s.meta.mode)}): ${does} (not a directory); fix: move it away and \`${asUser(u, `mkdir -m 700 ${p}`)}\``;
+  if (s.meta.kind !== 'dir') return `${p} is not a directory (${ownerMode(s.meta)}): ${does} (not a directory); fix: move it away and \`${asUser(u, `mkdir -m 700 ${p}`)}\``;
   if (!may(s.meta, u.uid, u.gid, 3)) {
-    return `${u.name} (uid ${u.uid}) may not write ${p}/ (owner ${s.meta.uid}, mode ${oct(s.meta.mode)}): ${does} (access denied); fix: \`chown -R ${u.uid}:${u.gid} ${dir}\` (the maildir must belong to the delivering user)`;
+    return `${u.name} (uid ${u.uid}) may not write ${p}/ (${ownerMode(s.meta)}): ${does} (access denied); fix: \`chown -R ${u.uid}:${u.gid} ${dir}\` (the maildir must belong to the delivering user)`;
   }
   return null;
 }

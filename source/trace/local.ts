@@ -10,7 +10,7 @@ import type { DotQmailFile, DotQmailLine } from '../qmail/model-types.js';
 import { parseDotQmail } from '../qmail/dotqmail.js';
 import { managerOfArgv } from '../qmail/managers.js';
 import type { ManagerDescriptor } from '../qmail/manager-types.js';
-import { normalizeSystemPath } from '../sysroot/sysroot.js';
+import { normalizeSystemPath, ownerAssumed } from '../sysroot/sysroot.js';
 import { errorStr, may } from './access.js';
 import { extCuts, hostCuts, literalExit, mailboxPath, myctime, quote2, shellWords } from './local-text.js';
 import { modeStr, newSender, qmesearch, type Found } from './local-search.js';
@@ -106,7 +106,9 @@ function checkhome(run: LocalRun): LocalStop | null {
     const reason = 'Home directory is sticky: user is editing his .qmail file. (#4.2.1)';
     return stopWith(run, 'defer', reason, `home ${home} has the sticky bit (mode ${modeStr(mode)}) → defer: ${reason}`, home);
   }
-  run.steps.push({ stage: STAGE, text: `runs as ${user.name} (uid ${uid}, gid ${gid}); home ${home} mode ${modeStr(mode)}: not writable by conf-patrn ${modeStr(patrn)}, not sticky`, path: home });
+  const assumed = ownerAssumed(hs.meta);
+  const owner = assumed ? `; its owner uid ${hs.meta.uid} is ${assumed}` : '';
+  run.steps.push({ stage: STAGE, text: `runs as ${user.name} (uid ${uid}, gid ${gid}); home ${home} mode ${modeStr(mode)}: not writable by conf-patrn ${modeStr(patrn)}, not sticky${owner}`, path: home });
   return null;
 }
 

@@ -65,7 +65,7 @@ function safeCount(f: () => number): number {
 const READ_CACHE_BYTES = 4 * 1024 * 1024;
 
 export function computeHeavyParts(req: HeavyRequest, post: (m: HeavyMessage) => void): void {
-  const sysroot = new Sysroot(req.sysrootDir, { readCacheBytes: READ_CACHE_BYTES });
+  const sysroot = new Sysroot(req.sysrootDir, { readCacheBytes: READ_CACHE_BYTES, instances: req.roots });
   const users = systemUsersOf(sysroot);
   const installs = req.roots.map((r) => loadInstallation(sysroot, r));
   if (req.parts === undefined || req.parts === 'names') computeNames(sysroot, installs, users, post);

@@ -367,7 +367,7 @@ export function startLoad(req: LoadRequest, publish: (data: SessionData) => void
   const st: LoadState = {
     req,
     data,
-    sysroot: new Sysroot(req.source.sysrootDir),
+    sysroot: new Sysroot(req.source.sysrootDir, { instances: req.instances }),
     installs: [],
     layouts: new Map(),
     now: req.now ?? Date.now(),
