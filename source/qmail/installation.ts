@@ -425,15 +425,37 @@ export class LoadedInstallation implements Installation {
         explanation: `qmail-start is run without arguments in ${call.path} line ${call.line}, so the default ./Mailbox applies`,
       };
     } else {
-      dd = {
-        text: './Mailbox',
-        path: null,
-        line: null,
-        explanation: `no start script of ${this.root} found (rc, supervise run scripts): assumed qmail-start's built-in default ./Mailbox`,
-      };
+      dd = this.assumedDefaultDelivery();
     }
     this._dd = dd;
     return dd;
+  }
+
+  /**
+   * No start script in the tree (a copy of a server often holds control/ but
+   * not rc or the supervise scripts): qmail-start's first argument, the real
+   * default delivery, is unknown. control/defaultdelivery is what the stock
+   * rc passes it (qmail-start "`cat /var/qmail/control/defaultdelivery`",
+   * notqmail's "$(cat control/defaultdelivery)"), so its content is assumed,
+   * as the command substitution gives it (trailing newlines dropped); only
+   * without it, qmail-start's built-in ./Mailbox.
+   */
+  private assumedDefaultDelivery(): DefaultDelivery {
+    const none = `no start script of ${this.root} found (rc, supervise run scripts), so qmail-start's first argument, the real default delivery, is unknown`;
+    const p = `${this.controlDir}/defaultdelivery`;
+    const b = this.readFile(p);
+    if (b === null) {
+      return { text: './Mailbox', path: null, line: null, assumed: 'builtin', explanation: `assumed: ${none}, and there is no ${p}: qmail-start's built-in default ./Mailbox` };
+    }
+    const text = decodeBytes(b).replace(/\n+$/, '');
+    const empty = text === '' ? '; it is empty, so qmail-local would defer mail for a user without a .qmail (Uh-oh: first line of .qmail file is blank. (#4.2.1))' : '';
+    return {
+      text,
+      path: p,
+      line: 1,
+      assumed: 'defaultdelivery',
+      explanation: `assumed: ${none}; taken to be the content of ${p}, which the stock rc passes to qmail-start (qmail-start "\`cat ${p}\`")${empty}`,
+    };
   }
 
   /** Names in control/ (for unknown-file checks), [] when the directory cannot be listed. */

@@ -115,8 +115,11 @@ export const startupRules: LintRule = (installs) => {
   const out: Diagnostic[] = [];
   for (const inst of installs) {
     const dd = inst.defaultDelivery();
-    if (dd.path === null) {
-      out.push({ path: `${inst.root}/rc`, line: null, severity: 'info', code: 'no-start-script', message: `no start script found for ${inst.root}: the default delivery is assumed to be ./Mailbox` });
+    if (dd.assumed === 'builtin') {
+      out.push({ path: `${inst.root}/rc`, line: null, severity: 'info', code: 'no-start-script', message: `no start script found for ${inst.root}, and no control/defaultdelivery: the default delivery is assumed to be qmail-start's built-in ./Mailbox` });
+    } else if (dd.assumed === 'defaultdelivery') {
+      const shown = JSON.stringify(dd.text.length > 60 ? dd.text.slice(0, 57) + '...' : dd.text);
+      out.push({ path: `${inst.root}/rc`, line: null, severity: 'info', code: 'no-start-script', message: `no start script found for ${inst.root}: the default delivery is assumed to be ${dd.path}'s ${shown}, which the stock rc passes to qmail-start` });
     }
   }
   return out;

@@ -45,6 +45,12 @@ export interface DefaultDelivery {
   line: number | null;
   /** Words for a step: where it came from, or which assumption was used. */
   explanation: string;
+  /**
+   * Set when no start script was found, so qmail-start's argument is not
+   * known: 'defaultdelivery', control/defaultdelivery's content was taken (what
+   * the stock rc passes); 'builtin', there is none either: ./Mailbox.
+   */
+  assumed?: 'defaultdelivery' | 'builtin';
 }
 
 /** A single-value control file's effective value after qmail's fallbacks (the qmail-showctl table). */

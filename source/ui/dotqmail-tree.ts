@@ -122,7 +122,7 @@ function fileNode(c: Ctx, depth: number, idBase: string, path: string, reach: Re
   }
   if (buf === null) return;
   const f = parseDotQmail(path, buf);
-  if (f.lines.length === 0) c.out.push({ id: `${idBase}${path}#empty`, depth: depth + 1, text: 'empty file: the default delivery applies', tone: 'info', jump: { path, line: null } });
+  if (f.lines.length === 0) c.out.push({ id: `${idBase}${path}#empty`, depth: depth + 1, text: `empty file: the default delivery applies${defaultDeliveryShown(c.inst)}`, tone: 'info', jump: { path, line: null } });
   else if (!f.hasDelivery) c.out.push({ id: `${idBase}${path}#nodel`, depth: depth + 1, text: 'i no delivery line: messages are accepted and dropped', tone: 'info', jump: { path, line: null } });
   for (const l of f.lines) {
     if (l.kind === 'blank') continue;
@@ -177,7 +177,7 @@ function homeNode(c: Ctx, depth: number, idBase: string, label: string, home: st
   }
   const names = listed.filter((n) => who.namePrefix === '' || n.startsWith('.qmail' + who.namePrefix));
   if (names.length === 0) {
-    c.out.push({ id: idBase + '#none', depth: depth + 1, text: 'no .qmail file: the default delivery applies', tone: 'dim' });
+    c.out.push({ id: idBase + '#none', depth: depth + 1, text: `no .qmail file: the default delivery applies${defaultDeliveryShown(c.inst)}`, tone: 'dim' });
     return;
   }
   for (const n of names.slice(0, MAX_FILES_PER_HOME)) {
@@ -189,6 +189,16 @@ function homeNode(c: Ctx, depth: number, idBase: string, label: string, home: st
     fileNode(c, depth + 1, idBase + '/', path, local === null ? null : addressReaching(c.inst, c.users, local, path, { defaultFile: isDefault }), { uid: who.uid });
   }
   if (names.length > MAX_FILES_PER_HOME) c.out.push({ id: idBase + '#more', depth: depth + 1, text: `… and ${names.length - MAX_FILES_PER_HOME} more .qmail files`, tone: 'dim' });
+}
+
+/** The default delivery as the walk takes it, and where from when assumed (no start script in the tree): ': "./Maildir/" (...)'. */
+function defaultDeliveryShown(inst: Installation): string {
+  const dd = safe(() => inst.defaultDelivery(), null);
+  if (!dd) return '';
+  const text = sanitize(JSON.stringify(dd.text.length > 60 ? dd.text.slice(0, 57) + '...' : dd.text));
+  if (dd.assumed === 'defaultdelivery') return `: ${text} (assumed: no start script found, so control/defaultdelivery, as the stock rc passes it)`;
+  if (dd.assumed === 'builtin') return `: ${text} (assumed: no start script found and no control/defaultdelivery, so qmail-start's built-in)`;
+  return `: ${text}`;
 }
 
 /** The tree of one installation, as rows with depths; `summaries` when the caller has read the manager tables already. */
