@@ -2,12 +2,14 @@
 // first use, caches the result and records what went wrong as diagnostics,
 // so a one-shot trace reads only what its walk needs.
 import type { Sysroot } from '../sysroot/sysroot.js';
-import { FsError, decodeBytes } from '../sysroot/sysroot.js';
-import { CdbReader } from './cdb.js';
+import { FsError } from '../sysroot/sysroot.js';
 import { colonLookup, colonMap, readLineValue, readListLines, type ColonEntry, type ListLine } from './control-readers.js';
 import { CONTROL_BY_NAME, controlTable, effectiveInt, effectiveValue, unknownControlFiles, whitespaceWarnings, type ControlRow } from './control.js';
 import { parseAssign, probeAssign, type AssignProbe, type ParsedAssign } from './assign.js';
-import { findQmailStart, loadStartScripts, resolveWord, type StartScript } from './startup.js';
+import { loadStartScripts, type StartScript } from './startup.js';
+import { defaultDeliveryOf } from './default-delivery.js';
+import { readConsts, type InstallationConsts } from './installation-consts.js';
+import { readMoreRcpt, readUsersCdb, type MoreRcpt } from './installation-cdbs.js';
 import { loadSystemUsers, type LoadedSystemUsers } from './passwd.js';
 import type {
   ColonList,
@@ -16,16 +18,10 @@ import type {
   DefaultDelivery,
   Diagnostic,
   Installation,
-  QmailConsts,
   UsersCdb,
 } from './model-types.js';
 
-export const QMAIL_DEFAULTS = { breakChar: '-', patrn: 0o002, split: 23, spawn: 120, aliasUser: 'alias' } as const;
-
-/** The constants, with the conf file each one was read from (absent: assumed default). */
-export interface InstallationConsts extends QmailConsts {
-  sources: Record<string, string>;
-}
+export { QMAIL_DEFAULTS, type InstallationConsts } from './installation-consts.js';
 
 const sysUsersCache = new WeakMap<Sysroot, LoadedSystemUsers>();
 
@@ -44,8 +40,6 @@ const ASSIGN_PROBES = 8;
 
 /** Colon-list answers kept for asking again; a long session builds the whole map after ASSIGN_PROBES scans anyway. */
 const MEMO_MAX = 256;
-
-type MoreRcpt = { reader: CdbReader; path: string } | { error: string; path: string } | null;
 
 export class LoadedInstallation implements Installation {
   readonly root: string;
@@ -116,69 +110,8 @@ export class LoadedInstallation implements Installation {
   }
 
   consts(): InstallationConsts {
-    if (this._consts) return this._consts;
-    const assumed: string[] = [];
-    const sources: Record<string, string> = {};
-    // An installation that keeps its build's conf-* files (or its source tree) tells its constants.
-    const confDirs = [this.root, `${this.root}/src`];
-    const conf = (name: string): { text: string; path: string } | null => {
-      for (const d of confDirs) {
-        const p = `${d}/${name}`;
-        const b = this.readFile(p);
-        if (b !== null) {
-          const first = decodeBytes(b).split('\n')[0];
-          return { text: first, path: p };
-        }
-      }
-      return null;
-    };
-    const c: InstallationConsts = { ...QMAIL_DEFAULTS, assumed, sources };
-    const brk = conf('conf-break');
-    if (brk && brk.text.length > 0) {
-      c.breakChar = brk.text[0];
-      sources.breakChar = brk.path;
-    } else assumed.push('breakChar');
-    const patrn = conf('conf-patrn');
-    if (patrn && /^[0-7]+/.test(patrn.text.trim())) {
-      c.patrn = parseInt(/^[0-7]+/.exec(patrn.text.trim())![0], 8);
-      sources.patrn = patrn.path;
-    } else assumed.push('patrn');
-    const split = conf('conf-split');
-    if (split && /^[0-9]+/.test(split.text.trim())) {
-      c.split = Number(/^[0-9]+/.exec(split.text.trim())![0]);
-      sources.split = split.path;
-    } else assumed.push('split');
-    const spawn = conf('conf-spawn');
-    if (spawn && /^[0-9]+/.test(spawn.text.trim())) {
-      c.spawn = Number(/^[0-9]+/.exec(spawn.text.trim())![0]);
-      sources.spawn = spawn.path;
-    } else assumed.push('spawn');
-    const usersConf = conf('conf-users');
-    if (usersConf && usersConf.text.trim() !== '') {
-      c.aliasUser = usersConf.text.trim();
-      sources.aliasUser = usersConf.path;
-    } else {
-      assumed.push('aliasUser');
-      // hier.c makes the alias user own HOME/alias: a second installation built with its own
-      // users (alias2...) shows it there. A root-owned or unowned directory says nothing.
-      const owner = this.aliasDirOwner();
-      if (owner && owner !== c.aliasUser) {
-        c.aliasUser = owner;
-        sources.aliasUser = `owner of ${this.root}/alias`;
-      }
-    }
-    this._consts = c;
-    return c;
-  }
-
-  private aliasDirOwner(): string | null {
-    try {
-      const st = this.sysroot.stat(`${this.root}/alias`);
-      if (!st || st.kind !== 'dir' || st.uid === 0) return null;
-      return this.users().byUid(st.uid)?.name ?? null;
-    } catch {
-      return null;
-    }
+    if (!this._consts) this._consts = readConsts(this);
+    return this._consts;
   }
 
   diagnostics(): Diagnostic[] {
@@ -273,57 +206,13 @@ export class LoadedInstallation implements Installation {
   }
 
   morercpthostsCdb(): MoreRcpt {
-    if (this._more) return this._more.v;
-    const path = `${this.controlDir}/morercpthosts.cdb`;
-    const buf = this.readFile(path);
-    let v: MoreRcpt = null;
-    if (buf !== null) {
-      const reader = new CdbReader(buf);
-      const bad = reader.validate();
-      if (bad) {
-        v = { error: bad, path };
-        this.report({ path, line: null, severity: 'error', code: 'cdb-invalid', message: `not a valid cdb: ${bad}` });
-      } else v = { reader, path };
-    } else if (this.unreadable(path)) v = { error: 'unreadable', path };
-    this._more = { v };
-    return v;
+    if (!this._more) this._more = { v: readMoreRcpt(this) };
+    return this._more.v;
   }
 
   usersCdb(): UsersCdb {
-    if (this._usersCdb) return this._usersCdb;
-    const path = `${this.root}/users/cdb`;
-    const buf = this.readFile(path);
-    let out: UsersCdb;
-    if (buf === null) {
-      out = this.unreadable(path) ? { state: 'error', path, message: 'unreadable' } : { state: 'absent', path };
-    } else {
-      const reader = new CdbReader(buf);
-      const bad = reader.validate();
-      if (bad) {
-        out = { state: 'error', path, message: bad };
-        this.report({ path, line: null, severity: 'error', code: 'cdb-invalid', message: `not a valid cdb (${bad}): every local delivery defers ("Trouble reading users/cdb in qmail-lspawn.")` });
-      } else {
-        let marker: string | null = null;
-        try {
-          const m = reader.get('');
-          marker = m === null ? null : m.toString('latin1');
-        } catch (e) {
-          marker = null;
-        }
-        if (marker === null) {
-          this.report({ path, line: null, severity: 'error', code: 'cdb-no-marker', message: 'users/cdb has no "" record (the wildcard characters): every local delivery defers ("Trouble reading users/cdb in qmail-lspawn.")' });
-        }
-        let mtimeMs = 0;
-        try {
-          mtimeMs = this.sysroot.stat(path)?.mtimeMs ?? 0;
-        } catch {
-          mtimeMs = 0;
-        }
-        out = { state: 'ok', path, reader, mtimeMs, marker };
-      }
-    }
-    this._usersCdb = out;
-    return out;
+    if (!this._usersCdb) this._usersCdb = readUsersCdb(this);
+    return this._usersCdb;
   }
 
   assign(): ParsedAssign {
@@ -362,100 +251,8 @@ export class LoadedInstallation implements Installation {
   }
 
   defaultDelivery(): DefaultDelivery {
-    if (this._dd) return this._dd;
-    const call = findQmailStart(this.startScripts());
-    let dd: DefaultDelivery;
-    if (call && call.arg) {
-      const r = resolveWord(call.arg, (p) => {
-        const b = this.readFile(p);
-        return b === null ? null : decodeBytes(b);
-      });
-      const from = r.files.length ? ` (the content of ${r.files.join(', ')})` : '';
-      dd = {
-        text: r.text,
-        path: call.path,
-        line: call.line,
-        explanation: `qmail-start's first argument in ${call.path} line ${call.line}: ${JSON.stringify(r.text)}${from}`,
-      };
-      if (r.unresolved.length > 0) {
-        this.report({
-          path: call.path,
-          line: call.line,
-          severity: 'warning',
-          code: 'default-delivery-unresolved',
-          message: `cannot work out qmail-start's first argument: ${r.unresolved.map((u) => '`' + u + '`').join(', ')}`,
-        });
-        dd.explanation += ' (part of it could not be worked out)';
-      }
-      const dropped = r.text === '' && r.unresolved.length === 0 && !/["'\\]/.test(call.arg.raw);
-      for (const f of r.missing) {
-        this.report({
-          path: call.path,
-          line: call.line,
-          severity: 'error',
-          code: 'default-delivery-missing-file',
-          message: dropped
-            ? `qmail-start's first argument reads ${f}, which does not exist: the unquoted word gives nothing, so the shell drops it and qmail-start takes ${call.logger[0] !== undefined ? JSON.stringify(call.logger[0]) : 'its built-in ./Mailbox'} as the default delivery`
-            : `qmail-start's first argument reads ${f}, which does not exist: the default delivery is empty, and qmail-local defers mail for users without a .qmail (Uh-oh: first line of .qmail file is blank. (#4.2.1))`,
-        });
-      }
-      // qmail-local turns an empty aliasempty into "\n": a blank first line, so it defers.
-      if (r.text === '' && r.unresolved.length === 0) {
-        dd.explanation += '; it is empty, so qmail-local defers mail for a user without a .qmail (Uh-oh: first line of .qmail file is blank. (#4.2.1))';
-      }
-      // Unquoted, a substitution that gives nothing is no word for the shell:
-      // qmail-start's argv[1] is then the next word (qmail-start.c).
-      if (dropped) {
-        const next = call.logger[0];
-        dd = {
-          text: next ?? './Mailbox',
-          path: call.path,
-          line: call.line,
-          explanation:
-            next !== undefined
-              ? `qmail-start's first argument in ${call.path} line ${call.line} (${call.arg.raw}) gives nothing and is not quoted: the shell drops it, so qmail-start takes the next word ${JSON.stringify(next)} as the default delivery`
-              : `qmail-start's only argument in ${call.path} line ${call.line} (${call.arg.raw}) gives nothing and is not quoted: the shell drops it, so qmail-start's built-in ./Mailbox applies`,
-        };
-      }
-    } else if (call) {
-      dd = {
-        text: './Mailbox',
-        path: call.path,
-        line: call.line,
-        explanation: `qmail-start is run without arguments in ${call.path} line ${call.line}, so the default ./Mailbox applies`,
-      };
-    } else {
-      dd = this.assumedDefaultDelivery();
-    }
-    this._dd = dd;
-    return dd;
-  }
-
-  /**
-   * No start script in the tree (a copy of a server often holds control/ but
-   * not rc or the supervise scripts): qmail-start's first argument, the real
-   * default delivery, is unknown. control/defaultdelivery is what the stock
-   * rc passes it (qmail-start "`cat /var/qmail/control/defaultdelivery`",
-   * notqmail's "$(cat control/defaultdelivery)"), so its content is assumed,
-   * as the command substitution gives it (trailing newlines dropped); only
-   * without it, qmail-start's built-in ./Mailbox.
-   */
-  private assumedDefaultDelivery(): DefaultDelivery {
-    const none = `no start script of ${this.root} found (rc, supervise run scripts), so qmail-start's first argument, the real default delivery, is unknown`;
-    const p = `${this.controlDir}/defaultdelivery`;
-    const b = this.readFile(p);
-    if (b === null) {
-      return { text: './Mailbox', path: null, line: null, assumed: 'builtin', explanation: `assumed: ${none}, and there is no ${p}: qmail-start's built-in default ./Mailbox` };
-    }
-    const text = decodeBytes(b).replace(/\n+$/, '');
-    const empty = text === '' ? '; it is empty, so qmail-local would defer mail for a user without a .qmail (Uh-oh: first line of .qmail file is blank. (#4.2.1))' : '';
-    return {
-      text,
-      path: p,
-      line: 1,
-      assumed: 'defaultdelivery',
-      explanation: `assumed: ${none}; taken to be the content of ${p}, which the stock rc passes to qmail-start (qmail-start "\`cat ${p}\`")${empty}`,
-    };
+    if (!this._dd) this._dd = defaultDeliveryOf(this);
+    return this._dd;
   }
 
   /** Names in control/ (for unknown-file checks), [] when the directory cannot be listed. */
