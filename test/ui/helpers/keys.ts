@@ -24,8 +24,8 @@ export function stripAnsi(s: string): string {
   return s.replace(ANSI, '');
 }
 
-/** Poll until `pred` holds (a frame appears), failing with `describe()` after `ms`. */
-export async function waitFor(pred: () => boolean, describe: () => string, ms = 5000): Promise<void> {
+/** Poll until `pred` holds (a frame appears), failing with `describe()` after `ms`: 60 s, room for a loaded machine (two npm test at once saw the loader take over 5 s); an idle one is as fast as before. */
+export async function waitFor(pred: () => boolean, describe: () => string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (!pred()) {
     if (Date.now() > end) throw new Error(`timed out; screen was:\n${describe()}`);
