@@ -6,7 +6,7 @@
 // named on the command line, then each /var/qmail* with a control/ directory
 // (contract.md's discovery), the first to name a home wins.
 import { parseAssign } from '../qmail/assign.js';
-import { normalizeSystemPath } from './sysroot.js';
+import { normalizeSystemPath } from './system-path.js';
 
 /** Which rule gave a path's owner when .fsmeta does not list it (said in the walk). */
 export interface OwnerRule {

@@ -7,12 +7,14 @@ import * as path from 'node:path';
 import { FsError, type FsErrorCode } from './errors.js';
 import { parseFsmeta, type FsmetaEntry } from './fsmeta.js';
 import { openRegular, readBounded, readUpTo, READ_LIMIT } from './open.js';
+import { ABNORMAL, normalizeSystemPath } from './system-path.js';
 import { assignHomes, ROOT_OWNER, type DefaultOwner, type OwnerRule } from './assign-homes.js';
 import { discoverInstances } from '../qmail/discover.js';
 
 export { FsError } from './errors.js';
 export type { FsErrorCode } from './errors.js';
 export { READ_LIMIT } from './open.js';
+export { normalizeSystemPath } from './system-path.js';
 export { ownerAssumed, type OwnerRule } from './assign-homes.js';
 
 export type FileKind = 'file' | 'dir' | 'symlink' | 'other';
@@ -94,25 +96,6 @@ export interface OpenedFile {
 }
 
 const MAX_SYMLINKS = 40;
-/** A doubled slash, a `.`/`..` segment or a trailing slash: the path needs normalizeSystemPath. */
-const ABNORMAL = /\/\/|\/\.\.?(\/|$)|.\/$/;
-
-/** Normalise a system path: absolute, no `.`/`..`/doubled slashes. `..` never climbs above `/`. */
-export function normalizeSystemPath(p: string): string {
-  // Most paths asked for are normal already (a walk asks for thousands).
-  if (p.charCodeAt(0) === 47 && !ABNORMAL.test(p)) return p;
-  const parts: string[] = [];
-  for (const seg of p.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      parts.pop();
-      continue;
-    }
-    parts.push(seg);
-  }
-  return '/' + parts.join('/');
-}
-
 export class Sysroot {
   readonly hostRoot: string;
   readonly isRealRoot: boolean;
