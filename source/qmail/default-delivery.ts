@@ -17,6 +17,11 @@ export interface DefaultDeliverySource {
   report(d: Diagnostic): void;
 }
 
+/** The default delivery's text as a screen or a lint line quotes it: JSON-quoted, cut to 60 characters. */
+export function quotedDefaultDelivery(dd: DefaultDelivery): string {
+  return JSON.stringify(dd.text.length > 60 ? dd.text.slice(0, 57) + '...' : dd.text);
+}
+
 export function defaultDeliveryOf(inst: DefaultDeliverySource): DefaultDelivery {
   const call = findQmailStart(inst.startScripts());
   let dd: DefaultDelivery;

@@ -9,6 +9,7 @@ import { lcAscii } from './control-readers.js';
 import { managerLint } from './managers.js';
 import { assignRules } from './lint-assign.js';
 import { homeStatter, isMailUser, q, statSafe } from './lint-helpers.js';
+import { quotedDefaultDelivery } from './default-delivery.js';
 
 export { assignRules } from './lint-assign.js';
 
@@ -118,7 +119,7 @@ export const startupRules: LintRule = (installs) => {
     if (dd.assumed === 'builtin') {
       out.push({ path: `${inst.root}/rc`, line: null, severity: 'info', code: 'no-start-script', message: `no start script found for ${inst.root}, and no control/defaultdelivery: the default delivery is assumed to be qmail-start's built-in ./Mailbox` });
     } else if (dd.assumed === 'defaultdelivery') {
-      const shown = JSON.stringify(dd.text.length > 60 ? dd.text.slice(0, 57) + '...' : dd.text);
+      const shown = quotedDefaultDelivery(dd);
       out.push({ path: `${inst.root}/rc`, line: null, severity: 'info', code: 'no-start-script', message: `no start script found for ${inst.root}: the default delivery is assumed to be ${dd.path}'s ${shown}, which the stock rc passes to qmail-start` });
     }
   }

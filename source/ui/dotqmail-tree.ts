@@ -13,6 +13,7 @@ import { managerName } from '../qmail/managers.js';
 import type { Tone } from './theme.js';
 import { addressReaching, type Reach } from './dotqmail-address.js';
 import { sampleForDefault } from '../qmail/addresses-for.js';
+import { quotedDefaultDelivery } from '../qmail/default-delivery.js';
 
 export interface TreeNode {
   id: string;
@@ -195,7 +196,7 @@ function homeNode(c: Ctx, depth: number, idBase: string, label: string, home: st
 function defaultDeliveryShown(inst: Installation): string {
   const dd = safe(() => inst.defaultDelivery(), null);
   if (!dd) return '';
-  const text = sanitize(JSON.stringify(dd.text.length > 60 ? dd.text.slice(0, 57) + '...' : dd.text));
+  const text = sanitize(quotedDefaultDelivery(dd));
   if (dd.assumed === 'defaultdelivery') return `: ${text} (assumed: no start script found, so control/defaultdelivery, as the stock rc passes it)`;
   if (dd.assumed === 'builtin') return `: ${text} (assumed: no start script found and no control/defaultdelivery, so qmail-start's built-in)`;
   return `: ${text}`;
