@@ -278,7 +278,7 @@ function virtualSection(c: Ctx, users: SystemUsers, summaries: ManagerSummaries 
   const root = c.inst.root;
   const mgrs = summaries ?? managerTables(c, users);
   const vd = safe(() => [...c.inst.virtualdomains().map.values()], []);
-  if (!vd.length || sectionNode(c, { id: `${root}#virtual`, depth: 1, text: `virtual domains  ${vd.length} lines of control/virtualdomains`, bold: true, group: true }, `${root}#vd:`)) return;
+  if (!vd.length || sectionNode(c, { id: `${root}#virtual`, depth: 1, text: `virtual domains  ${vd.length} line${vd.length === 1 ? '' : 's'} of control/virtualdomains`, bold: true, group: true }, `${root}#vd:`)) return;
   for (const e of vd) {
     const key = e.key.toLowerCase();
     const id = `${root}#vd:${key}`;

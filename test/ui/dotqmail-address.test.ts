@@ -130,3 +130,10 @@ test('every demo: each address shown beside a .qmail file is one whose walk read
   // demo/multi's /var/qmail3 (empty locals, a "+" catch-all) holds files no address reaches.
   assert.ok(unreached > 0);
 });
+
+test('issue 21 point 8: the virtual domains section counts its control/virtualdomains lines in words that agree ("1 line", "2 lines")', () => {
+  const base = { '/var/qmail/control/me': 'mail.example.com\n', '/etc/passwd': 'alice:x:1001:100::/home/alice:/bin/sh\n', '/home/alice/.keep': '' };
+  const section = (vd: string) => tree({ ...base, '/var/qmail/control/virtualdomains': vd }).nodes.find((n) => n.text.startsWith('virtual domains'))?.text;
+  assert.equal(section('lists.example.com:alice-lists\n'), 'virtual domains  1 line of control/virtualdomains');
+  assert.equal(section('a.example:alice-a\nb.example:alice-b\n'), 'virtual domains  2 lines of control/virtualdomains');
+});
